@@ -1,0 +1,136 @@
+"""Composition root: builds config, storage, services, scheduler and platform clients.
+
+Nothing here is global; tests build as many Apps as they like (a restart is
+a new App on the same database).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Config
+from bot.core.clock import Clock, SystemClock
+from bot.core.commands import Registry
+from bot.core.dispatch import Chats, Dispatcher
+from bot.core.events import EncryptedRoom, Event, MessagePosted, ReactionAdded
+from bot.core.ports import Chat
+from bot.db.session import make_engine, make_sessionmaker, upgrade
+from bot.deliveries import Deliveries
+from bot.scheduling import Scheduler
+from cogs.classroom import commands as classroom_commands
+from cogs.classroom.service import ClassroomService
+from cogs.moderation import commands as moderation_commands
+from cogs.moderation.service import ModerationService
+from cogs.readaloud import commands as readaloud_commands
+from cogs.readaloud.service import ReadAloudService
+from cogs.readaloud.sessions import SessionRunner
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """The features, built once and handed to whoever needs them."""
+
+    classes: ClassroomService
+    readaloud: ReadAloudService
+    sessions: SessionRunner
+    moderation: ModerationService
+
+
+class App:
+    """One running bot: storage, features, scheduler and the connected platforms."""
+
+    def __init__(self, config: Config, clock: Clock | None = None) -> None:
+        self.config = config
+        self.clock = clock or SystemClock()
+        self.engine: AsyncEngine = make_engine(config.settings.bot.database_url)
+        self.sessionmaker: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
+        self.chats = Chats()
+        deliveries = Deliveries(self.sessionmaker, self.clock)
+        classes = ClassroomService(self.sessionmaker, self.chats, self.clock)
+        sessions = SessionRunner(self.sessionmaker, classes, self.chats, deliveries, self.clock)
+        self.scheduler = Scheduler(self.clock, sessions.unfinished, sessions.run)
+        self.services = Services(
+            classes=classes,
+            readaloud=ReadAloudService(self.sessionmaker, self.clock, self.scheduler.changed),
+            sessions=sessions,
+            moderation=ModerationService(
+                self.sessionmaker, classes, self.chats, deliveries, self.clock
+            ),
+        )
+        self.registry = self._registry()
+        self.dispatcher = Dispatcher(self.registry)
+        self.dispatcher.on_event(self._route)
+        self._stopped = asyncio.Event()
+
+    def _registry(self) -> Registry:
+        s = self.services
+        holder: list[Registry] = []
+        registry = Registry(
+            [
+                *classroom_commands.declare(s.classes, holder),
+                *readaloud_commands.declare(s.classes, s.readaloud),
+                *moderation_commands.declare(s.moderation),
+            ],
+            aliases={"ra": "readaloud"},
+        )
+        holder.append(registry)
+        return registry
+
+    async def _route(self, chat: Chat, event: Event) -> None:
+        if isinstance(event, MessagePosted):
+            await self.services.moderation.on_message(chat, event)
+        elif isinstance(event, ReactionAdded):
+            await self.services.moderation.on_reaction(chat, event)
+        elif isinstance(event, EncryptedRoom):
+            log.warning("room %s is encrypted; the bot cannot read it", event.channel.id)
+
+    def _platforms(self) -> list[Chat]:
+        chats: list[Chat] = []
+        m = self.config.settings.matrix
+        if m.enabled and m.homeserver:
+            from bot.platforms.matrix import MatrixChat
+
+            chats.append(
+                MatrixChat(
+                    m,
+                    access_token=self.config.secrets.matrix_access_token,
+                    password=self.config.secrets.matrix_password,
+                    sessionmaker=self.sessionmaker,
+                    dispatcher=self.dispatcher,
+                    registry=self.registry,
+                )
+            )
+        return chats
+
+    async def start(self) -> None:
+        """Migrate, connect, finish interrupted work, then start the timers."""
+        await upgrade(self.engine)
+        for chat in self._platforms():
+            await chat.start()  # type: ignore[attr-defined]
+            self.chats.add(chat)
+        resumed = await self.services.moderation.resume()
+        if resumed:
+            log.info("finished %d interrupted moderation step(s)", resumed)
+        await self.scheduler.start()
+        log.info("ready")
+
+    async def stop(self) -> None:
+        """Stop timers and platforms and close the database."""
+        await self.scheduler.stop()
+        for chat in self.chats.by_platform.values():
+            await chat.stop()  # type: ignore[attr-defined]
+        await self.engine.dispose()
+        self._stopped.set()
+
+    async def __aenter__(self) -> App:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()

@@ -1,0 +1,111 @@
+"""The `readaloud` command: run, check, db upgrade, screen."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import Config, load
+from bot.core.errors import ConfigError
+
+DEFAULT_CONFIG = Path("config.toml")
+
+
+def _load(path: Path | None) -> Config:
+    if path is None and DEFAULT_CONFIG.exists():
+        path = DEFAULT_CONFIG
+    return load(path)
+
+
+def _report(e: ConfigError) -> int:
+    print("The configuration has problems:", file=sys.stderr)
+    for p in e.problems:
+        print(f"  - {p}", file=sys.stderr)
+    return 2
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        config = _load(args.config)
+    except ConfigError as e:
+        return _report(e)
+    where = config.path or "built-in defaults (no config file)"
+    mode = "embedded demo homeserver" if config.embedded else "configured platforms"
+    print(f"Configuration OK: {where}; {mode}.")
+    return 0
+
+
+async def _serve(config: Config) -> None:
+    from bot.app import App
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    if config.embedded:
+        from bot.demo import run_demo
+
+        await run_demo(config, stop)
+        return
+    async with App(config):
+        await stop.wait()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        config = _load(args.config)
+    except ConfigError as e:
+        return _report(e)
+    logging.basicConfig(
+        level=config.settings.bot.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    asyncio.run(_serve(config))
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from bot.db.session import current_revision, make_engine, upgrade
+
+    try:
+        config = _load(args.config)
+    except ConfigError as e:
+        return _report(e)
+
+    async def go() -> None:
+        engine = make_engine(config.settings.bot.database_url)
+        await upgrade(engine)
+        print(f"Database at revision {await current_revision(engine)}.")
+        await engine.dispose()
+
+    asyncio.run(go())
+    return 0
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from bot.screening.evaluate import main as evaluate
+
+    return evaluate(["--tsv", str(args.tsv), "--out", str(args.out)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, help="config file (default: ./config.toml)")
+    parser = argparse.ArgumentParser(prog="readaloud", description=__doc__, parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser(
+        "run", parents=[common], help="run the bot (a demo homeserver if nothing is configured)"
+    )
+    sub.add_parser("check", parents=[common], help="validate the configuration")
+    db = sub.add_parser("db", parents=[common], help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    screen = sub.add_parser("screen", help="screen a TSV of messages (moddata schema)")
+    screen.add_argument("--tsv", type=Path, required=True)
+    screen.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    handlers = {"run": cmd_run, "check": cmd_check, "db": cmd_db, "screen": cmd_screen}
+    return handlers[args.command](args)

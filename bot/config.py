@@ -1,0 +1,176 @@
+"""Configuration: a TOML file for settings, environment variables for secrets.
+
+Tokens and passwords are never read from the file; a file that contains one
+is refused, so it cannot be committed or shared by accident.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.core.commands import parse_timezone
+from bot.core.errors import ConfigError, UserError
+
+SECRET_KEYS = {"access_token", "password", "token", "secret"}
+ENV = {
+    "matrix_access_token": "READALOUD_MATRIX_ACCESS_TOKEN",
+    "matrix_password": "READALOUD_MATRIX_PASSWORD",
+    "discord_token": "READALOUD_DISCORD_TOKEN",
+    "database_url": "DATABASE_URL",
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BotSettings(Strict):
+    """Settings for the whole process."""
+
+    database_url: str = "sqlite:///var/readaloud.db"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    default_timezone: str = "UTC"
+    late_grace_minutes: int = Field(default=120, ge=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("sqlite", "postgres")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return v
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            return parse_timezone(v)
+        except UserError:
+            raise ValueError("must be an IANA timezone like Pacific/Auckland") from None
+
+
+class MatrixSettings(Strict):
+    """One Matrix bot account. Secrets: READALOUD_MATRIX_ACCESS_TOKEN or _PASSWORD."""
+
+    enabled: bool = True
+    homeserver: str = ""
+    user_id: str = ""
+    device_id: str = "READALOUD"
+    command_prefix: str = "!"
+
+    @field_validator("homeserver")
+    @classmethod
+    def _hs(cls, v: str) -> str:
+        if v and not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL like https://matrix.example.org")
+        return v.rstrip("/")
+
+    @field_validator("user_id")
+    @classmethod
+    def _uid(cls, v: str) -> str:
+        if v and not (v.startswith("@") and ":" in v):
+            raise ValueError("must be a full Matrix id like @readaloud:example.org")
+        return v
+
+
+class DiscordSettings(Strict):
+    """The Discord bot. Secret: READALOUD_DISCORD_TOKEN."""
+
+    enabled: bool = False
+    teacher_role: str = "Teacher"
+    application_id: str = ""
+
+
+class Settings(Strict):
+    """The whole configuration file."""
+
+    bot: BotSettings = BotSettings()
+    matrix: MatrixSettings = MatrixSettings()
+    discord: DiscordSettings = DiscordSettings()
+
+
+class Secrets(BaseModel):
+    """Secrets read from the environment only."""
+
+    matrix_access_token: str = ""
+    matrix_password: str = ""
+    discord_token: str = ""
+
+
+class Config(BaseModel):
+    """Settings plus secrets plus where they came from."""
+
+    settings: Settings
+    secrets: Secrets
+    path: Path | None = None
+
+    @property
+    def embedded(self) -> bool:
+        """No homeserver configured: run the local demo homeserver."""
+        return not self.settings.matrix.homeserver and not self.settings.discord.enabled
+
+
+def _secret_problems(data: dict[str, Any], where: str, path: str = "") -> list[str]:
+    problems = []
+    for key, value in data.items():
+        dotted = f"{path}.{key}" if path else key
+        if isinstance(value, dict):
+            problems += _secret_problems(value, where, dotted)
+        elif key in SECRET_KEYS:
+            env = ENV.get(dotted.replace(".", "_"), "the environment")
+            problems.append(
+                f"{where}: {dotted}: secrets must not be in the file; remove it and set {env}"
+            )
+    return problems
+
+
+def load(path: Path | None, env: dict[str, str] | None = None) -> Config:
+    """Read and validate the configuration; raise ConfigError listing every problem."""
+    env = dict(os.environ) if env is None else env
+    data: dict[str, Any] = {}
+    where = str(path) if path else "(defaults)"
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError([f"{where}: file not found; copy config.example.toml"]) from None
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError([f"{where}: not valid TOML: {e}"]) from None
+    problems = _secret_problems(data, where)
+    if env.get("DATABASE_URL"):
+        data.setdefault("bot", {})["database_url"] = env["DATABASE_URL"]
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as e:
+        for err in e.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            value = err.get("input")
+            shown = "" if isinstance(value, dict) else f" = {value!r}"
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key; see config.example.toml for the keys that exist"
+            problems.append(f"{where}: {key}{shown}: {msg}")
+        raise ConfigError(problems) from None
+    secrets = Secrets(
+        matrix_access_token=env.get(ENV["matrix_access_token"], ""),
+        matrix_password=env.get(ENV["matrix_password"], ""),
+        discord_token=env.get(ENV["discord_token"], ""),
+    )
+    m = settings.matrix
+    if m.enabled and m.homeserver:
+        if not m.user_id:
+            problems.append(f"{where}: matrix.user_id: missing; expected @readaloud:example.org")
+        if not (secrets.matrix_access_token or secrets.matrix_password):
+            problems.append(
+                f"{where}: matrix: no secret; set {ENV['matrix_access_token']} "
+                f"or {ENV['matrix_password']} in the environment"
+            )
+    if settings.discord.enabled and not secrets.discord_token:
+        problems.append(f"{where}: discord: set {ENV['discord_token']} in the environment")
+    if problems:
+        raise ConfigError(problems)
+    return Config(settings=settings, secrets=secrets, path=path)

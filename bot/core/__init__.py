@@ -1,0 +1,1 @@
+"""Platform-neutral frame: values, events, the Chat port, commands, errors, clock."""

@@ -1,0 +1,50 @@
+"""Neutral events that adapters produce from native platform events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.model import Actor, ChannelRef, MessageRef
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePosted:
+    """Someone posted a plain (non-command) message in a channel the bot watches."""
+
+    message: MessageRef
+    actor: Actor
+    text: str
+
+    @property
+    def channel(self) -> ChannelRef:
+        return self.message.channel
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionAdded:
+    """Someone reacted to a message with `key` (an emoji)."""
+
+    target: MessageRef
+    actor: Actor
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionClicked:
+    """A teacher pressed a decision button (Discord) on a flag."""
+
+    flag_id: int
+    approve: bool
+    actor: Actor
+    channel: ChannelRef
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptedRoom:
+    """The bot sees a room it cannot read because encryption is on."""
+
+    channel: ChannelRef
+
+
+Event = MessagePosted | ReactionAdded | DecisionClicked | EncryptedRoom

@@ -1,0 +1,89 @@
+"""Neutral value types shared by every feature and every platform adapter."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Platform(enum.StrEnum):
+    """Where a classroom lives."""
+
+    MATRIX = "matrix"
+    DISCORD = "discord"
+
+
+class Role(enum.IntEnum):
+    """What a person may do in a class; higher includes lower."""
+
+    STUDENT = 0
+    AUTHOR = 1
+    TEACHER = 2
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """A person on a platform. `name` is what the class sees (display name)."""
+
+    platform: Platform
+    id: str
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A class channel/room, optionally a thread inside it.
+
+    Matrix: `id` is the room id and `thread` the thread root event id.
+    Discord: `id` is the channel id and `thread` the thread channel id.
+    """
+
+    platform: Platform
+    id: str
+    thread: str | None = None
+
+    def in_thread(self, thread: str | None) -> ChannelRef:
+        return ChannelRef(self.platform, self.id, thread)
+
+    @property
+    def room(self) -> ChannelRef:
+        """The channel itself, outside any thread."""
+        return ChannelRef(self.platform, self.id, None)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """A message that exists on a platform."""
+
+    channel: ChannelRef
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did something, and their role in the class where they did it."""
+
+    user: UserRef
+    role: Role
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role >= Role.TEACHER
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message the bot wants to post.
+
+    `key` is the delivery key: the same key never posts twice (Matrix
+    transaction id / Discord nonce are derived from it).
+    """
+
+    text: str
+    key: str | None = None
+    notice: bool = True
+    mentions: tuple[UserRef, ...] = ()

@@ -1,0 +1,55 @@
+"""The Chat port: what a feature may ask of a chat platform.
+
+Each platform adapter implements it by translating to native calls. No
+business rule lives behind this interface.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform, UserRef
+
+
+class Chat(Protocol):
+    """One connected chat platform."""
+
+    platform: Platform
+
+    async def send(self, channel: ChannelRef, out: Outgoing) -> MessageRef:
+        """Post `out` in the channel (or its thread); at most once per `out.key`."""
+        ...
+
+    async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:
+        """Start a discussion thread on `root` and return where to post in it."""
+        ...
+
+    async def close_thread(self, thread: ChannelRef, notice: Outgoing) -> None:
+        """End a thread's discussion window (archive/lock, or a closing notice)."""
+        ...
+
+    async def hide(self, message: MessageRef, reason: str) -> None:
+        """Remove a message from the class's view (redact/delete)."""
+        ...
+
+    async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:
+        """Post text on behalf of `author` (approved messages), naming them."""
+        ...
+
+    async def tell(self, user: UserRef, channel: ChannelRef, out: Outgoing) -> None:
+        """Tell one person something, as privately as the platform allows."""
+        ...
+
+    async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
+        """Post a flag in the teacher channel with Approve / Reject controls."""
+        ...
+
+    async def create_teacher_channel(
+        self, classroom: ChannelRef, name: str, teachers: list[UserRef]
+    ) -> ChannelRef:
+        """Create the private teacher channel for a class and let its teachers in."""
+        ...
+
+    async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
+        """The people with the teacher role in a class channel."""
+        ...

@@ -1,0 +1,97 @@
+"""Parse typed chat commands (`!readaloud plan start=2027-02-01 ...`) from declarations.
+
+Used by platforms that have no native command UI (Matrix). Positional and
+key=value arguments both work; double quotes group words; apostrophes inside
+words are ordinary letters, so "don't" needs no quoting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.core.commands import Command, Kind, Registry, convert
+from bot.core.errors import UserError
+from bot.core.model import UserRef
+
+QUOTES = {'"': '"', "“": "”", "”": "”"}
+
+
+def tokenize(text: str) -> list[tuple[str, int]]:
+    """Split into (token, start offset) pairs, honouring double quotes."""
+    tokens: list[tuple[str, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        buf: list[str] = []
+        while i < n and not text[i].isspace():
+            ch = text[i]
+            if ch in QUOTES and (i == start or text[i - 1] == "="):
+                close = text.find(QUOTES[ch], i + 1)
+                if close < 0:
+                    raise UserError('A quote is not closed. Put a matching " at the end.')
+                buf.append(text[i + 1 : close])
+                i = close + 1
+                continue
+            buf.append(ch)
+            i += 1
+        tokens.append(("".join(buf), start))
+    return tokens
+
+
+def parse(
+    registry: Registry,
+    text: str,
+    prefix: str,
+    platform_user: Callable[[str], UserRef],
+) -> tuple[Command, dict[str, Any]]:
+    """Find the command and convert its arguments, or raise a UserError saying what to type."""
+    body = text[len(prefix) :]
+    tokens = tokenize(body)
+    words = [t for t, _ in tokens]
+    command, used = registry.find(words)
+    if command is None:
+        first = words[0] if words else ""
+        first = registry.aliases.get(first.lower(), first.lower())
+        if first in registry.groups():
+            subs = sorted(c.path[1] for c in registry if c.path[0] == first and len(c.path) > 1)
+            raise UserError(f"{prefix}{first} needs one of: {', '.join(subs)}. Try {prefix}help.")
+        shown = (words[0] if words else "").split("\n")[0][:40]
+        raise UserError(f'I don\'t know "{prefix}{shown}". Try {prefix}help.')
+
+    params = {p.name: p for p in command.params}
+    raw: dict[str, str] = {}
+    positional: list[tuple[str, int]] = []
+    for tok, offset in tokens[used:]:
+        key, eq, value = tok.partition("=")
+        if eq and key.lower() in params:
+            raw[key.lower()] = value
+        else:
+            positional.append((tok, offset))
+
+    free = [p for p in command.params if p.name not in raw]
+    for idx, p in enumerate(free):
+        if not positional:
+            break
+        if p.kind is Kind.TEXT and all(not q.required for q in free[idx + 1 :]):
+            # last free-text parameter takes the rest of the line as typed
+            raw[p.name] = body[positional[0][1] :].strip()
+            positional = []
+            break
+        raw[p.name] = positional.pop(0)[0]
+    if positional:
+        extra = " ".join(t for t, _ in positional)
+        raise UserError(f'I did not expect "{extra}". Usage: {command.usage(prefix)}')
+
+    args: dict[str, Any] = {}
+    for p in command.params:
+        if p.name in raw:
+            args[p.name] = convert(p, raw[p.name], platform_user)
+        elif p.required:
+            raise UserError(f"{p.name} is missing. Usage: {command.usage(prefix)}")
+        else:
+            args[p.name] = p.default
+    return command, args

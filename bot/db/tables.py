@@ -1,0 +1,197 @@
+"""The database is the truth: every class, schedule, flag and delivery is a row."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, always returns timezone-aware UTC (SQLite and PostgreSQL alike)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for all tables."""
+
+
+class Classroom(Base):
+    """A class: one channel/room on one platform, with its private teacher channel."""
+
+    __tablename__ = "classroom"
+    __table_args__ = (UniqueConstraint("platform", "channel_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    teacher_channel_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Member(Base):
+    """A person in a class, with their trust level (new / member / trusted)."""
+
+    __tablename__ = "member"
+    __table_args__ = (UniqueConstraint("classroom_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classroom.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(255), default="")
+    trust: Mapped[str] = mapped_column(String(16), default="new")
+
+
+class Book(Base):
+    """A book a class reads aloud."""
+
+    __tablename__ = "book"
+    __table_args__ = (UniqueConstraint("classroom_id", "title"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classroom.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(255))
+    author: Mapped[str] = mapped_column(String(255), default="")
+    chapters: Mapped[int] = mapped_column(Integer)
+
+
+class Plan(Base):
+    """How a book is spread over sessions: start date, weekdays, time, chapters per session."""
+
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classroom.id", ondelete="CASCADE"))
+    book_id: Mapped[int] = mapped_column(ForeignKey("book.id", ondelete="CASCADE"))
+    start_date: Mapped[date] = mapped_column(Date)
+    weekdays: Mapped[str] = mapped_column(String(64))
+    time_of_day: Mapped[str] = mapped_column(String(5))
+    chapters_per_session: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Session(Base):
+    """One read-aloud session: which chapters, when (UTC), and how far it got."""
+
+    __tablename__ = "session"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classroom.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    first_chapter: Mapped[int] = mapped_column(Integer)
+    last_chapter: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="planned", index=True)
+    thread_id: Mapped[str | None] = mapped_column(String(255))
+
+
+class Prompt(Base):
+    """A teacher's prompt for a chapter (question, summary challenge, prediction, poll)."""
+
+    __tablename__ = "prompt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("book.id", ondelete="CASCADE"))
+    chapter: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), default="question")
+    text: Mapped[str] = mapped_column(Text)
+    offset_minutes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Delivery(Base):
+    """One outgoing post, keyed so that it is never posted twice."""
+
+    __tablename__ = "delivery"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str] = mapped_column(String(255))
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Post(Base):
+    """A student message the bot has seen; makes message handling idempotent."""
+
+    __tablename__ = "post"
+    __table_args__ = (UniqueConstraint("platform", "message_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classroom.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(16))
+    message_id: Mapped[str] = mapped_column(String(255))
+    thread_id: Mapped[str | None] = mapped_column(String(255))
+    user_id: Mapped[str] = mapped_column(String(255))
+    outcome: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Flag(Base):
+    """A student message held or flagged for the teacher, and the decision on it."""
+
+    __tablename__ = "flag"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classroom.id", ondelete="CASCADE"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[str] = mapped_column(String(255))
+    user_name: Mapped[str] = mapped_column(String(255))
+    channel_id: Mapped[str] = mapped_column(String(255))
+    thread_id: Mapped[str | None] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    action: Mapped[str] = mapped_column(String(16), default="hold")
+    student_note: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    review_message_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(255))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    # True once every effect of the hold or decision has been delivered
+    settled: Mapped[bool] = mapped_column(default=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """A record of every decision and automatic action, with who and when."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int | None] = mapped_column(
+        ForeignKey("classroom.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SyncToken(Base):
+    """Where a Matrix account's sync stopped, so a restart resumes there."""
+
+    __tablename__ = "sync_token"
+    account: Mapped[str] = mapped_column(String(255), primary_key=True)
+    token: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

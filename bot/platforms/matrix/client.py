@@ -1,0 +1,312 @@
+"""Logging in, and the sync loop that never loses a message.
+
+The loop is our own (not nio's `sync_forever`): each sync asks for up to 100
+timeline events per room, and every `limited` timeline is back-filled with
+`/messages` down to the previous sync position, so a burst loses nothing.
+The events of one sync form a `Batch` that a worker task handles; the sync
+token is stored only after the worker has finished the batch, so a restart
+neither loses nor repeats messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    Event,
+    LoginResponse,
+    RoomMessagesError,
+    SyncError,
+    UnknownAccountDataEvent,
+    WhoamiResponse,
+)
+from nio.api import Api
+
+from bot.config import MatrixSettings
+from bot.platforms.matrix.tokens import TokenStore
+
+log = logging.getLogger(__name__)
+
+SYNC_FILTER = {
+    "room": {"timeline": {"limit": 100}},
+    "presence": {"not_types": ["*"]},
+}
+LONG_POLL_MS = 30_000
+IDLE_TYPE = "org.readaloud.idle"
+TRANSIENT = (aiohttp.ClientError, TimeoutError, OSError)
+AUTH_ERRORS = {"M_UNKNOWN_TOKEN", "M_FORBIDDEN", "M_USER_DEACTIVATED", "M_MISSING_TOKEN"}
+
+
+class MatrixLoginError(RuntimeError):
+    """The homeserver refused the bot's credentials (retrying will not help)."""
+
+
+class SyncFailed(RuntimeError):
+    """A sync or back-fill request failed; the whole sync is retried."""
+
+
+class Backoff:
+    """Exponential backoff between retries, logged so a stall is never silent."""
+
+    def __init__(self, first: float = 0.5, maximum: float = 60.0) -> None:
+        self.first, self.maximum = first, maximum
+        self.delay = first
+        self.attempts = 0
+
+    async def wait(self, what: str, error: object) -> None:
+        self.attempts += 1
+        log.warning("%s failed (attempt %d): %s; retrying in %.1f s",
+                    what, self.attempts, error, self.delay)  # fmt: skip
+        await asyncio.sleep(self.delay)
+        self.delay = min(self.delay * 2, self.maximum)
+
+    def reset(self) -> None:
+        self.delay, self.attempts = self.first, 0
+
+
+async def connect(
+    settings: MatrixSettings,
+    *,
+    access_token: str = "",
+    password: str = "",
+    store_path: str = "",
+    max_wait: float = 60.0,
+) -> AsyncClient:
+    """A logged-in client; an unreachable homeserver is retried with backoff until it answers.
+
+    With an access token the device id comes from whoami (so txn ids keep
+    deduplicating); with a password the configured device id is reused.
+    """
+    if not (access_token or password):
+        raise MatrixLoginError("no Matrix access token or password given")
+    config = AsyncClientConfig(max_timeouts=0, request_timeout=60)
+    client = AsyncClient(
+        settings.homeserver,
+        settings.user_id,
+        device_id=settings.device_id,
+        store_path=store_path,
+        config=config,
+    )
+    backoff = Backoff(maximum=max_wait)
+    while True:
+        try:
+            if access_token:
+                client.access_token = access_token
+                who = await client.whoami()
+                if isinstance(who, WhoamiResponse):
+                    if settings.user_id and who.user_id != settings.user_id:
+                        raise MatrixLoginError(
+                            f"the access token belongs to {who.user_id}, "
+                            f"not to matrix.user_id {settings.user_id}"
+                        )
+                    device = who.device_id or settings.device_id
+                    client.restore_login(who.user_id, device, access_token)
+                    break
+                error: Any = who
+            else:
+                login = await client.login(password, device_name="readaloud")
+                if isinstance(login, LoginResponse):
+                    break
+                error = login
+            if getattr(error, "status_code", None) in AUTH_ERRORS:
+                raise MatrixLoginError(f"{settings.homeserver} refused the login: {error}")
+            await backoff.wait(f"logging in to {settings.homeserver}", error)
+        except TRANSIENT as e:
+            await backoff.wait(f"connecting to {settings.homeserver}", e or type(e).__name__)
+        except BaseException:
+            await client.close()
+            raise
+    log.info("logged in to %s as %s (device %s)", settings.homeserver, client.user_id,
+             client.device_id)  # fmt: skip
+    return client
+
+
+@dataclass
+class RoomUpdate:
+    """What one sync brought for one joined room: state events and the full timeline."""
+
+    state: list[Event]
+    timeline: list[Event]
+
+
+@dataclass
+class Batch:
+    """Everything one sync returned, handled as a unit before its token is stored."""
+
+    token: str
+    first: bool
+    backlog: bool
+    rooms: dict[str, RoomUpdate] = field(default_factory=dict)
+    invites: list[str] = field(default_factory=list)
+    barrier: int = 0
+
+
+BatchHandler = Callable[[Batch], Awaitable[None]]
+
+
+class SyncLoop:
+    """Syncs forever, back-fills gaps, and hands each batch to one worker task."""
+
+    def __init__(
+        self,
+        client: AsyncClient,
+        tokens: TokenStore,
+        handle: BatchHandler,
+        *,
+        observe: Callable[[Batch], None] = lambda batch: None,
+        max_wait: float = 60.0,
+    ) -> None:
+        self.client = client
+        self.tokens = tokens
+        self.handle = handle
+        self.observe = observe
+        self.max_wait = max_wait
+        self.token: str | None = None
+        self.queue: asyncio.Queue[Batch] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._saved: str | None = None
+        self._seq = itertools.count(1)
+        self._barriers: dict[int, asyncio.Future[None]] = {}
+        self._barrier_lock = asyncio.Lock()
+        self._instance = uuid.uuid4().hex
+
+    async def start(self) -> None:
+        self.token = self._saved = await self.tokens.load()
+        if self.token is None:
+            log.info("first start for %s: skipping old history", self.client.user_id)
+        self._tasks = [
+            asyncio.create_task(self._sync_forever(), name="matrix-sync"),
+            asyncio.create_task(self._work_forever(), name="matrix-worker"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        for fut in self._barriers.values():
+            fut.cancel()
+
+    # ---- syncing ----
+
+    async def _sync_forever(self) -> None:
+        backoff = Backoff(maximum=self.max_wait)
+        first = True
+        while True:
+            try:
+                batch = await self._sync_once(first)
+            except (*TRANSIENT, SyncFailed) as e:
+                await backoff.wait("syncing with the homeserver", e or type(e).__name__)
+                continue
+            backoff.reset()
+            first = False
+            self.token = batch.token
+            self.observe(batch)
+            self.queue.put_nowait(batch)
+
+    async def _sync_once(self, first: bool) -> Batch:
+        since = self.token
+        resp = await self.client.sync(
+            timeout=0 if first else LONG_POLL_MS,
+            sync_filter=SYNC_FILTER,
+            since=since,
+            full_state=True if first else None,
+        )
+        if isinstance(resp, SyncError):
+            raise SyncFailed(f"{resp.status_code}: {resp.message}")
+        batch = Batch(resp.next_batch, first=first, backlog=since is None)
+        for room_id, info in resp.rooms.join.items():
+            events = list(info.timeline.events)
+            if info.timeline.limited and since is not None:
+                events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
+            batch.rooms[room_id] = RoomUpdate(list(info.state), events)
+        batch.invites = list(resp.rooms.invite)
+        for ev in resp.account_data_events:
+            if isinstance(ev, UnknownAccountDataEvent) and ev.type == IDLE_TYPE:
+                if ev.content.get("instance") == self._instance:
+                    batch.barrier = int(ev.content.get("seq", 0))
+        return batch
+
+    async def _backfill(self, room_id: str, prev_batch: str | None, since: str) -> list[Event]:
+        """The events a limited timeline left out, oldest first, back to `since`."""
+        older: list[Event] = []
+        start = prev_batch
+        while start:
+            resp = await self.client.room_messages(room_id, start=start, end=since, limit=100)
+            if isinstance(resp, RoomMessagesError):
+                raise SyncFailed(f"back-filling {room_id}: {resp.status_code}: {resp.message}")
+            older.extend(resp.chunk)
+            if not resp.chunk or not resp.end or resp.end == start:
+                break
+            start = resp.end
+        log.debug("back-filled %d events in %s", len(older), room_id)
+        older.reverse()
+        return older
+
+    # ---- handling ----
+
+    async def _work_forever(self) -> None:
+        while True:
+            batch = await self.queue.get()
+            try:
+                try:
+                    await self.handle(batch)
+                except Exception:
+                    log.exception("handling a sync batch failed; moving on")
+                await self._save(batch.token)
+                if batch.barrier:
+                    self._release(batch.barrier)
+            finally:
+                self.queue.task_done()
+
+    async def _save(self, token: str) -> None:
+        if token == self._saved:
+            return
+        backoff = Backoff(maximum=self.max_wait)
+        while True:
+            try:
+                await self.tokens.save(token)
+                self._saved = token
+                return
+            except Exception as e:
+                await backoff.wait("storing the sync token", e)
+
+    # ---- waiting until idle (tests, graceful shutdown) ----
+
+    async def wait_idle(self, timeout: float = 30.0) -> None:
+        """Return once every event the server had when called has been handled.
+
+        Writes a sequence number into the bot's own account data; the sync
+        that carries it back also carries every earlier event.
+        """
+        async with self._barrier_lock:
+            seq = next(self._seq)
+            fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._barriers[seq] = fut
+            path = Api._build_path(["user", self.client.user_id, "account_data", IDLE_TYPE])
+            headers = {
+                "Authorization": f"Bearer {self.client.access_token}",
+                "Content-Type": "application/json",
+            }
+            body = json.dumps({"instance": self._instance, "seq": seq})
+            resp = await self.client.send("PUT", path, body, headers)
+            await resp.read()
+            if resp.status != 200:
+                raise SyncFailed(f"could not write account data: {resp.status}")
+        await asyncio.wait_for(fut, timeout)
+
+    def _release(self, seq: int) -> None:
+        for n in [n for n in self._barriers if n <= seq]:
+            fut = self._barriers.pop(n)
+            if not fut.done():
+                fut.set_result(None)

@@ -1,0 +1,89 @@
+"""APScheduler as a cache of rows: one timer per unfinished session, rebuilt at start.
+
+The database decides what is due; a timer only says "look now". Firing twice
+is harmless because every post is keyed (see bot/deliveries.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.core.clock import Clock
+
+log = logging.getLogger(__name__)
+RETRY_AFTER = timedelta(seconds=30)
+
+
+class Scheduler:
+    """Wakes the session runner at each session's next due time."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        unfinished: Callable[[], Awaitable[list[tuple[int, datetime]]]],
+        run: Callable[[int], Awaitable[datetime | None]],
+    ) -> None:
+        self.clock = clock
+        self._unfinished = unfinished
+        self._run = run
+        self._aps = AsyncIOScheduler(timezone=UTC)
+        self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Start timers from the rows and post what is already due."""
+        self._aps.start()
+        await self.rebuild()
+
+    async def stop(self) -> None:
+        self._aps.shutdown(wait=False)
+        for t in list(self._tasks):
+            t.cancel()
+
+    async def rebuild(self) -> int:
+        """Drop every timer and make them again from the database; returns how many."""
+        self._aps.remove_all_jobs()
+        jobs = await self._unfinished()
+        for session_id, when in jobs:
+            self._plan(session_id, when)
+        return len(jobs)
+
+    def changed(self) -> None:
+        """Rows changed (a new plan or prompt): rebuild the timers soon."""
+        task = asyncio.get_running_loop().create_task(self.rebuild())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def run_due(self) -> int:
+        """Run every session due by the clock now; used at start and with a fake clock."""
+        due = [sid for sid, when in await self._unfinished() if when <= self.clock.now()]
+        for sid in due:
+            await self._fire(sid)
+        return len(due)
+
+    def _plan(self, session_id: int, when: datetime) -> None:
+        self._aps.add_job(
+            self._fire,
+            "date",
+            # timers run on the machine's clock; the delay comes from the injected one
+            run_date=datetime.now(UTC) + max(when - self.clock.now(), timedelta(0)),
+            args=[session_id],
+            id=f"session:{session_id}",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+
+    async def _fire(self, session_id: int) -> None:
+        async with self._lock:
+            try:
+                next_due = await self._run(session_id)
+            except Exception:
+                log.exception("session %s failed; retrying in %s", session_id, RETRY_AFTER)
+                next_due = self.clock.now() + RETRY_AFTER
+            if next_due is not None:
+                self._plan(session_id, next_due)

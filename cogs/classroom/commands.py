@@ -1,0 +1,40 @@
+"""Class commands: setup and help."""
+
+from __future__ import annotations
+
+from bot.core.commands import Command, Invocation, Kind, Param, Registry, Reply, render_help
+from bot.core.model import Role
+from cogs.classroom.service import ClassroomService
+
+
+def declare(classes: ClassroomService, registry_ref: list[Registry]) -> list[Command]:
+    """The class commands. `registry_ref` holds the finished registry for help."""
+
+    async def setup(inv: Invocation) -> Reply:
+        info, created = await classes.setup(
+            inv.channel, inv.actor, inv.args["timezone"], inv.args["name"] or ""
+        )
+        lines = [f'This room is now the class "{info.name}" (timezone {info.timezone}).']
+        if created:
+            lines.append("I made a private teacher room and invited you: held messages go there.")
+        lines.append(f'Next: {inv.prefix}readaloud book "Title" chapters=12')
+        return Reply("\n".join(lines))
+
+    async def help_(inv: Invocation) -> Reply:
+        return Reply(render_help(registry_ref[0], inv.actor.role, inv.prefix), private=True)
+
+    return [
+        Command(
+            ("class", "setup"),
+            "make this room a class with a private teacher room",
+            Role.TEACHER,
+            setup,
+            (
+                Param(
+                    "timezone", Kind.TIMEZONE, "the class's timezone", required=False, default="UTC"
+                ),
+                Param("name", Kind.TEXT, "the class's name", required=False),
+            ),
+        ),
+        Command(("help",), "what you can do here", Role.STUDENT, help_),
+    ]

@@ -1,0 +1,168 @@
+"""Classes: making a channel a class, finding the class of a channel, members and trust."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import Clock
+from bot.core.commands import parse_timezone
+from bot.core.dispatch import Chats
+from bot.core.errors import UserError
+from bot.core.model import Actor, ChannelRef, Platform, UserRef
+from bot.db import audit
+from bot.db.tables import Classroom, Member
+
+TRUST_LEVELS = ("new", "member", "trusted")
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """What a command needs to know about a class."""
+
+    id: int
+    platform: Platform
+    channel: ChannelRef
+    name: str
+    timezone: str
+    teacher_channel: ChannelRef | None
+
+    @classmethod
+    def of(cls, row: Classroom) -> ClassInfo:
+        p = Platform(row.platform)
+        return cls(
+            id=row.id,
+            platform=p,
+            channel=ChannelRef(p, row.channel_id),
+            name=row.name,
+            timezone=row.timezone,
+            teacher_channel=ChannelRef(p, row.teacher_channel_id)
+            if row.teacher_channel_id
+            else None,
+        )
+
+
+def not_a_class(prefix: str) -> UserError:
+    return UserError(
+        "This room is not a class yet. A teacher can make it one with "
+        f"{prefix}class setup timezone=Pacific/Auckland"
+    )
+
+
+class ClassroomService:
+    """Creates classes and answers 'which class is this channel?'."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], chats: Chats, clock: Clock):
+        self.sessionmaker = sessionmaker
+        self.chats = chats
+        self.clock = clock
+
+    async def setup(
+        self, channel: ChannelRef, actor: Actor, timezone: str, name: str = ""
+    ) -> tuple[ClassInfo, bool]:
+        """Make `channel` a class (or update it); create the private teacher channel once.
+
+        Returns the class and whether the teacher channel was created now.
+        """
+        timezone = parse_timezone(timezone)
+        room = channel.room
+        async with self.sessionmaker.begin() as db:
+            row = await self._row(db, room.platform, room.id)
+            if row is not None and row.teacher_channel_id == room.id:
+                raise UserError(
+                    "This is the private teacher room. Run class setup in the class room."
+                )
+            if row is None:
+                row = Classroom(
+                    platform=room.platform.value,
+                    channel_id=room.id,
+                    name=name or "Our class",
+                    timezone=timezone,
+                    created_at=self.clock.now(),
+                )
+                db.add(row)
+            else:
+                row.timezone = timezone
+                row.name = name or row.name
+            await db.flush()
+            audit.record(
+                db, self.clock.now(), row.id, actor.user.id, "class.setup", timezone=timezone
+            )
+            class_id, has_teacher_room, class_name = row.id, bool(row.teacher_channel_id), row.name
+        created = False
+        if not has_teacher_room:
+            chat = self.chats[room.platform]
+            teachers = await chat.teachers(room)
+            if actor.user.id not in {t.id for t in teachers}:
+                teachers.append(actor.user)
+            teacher_room = await chat.create_teacher_channel(
+                room, f"{class_name} — teachers", teachers
+            )
+            async with self.sessionmaker.begin() as db:
+                row = await db.get_one(Classroom, class_id)
+                row.teacher_channel_id = teacher_room.id
+            created = True
+        info = await self.find(room)
+        assert info is not None
+        return info, created
+
+    async def find(self, channel: ChannelRef) -> ClassInfo | None:
+        """The class this channel (or its teacher channel) belongs to."""
+        async with self.sessionmaker() as db:
+            row = await self._row(db, channel.platform, channel.id)
+            return ClassInfo.of(row) if row else None
+
+    async def require(self, channel: ChannelRef, prefix: str = "!") -> ClassInfo:
+        """Like find, but a UserError explaining how to set the class up."""
+        info = await self.find(channel)
+        if info is None:
+            raise not_a_class(prefix)
+        return info
+
+    async def get(self, class_id: int) -> ClassInfo:
+        async with self.sessionmaker() as db:
+            return ClassInfo.of(await db.get_one(Classroom, class_id))
+
+    async def member(self, db: AsyncSession, class_id: int, user: UserRef) -> Member:
+        """The member row for a person, created as 'new' the first time they appear."""
+        row = await db.scalar(
+            select(Member).where(Member.classroom_id == class_id, Member.user_id == user.id)
+        )
+        if row is None:
+            row = Member(
+                classroom_id=class_id, user_id=user.id, display_name=user.name, trust="new"
+            )
+            db.add(row)
+            await db.flush()
+        elif user.name and row.display_name != user.name:
+            row.display_name = user.name
+        return row
+
+    async def set_trust(self, class_id: int, user: UserRef, level: str, actor: Actor) -> None:
+        """Set a student's trust level; recorded in the audit log."""
+        if level not in TRUST_LEVELS:
+            raise UserError(f"level must be one of: {', '.join(TRUST_LEVELS)}")
+        async with self.sessionmaker.begin() as db:
+            row = await self.member(db, class_id, user)
+            old, row.trust = row.trust, level
+            audit.record(
+                db,
+                self.clock.now(),
+                class_id,
+                actor.user.id,
+                "member.trust",
+                user=user.id,
+                old=old,
+                new=level,
+            )
+
+    @staticmethod
+    async def _row(db: AsyncSession, platform: Platform, channel_id: str) -> Classroom | None:
+        return await db.scalar(
+            select(Classroom).where(
+                Classroom.platform == platform.value,
+                or_(Classroom.channel_id == channel_id, Classroom.teacher_channel_id == channel_id),
+            )
+        )

@@ -1,0 +1,113 @@
+"""Read-aloud commands: book, plan, prompt, schedule."""
+
+from __future__ import annotations
+
+from bot.core.commands import Command, Invocation, Kind, Param, Reply
+from bot.core.model import Role
+from cogs.classroom.service import ClassroomService
+from cogs.readaloud.service import PROMPT_KINDS, ReadAloudService, SessionView
+
+
+def _calendar(sessions: list[SessionView], timezone: str) -> str:
+    if not sessions:
+        return "No sessions planned yet. A teacher can plan with: readaloud plan"
+    lines = [f"Read-aloud calendar ({timezone}):"]
+    for s in sessions:
+        done = "" if s.state == "planned" else f" [{s.state}]"
+        lines.append(f"{s.number}. {s.local_start} ({s.relative}) — {s.book}, {s.chapters}{done}")
+    return "\n".join(lines)
+
+
+def declare(classes: ClassroomService, readaloud: ReadAloudService) -> list[Command]:
+    """The `readaloud` command group (alias `ra`)."""
+
+    async def book(inv: Invocation) -> Reply:
+        cls = await classes.require(inv.channel, inv.prefix)
+        a = inv.args
+        title = await readaloud.add_book(
+            cls, a["title"], a["chapters"], a["author"] or "", inv.actor
+        )
+        return Reply(
+            f'Added "{title}" ({a["chapters"]} chapters). Next: {inv.prefix}readaloud plan '
+            "start=2027-02-01 days=mon,wed,fri time=09:30 per=1"
+        )
+
+    async def plan(inv: Invocation) -> Reply:
+        cls = await classes.require(inv.channel, inv.prefix)
+        a = inv.args
+        sessions = await readaloud.plan(
+            cls, a["book"], a["start"], a["days"], a["time"], a["per"], inv.actor
+        )
+        return Reply(_calendar(sessions, cls.timezone))
+
+    async def prompt(inv: Invocation) -> Reply:
+        cls = await classes.require(inv.channel, inv.prefix)
+        a = inv.args
+        pid = await readaloud.add_prompt(
+            cls, a["book"], a["chapter"], a["text"], a["kind"], a["offset"], inv.actor
+        )
+        return Reply(f"Prompt {pid} ({a['kind']}) added to chapter {a['chapter']}.")
+
+    async def schedule(inv: Invocation) -> Reply:
+        cls = await classes.require(inv.channel, inv.prefix)
+        return Reply(_calendar(await readaloud.schedule(cls), cls.timezone))
+
+    book_param = Param(
+        "book", Kind.WORD, "the book's title (the latest book if left out)", required=False
+    )
+    return [
+        Command(
+            ("readaloud", "book"),
+            "add a book the class will read",
+            Role.TEACHER,
+            book,
+            (
+                Param("title", Kind.WORD, "the title; use quotes for several words"),
+                Param("chapters", Kind.INT, "how many chapters", minimum=1),
+                Param("author", Kind.TEXT, "who wrote it", required=False),
+            ),
+        ),
+        Command(
+            ("readaloud", "plan"),
+            "plan the sessions: first day, weekdays, time, chapters per session",
+            Role.TEACHER,
+            plan,
+            (
+                Param("start", Kind.DATE, "the first day"),
+                Param("days", Kind.WEEKDAYS, "which weekdays"),
+                Param("time", Kind.TIME, "the time of day, class timezone"),
+                Param(
+                    "per", Kind.INT, "chapters per session", required=False, default=1, minimum=1
+                ),
+                book_param,
+            ),
+        ),
+        Command(
+            ("readaloud", "prompt"),
+            "add a discussion prompt to a chapter",
+            Role.TEACHER,
+            prompt,
+            (
+                Param("chapter", Kind.INT, "the chapter number", minimum=1),
+                Param("text", Kind.TEXT, "the prompt"),
+                Param(
+                    "kind",
+                    Kind.CHOICE,
+                    "what kind of prompt",
+                    required=False,
+                    default="question",
+                    choices=PROMPT_KINDS,
+                ),
+                Param(
+                    "offset",
+                    Kind.INT,
+                    "minutes after the session starts",
+                    required=False,
+                    default=0,
+                    minimum=0,
+                ),
+                book_param,
+            ),
+        ),
+        Command(("readaloud", "schedule"), "the read-aloud calendar", Role.STUDENT, schedule),
+    ]

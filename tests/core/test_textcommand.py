@@ -1,0 +1,106 @@
+"""Typed `!` commands are parsed from the declarations, with helpful errors."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from bot.core.commands import Command, Kind, Param, Registry, Reply, render_help
+from bot.core.errors import UserError
+from bot.core.model import Platform, Role, UserRef
+from bot.core.textcommand import parse, tokenize
+
+
+async def _noop(inv):  # type: ignore[no-untyped-def]
+    return Reply("ok")
+
+
+REGISTRY = Registry(
+    [
+        Command(
+            ("readaloud", "plan"),
+            "plan",
+            Role.TEACHER,
+            _noop,
+            (
+                Param("start", Kind.DATE, "first day"),
+                Param("days", Kind.WEEKDAYS, "days"),
+                Param("time", Kind.TIME, "time"),
+                Param("per", Kind.INT, "per", required=False, default=1, minimum=1),
+            ),
+        ),
+        Command(
+            ("readaloud", "prompt"),
+            "prompt",
+            Role.TEACHER,
+            _noop,
+            (
+                Param("chapter", Kind.INT, "chapter"),
+                Param("text", Kind.TEXT, "text"),
+                Param("kind", Kind.CHOICE, "kind", required=False, default="question",
+                      choices=("question", "poll")),
+            ),
+        ),
+        Command(("mod", "trust"), "trust", Role.TEACHER, _noop, (Param("student", Kind.USER, "s"),)),
+        Command(("help",), "help", Role.STUDENT, _noop),
+    ],
+    aliases={"ra": "readaloud"},
+)
+
+
+def user(raw: str) -> UserRef:
+    if not raw.startswith("@"):
+        raise UserError("name a person like @sam:example.org")
+    return UserRef(Platform.MATRIX, raw)
+
+
+def run(text: str):  # type: ignore[no-untyped-def]
+    return parse(REGISTRY, text, "!", user)
+
+
+def test_key_value_and_positional_arguments_mix() -> None:
+    cmd, args = run("!readaloud plan 2027-02-01 days=mon,wed time=09:30")
+    assert cmd.path == ("readaloud", "plan")
+    assert args == {"start": date(2027, 2, 1), "days": ("mon", "wed"), "time": time(9, 30), "per": 1}
+
+
+def test_alias_and_free_text_keeps_apostrophes_and_spacing() -> None:
+    cmd, args = run("!ra prompt 3 Why didn't Auggie  want to go?  kind=poll")
+    assert cmd.path == ("readaloud", "prompt")
+    assert args["text"] == "Why didn't Auggie  want to go?  kind=poll"
+
+
+def test_quoted_values_group_words() -> None:
+    assert [t for t, _ in tokenize('book "The Wild Robot" chapters=80')] == [
+        "book", "The Wild Robot", "chapters=80"
+    ]
+    assert [t for t, _ in tokenize('title="Wonder Boy" x')] == ["title=Wonder Boy", "x"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("!foo bar", 'I don\'t know "!foo". Try !help.'),
+        ("!readaloud", "!readaloud needs one of: plan, prompt. Try !help."),
+        ("!readaloud plan 01/02/2027 mon 09:30", "start must look like 2027-02-01"),
+        ("!readaloud plan 2027-02-01 mon 25:00", "time must look like 09:30"),
+        ("!readaloud plan 2027-02-01 funday 09:30", "days must look like mon,wed,fri"),
+        ("!readaloud plan 2027-02-01 mon 09:30 per=0", "per must be at least 1"),
+        ("!readaloud plan 2027-02-01", "days is missing. Usage: !readaloud plan"),
+        ('!readaloud prompt 1 "unclosed', "A quote is not closed"),
+        ("!mod trust sam", "name a person like @sam:example.org"),
+        ("!help me please", 'I did not expect "me please"'),
+    ],
+)
+def test_bad_input_says_what_to_type_instead(text: str, message: str) -> None:
+    with pytest.raises(UserError) as err:
+        run(text)
+    assert message in err.value.message
+
+
+def test_help_shows_only_what_the_role_may_do() -> None:
+    student = render_help(REGISTRY, Role.STUDENT)
+    teacher = render_help(REGISTRY, Role.TEACHER)
+    assert "!help" in student and "!readaloud plan" not in student
+    assert "!readaloud plan start=2027-02-01 days=mon,wed,fri time=09:30 [per=3]" in teacher

@@ -1,0 +1,58 @@
+"""`readaloud check` names the file, key, bad value and what is expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import load
+from bot.core.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def test_no_file_means_the_embedded_demo() -> None:
+    assert load(None, env={}).embedded
+
+
+def test_every_problem_is_named_with_file_key_and_value(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[bot]\ndefault_timezone = "Mars/Olympus"\n'
+        '[matrix]\nhomeserver = "ftp://x"\nuser_id = "readaloud"\ncolour = "red"\n',
+    )
+    with pytest.raises(ConfigError) as err:
+        load(path, env={})
+    text = "\n".join(err.value.problems)
+    assert f"{path}: bot.default_timezone = 'Mars/Olympus': must be an IANA timezone" in text
+    assert "matrix.homeserver = 'ftp://x': must be an http(s) URL" in text
+    assert "matrix.user_id = 'readaloud': must be a full Matrix id" in text
+    assert "matrix.colour" in text and "unknown key" in text
+
+
+def test_secrets_in_the_file_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, '[matrix]\nhomeserver = "https://m.org"\naccess_token = "syt_x"\n')
+    with pytest.raises(ConfigError) as err:
+        load(path, env={"READALOUD_MATRIX_ACCESS_TOKEN": "t"})
+    assert "READALOUD_MATRIX_ACCESS_TOKEN" in err.value.problems[0]
+
+
+def test_missing_secret_is_reported_and_check_exits_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, '[matrix]\nhomeserver = "https://m.org"\nuser_id = "@b:m.org"\n')
+    assert main(["check", "--config", str(path)]) == 2
+    assert "READALOUD_MATRIX_ACCESS_TOKEN" in capsys.readouterr().err
+    assert main(["run", "--config", str(path)]) == 2  # run refuses with the same message
+
+
+def test_valid_file_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("READALOUD_MATRIX_ACCESS_TOKEN", "t")
+    path = write(tmp_path, '[matrix]\nhomeserver = "https://m.org"\nuser_id = "@b:m.org"\n')
+    assert main(["check", "--config", str(path)]) == 0
