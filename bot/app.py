@@ -16,7 +16,7 @@ from bot.config import Config
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
 from bot.core.dispatch import Chats, Dispatcher
-from bot.core.events import EncryptedRoom, Event, MessagePosted, ReactionAdded
+from bot.core.events import DecisionClicked, EncryptedRoom, Event, MessagePosted, ReactionAdded
 from bot.core.ports import Chat
 from bot.db.session import make_engine, make_sessionmaker, upgrade
 from bot.deliveries import Deliveries
@@ -87,6 +87,10 @@ class App:
             await self.services.moderation.on_message(chat, event)
         elif isinstance(event, ReactionAdded):
             await self.services.moderation.on_reaction(chat, event)
+        elif isinstance(event, DecisionClicked):
+            await self.services.moderation.decide(
+                event.flag_id, event.approve, event.actor, event.reason, event.channel
+            )
         elif isinstance(event, EncryptedRoom):
             log.warning("room %s is encrypted; the bot cannot read it", event.channel.id)
 

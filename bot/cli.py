@@ -47,7 +47,7 @@ async def _serve(config: Config) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     if config.embedded:
-        from bot.demo import run_demo
+        from bot.platforms.matrix.demo import run_demo
 
         await run_demo(config, stop)
         return
@@ -64,6 +64,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         level=config.settings.bot.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    for noisy in ("apscheduler", "nio", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     asyncio.run(_serve(config))
     return 0
 

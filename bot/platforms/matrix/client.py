@@ -59,14 +59,15 @@ class Backoff:
     """Exponential backoff between retries, logged so a stall is never silent."""
 
     def __init__(self, first: float = 0.5, maximum: float = 60.0) -> None:
-        self.first, self.maximum = first, maximum
-        self.delay = first
+        self.first, self.maximum = min(first, maximum), maximum
+        self.delay = self.first
         self.attempts = 0
 
     async def wait(self, what: str, error: object) -> None:
         self.attempts += 1
-        log.warning("%s failed (attempt %d): %s; retrying in %.1f s",
-                    what, self.attempts, error, self.delay)  # fmt: skip
+        log.warning(
+            "%s failed (attempt %d): %s; retrying in %.1f s", what, self.attempts, error, self.delay
+        )
         await asyncio.sleep(self.delay)
         self.delay = min(self.delay * 2, self.maximum)
 
@@ -126,8 +127,9 @@ async def connect(
         except BaseException:
             await client.close()
             raise
-    log.info("logged in to %s as %s (device %s)", settings.homeserver, client.user_id,
-             client.device_id)  # fmt: skip
+    log.info(
+        "logged in to %s as %s (device %s)", settings.homeserver, client.user_id, client.device_id
+    )
     return client
 
 
@@ -283,7 +285,7 @@ class SyncLoop:
 
     # ---- waiting until idle (tests, graceful shutdown) ----
 
-    async def wait_idle(self, timeout: float = 30.0) -> None:
+    async def wait_idle(self) -> None:
         """Return once every event the server had when called has been handled.
 
         Writes a sequence number into the bot's own account data; the sync
@@ -303,7 +305,7 @@ class SyncLoop:
             await resp.read()
             if resp.status != 200:
                 raise SyncFailed(f"could not write account data: {resp.status}")
-        await asyncio.wait_for(fut, timeout)
+        await fut
 
     def _release(self, seq: int) -> None:
         for n in [n for n in self._barriers if n <= seq]:

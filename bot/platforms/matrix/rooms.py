@@ -52,9 +52,7 @@ class Rooms:
         room = self.client.rooms.get(room_id)
         if room is None:
             return 0
-        if creators_are_privileged(room.room_version) and user_id in self.creators.get(
-            room_id, ()
-        ):
+        if creators_are_privileged(room.room_version) and user_id in self.creators.get(room_id, ()):
             return math.inf
         return room.power_levels.get_user_level(user_id)
 
@@ -98,7 +96,10 @@ class Rooms:
         if len(matches) == 1:
             return self.user(room_id, matches[0])
         if len(matches) > 1:
-            raise UserError(f'Several people here are called "{raw}". Use their Matrix id, '
-                            "like @name:example.org.")  # fmt: skip
-        raise UserError(f'I cannot find "{raw}" in this room. Use their Matrix id, '
-                        "like @name:example.org.")  # fmt: skip
+            raise UserError(
+                f'Several people here are called "{raw}". Use their Matrix id, '
+                "like @name:example.org."
+            )
+        raise UserError(
+            f'I cannot find "{raw}" in this room. Use their Matrix id, like @name:example.org.'
+        )

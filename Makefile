@@ -1,0 +1,48 @@
+# readaloud — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SYNAPSE_VENV ?= var/synapse-venv
+SYNAPSE_VERSION ?= 1.163.2
+MODDATA ?= ../shared/moddata
+
+.PHONY: install synapse run test lint format eval bench clean
+
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# Synapse gets its own virtualenv: its pins clash with the bot's.
+synapse: $(SYNAPSE_VENV)/.installed
+$(SYNAPSE_VENV)/.installed:
+	$(PYTHON) -m venv $(SYNAPSE_VENV)
+	$(SYNAPSE_VENV)/bin/pip install -q --upgrade pip
+	$(SYNAPSE_VENV)/bin/pip install -q 'matrix-synapse==$(SYNAPSE_VERSION)'
+	touch $@
+
+run: install synapse
+	SYNAPSE_VENV=$(SYNAPSE_VENV) $(BIN)/readaloud run
+
+test: install synapse
+	SYNAPSE_VENV=$(SYNAPSE_VENV) $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+eval: install
+	$(BIN)/python -m bot.screening.eval_all $(MODDATA)
+
+bench: install
+	$(BIN)/python benchmarks/screening.py $(MODDATA)
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,203 @@
+"""MatrixChat: the Chat port on Matrix, plus start/stop of the client and sync loop."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    RoomCreateError,
+    RoomGetStateEventResponse,
+    RoomPreset,
+    RoomPutStateError,
+    RoomRedactError,
+    RoomVisibility,
+)
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.config import MatrixSettings
+from bot.core.commands import Registry
+from bot.core.dispatch import Dispatcher
+from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform, UserRef
+from bot.platforms.matrix.client import SyncLoop, connect
+from bot.platforms.matrix.inbound import Inbound
+from bot.platforms.matrix.outbound import MatrixSendError, message_content, send_event
+from bot.platforms.matrix.rooms import TEACHER_LEVEL, Rooms
+from bot.platforms.matrix.tokens import TokenStore
+from bot.platforms.matrix.txn import txn_id
+
+log = logging.getLogger(__name__)
+
+APPROVE, REJECT = "✅", "❌"
+
+
+class MatrixChat:
+    """One Matrix bot account: receives through the sync loop, posts through `Chat`."""
+
+    platform = Platform.MATRIX
+
+    def __init__(
+        self,
+        settings: MatrixSettings,
+        *,
+        access_token: str = "",
+        password: str = "",
+        sessionmaker: async_sessionmaker[Any],
+        dispatcher: Dispatcher,
+        registry: Registry,
+        store_path: Path | None = None,
+        max_wait: float = 60.0,
+    ) -> None:
+        self.settings = settings
+        self.user_id = settings.user_id
+        self._access_token = access_token
+        self._password = password
+        self._sessionmaker = sessionmaker
+        self._dispatcher = dispatcher
+        self._registry = registry
+        self._store_path = store_path
+        self._max_wait = max_wait
+        self._client: AsyncClient | None = None
+        self._loop: SyncLoop | None = None
+        self.rooms: Rooms | None = None
+
+    # ---- lifecycle ----
+
+    async def start(self) -> None:
+        """Log in (retrying while the homeserver is unreachable), then start syncing."""
+        client = await connect(
+            self.settings,
+            access_token=self._access_token,
+            password=self._password,
+            store_path=str(self._store_path or ""),
+            max_wait=self._max_wait,
+        )
+        self._client, self.user_id = client, client.user_id
+        self.rooms = Rooms(client)
+        inbound = Inbound(
+            self, client, self.rooms, self._dispatcher, self._registry, self.settings.command_prefix
+        )
+        tokens = TokenStore(self._sessionmaker, client.user_id)
+        self._loop = SyncLoop(
+            client, tokens, inbound.handle, observe=self.rooms.observe, max_wait=self._max_wait
+        )
+        await self._loop.start()
+
+    async def stop(self) -> None:
+        if self._loop is not None:
+            await self._loop.stop()
+            self._loop = None
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    async def wait_idle(self) -> None:
+        """Return once every event on the server at call time has been handled."""
+        assert self._loop is not None, "start() first"
+        await self._loop.wait_idle()
+
+    @property
+    def client(self) -> AsyncClient:
+        assert self._client is not None, "start() first"
+        return self._client
+
+    # ---- the Chat port ----
+
+    async def send(self, channel: ChannelRef, out: Outgoing) -> MessageRef:
+        """Post `out`; the txn id comes from `out.key`, so a retried post appears once."""
+        content = message_content(channel, out)
+        event_id = await send_event(
+            self.client, channel.id, "m.room.message", content, txn_id(out.key)
+        )
+        return MessageRef(channel, event_id)
+
+    async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:
+        """Matrix threads need no event of their own: replies to the root form the thread."""
+        return root.channel.in_thread(root.id)
+
+    async def close_thread(self, thread: ChannelRef, notice: Outgoing) -> None:
+        await self.send(thread, notice)
+
+    async def hide(self, message: MessageRef, reason: str) -> None:
+        resp = await self.client.room_redact(
+            message.channel.id, message.id, reason=reason, tx_id=txn_id(f"redact:{message.id}")
+        )
+        if isinstance(resp, RoomRedactError):
+            hint = ""
+            if resp.status_code == "M_FORBIDDEN":
+                hint = " (the bot needs moderator power, level 50, in this room to remove messages)"
+            raise MatrixSendError(
+                f"redacting {message.id} failed: {resp.status_code} {resp.message}{hint}"
+            )
+
+    async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:
+        """Matrix cannot post as someone else: a notice starting with their name."""
+        return await self.send(
+            channel, dataclasses.replace(out, text=f"{author.label}: {out.text}")
+        )
+
+    async def tell(self, user: UserRef, channel: ChannelRef, out: Outgoing) -> None:
+        """Matrix has no private replies here: a notice in the channel that mentions them."""
+        mentions = out.mentions if user in out.mentions else (user, *out.mentions)
+        await self.send(channel, dataclasses.replace(out, mentions=mentions))
+
+    async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
+        """Post the flag as m.text (teachers get notified) with ✅ / ❌ ready to tap."""
+        posted = await self.send(channel, dataclasses.replace(out, notice=False))
+        for key in (APPROVE, REJECT):
+            content = {
+                "m.relates_to": {"rel_type": "m.annotation", "event_id": posted.id, "key": key}
+            }
+            txn = txn_id(out.key, key) if out.key else txn_id(None)
+            await send_event(self.client, channel.id, "m.reaction", content, txn)
+        return posted
+
+    async def create_teacher_channel(
+        self, classroom: ChannelRef, name: str, teachers: list[UserRef]
+    ) -> ChannelRef:
+        """A private, unencrypted, invite-only room; teachers invited with power level 50."""
+        resp = await self.client.room_create(
+            visibility=RoomVisibility.private,
+            name=name,
+            preset=RoomPreset.private_chat,
+            invite=[t.id for t in teachers],
+            initial_state=[
+                {
+                    "type": "m.room.guest_access",
+                    "state_key": "",
+                    "content": {"guest_access": "forbidden"},
+                },
+                {
+                    "type": "org.readaloud.classroom",
+                    "state_key": "",
+                    "content": {"room_id": classroom.id},
+                },
+            ],
+        )
+        if isinstance(resp, RoomCreateError):
+            raise MatrixSendError(
+                f"creating the teacher room failed: {resp.status_code} {resp.message}"
+            )
+        await self._grant(resp.room_id, [t.id for t in teachers], TEACHER_LEVEL)
+        return ChannelRef(Platform.MATRIX, resp.room_id)
+
+    async def _grant(self, room_id: str, user_ids: list[str], level: int) -> None:
+        """Raise users to `level`, keeping the rest of the power levels as the server made them
+        (room version 12 forbids listing creators, older versions need them listed)."""
+        current = await self.client.room_get_state_event(room_id, "m.room.power_levels")
+        if not isinstance(current, RoomGetStateEventResponse):
+            raise MatrixSendError(f"reading power levels of {room_id} failed: {current}")
+        content = dict(current.content)
+        users = dict(content.get("users", {}))
+        users.update({uid: level for uid in user_ids if uid != self.client.user_id})
+        content["users"] = users
+        put = await self.client.room_put_state(room_id, "m.room.power_levels", content)
+        if isinstance(put, RoomPutStateError):
+            raise MatrixSendError(f"setting power levels in {room_id} failed: {put.message}")
+
+    async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
+        assert self.rooms is not None, "start() first"
+        return self.rooms.teachers(classroom.id)

@@ -1,0 +1,200 @@
+"""Native Matrix events → neutral events and command calls.
+
+Rooms of one batch are handled concurrently, the events of one room in
+order. Nothing here decides anything: commands go to the dispatcher, other
+messages and reactions become neutral events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from nio import (
+    AsyncClient,
+    Event,
+    JoinError,
+    MegolmEvent,
+    ReactionEvent,
+    RoomEncryptionEvent,
+    RoomGetEventResponse,
+    RoomMessageEmote,
+    RoomMessageText,
+)
+
+from bot.core.commands import Invocation, Registry, Reply
+from bot.core.dispatch import Dispatcher
+from bot.core.errors import UserError
+from bot.core.events import EncryptedRoom, MessagePosted, ReactionAdded
+from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform
+from bot.core.textcommand import parse
+from bot.platforms.matrix.client import Batch, RoomUpdate
+from bot.platforms.matrix.rooms import Rooms
+
+if TYPE_CHECKING:
+    from bot.platforms.matrix.chat import MatrixChat
+
+log = logging.getLogger(__name__)
+
+ENCRYPTED_NOTICE = (
+    "I can't read this room because its messages are encrypted, so I can't help "
+    "with the read-aloud here yet. A teacher can create a new room with encryption "
+    "turned off and invite me there. (Encryption can't be turned off in an existing room.)"
+)
+RECENT = 10_000
+
+
+def relation(content: dict[str, Any]) -> dict[str, Any]:
+    rel = content.get("m.relates_to")
+    return rel if isinstance(rel, dict) else {}
+
+
+def thread_root(content: dict[str, Any]) -> str | None:
+    """The thread root event id if the message is in a thread."""
+    rel = relation(content)
+    return rel.get("event_id") if rel.get("rel_type") == "m.thread" else None
+
+
+def strip_reply_fallback(body: str) -> str:
+    """Drop the quoted '> <@user> …' lines older clients put in front of a reply."""
+    if not body.startswith("> "):
+        return body
+    lines = body.split("\n")
+    while lines and lines[0].startswith(">"):
+        lines.pop(0)
+    return "\n".join(lines).lstrip("\n")
+
+
+class Inbound:
+    """Turns each batch of events into dispatcher calls, at most once per event id."""
+
+    def __init__(
+        self,
+        chat: MatrixChat,
+        client: AsyncClient,
+        rooms: Rooms,
+        dispatcher: Dispatcher,
+        registry: Registry,
+        prefix: str,
+    ) -> None:
+        self.chat = chat
+        self.client = client
+        self.rooms = rooms
+        self.dispatcher = dispatcher
+        self.registry = registry
+        self.prefix = prefix
+        self._recent: deque[str] = deque(maxlen=RECENT)
+        self._seen: set[str] = set()
+        self._encrypted_told: set[str] = set()
+
+    async def handle(self, batch: Batch) -> None:
+        """Join invites, then (unless this is the first-ever sync) handle every room's events."""
+        for room_id in batch.invites:
+            await self._join(room_id)
+        if batch.backlog:
+            return
+        await asyncio.gather(
+            *(self._room(room_id, update, batch.first) for room_id, update in batch.rooms.items())
+        )
+
+    async def _join(self, room_id: str) -> None:
+        for attempt in range(3):
+            try:
+                resp = await self.client.join(room_id)
+            except Exception as e:
+                resp = JoinError(str(e))
+            if not isinstance(resp, JoinError):
+                log.info("joined %s after an invite", room_id)
+                return
+            log.warning("joining %s failed (attempt %d): %s", room_id, attempt + 1, resp.message)
+            await asyncio.sleep(0.5 * 2**attempt)
+
+    async def _room(self, room_id: str, update: RoomUpdate, first: bool) -> None:
+        if not first and any(isinstance(ev, RoomEncryptionEvent) for ev in update.state):
+            try:
+                await self._encrypted(room_id)
+            except Exception:
+                log.exception("telling %s that it is encrypted failed", room_id)
+        for ev in update.timeline:
+            if ev.event_id in self._seen:
+                continue
+            try:
+                await self._event(room_id, ev)
+            except Exception:
+                log.exception("handling Matrix event %s in %s failed", ev.event_id, room_id)
+            self._remember(ev.event_id)
+
+    def _remember(self, event_id: str) -> None:
+        if len(self._recent) == self._recent.maxlen:
+            self._seen.discard(self._recent[0])
+        self._recent.append(event_id)
+        self._seen.add(event_id)
+
+    async def _event(self, room_id: str, ev: Event) -> None:
+        if isinstance(ev, RoomEncryptionEvent):
+            await self._encrypted(room_id)
+            return
+        if ev.sender == self.client.user_id:
+            return
+        if isinstance(ev, MegolmEvent):
+            await self._encrypted(room_id)
+        elif isinstance(ev, ReactionEvent):
+            target = MessageRef(ChannelRef(Platform.MATRIX, room_id), ev.reacts_to)
+            await self.dispatcher.event(
+                self.chat, ReactionAdded(target, self._actor(room_id, ev.sender), ev.key)
+            )
+        elif isinstance(ev, RoomMessageText | RoomMessageEmote):
+            await self._message(room_id, ev)
+
+    async def _message(self, room_id: str, ev: RoomMessageText | RoomMessageEmote) -> None:
+        content = ev.source.get("content", {})
+        body, thread = strip_reply_fallback(ev.body), thread_root(content)
+        if relation(content).get("rel_type") == "m.replace":
+            new = content.get("m.new_content", {})
+            body = str(new.get("body", "")) if isinstance(new, dict) else ""
+            thread = await self._thread_of(room_id, relation(content).get("event_id"))
+        channel = ChannelRef(Platform.MATRIX, room_id, thread)
+        actor = self._actor(room_id, ev.sender)
+        rest = body[len(self.prefix) :]
+        if body.startswith(self.prefix) and rest[:1].isalpha():
+            await self._command(channel, actor, body, ev.event_id)
+        else:
+            message = MessageRef(channel, ev.event_id)
+            await self.dispatcher.event(self.chat, MessagePosted(message, actor, body))
+
+    async def _command(self, channel: ChannelRef, actor: Actor, body: str, event_id: str) -> None:
+        try:
+            find_user = partial(self.rooms.find_user, channel.id)
+            command, args = parse(self.registry, body, self.prefix, find_user)
+            invocation = Invocation(command, actor, channel, args)
+            reply = await self.dispatcher.command(invocation, self.prefix)
+        except UserError as e:
+            reply = Reply(e.message, private=True)
+        mentions = (actor.user,) if reply.private else ()
+        out = Outgoing(reply.text, key=f"matrix-reply:{event_id}", mentions=mentions)
+        await self.chat.send(channel, out)
+
+    async def _thread_of(self, room_id: str, event_id: str | None) -> str | None:
+        """The thread an edited message belongs to (edits do not repeat the relation)."""
+        if not event_id:
+            return None
+        resp = await self.client.room_get_event(room_id, event_id)
+        if isinstance(resp, RoomGetEventResponse):
+            return thread_root(resp.event.source.get("content", {}))
+        return None
+
+    async def _encrypted(self, room_id: str) -> None:
+        """Tell the room once (per process) that the bot cannot read it."""
+        if room_id in self._encrypted_told:
+            return
+        self._encrypted_told.add(room_id)
+        channel = ChannelRef(Platform.MATRIX, room_id)
+        log.warning("room %s is encrypted; the bot cannot read it", room_id)
+        await self.chat.send(channel, Outgoing(ENCRYPTED_NOTICE, key=f"encrypted:{room_id}"))
+        await self.dispatcher.event(self.chat, EncryptedRoom(channel))
+
+    def _actor(self, room_id: str, user_id: str) -> Actor:
+        return Actor(self.rooms.user(room_id, user_id), self.rooms.role(room_id, user_id))

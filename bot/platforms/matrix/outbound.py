@@ -1,0 +1,78 @@
+"""Neutral messages → Matrix event content, and sending with safe retries."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from typing import Any
+
+from nio import AsyncClient, RoomSendError, RoomSendResponse
+
+from bot.core.model import ChannelRef, Outgoing
+from bot.platforms.matrix.client import TRANSIENT
+
+log = logging.getLogger(__name__)
+
+SEND_ATTEMPTS = 4
+
+
+class MatrixSendError(RuntimeError):
+    """The homeserver refused a message, or stayed unreachable through every retry."""
+
+
+def pill(user_id: str, name: str) -> str:
+    return f'<a href="https://matrix.to/#/{html.escape(user_id)}">{html.escape(name)}</a>'
+
+
+def message_content(channel: ChannelRef, out: Outgoing) -> dict[str, Any]:
+    """m.notice / m.text content: mentions named in the body, thread relation if any."""
+    text = out.text
+    content: dict[str, Any] = {"msgtype": "m.notice" if out.notice else "m.text", "body": text}
+    if out.mentions:
+        unnamed = [u for u in out.mentions if u.label not in text]
+        if unnamed:
+            content["body"] = ", ".join(u.label for u in unnamed) + ": " + text
+        pills = ", ".join(pill(u.id, u.label) for u in unnamed)
+        escaped = html.escape(text).replace("\n", "<br>")
+        content["format"] = "org.matrix.custom.html"
+        content["formatted_body"] = f"{pills}: {escaped}" if pills else escaped
+        content["m.mentions"] = {"user_ids": sorted({u.id for u in out.mentions})}
+    if channel.thread:
+        content["m.relates_to"] = {
+            "rel_type": "m.thread",
+            "event_id": channel.thread,
+            "is_falling_back": True,
+            "m.in_reply_to": {"event_id": channel.thread},
+        }
+    return content
+
+
+def is_transient(resp: RoomSendError) -> bool:
+    status = getattr(resp.transport_response, "status", 0) or 0
+    return status >= 500 or status == 429 or resp.status_code == "M_LIMIT_EXCEEDED"
+
+
+async def send_event(
+    client: AsyncClient, room_id: str, event_type: str, content: dict[str, Any], txn: str
+) -> str:
+    """Send one room event and return its id; transient failures retry with the same txn id."""
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            resp = await client.room_send(room_id, event_type, content, tx_id=txn)
+        except TRANSIENT as e:
+            error: object = e or type(e).__name__
+        else:
+            if isinstance(resp, RoomSendResponse):
+                return resp.event_id
+            if not is_transient(resp):
+                raise MatrixSendError(
+                    f"sending to {room_id} failed: {resp.status_code} {resp.message}"
+                )
+            error = f"{resp.status_code} {resp.message}"
+        if attempt == SEND_ATTEMPTS:
+            raise MatrixSendError(f"sending to {room_id} failed {attempt} times: {error}")
+        delay = 0.5 * 2 ** (attempt - 1)
+        log.warning("sending to %s failed (%s); retrying in %.1f s", room_id, error, delay)
+        await asyncio.sleep(delay)
+    raise AssertionError("unreachable")

@@ -1,0 +1,146 @@
+"""Fold text into a lower-case, mostly-ASCII skeleton while keeping offsets.
+
+Each character of the original text becomes zero or more characters of the
+folded text; ``Folded.index[i]`` is the offset in the original text of folded
+character ``i``. Folding, per character:
+
+* NFKC compatibility forms (full-width letters, ligatures, math alphabets);
+* format characters (zero-width space/joiners, BOM, soft hyphen) and
+  combining marks (accents, strike-through overlays) are dropped;
+* Unicode confusables are mapped to the ASCII letter or digit they look like,
+  using the Unicode confusables data shipped by the ``confusable-homoglyphs``
+  package (loaded lazily, on the first non-ASCII text);
+* everything is lower-cased.
+
+Leetspeak, separators inside words and repeated letters are not undone here:
+they are ambiguous ("1" is a digit in "1 apple"), so the lexicon matcher
+tries those readings per token (see ``lexicon.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+__all__ = ["Folded", "fold", "fold_word"]
+
+_DROP_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cc"})
+_SPACE_CATEGORIES = frozenset({"Zs", "Zl", "Zp"})
+
+_confusables: dict[str, str] | None = None
+_cache: dict[str, str] = {}
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """Folded text and, unless the text was plain ASCII, its offset map."""
+
+    text: str
+    index: tuple[int, ...] | None  # None: folded offset == original offset
+    original_length: int
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a folded [start, end) span back to the original text."""
+        if self.index is None:
+            return start, end
+        if end <= start or start >= len(self.index):
+            pos = self.index[start] if start < len(self.index) else self.original_length
+            return pos, pos
+        return self.index[start], self.index[end - 1] + 1
+
+
+def _load_confusables() -> dict[str, str]:
+    """Map each non-ASCII confusable character to the ASCII letter/digit it resembles."""
+    global _confusables
+    if _confusables is not None:
+        return _confusables
+    with _lock:
+        if _confusables is not None:
+            return _confusables
+        raw = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_bytes()
+        data: dict[str, list[dict[str, str]]] = json.loads(raw)
+        table: dict[str, str] = {}
+        # Prototypes: ASCII letters first (lower before upper), then digits.
+        protos = [c for c in data if len(c) == 1 and c.isascii() and c.isalnum()]
+        protos.sort(key=lambda c: (c.isdigit(), c.isupper(), c))
+        for proto in protos:
+            for entry in data[proto]:
+                glyph = entry.get("c", "")
+                if len(glyph) == 1 and not glyph.isascii() and glyph not in table:
+                    table[glyph] = proto.lower()
+        # Non-ASCII keys whose listed homoglyphs include an ASCII letter or digit.
+        for key, entries in data.items():
+            if len(key) != 1 or key.isascii() or key in table:
+                continue
+            best = ""
+            for entry in entries:
+                glyph = entry.get("c", "")
+                if len(glyph) == 1 and glyph.isascii() and glyph.isalnum():
+                    if not best or (best.isdigit() and glyph.isalpha()):
+                        best = glyph
+            if best:
+                table[key] = best.lower()
+        _confusables = table
+        return table
+
+
+def _fold_char(ch: str) -> str:
+    """Fold one non-ASCII character (cached)."""
+    got = _cache.get(ch)
+    if got is not None:
+        return got
+    conf = _load_confusables()
+    cat = unicodedata.category(ch)
+    if cat in _DROP_CATEGORIES:
+        out = ""
+    elif cat in _SPACE_CATEGORIES:
+        out = " "
+    elif ch in conf:
+        out = conf[ch]
+    else:
+        parts = []
+        for c in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", ch)):
+            if c.isascii():
+                parts.append(c.lower())
+                continue
+            ccat = unicodedata.category(c)
+            if ccat in _DROP_CATEGORIES:
+                continue
+            if ccat in _SPACE_CATEGORIES:
+                parts.append(" ")
+            elif c in conf:
+                parts.append(conf[c])
+            else:
+                low = c.lower()
+                parts.append(conf.get(low, low))
+        out = "".join(parts)
+    if len(_cache) < 200_000:
+        _cache[ch] = out
+    return out
+
+
+def fold(text: str) -> Folded:
+    """Fold ``text``; plain ASCII takes a fast path without an offset map."""
+    if text.isascii():
+        return Folded(text.lower(), None, len(text))
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            out.append(ch.lower())
+            index.append(i)
+            continue
+        rep = _fold_char(ch)
+        if rep:
+            out.append(rep)
+            index.extend([i] * len(rep))
+    return Folded("".join(out), tuple(index), len(text))
+
+
+def fold_word(word: str) -> str:
+    """Fold a single word (for teacher allow-lists): same rules, no offsets."""
+    return fold(word).text.strip()

@@ -1,0 +1,352 @@
+"""The Matrix adapter against a real Synapse: inbound events, commands, sends, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from nio import (
+    MessageDirection,
+    ReactionEvent,
+    RedactionEvent,
+    RoomMemberEvent,
+    RoomMessageNotice,
+    RoomMessagesResponse,
+    RoomMessageText,
+)
+from people import Person, PersonFactory, unique
+
+from bot.config import MatrixSettings
+from bot.core.commands import Command, Invocation, Kind, Param, Registry, Reply
+from bot.core.dispatch import Dispatcher
+from bot.core.events import EncryptedRoom, Event, MessagePosted, ReactionAdded
+from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform, Role, UserRef
+from bot.core.ports import Chat
+from bot.db.session import make_engine, make_sessionmaker, upgrade
+from bot.localserver import Account, LocalHomeserver, free_port
+from bot.platforms.matrix import MatrixChat
+
+pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
+
+
+# ---- a tiny feature set: a few commands and an event recorder ----
+
+
+async def _echo(inv: Invocation) -> Reply:
+    return Reply(f"echo: {inv.args['text']}")
+
+
+async def _secret(inv: Invocation) -> Reply:
+    return Reply("teacher ok")
+
+
+async def _poke(inv: Invocation) -> Reply:
+    return Reply(f"poked {inv.args['who'].id} ({inv.args['who'].name})")
+
+
+REGISTRY = Registry(
+    [
+        Command(("echo",), "say it back", Role.STUDENT, _echo, (Param("text", Kind.TEXT, "it"),)),
+        Command(("secret",), "teachers only", Role.TEACHER, _secret),
+        Command(("poke",), "poke someone", Role.STUDENT, _poke, (Param("who", Kind.USER, "who"),)),
+    ]
+)
+
+
+@dataclass
+class Recorder:
+    """Every neutral event the adapter dispatched, in order."""
+
+    events: list[Event] = field(default_factory=list)
+
+    async def __call__(self, chat: Chat, event: Event) -> None:
+        self.events.append(event)
+
+    async def wait(self, kind: type, count: int = 1, timeout: float = 15.0) -> list[Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [e for e in self.events if isinstance(e, kind)]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            await asyncio.sleep(0.05)
+
+
+@dataclass
+class Bot:
+    chat: MatrixChat
+    recorder: Recorder
+    account: Account
+
+
+BotFactory = Callable[..., Awaitable[Bot]]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def bots(synapse: LocalHomeserver, tmp_path: Path) -> AsyncIterator[BotFactory]:
+    """`await bots(account=None, db="bot", password=False)` → a started bot (stopped at the end)."""
+    started: list[MatrixChat] = []
+    engines = {}
+
+    async def start(account: Account | None = None, db: str = "bot", password: bool = False) -> Bot:
+        account = account or await synapse.register(unique("readaloud"), "password")
+        if db not in engines:
+            engines[db] = make_engine(f"sqlite:///{tmp_path / db}.db")
+            await upgrade(engines[db])
+        recorder = Recorder()
+        dispatcher = Dispatcher(REGISTRY)
+        dispatcher.on_event(recorder)
+        settings = MatrixSettings(
+            homeserver=synapse.base_url, user_id=account.user_id, device_id=account.device_id
+        )
+        chat = MatrixChat(
+            settings,
+            access_token="" if password else account.access_token,
+            password="password" if password else "",
+            sessionmaker=make_sessionmaker(engines[db]),
+            dispatcher=dispatcher,
+            registry=REGISTRY,
+        )
+        await chat.start()
+        started.append(chat)
+        return Bot(chat, recorder, account)
+
+    yield start
+    for chat in started:
+        await chat.stop()
+    for engine in engines.values():
+        await engine.dispose()
+
+
+async def classroom(
+    people: PersonFactory, bot_id: str, students: list[str], **room: Any
+) -> tuple[str, Person, list[Person]]:
+    """A teacher's room with the bot (auto-joined) and students in it."""
+    teacher = await people("teacher", "Ms Tui")
+    kids = list(await asyncio.gather(*(people(name) for name in students)))
+    room_id = await teacher.create_room(invite=[bot_id, *(k.user_id for k in kids)], **room)
+    await asyncio.gather(*(k.join(room_id) for k in kids))
+    await teacher.wait_for(
+        lambda _, ev: isinstance(ev, RoomMemberEvent)
+        and ev.state_key == bot_id
+        and ev.membership == "join",
+        room_id=room_id,
+    )
+    await teacher.set_power(room_id, bot_id, 50)  # moderator: may redact
+    return room_id, teacher, kids
+
+
+def bot_notice(bot: Bot, thread: str | None = None) -> Callable[[str, Any], bool]:
+    def match(_: str, ev: Any) -> bool:
+        if not isinstance(ev, RoomMessageNotice) or ev.sender != bot.account.user_id:
+            return False
+        rel = ev.source["content"].get("m.relates_to", {})
+        return rel.get("event_id") == thread if thread else "m.relates_to" not in ev.source[
+            "content"
+        ]
+
+    return match
+
+
+# ---- inbound ----
+
+
+async def test_plain_messages_arrive_with_thread_and_role(bots: BotFactory, people: Any) -> None:
+    bot = await bots()  # started before the invite exists: joins it from the sync
+    room, teacher, (ana,) = await classroom(people, bot.account.user_id, ["ana"])
+    root = await ana.send(room, "hello class")
+    in_thread = await ana.send(room, "what a chapter", thread=root)
+    await teacher.send(room, "welcome!")
+
+    got = await bot.recorder.wait(MessagePosted, 3)
+    assert [e.text for e in got] == ["hello class", "what a chapter", "welcome!"]
+    assert got[0].message == MessageRef(ChannelRef(Platform.MATRIX, room), root)
+    assert got[1].message == MessageRef(ChannelRef(Platform.MATRIX, room, root), in_thread)
+    assert got[0].actor.user == UserRef(Platform.MATRIX, ana.user_id, "Ana")
+    assert got[0].actor.role is Role.STUDENT
+    assert got[2].actor.role is Role.TEACHER  # room creator (room version 12)
+
+
+async def test_reaction_arrives(bots: BotFactory, people: Any) -> None:
+    bot = await bots()
+    room, _, (ana,) = await classroom(people, bot.account.user_id, ["ana"])
+    target = await ana.send(room, "vote for me")
+    await ana.react(room, target, "👍")
+    (reaction,) = await bot.recorder.wait(ReactionAdded)
+    assert reaction.target == MessageRef(ChannelRef(Platform.MATRIX, room), target)
+    assert reaction.key == "👍" and reaction.actor.user.id == ana.user_id
+
+
+# ---- commands ----
+
+
+async def test_commands_reply_in_thread_with_roles(bots: BotFactory, people: Any) -> None:
+    bot = await bots()
+    room, teacher, (ana, tess) = await classroom(people, bot.account.user_id, ["ana", "tess"])
+    await teacher.set_power(room, tess.user_id, 50)
+    root = await teacher.send(room, "Chapter 1")
+
+    await tess.send(room, "!secret", thread=root)
+    reply = await ana.wait_for(bot_notice(bot, root), room_id=room)
+    assert reply.body == "teacher ok"
+
+    await ana.send(room, "!secret", thread=root)
+    reply = await ana.wait_for(bot_notice(bot, root), room_id=room)
+    assert "Only your teacher can use !secret" in reply.body
+    assert reply.source["content"]["m.mentions"] == {"user_ids": [ana.user_id]}
+
+    await ana.send(room, "!poke Tess")
+    reply = await ana.wait_for(bot_notice(bot), room_id=room)
+    assert reply.body == f"poked {tess.user_id} (Tess)"
+
+    await ana.send(room, "!foo bar")
+    reply = await ana.wait_for(bot_notice(bot), room_id=room)
+    assert reply.body.endswith('I don\'t know "!foo". Try !help.')
+    await bot.chat.wait_idle()
+    posted = [e.text for e in bot.recorder.events if isinstance(e, MessagePosted)]
+    assert posted == ["Chapter 1"]  # commands are not plain messages
+
+
+# ---- outbound ----
+
+
+async def test_hide_redacts(bots: BotFactory, people: Any) -> None:
+    bot = await bots()
+    room, teacher, (ana,) = await classroom(people, bot.account.user_id, ["ana"])
+    bad = await ana.send(room, "something unkind")
+    (posted,) = await bot.recorder.wait(MessagePosted)
+    await bot.chat.hide(posted.message, "held for the teacher")
+    redaction = await teacher.wait_for(lambda _, ev: isinstance(ev, RedactionEvent), room_id=room)
+    assert redaction.redacts == bad
+
+
+async def test_same_key_posts_once_across_a_crash(
+    bots: BotFactory, people: Any, synapse: LocalHomeserver
+) -> None:
+    first = await bots()
+    room, teacher, _ = await classroom(people, first.account.user_id, [])
+    channel = ChannelRef(Platform.MATRIX, room)
+    out = Outgoing("Chapter 3 starts now", key=unique("session-3"))
+    sent = await first.chat.send(channel, out)
+    await first.chat.stop()  # "crash"; the new process logs in by password, same device id
+    second = await bots(account=first.account, db="second", password=True)
+    again = await second.chat.send(channel, out)
+    assert again.id == sent.id
+
+    resp = await teacher.client.room_messages(room, limit=50, direction=MessageDirection.back)
+    assert isinstance(resp, RoomMessagesResponse)
+    bodies = [ev.body for ev in resp.chunk if isinstance(ev, RoomMessageNotice)]
+    assert bodies.count("Chapter 3 starts now") == 1
+
+
+async def test_ask_decision_and_teacher_room(bots: BotFactory, people: Any) -> None:
+    bot = await bots()
+    room, teacher, (tess,) = await classroom(people, bot.account.user_id, ["tess"])
+    await teacher.set_power(room, tess.user_id, 50)
+    await bot.chat.wait_idle()
+    found = await bot.chat.teachers(ChannelRef(Platform.MATRIX, room))
+    assert {u.id for u in found} == {teacher.user_id, tess.user_id}
+
+    private = await bot.chat.create_teacher_channel(
+        ChannelRef(Platform.MATRIX, room), "Class 4 teachers", found
+    )
+    await teacher.join(private.id)
+    flag = await bot.chat.ask_decision(private, 7, Outgoing("Ana wrote: …", key=unique("flag")))
+    text = await teacher.wait_for(lambda _, ev: isinstance(ev, RoomMessageText), room_id=private.id)
+    assert text.event_id == flag.id
+    keys = set()
+    while len(keys) < 2:
+        ev = await teacher.wait_for(lambda _, e: isinstance(e, ReactionEvent), room_id=private.id)
+        keys.add(ev.key)
+    assert keys == {"✅", "❌"}
+    levels = await teacher.client.room_get_state_event(private.id, "m.room.power_levels")
+    assert levels.content["users"][tess.user_id] == 50
+
+
+# ---- never lose, never repeat ----
+
+
+async def test_burst_of_200_from_8_students_all_arrive(bots: BotFactory, people: Any) -> None:
+    bot = await bots()
+    names = [f"kid{i}" for i in range(8)]
+    room, _, kids = await classroom(people, bot.account.user_id, names)
+
+    async def chatter(kid: Person) -> list[str]:
+        return [await kid.send(room, f"{kid.user_id} says {n}") for n in range(25)]
+
+    sent = [eid for ids in await asyncio.gather(*map(chatter, kids)) for eid in ids]
+    got = await bot.recorder.wait(MessagePosted, 200, timeout=40)
+    assert sorted(e.message.id for e in got) == sorted(sent)
+
+
+async def test_restart_resumes_without_repeats(bots: BotFactory, people: Any) -> None:
+    first = await bots(db="restart")
+    room, _, (ana, ben) = await classroom(people, first.account.user_id, ["ana", "ben"])
+    await ana.send(room, "before")
+    await first.recorder.wait(MessagePosted)
+    await first.chat.wait_idle()
+    await first.chat.stop()
+
+    async def chatter(kid: Person) -> None:
+        for n in range(60):  # 120 > the 100-event timeline limit: needs back-fill
+            await kid.send(room, f"while down {n}")
+
+    await asyncio.gather(chatter(ana), chatter(ben))
+    second = await bots(account=first.account, db="restart")
+    got = await second.recorder.wait(MessagePosted, 120)
+    await second.chat.wait_idle()
+    texts = [e.text for e in second.recorder.events if isinstance(e, MessagePosted)]
+    assert len(texts) == 120 and "before" not in texts
+    assert got[0].actor.user.name in ("Ana", "Ben")  # member names known after a restart
+
+
+async def test_first_start_ignores_old_history(bots: BotFactory, people: Any) -> None:
+    first = await bots(db="old")
+    room, _, (ana,) = await classroom(people, first.account.user_id, ["ana"])
+    await first.chat.stop()
+    await ana.send(room, "old news")
+    fresh = await bots(account=first.account, db="fresh-db")
+    await fresh.chat.wait_idle()
+    await ana.send(room, "new")
+    got = await fresh.recorder.wait(MessagePosted)
+    assert [e.text for e in got] == ["new"]
+
+
+# ---- edges ----
+
+
+async def test_encrypted_room_gets_a_plain_notice(bots: BotFactory, people: Any) -> None:
+    bot = await bots()
+    room, teacher, _ = await classroom(people, bot.account.user_id, [], encrypted=True)
+    notice = await teacher.wait_for(bot_notice(bot), room_id=room)
+    assert "encrypt" in notice.body and "new room" in notice.body
+    (event,) = await bot.recorder.wait(EncryptedRoom)
+    assert event.channel == ChannelRef(Platform.MATRIX, room)
+
+
+async def test_unreachable_homeserver_is_retried(caplog: pytest.LogCaptureFixture) -> None:
+    settings = MatrixSettings(homeserver=f"http://127.0.0.1:{free_port()}", user_id="@x:localhost")
+    chat = MatrixChat(
+        settings,
+        access_token="token",
+        sessionmaker=None,  # type: ignore[arg-type]
+        dispatcher=Dispatcher(REGISTRY),
+        registry=REGISTRY,
+        max_wait=0.1,
+    )
+    caplog.set_level(logging.WARNING, "bot.platforms.matrix")
+    task = asyncio.create_task(chat.start())
+    await asyncio.sleep(0.6)
+    assert not task.done()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    retries = [r for r in caplog.records if "connecting to" in r.getMessage()]
+    assert len(retries) >= 3
