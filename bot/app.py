@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -53,7 +54,10 @@ class App:
         self.chats = Chats()
         deliveries = Deliveries(self.sessionmaker, self.clock)
         classes = ClassroomService(self.sessionmaker, self.chats, self.clock)
-        sessions = SessionRunner(self.sessionmaker, classes, self.chats, deliveries, self.clock)
+        grace = timedelta(minutes=config.settings.bot.late_grace_minutes)
+        sessions = SessionRunner(
+            self.sessionmaker, classes, self.chats, deliveries, self.clock, grace
+        )
         self.scheduler = Scheduler(self.clock, sessions.unfinished, sessions.run)
         self.services = Services(
             classes=classes,

@@ -48,6 +48,11 @@ def declare(classes: ClassroomService, readaloud: ReadAloudService) -> list[Comm
         )
         return Reply(f"Prompt {pid} ({a['kind']}) added to chapter {a['chapter']}.")
 
+    async def now(inv: Invocation) -> Reply:
+        cls = await classes.require(inv.channel, inv.prefix)
+        number = await readaloud.post_now(cls, inv.args["session"], inv.actor)
+        return Reply(f"Posting session {number} now.")
+
     async def schedule(inv: Invocation) -> Reply:
         cls = await classes.require(inv.channel, inv.prefix)
         return Reply(_calendar(await readaloud.schedule(cls), cls.timezone))
@@ -108,6 +113,13 @@ def declare(classes: ClassroomService, readaloud: ReadAloudService) -> list[Comm
                 ),
                 book_param,
             ),
+        ),
+        Command(
+            ("readaloud", "now"),
+            "post a session at once (the next one if no number is given)",
+            Role.TEACHER,
+            now,
+            (Param("session", Kind.INT, "the session number", required=False, minimum=1),),
         ),
         Command(("readaloud", "schedule"), "the read-aloud calendar", Role.STUDENT, schedule),
     ]

@@ -180,6 +180,31 @@ class ReadAloudService:
         self.on_schedule_change()
         return prompt_id
 
+    async def post_now(self, cls: ClassInfo, number: int | None, actor: Actor) -> int:
+        """Move a session (the next one when none is named) to now; the timer posts it."""
+        async with self.sessionmaker.begin() as db:
+            query = select(Session).where(Session.classroom_id == cls.id)
+            if number is None:
+                query = query.where(Session.state.in_(("planned", "missed")))
+            else:
+                query = query.where(Session.number == number)
+            s = await db.scalar(query.order_by(Session.starts_at).limit(1))
+            if s is None:
+                raise NotFound(
+                    "There is no such session to post. See readaloud schedule."
+                    if number is not None
+                    else "Every session has been posted already."
+                )
+            if s.state in ("running", "done"):
+                raise UserError(f"Session {s.number} was already posted.")
+            s.starts_at, s.state = self.clock.now(), "planned"
+            audit.record(
+                db, self.clock.now(), cls.id, actor.user.id, "session.now", number=s.number
+            )
+            number = s.number
+        self.on_schedule_change()
+        return number
+
     async def schedule(self, cls: ClassInfo) -> list[SessionView]:
         """Every session of the class, in the class timezone."""
         tz = ZoneInfo(cls.timezone)

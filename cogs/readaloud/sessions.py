@@ -7,8 +7,9 @@ crash, a restart or two timers firing) only posts what is still missing.
 from __future__ import annotations
 
 import logging
-from functools import partial
 from datetime import datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -19,10 +20,11 @@ from bot.core.model import ChannelRef, MessageRef, Outgoing
 from bot.core.ports import Chat
 from bot.db.tables import Book, Plan, Prompt, Session
 from bot.deliveries import Deliveries
-from cogs.classroom.service import ClassroomService
+from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.readaloud.calendar import chapters_label
 
 log = logging.getLogger(__name__)
+LATE_NOTE_AFTER = timedelta(minutes=5)
 
 PROMPT_LABELS = {
     "question": "💬 Let's discuss",
@@ -50,12 +52,14 @@ class SessionRunner:
         chats: Chats,
         deliveries: Deliveries,
         clock: Clock,
+        grace: timedelta = timedelta(hours=2),
     ) -> None:
         self.sessionmaker = sessionmaker
         self.classes = classes
         self.chats = chats
         self.deliveries = deliveries
         self.clock = clock
+        self.grace = grace
 
     async def unfinished(self) -> list[tuple[int, datetime]]:
         """(session id, next time it needs attention) for every session not yet done."""
@@ -90,11 +94,17 @@ class SessionRunner:
             prompts = await self._prompts(db, s)
         cls = await self.classes.get(s.classroom_id)
         chat = self.chats[cls.platform]
+        late = now - s.starts_at
+        if s.state == "planned" and late > self.grace:
+            await self._missed(chat, cls, s, book.title)
+            return None
         text = (
             f'📖 Read-aloud time! Today: "{book.title}", '
             f"{chapters_label(s.first_chapter, s.last_chapter)} (session {s.number}). "
             "Share your thoughts in the thread 👇"
         )
+        if s.state == "planned" and late > LATE_NOTE_AFTER:
+            text += " (Posted a little late — sorry!)"
         announcement = await self.deliveries.once(
             announce_key(s.id),
             cls.channel,
@@ -117,6 +127,25 @@ class SessionRunner:
             row = await db.get_one(Session, s.id)
             row.state = "running" if next_due else "done"
         return next_due
+
+    async def _missed(self, chat: Chat, cls: ClassInfo, s: Session, title: str) -> None:
+        """Too late to post on its own: tell the teacher how to post it now instead."""
+        async with self.sessionmaker.begin() as db:
+            (await db.get_one(Session, s.id)).state = "missed"
+        if cls.teacher_channel is None:
+            return
+        when = s.starts_at.astimezone(ZoneInfo(cls.timezone)).strftime("%a %d %b %H:%M")
+        text = (
+            f'Session {s.number} of "{title}" ({chapters_label(s.first_chapter, s.last_chapter)}, '
+            f"planned for {when}) was missed while I was offline, so I did not post it late. "
+            f"To post it now, type: readaloud now {s.number}"
+        )
+        key = f"session:{s.id}:missed"
+        await self.deliveries.once(
+            key,
+            cls.teacher_channel,
+            partial(chat.send, cls.teacher_channel, Outgoing(text, key=key)),
+        )
 
     async def _thread(self, chat: Chat, s: Session, root: MessageRef, title: str) -> ChannelRef:
         """The session's thread, opened once and remembered on the session row."""

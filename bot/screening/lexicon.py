@@ -1,0 +1,397 @@
+"""Word lists and the token matcher for profanity, insults and slurs.
+
+The base list is the maintained English list shipped by the ``badwords-py``
+package; ``data/lexicon.tsv`` adds what children's chat needs (insults, slurs,
+severities) and drops base entries that are ordinary words for children.
+``data/safe_forms.txt`` lists dictionary words that a generated form or an
+inside-word stem would otherwise hit (the Scunthorpe problem).
+
+Matching works on folded text (see ``normalize.py``) one token at a time. A
+token is read as: itself; its leetspeak readings ("5h!t", "@$$"); with
+elongations squeezed ("fuuuck"); with masks filled in ("f*ck", "*beed"); and
+runs of single characters separated by spaces or punctuation are joined first
+("f.u.c.k", "a b c"). Everything is built once at import; matching is set and
+dict look-ups plus a few precompiled regexes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from bot.screening.verdict import INSULT, PROFANITY, SLUR
+
+__all__ = [
+    "CONTEXT",
+    "FRAME",
+    "PHRASES",
+    "Entry",
+    "Hit",
+    "Token",
+    "lookup",
+    "scan_tokens",
+    "tokenize",
+]
+
+CATEGORIES = frozenset({PROFANITY, INSULT, SLUR})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    term: str
+    category: str
+    severity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token of folded text: [start, end) in folded offsets and its best reading."""
+
+    start: int
+    end: int
+    raw: str
+    reading: str
+    obfuscated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int  # folded offsets
+    end: int
+    entry: Entry
+    form: str  # the reading that matched (for teacher allow-lists)
+    how: str  # "word", "stem", "masked", "leet", "spaced", "elongated"
+
+
+# ---------------------------------------------------------------------------
+# Data loading and expansion (import time)
+
+_INFLECT = ("s", "es", "ed", "er", "ers", "ing", "in", "y", "ies", "z", "ish", "ass")
+_TAILS = (
+    "head", "face", "bag", "wad", "hole", "wipe", "stain", "sucker", "licker", "lord",
+    "nugget", "brain", "breath", "clown", "hat", "weasel", "muncher", "stick", "tard",
+    "rag", "boy", "girl", "job", "lover", "bucket", "burger", "biscuit", "goblin",
+    "weed", "fest", "show", "storm", "load", "dump", "wit", "nut", "monkey",
+)  # fmt: skip
+_ASS_PREFIXES = (
+    "dumb", "fat", "lard", "jack", "smart", "kiss", "lazy", "stupid", "ugly", "lame",
+    "half", "hard", "wise", "candy", "punk", "bitch", "dick", "shit", "cock", "butt",
+)  # fmt: skip
+_ASS_WORDS = ("ass", "arse", "tard", "wad", "hole")
+_VOWELS = frozenset("aeiou")
+
+
+def _read_data(name: str) -> str:
+    return resources.files("bot.screening").joinpath("data", name).read_text("utf-8")
+
+
+def _base_words() -> list[str]:
+    try:
+        text = resources.files("badwords").joinpath("resource/words/en.txt").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):  # pragma: no cover
+        return []
+    return [w.strip().lower() for w in text.splitlines() if w.strip()]
+
+
+def inflections(word: str) -> set[str]:
+    """Inflected forms of a single-token word (the word itself included)."""
+    forms = {word}
+    forms.update(word + s for s in _INFLECT)
+    if word.endswith("e"):
+        stem = word[:-1]
+        forms.update((word + "d", word + "r", word + "rs", stem + "ing", stem + "in", stem + "y"))
+    if word.endswith("y"):
+        forms.update((word[:-1] + "ies", word[:-1] + "ied"))
+    if (
+        len(word) >= 3
+        and word[-1] not in _VOWELS
+        and word[-1] not in "wxy"
+        and word[-2] in _VOWELS
+        and word[-3] not in _VOWELS
+    ):
+        dbl = word + word[-1]
+        forms.update(dbl + s for s in ("ed", "er", "ers", "ing", "in", "y", "ie", "ies"))
+    return forms
+
+
+class _Lexicon:
+    def __init__(self) -> None:
+        self.words: dict[str, Entry] = {}  # token form -> entry
+        self.context: dict[str, Entry] = {}  # name-calling words (frames + standalone)
+        self.frame: dict[str, Entry] = {}  # name-calling words (frames only)
+        self.phrases: dict[tuple[str, ...], Entry] = {}
+        self.stems: dict[str, Entry] = {}
+        self.safe: set[str] = set()
+        self._build()
+
+    def _add(self, table: dict[str, Entry], form: str, entry: Entry, *, force: bool) -> None:
+        if not form or (not force and form in self.safe):
+            return
+        old = table.get(form)
+        if old is None or (force and old.term != form) or old.severity < entry.severity:
+            table[form] = entry
+
+    def _build(self) -> None:
+        rows: list[tuple[str, str, int, str]] = []
+        for line in _read_data("lexicon.tsv").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 4 or parts[1] not in CATEGORIES:
+                raise ValueError(f"bad lexicon line: {line!r}")
+            rows.append((parts[0].lower(), parts[1], int(parts[2]), parts[3]))
+        self.safe = {
+            w.strip().lower()
+            for w in _read_data("safe_forms.txt").splitlines()
+            if w.strip() and not w.startswith("#")
+        }
+        own_terms = {t for t, *_ in rows}
+        safe_terms = {t for t, _, _, m in rows if m == "safe"}
+        self.safe |= safe_terms
+        # base list: profanity, severity 2, whole word + inflections
+        for term in _base_words():
+            if term in own_terms or term in safe_terms:
+                continue
+            term = re.sub(r"[^a-z0-9 ]+", "", term).strip()
+            if not term or not re.search("[a-z]", term):
+                continue
+            self._add_term(term, Entry(term, PROFANITY, 2), "word")
+        for term, cat, sev, mode in rows:
+            if mode != "safe":
+                self._add_term(term, Entry(term, cat, sev), mode)
+
+    def _add_term(self, term: str, entry: Entry, mode: str) -> None:
+        words = tuple(term.split())
+        if len(words) > 1:
+            self.phrases[words] = entry
+            if mode in ("word", "stem"):
+                self._add(self.words, "".join(words), entry, force=True)
+            return
+        if mode in ("context", "frame"):
+            table = self.context if mode == "context" else self.frame
+            for form in (term, term + "s", term + "es"):
+                self._add(table, form, entry, force=form == term)
+            return
+        self._add(self.words, term, entry, force=True)
+        if mode == "exact":
+            self._add(self.words, term + "s", entry, force=False)
+            return
+        for form in inflections(term):
+            self._add(self.words, form, entry, force=False)
+        if len(term) >= 3 and entry.category in CATEGORIES:
+            for tail in _TAILS:
+                for form in (term + tail, term + tail + "s"):
+                    self._add(self.words, form, entry, force=False)
+        if term in _ASS_WORDS:
+            for prefix in _ASS_PREFIXES:
+                for form in inflections(prefix + term):
+                    self._add(self.words, form, entry, force=False)
+        if mode == "stem":
+            self.stems[term] = entry
+
+
+_LEX = _Lexicon()
+WORDS: dict[str, Entry] = _LEX.words
+CONTEXT: dict[str, Entry] = _LEX.context
+FRAME: dict[str, Entry] = _LEX.frame
+PHRASES: dict[tuple[str, ...], Entry] = _LEX.phrases
+SAFE: frozenset[str] = frozenset(_LEX.safe)
+# every reading worth resolving an obfuscated token to
+KNOWN: dict[str, Entry] = {**FRAME, **CONTEXT, **WORDS}
+
+_STEM_RE = re.compile("|".join(sorted(map(re.escape, _LEX.stems), key=len, reverse=True)))
+_STEMS = _LEX.stems
+
+
+def _squeeze(s: str) -> str:
+    """Collapse every run of a repeated character to one character."""
+    return _SQUEEZE_RE.sub(r"\1", s)
+
+
+_SQUEEZE_RE = re.compile(r"(.)\1+")
+_TRIPLE_RE = re.compile(r"([a-z])\1\1")
+SQUEEZED: dict[str, tuple[str, Entry]] = {}
+for _form, _entry in sorted(KNOWN.items(), key=lambda kv: (-kv[1].severity, kv[0])):
+    SQUEEZED.setdefault(_squeeze(_form), (_form, _entry))
+
+# masked look-up: per length, newline-joined forms (searched with a tiny regex)
+_BUCKETS: dict[int, str] = {}
+for _form in sorted(KNOWN, key=lambda f: (-KNOWN[f].severity, f)):
+    if _form.isalpha():
+        _BUCKETS[len(_form)] = _BUCKETS.get(len(_form), "") + _form + "\n"
+
+# leetspeak: two readings, for the ambiguous 1 ! | (i or l)
+_LEET_I = str.maketrans("013456789@$!|+€", "oieasgtbgasiite")
+_LEET_L = str.maketrans("013456789@$!|+€", "oleasgtbgaslite")
+_LEETABLE = frozenset("013456789@$!|+€")
+
+# Tokens: letters, digits and symbols used as letters or masks.
+_TOKEN_RE = re.compile(r"[a-z0-9@$!|+*#€]+")
+# Runs of single characters separated by spaces or punctuation: "f u c k", "a.b.c".
+_SEP = r"[ ._*\-~/,'^:=\"`]{1,3}"
+_SPACED_RE = re.compile(
+    rf"(?<![a-z0-9@$])[a-z0-9@$](?:{_SEP}[a-z0-9@$](?![a-z0-9@$])){{2,}}",
+)
+_SUSPECT_RE = re.compile(
+    r"[a-z][0-9@$*#€]|[0-9@$!|*#+€][a-z]|([a-z])\1\1"
+    rf"|(?<![a-z0-9@$])[a-z0-9@$]{_SEP}[a-z0-9@$]{_SEP}[a-z0-9@$](?![a-z0-9@$])"
+)
+
+
+def _stem_hit(form: str) -> Entry | None:
+    if form in SAFE:
+        return None
+    m = _STEM_RE.search(form)
+    return _STEMS[m.group()] if m else None
+
+
+@lru_cache(maxsize=4096)
+def _mask_lookup(pattern: str) -> str | None:
+    """Fill '*' masks: the most severe known form of the same length that fits."""
+    bucket = _BUCKETS.get(len(pattern))
+    if not bucket:
+        return None
+    rx = "^" + pattern.replace("*", "[a-z]") + "$"
+    m = re.search(rx, bucket, re.M)
+    return m.group() if m else None
+
+
+def lookup(form: str) -> Entry | None:
+    """The lexicon entry for one clean token form (word, inflection, compound or stem)."""
+    e = WORDS.get(form)
+    if e is not None:
+        return e
+    if len(form) > 3 and form not in SAFE:
+        return _stem_hit(form)
+    return None
+
+
+def _resolve(t: str) -> tuple[str, str]:
+    """Best reading of an obfuscated token and how it was read (how="" if not at all)."""
+    if t in KNOWN:
+        return t, "word"
+    if t.isalpha():
+        if _TRIPLE_RE.search(t):
+            sq = _squeeze(t)
+            got = SQUEEZED.get(sq)
+            if got is not None:
+                return got[0], "elongated"
+            if _stem_hit(sq) is not None:
+                return sq, "elongated"
+            return sq, ""
+        return t, ""
+    has_letters = any("a" <= c <= "z" for c in t)
+    if not has_letters:
+        return t, ""
+    candidates: list[str] = []
+    if any(c in _LEETABLE for c in t):
+        li = t.translate(_LEET_I)
+        ll = t.translate(_LEET_L)
+        candidates.append(li)
+        if ll != li:
+            candidates.append(ll)
+    else:
+        candidates.append(t)
+    for cand in candidates:
+        how = "leet" if cand != t else "word"
+        if "*" in cand or "#" in cand:
+            cand = cand.replace("#", "*")
+            joined = cand.replace("*", "")
+            if joined in KNOWN:
+                return joined, "masked"
+            n = len(cand)
+            stars = cand.count("*")
+            if 3 <= n <= 24 and n - stars >= 2 and stars <= max(1, n // 2) and cand.isascii():
+                filled = _mask_lookup(cand) if cand.replace("*", "").isalpha() else None
+                if filled is not None:
+                    return filled, "masked"
+            cand = joined
+            if not cand:
+                continue
+        if cand in KNOWN:
+            return cand, how
+        if _TRIPLE_RE.search(cand):
+            got = SQUEEZED.get(_squeeze(cand))
+            if got is not None:
+                return got[0], "elongated"
+        if cand.isalpha() and lookup(cand) is not None:
+            return cand, how
+    return t, ""
+
+
+def tokenize(folded: str) -> list[Token]:
+    """Tokens of folded text, with single-character runs joined and readings resolved."""
+    spaced: list[tuple[int, int, str]] = []
+    if _SUSPECT_RE.search(folded) is None:
+        return [
+            Token(m.start(), m.end(), m.group(), m.group(), False)
+            for m in _TOKEN_RE.finditer(folded)
+        ]
+    for m in _SPACED_RE.finditer(folded):
+        letters = "".join(c for c in m.group() if c.isalnum() or c in "@$")
+        spaced.append((m.start(), m.end(), letters))
+    out: list[Token] = []
+    si = 0
+    for m in _TOKEN_RE.finditer(folded):
+        start, end = m.start(), m.end()
+        while si < len(spaced) and spaced[si][1] <= start:
+            si += 1
+        if si < len(spaced) and spaced[si][0] <= start < spaced[si][1]:
+            s0, s1, letters = spaced[si]
+            if start == s0:
+                out.extend(_spaced_tokens(s0, s1, letters, folded))
+            continue
+        raw = m.group()
+        t = raw.lstrip("#").rstrip("!|+")
+        if not t:
+            out.append(Token(start, end, raw, raw, False))
+            continue
+        reading, how = _resolve(t)
+        out.append(Token(start, end, raw, reading, bool(how) and how != "word"))
+    return out
+
+
+def _spaced_tokens(s0: int, s1: int, letters: str, folded: str) -> list[Token]:
+    """Read a run of separated single characters; keep leading/trailing little words."""
+    n = len(letters)
+    best: tuple[int, int, str] | None = None
+    for i in range(0, min(3, n - 2) + 1):
+        if i and letters[i - 1] not in "aiury":
+            break
+        for j in range(n, max(i + 2, n - 2) - 1, -1):
+            if j < n and letters[j] not in "aiu":
+                break
+            reading, how = _resolve(letters[i:j])
+            if how and (best is None or j - i > best[1] - best[0]):
+                best = (i, j, reading)
+    # positions of each letter in folded text
+    pos = [k for k in range(s0, s1) if folded[k].isalnum() or folded[k] in "@$"]
+    if best is None:
+        return [Token(p, p + 1, folded[p], folded[p], False) for p in pos]
+    i, j, reading = best
+    toks = [Token(p, p + 1, folded[p], folded[p], False) for p in pos[:i]]
+    toks.append(Token(pos[i], pos[j - 1] + 1, folded[pos[i] : pos[j - 1] + 1], reading, True))
+    toks.extend(Token(p, p + 1, folded[p], folded[p], False) for p in pos[j:])
+    return toks
+
+
+def scan_tokens(tokens: list[Token]) -> list[Hit]:
+    """Lexicon hits among tokens (words, inflections, compounds, stems)."""
+    hits: list[Hit] = []
+    for tok in tokens:
+        form = tok.reading
+        e = WORDS.get(form)
+        how = "word"
+        if e is None:
+            if len(form) < 4 or form in SAFE:
+                continue
+            e = _stem_hit(form)
+            how = "stem"
+            if e is None:
+                continue
+        if tok.obfuscated:
+            how = "obfuscated"
+        hits.append(Hit(tok.start, tok.end, e, form, how))
+    return hits

@@ -1,0 +1,156 @@
+"""A whole class on a real homeserver: the bot (a real App), a teacher and students."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from nio import Event, RoomMemberEvent
+from people import Person, PersonFactory, unique
+from sqlalchemy import func, select
+
+from bot.app import App
+from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
+from bot.core.clock import FakeClock
+from bot.localserver import Account, LocalHomeserver
+from bot.platforms.matrix import MatrixChat
+
+
+def body(ev: Event) -> str:
+    return str(getattr(ev, "body", "") or ev.source.get("content", {}).get("body", ""))
+
+
+def relates(ev: Event) -> dict[str, Any]:
+    return dict(ev.source.get("content", {}).get("m.relates_to") or {})
+
+
+@dataclass
+class Classroom:
+    """The people and rooms of one class, and the bot serving it."""
+
+    hs: LocalHomeserver
+    bot_account: Account
+    db_url: str
+    clock: FakeClock
+    teacher: Person
+    students: list[Person]
+    app: App | None = None
+    room: str = ""
+    teacher_room: str = ""
+    started: list[App] = field(default_factory=list)
+
+    @property
+    def bot(self) -> str:
+        return self.bot_account.user_id
+
+    def config(self) -> Config:
+        settings = Settings(
+            bot=BotSettings(database_url=self.db_url),
+            matrix=MatrixSettings(
+                homeserver=self.hs.base_url,
+                user_id=self.bot_account.user_id,
+                device_id=self.bot_account.device_id,
+            ),
+        )
+        return Config(settings=settings, secrets=Secrets(matrix_access_token=self.bot_account.access_token))
+
+    async def start_bot(self) -> App:
+        """Start (or restart) the bot on the same database and device."""
+        self.app = App(self.config(), clock=self.clock)
+        await self.app.start()
+        self.started.append(self.app)
+        return self.app
+
+    async def stop_bot(self) -> None:
+        assert self.app is not None
+        await self.app.stop()
+        self.started.remove(self.app)
+        self.app = None
+
+    @property
+    def chat(self) -> MatrixChat:
+        assert self.app is not None
+        chat = self.app.chats["matrix"]
+        assert isinstance(chat, MatrixChat)
+        return chat
+
+    async def idle(self) -> None:
+        """Wait until the bot has handled everything sent so far."""
+        await self.chat.wait_idle()
+
+    def says(self, fragment: str, in_room: str | None = None):  # type: ignore[no-untyped-def]
+        """Predicate: the bot posted something containing `fragment`."""
+
+        def match(room_id: str, ev: Event) -> bool:
+            return (
+                ev.sender == self.bot
+                and fragment in body(ev)
+                and (in_room is None or room_id == in_room)
+            )
+
+        return match
+
+    async def teacher_types(self, text: str, room: str | None = None, expect: str = "") -> Event:
+        """The teacher sends a command and waits for the bot's answer."""
+        room = room or self.room
+        await self.teacher.send(room, text)
+        return await self.teacher.wait_for(self.says(expect, room))
+
+    async def count(self, query: Any) -> int:
+        assert self.app is not None
+        async with self.app.sessionmaker() as db:
+            return int(await db.scalar(query) or 0)
+
+    async def wait_count(self, query: Any, want: int, timeout: float = 30) -> int:
+        for _ in range(int(timeout * 10)):
+            got = await self.count(query)
+            if got >= want:
+                return got
+            await asyncio.sleep(0.1)
+        return await self.count(query)
+
+    async def set_up(self, timezone: str = "Pacific/Auckland") -> None:
+        """The teacher makes the room a class; everyone joins; the teacher room exists."""
+        invite = [self.bot, *(s.user_id for s in self.students)]
+        self.room = await self.teacher.create_room(invite=invite, name=unique("Room 12"))
+        for s in self.students:
+            await s.join(self.room)
+        await self.teacher.set_power(self.room, self.bot, 50)
+        await self.teacher.wait_for(
+            lambda rid, ev: isinstance(ev, RoomMemberEvent)
+            and ev.state_key == self.bot
+            and ev.membership == "join",
+            room_id=self.room,
+        )
+        await self.teacher_types(f"!class setup timezone={timezone}", expect="is now the class")
+        assert self.app is not None
+        from bot.core.model import ChannelRef, Platform
+
+        info = await self.app.services.classes.find(ChannelRef(Platform.MATRIX, self.room))
+        assert info is not None and info.teacher_channel is not None
+        self.teacher_room = info.teacher_channel.id
+        await self.teacher.join(self.teacher_room)
+
+
+async def make_classroom(
+    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path, students: int = 2
+) -> Classroom:
+    bot = await synapse.register(unique("readaloud"), "password")
+    cls = Classroom(
+        hs=synapse,
+        bot_account=bot,
+        db_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        clock=FakeClock(datetime.now(UTC)),
+        teacher=await people("teacher", "Ms Rivera"),
+        students=[await people(n, n.title()) for n in ("aroha", "ben", "chen", "dev",
+                                                        "ema", "finn", "gus", "hana")[:students]],
+    )
+    await cls.start_bot()
+    await cls.set_up()
+    return cls
+
+
+

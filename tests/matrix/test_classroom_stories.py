@@ -1,0 +1,192 @@
+"""Classroom stories, end to end: a real bot, a real Synapse, a teacher and students."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import pytest_asyncio
+from classroom import Classroom, body, make_classroom, relates
+from nio import RedactionEvent, RoomMessageText
+from people import PersonFactory
+from sqlalchemy import func, select, update
+
+from bot.db.tables import Delivery, Flag, Post, Session
+from bot.localserver import LocalHomeserver
+
+pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def room12(
+    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
+) -> AsyncIterator[Classroom]:
+    cls = await make_classroom(synapse, people, tmp_path)
+    yield cls
+    for app in list(cls.started):
+        await app.stop()
+
+
+async def plan_first_session(cls: Classroom) -> None:
+    """A book, a plan whose first session is two hours from (fake) now, one prompt."""
+    first = (cls.clock.now() + timedelta(hours=2)).astimezone(ZoneInfo("Pacific/Auckland"))
+    await cls.teacher_types('!readaloud book "The Lighthouse Mice" chapters=4', expect="Added")
+    await cls.teacher_types(
+        f"!ra plan start={first:%Y-%m-%d} days=mon,tue,wed,thu,fri,sat,sun "
+        f"time={first:%H:%M} per=2",
+        expect="Read-aloud calendar",
+    )
+    await cls.teacher_types(
+        "!readaloud prompt 1 What would you pack for a night in a lighthouse?", expect="Prompt"
+    )
+    cls.clock.set(first.replace(second=0, microsecond=0) + timedelta(seconds=1))
+
+
+async def test_a_planned_session_posts_its_announcement_thread_and_prompt(
+    room12: Classroom,
+) -> None:
+    student = room12.students[0]
+    await plan_first_session(room12)
+
+    assert await room12.app.scheduler.run_due() == 1  # type: ignore[union-attr]
+
+    announcement = await student.wait_for(room12.says("Read-aloud time", room12.room))
+    assert "chapters 1–2" in body(announcement)
+    prompt = await student.wait_for(room12.says("What would you pack", room12.room))
+    assert relates(prompt)["rel_type"] == "m.thread"
+    assert relates(prompt)["event_id"] == announcement.event_id
+    schedule = await room12.teacher_types("!readaloud schedule", expect="calendar")
+    assert "[done]" in body(schedule) and "chapters 3–4" in body(schedule)
+
+
+async def test_a_new_students_message_is_held_and_the_teacher_approves_it_with_a_tap(
+    room12: Classroom,
+) -> None:
+    aroha, teacher = room12.students[0], room12.teacher
+    said = await aroha.send(room12.room, "I think the keeper was lonely")
+
+    redaction = await aroha.wait_for(
+        lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts == said
+    )
+    assert redaction.sender == room12.bot
+    notice = await aroha.wait_for(room12.says("waiting for your teacher", room12.room))
+    assert "lonely" not in body(notice)
+    review = await teacher.wait_for(room12.says("Held #", room12.teacher_room))
+    assert "I think the keeper was lonely" in body(review) and "Aroha" in body(review)
+
+    await teacher.react(room12.teacher_room, review.event_id, "✅")
+
+    repost = await aroha.wait_for(room12.says("Aroha: I think the keeper was lonely", room12.room))
+    assert isinstance(repost, RoomMessageText)
+    await teacher.wait_for(room12.says("Approved", room12.teacher_room))
+
+
+async def test_a_rude_message_is_held_rejected_and_the_student_told_why(
+    room12: Classroom,
+) -> None:
+    ben = room12.students[1]
+    await room12.teacher_types(f"!mod trust {ben.user_id}", expect="trusted")
+    await ben.send(room12.room, "this book is stupid and so are you")
+    await ben.wait_for(room12.says("waiting for your teacher", room12.room))
+    review = await room12.teacher.wait_for(room12.says("Held #", room12.teacher_room))
+    flag_id = body(review).split("#", 1)[1].split(" ", 1)[0]
+
+    await room12.teacher_types(
+        f"!mod reject {flag_id} please use kind words", room=room12.teacher_room,
+        expect="rejected",
+    )
+
+    told = await ben.wait_for(room12.says("decided not to share", room12.room))
+    assert "please use kind words" in body(told) and "stupid" not in body(told)
+    again = await room12.teacher_types(
+        f"!mod approve {flag_id}", room=room12.teacher_room, expect="already"
+    )
+    assert "already rejected" in body(again)
+
+
+async def test_a_student_cannot_use_teacher_commands_and_is_told_so(room12: Classroom) -> None:
+    chen = room12.students[0]
+    await chen.send(room12.room, "!readaloud plan start=2027-02-01 days=mon time=09:00")
+    reply = await chen.wait_for(room12.says("Only your teacher", room12.room))
+    assert "!readaloud plan" in body(reply) and "!help" in body(reply)
+    await chen.send(room12.room, "!help")
+    help_ = await chen.wait_for(room12.says("what you can do", room12.room))
+    assert "!readaloud schedule" in body(help_) and "!mod" not in body(help_)
+
+
+async def test_bad_arguments_get_a_reply_saying_what_to_type(room12: Classroom) -> None:
+    await room12.teacher_types('!readaloud book "Wonder" chapters=12', expect="Added")
+    reply = await room12.teacher_types(
+        "!readaloud plan start=01/02/2027 days=mon time=09:00", expect="must look like"
+    )
+    assert "start must look like 2027-02-01" in body(reply)
+    reply = await room12.teacher_types("!class setup timezone=Mars/Olympus", expect="timezone")
+    assert "Pacific/Auckland" in body(reply)
+    reply = await room12.teacher_types("!foo", expect="know")
+    assert body(reply).endswith('I don\'t know "!foo". Try !help.')
+
+
+async def test_a_restart_between_hold_and_decision_loses_nothing(room12: Classroom) -> None:
+    aroha, teacher = room12.students[0], room12.teacher
+    await aroha.send(room12.room, "Can we read another chapter tomorrow?")
+    review = await teacher.wait_for(room12.says("Held #", room12.teacher_room))
+
+    await room12.stop_bot()
+    await room12.start_bot()
+    await teacher.react(room12.teacher_room, review.event_id, "✅")
+
+    await aroha.wait_for(room12.says("Aroha: Can we read another chapter tomorrow?", room12.room))
+    assert await room12.count(select(func.count(Flag.id)).where(Flag.state == "approved")) == 1
+
+
+async def test_a_restart_at_the_scheduled_time_posts_exactly_once(room12: Classroom) -> None:
+    student = room12.students[0]
+    await plan_first_session(room12)
+    await room12.stop_bot()  # the bot is down when the session is due
+    await room12.start_bot()  # start-up posts what is due
+    await room12.app.scheduler.run_due()  # type: ignore[union-attr]
+    await student.wait_for(room12.says("Read-aloud time", room12.room))
+    await student.wait_for(room12.says("What would you pack", room12.room))
+
+    # a crash after posting but before recording it: rows say "not sent yet"
+    async with room12.app.sessionmaker.begin() as db:  # type: ignore[union-attr]
+        await db.execute(update(Delivery).values(state="pending"))
+        await db.execute(update(Session).values(state="planned", thread_id=None))
+    await room12.stop_bot()
+    await room12.start_bot()
+    await room12.app.scheduler.run_due()  # type: ignore[union-attr]
+    await asyncio.sleep(0.5)
+
+    later = await student.collect(room12.room, 2.0)
+    reposted = [
+        ev
+        for ev in later
+        if ev.sender == room12.bot and ("Read-aloud time" in body(ev) or "pack" in body(ev))
+    ]
+    assert reposted == []  # the homeserver dropped the retry: same transaction id
+    assert await room12.count(select(func.count(Delivery.id)).where(Delivery.state == "sent")) == 2
+
+
+async def test_a_burst_of_200_messages_from_8_students_is_screened_completely(
+    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
+) -> None:
+    cls = await make_classroom(synapse, people, tmp_path, students=8)
+    try:
+        for s in cls.students:
+            await cls.teacher_types(f"!mod trust {s.user_id}", expect="trusted")
+
+        async def chatter(i: int) -> None:
+            for n in range(25):
+                await cls.students[i].send(cls.room, f"message {n} from student {i}")
+
+        await asyncio.gather(*(chatter(i) for i in range(8)))
+        screened = await cls.wait_count(select(func.count(Post.id)), 200)
+        assert screened == 200
+        assert await cls.count(select(func.count(Post.id)).where(Post.outcome == "allow")) == 200
+    finally:
+        for app in list(cls.started):
+            await app.stop()
