@@ -56,3 +56,11 @@ def test_valid_file_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("READALOUD_MATRIX_ACCESS_TOKEN", "t")
     path = write(tmp_path, '[matrix]\nhomeserver = "https://m.org"\nuser_id = "@b:m.org"\n')
     assert main(["check", "--config", str(path)]) == 0
+
+
+def test_db_upgrade_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    assert main(["db", "upgrade"]) == 0
+    assert "revision 0001" in capsys.readouterr().out

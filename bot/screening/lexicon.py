@@ -299,14 +299,14 @@ def _resolve(t: str) -> tuple[str, str]:
         if "*" in cand or "#" in cand:
             cand = cand.replace("#", "*")
             joined = cand.replace("*", "")
-            if joined in KNOWN:
-                return joined, "masked"
             n = len(cand)
             stars = cand.count("*")
-            if 3 <= n <= 24 and n - stars >= 2 and stars <= max(1, n // 2) and cand.isascii():
-                filled = _mask_lookup(cand) if cand.replace("*", "").isalpha() else None
+            if 3 <= n <= 24 and n - stars >= 2 and stars <= max(1, n // 2) and joined.isalpha():
+                filled = _mask_lookup(cand)
                 if filled is not None:
                     return filled, "masked"
+            if joined in KNOWN:
+                return joined, "masked"
             cand = joined
             if not cand:
                 continue

@@ -10,10 +10,20 @@ from cogs.readaloud.calendar import relative, sessions_for
 
 def test_auckland_sessions_keep_local_time_when_daylight_saving_ends() -> None:
     # NZ daylight saving ends on Sunday 4 April 2027 (UTC+13 -> UTC+12)
-    sessions = sessions_for(date(2027, 3, 29), ("mon", "wed", "fri"), time(9, 30),
-                            "Pacific/Auckland", chapters=10, per_session=2)
+    sessions = sessions_for(
+        date(2027, 3, 29),
+        ("mon", "wed", "fri"),
+        time(9, 30),
+        "Pacific/Auckland",
+        chapters=10,
+        per_session=2,
+    )
     assert [(s.first_chapter, s.last_chapter) for s in sessions] == [
-        (1, 2), (3, 4), (5, 6), (7, 8), (9, 10)
+        (1, 2),
+        (3, 4),
+        (5, 6),
+        (7, 8),
+        (9, 10),
     ]
     local = [s.starts_at.astimezone(ZoneInfo("Pacific/Auckland")) for s in sessions]
     assert all((t.hour, t.minute) == (9, 30) for t in local)
@@ -22,8 +32,9 @@ def test_auckland_sessions_keep_local_time_when_daylight_saving_ends() -> None:
 
 
 def test_new_york_spring_forward() -> None:
-    sessions = sessions_for(date(2027, 3, 12), ("fri", "mon"), time(8, 0),
-                            "America/New_York", chapters=2, per_session=1)
+    sessions = sessions_for(
+        date(2027, 3, 12), ("fri", "mon"), time(8, 0), "America/New_York", chapters=2, per_session=1
+    )
     assert [s.starts_at for s in sessions] == [
         datetime(2027, 3, 12, 13, 0, tzinfo=UTC),
         datetime(2027, 3, 15, 12, 0, tzinfo=UTC),

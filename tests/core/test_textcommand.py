@@ -38,11 +38,19 @@ REGISTRY = Registry(
             (
                 Param("chapter", Kind.INT, "chapter"),
                 Param("text", Kind.TEXT, "text"),
-                Param("kind", Kind.CHOICE, "kind", required=False, default="question",
-                      choices=("question", "poll")),
+                Param(
+                    "kind",
+                    Kind.CHOICE,
+                    "kind",
+                    required=False,
+                    default="question",
+                    choices=("question", "poll"),
+                ),
             ),
         ),
-        Command(("mod", "trust"), "trust", Role.TEACHER, _noop, (Param("student", Kind.USER, "s"),)),
+        Command(
+            ("mod", "trust"), "trust", Role.TEACHER, _noop, (Param("student", Kind.USER, "s"),)
+        ),
         Command(("help",), "help", Role.STUDENT, _noop),
     ],
     aliases={"ra": "readaloud"},
@@ -62,7 +70,12 @@ def run(text: str):  # type: ignore[no-untyped-def]
 def test_key_value_and_positional_arguments_mix() -> None:
     cmd, args = run("!readaloud plan 2027-02-01 days=mon,wed time=09:30")
     assert cmd.path == ("readaloud", "plan")
-    assert args == {"start": date(2027, 2, 1), "days": ("mon", "wed"), "time": time(9, 30), "per": 1}
+    assert args == {
+        "start": date(2027, 2, 1),
+        "days": ("mon", "wed"),
+        "time": time(9, 30),
+        "per": 1,
+    }
 
 
 def test_alias_and_free_text_keeps_apostrophes_and_spacing() -> None:
@@ -73,7 +86,9 @@ def test_alias_and_free_text_keeps_apostrophes_and_spacing() -> None:
 
 def test_quoted_values_group_words() -> None:
     assert [t for t, _ in tokenize('book "The Wild Robot" chapters=80')] == [
-        "book", "The Wild Robot", "chapters=80"
+        "book",
+        "The Wild Robot",
+        "chapters=80",
     ]
     assert [t for t, _ in tokenize('title="Wonder Boy" x')] == ["title=Wonder Boy", "x"]
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from nio import Event, RoomMemberEvent
 from people import Person, PersonFactory, unique
-from sqlalchemy import func, select
 
 from bot.app import App
 from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
@@ -55,7 +54,9 @@ class Classroom:
                 device_id=self.bot_account.device_id,
             ),
         )
-        return Config(settings=settings, secrets=Secrets(matrix_access_token=self.bot_account.access_token))
+        return Config(
+            settings=settings, secrets=Secrets(matrix_access_token=self.bot_account.access_token)
+        )
 
     async def start_bot(self) -> App:
         """Start (or restart) the bot on the same database and device."""
@@ -120,9 +121,11 @@ class Classroom:
             await s.join(self.room)
         await self.teacher.set_power(self.room, self.bot, 50)
         await self.teacher.wait_for(
-            lambda rid, ev: isinstance(ev, RoomMemberEvent)
-            and ev.state_key == self.bot
-            and ev.membership == "join",
+            lambda rid, ev: (
+                isinstance(ev, RoomMemberEvent)
+                and ev.state_key == self.bot
+                and ev.membership == "join"
+            ),
             room_id=self.room,
         )
         await self.teacher_types(f"!class setup timezone={timezone}", expect="is now the class")
@@ -145,12 +148,11 @@ async def make_classroom(
         db_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         clock=FakeClock(datetime.now(UTC)),
         teacher=await people("teacher", "Ms Rivera"),
-        students=[await people(n, n.title()) for n in ("aroha", "ben", "chen", "dev",
-                                                        "ema", "finn", "gus", "hana")[:students]],
+        students=[
+            await people(n, n.title())
+            for n in ("aroha", "ben", "chen", "dev", "ema", "finn", "gus", "hana")[:students]
+        ],
     )
     await cls.start_bot()
     await cls.set_up()
     return cls
-
-
-

@@ -134,9 +134,9 @@ async def classroom(
     room_id = await teacher.create_room(invite=[bot_id, *(k.user_id for k in kids)], **room)
     await asyncio.gather(*(k.join(room_id) for k in kids))
     await teacher.wait_for(
-        lambda _, ev: isinstance(ev, RoomMemberEvent)
-        and ev.state_key == bot_id
-        and ev.membership == "join",
+        lambda _, ev: (
+            isinstance(ev, RoomMemberEvent) and ev.state_key == bot_id and ev.membership == "join"
+        ),
         room_id=room_id,
     )
     await teacher.set_power(room_id, bot_id, 50)  # moderator: may redact
@@ -148,9 +148,9 @@ def bot_notice(bot: Bot, thread: str | None = None) -> Callable[[str, Any], bool
         if not isinstance(ev, RoomMessageNotice) or ev.sender != bot.account.user_id:
             return False
         rel = ev.source["content"].get("m.relates_to", {})
-        return rel.get("event_id") == thread if thread else "m.relates_to" not in ev.source[
-            "content"
-        ]
+        return (
+            rel.get("event_id") == thread if thread else "m.relates_to" not in ev.source["content"]
+        )
 
     return match
 

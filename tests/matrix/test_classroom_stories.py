@@ -96,7 +96,8 @@ async def test_a_rude_message_is_held_rejected_and_the_student_told_why(
     flag_id = body(review).split("#", 1)[1].split(" ", 1)[0]
 
     await room12.teacher_types(
-        f"!mod reject {flag_id} please use kind words", room=room12.teacher_room,
+        f"!mod reject {flag_id} please use kind words",
+        room=room12.teacher_room,
         expect="rejected",
     )
 

@@ -1,0 +1,65 @@
+"""Storage behaves the same on SQLite and PostgreSQL: migrations, UTC times, uniqueness."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.db.session import current_revision, make_engine, make_sessionmaker, upgrade
+from bot.db.tables import Classroom, Post
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_migrations_reach_head_and_can_run_twice(database_url: str) -> None:
+    engine = make_engine(database_url)
+    await upgrade(engine)
+    await upgrade(engine)
+    assert await current_revision(engine) == "0001"
+    await engine.dispose()
+
+
+async def test_times_come_back_as_the_same_utc_instant(database_url: str) -> None:
+    engine = make_engine(database_url)
+    await upgrade(engine)
+    sm = make_sessionmaker(engine)
+    auckland = timezone(timedelta(hours=13))
+    when = datetime(2027, 2, 1, 9, 30, tzinfo=auckland)
+    async with sm.begin() as db:
+        db.add(
+            Classroom(
+                platform="matrix", channel_id="!r", timezone="Pacific/Auckland", created_at=when
+            )
+        )
+    async with sm() as db:
+        row = await db.scalar(select(Classroom))
+        assert row is not None
+        assert row.created_at == when and row.created_at.tzinfo == UTC
+    await engine.dispose()
+
+
+async def test_a_message_is_recorded_only_once(database_url: str) -> None:
+    engine = make_engine(database_url)
+    await upgrade(engine)
+    sm = make_sessionmaker(engine)
+    now = datetime.now(UTC)
+    async with sm.begin() as db:
+        db.add(Classroom(platform="matrix", channel_id="!r", created_at=now))
+    post = {
+        "classroom_id": 1,
+        "platform": "matrix",
+        "message_id": "$m",
+        "user_id": "@s",
+        "outcome": "allow",
+        "at": now,
+        "thread_id": None,
+    }
+    async with sm.begin() as db:
+        db.add(Post(**post))
+    with pytest.raises(IntegrityError):
+        async with sm.begin() as db:
+            db.add(Post(**post))
+    await engine.dispose()
