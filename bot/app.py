@@ -17,7 +17,14 @@ from bot.config import Config
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
 from bot.core.dispatch import Chats, Dispatcher
-from bot.core.events import DecisionClicked, EncryptedRoom, Event, MessagePosted, ReactionAdded
+from bot.core.events import (
+    DecisionClicked,
+    EncryptedRoom,
+    Event,
+    MessagePosted,
+    PollVoted,
+    ReactionAdded,
+)
 from bot.core.ports import Chat
 from bot.db.session import make_engine, make_sessionmaker, upgrade
 from bot.deliveries import Deliveries
@@ -27,6 +34,8 @@ from cogs.classroom.service import ClassroomService
 from cogs.moderation import commands as moderation_commands
 from cogs.moderation.service import ModerationService
 from cogs.readaloud import commands as readaloud_commands
+from cogs.readaloud.answers import Answers
+from cogs.readaloud.changes import CalendarChanges
 from cogs.readaloud.service import ReadAloudService
 from cogs.readaloud.sessions import SessionRunner
 
@@ -39,7 +48,9 @@ class Services:
 
     classes: ClassroomService
     readaloud: ReadAloudService
+    changes: CalendarChanges
     sessions: SessionRunner
+    answers: Answers
     moderation: ModerationService
 
 
@@ -55,17 +66,22 @@ class App:
         deliveries = Deliveries(self.sessionmaker, self.clock)
         classes = ClassroomService(self.sessionmaker, self.chats, self.clock)
         grace = timedelta(minutes=config.settings.bot.late_grace_minutes)
+        answers = Answers(self.sessionmaker, self.chats, self.clock)
         sessions = SessionRunner(
-            self.sessionmaker, classes, self.chats, deliveries, self.clock, grace
+            self.sessionmaker, classes, self.chats, deliveries, self.clock, answers, grace
         )
         self.scheduler = Scheduler(self.clock, sessions.unfinished, sessions.run)
+        moderation = ModerationService(
+            self.sessionmaker, classes, self.chats, deliveries, self.clock
+        )
+        moderation.on_shared(answers.on_shared)
         self.services = Services(
             classes=classes,
             readaloud=ReadAloudService(self.sessionmaker, self.clock, self.scheduler.changed),
+            changes=CalendarChanges(self.sessionmaker, self.clock, self.scheduler.changed),
             sessions=sessions,
-            moderation=ModerationService(
-                self.sessionmaker, classes, self.chats, deliveries, self.clock
-            ),
+            answers=answers,
+            moderation=moderation,
         )
         self.registry = self._registry()
         self.dispatcher = Dispatcher(self.registry)
@@ -78,7 +94,7 @@ class App:
         registry = Registry(
             [
                 *classroom_commands.declare(s.classes, holder),
-                *readaloud_commands.declare(s.classes, s.readaloud),
+                *readaloud_commands.declare(s.classes, s.readaloud, s.changes),
                 *moderation_commands.declare(s.moderation),
             ],
             aliases={"ra": "readaloud"},
@@ -91,6 +107,9 @@ class App:
             await self.services.moderation.on_message(chat, event)
         elif isinstance(event, ReactionAdded):
             await self.services.moderation.on_reaction(chat, event)
+            await self.services.answers.on_vote(event)
+        elif isinstance(event, PollVoted):
+            await self.services.answers.on_vote(event)
         elif isinstance(event, DecisionClicked):
             await self.services.moderation.decide(
                 event.flag_id, event.approve, event.actor, event.reason, event.channel
@@ -113,6 +132,13 @@ class App:
                     dispatcher=self.dispatcher,
                     registry=self.registry,
                 )
+            )
+        d = self.config.settings.discord
+        if d.enabled and self.config.secrets.discord_token:
+            from bot.platforms.discord import DiscordChat
+
+            chats.append(
+                DiscordChat(d, self.config.secrets.discord_token, self.dispatcher, self.registry)
             )
         return chats
 

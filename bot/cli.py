@@ -1,4 +1,4 @@
-"""The `readaloud` command: run, check, db upgrade, screen."""
+"""The `readaloud` command: run, check, db upgrade, plan import/export, screen."""
 
 from __future__ import annotations
 
@@ -88,6 +88,65 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    """`plan import FILE --class ID` / `plan export --class ID`: season files (TOML)."""
+    import getpass
+
+    from bot.core.clock import SystemClock
+    from bot.core.errors import UserError
+    from bot.db.session import make_engine, make_sessionmaker, upgrade
+    from cogs.readaloud.season import parse_season, render_season
+    from cogs.readaloud.season_store import SeasonStore
+
+    try:
+        config = _load(args.config)
+    except ConfigError as e:
+        return _report(e)
+
+    async def go() -> str:
+        season = None
+        if args.action == "import":
+            try:
+                text = args.file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as e:
+                raise UserError(f"Cannot read {args.file}: {e}") from None
+            season = parse_season(text, source=args.file.name)
+        engine = make_engine(config.settings.bot.database_url)
+        try:
+            await upgrade(engine)
+            store = SeasonStore(make_sessionmaker(engine), SystemClock())
+            if season is not None:
+                try:
+                    who = f"cli:{getpass.getuser()}"
+                except OSError:  # no user name in some containers
+                    who = "cli"
+                r = await store.import_season(args.class_id, season, who)
+                first = r.first_session.strftime("%Y-%m-%d %H:%M UTC") if r.first_session else "-"
+                lines = [
+                    f'Imported "{r.book}" into class {args.class_id} (times in {r.timezone}):',
+                    f"  {r.sessions} sessions planned, the first at {first}",
+                    f"  {r.kept_sessions} sessions already posted were kept",
+                    f"  {r.prompts} prompts",
+                ]
+                if r.answers_removed:
+                    lines.append(f"  {r.answers_removed} answers to changed prompts were removed")
+                return "\n".join(lines)
+            text = render_season(await store.export_season(args.class_id, args.book))
+            if args.out is None:
+                return text.rstrip("\n")
+            args.out.write_text(text, encoding="utf-8")
+            return f"Wrote {args.out}."
+        finally:
+            await engine.dispose()
+
+    try:
+        print(asyncio.run(go()))
+    except UserError as e:
+        print(e.message, file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_screen(args: argparse.Namespace) -> int:
     from bot.screening.evaluate import main as evaluate
 
@@ -105,9 +164,19 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", parents=[common], help="validate the configuration")
     db = sub.add_parser("db", parents=[common], help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
+    plan = sub.add_parser("plan", help="season plan files: import or export a class's season")
+    plan_sub = plan.add_subparsers(dest="action", required=True)
+    imp = plan_sub.add_parser("import", parents=[common], help="import a season file (TOML)")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    exp = plan_sub.add_parser("export", parents=[common], help="print or write a season file")
+    exp.add_argument("--book", help="the book's title (default: the class's latest book)")
+    exp.add_argument("--out", type=Path, help="write to this file instead of printing")
+    for p in (imp, exp):
+        p.add_argument("--class", dest="class_id", type=int, required=True, metavar="ID")
     screen = sub.add_parser("screen", help="screen a TSV of messages (moddata schema)")
     screen.add_argument("--tsv", type=Path, required=True)
     screen.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     handlers = {"run": cmd_run, "check": cmd_check, "db": cmd_db, "screen": cmd_screen}
+    handlers["plan"] = cmd_plan
     return handlers[args.command](args)

@@ -130,13 +130,18 @@ class LocalHomeserver:
         return subprocess.run(probe, capture_output=True).returncode == 0
 
     def ensure_installed(self) -> None:
-        """Create the Synapse virtualenv and install matrix-synapse into it if missing."""
+        """Create the Synapse virtualenv and install matrix-synapse into it if missing.
+
+        SYNAPSE_VENV overrides the virtualenv, SYNAPSE_VERSION pins the version.
+        """
         if self._installed():
             return
         log.info("installing Synapse into %s (about 20 s)", self.venv)
         if not self.python.exists():
             subprocess.run([sys.executable, "-m", "venv", str(self.venv)], check=True)
-        pip = [str(self.python), "-m", "pip", "install", "--quiet", "matrix-synapse"]
+        version = os.environ.get("SYNAPSE_VERSION")
+        spec = f"matrix-synapse=={version}" if version else "matrix-synapse"
+        pip = [str(self.python), "-m", "pip", "install", "--quiet", spec]
         result = subprocess.run(pip, capture_output=True, text=True)
         if result.returncode != 0:
             raise HomeserverError(f"pip install matrix-synapse failed:\n{result.stderr[-2000:]}")

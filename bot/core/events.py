@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.model import Actor, ChannelRef, MessageRef
+from bot.core.model import Actor, ChannelRef, MessageRef, UserRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +41,29 @@ class DecisionClicked:
 
 
 @dataclass(frozen=True, slots=True)
+class PollVoted:
+    """Someone chose option `option` (0-based) in a native platform poll."""
+
+    target: MessageRef
+    actor: Actor
+    option: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessageShared:
+    """A student's message is now visible to the class (allowed, or approved by the teacher)."""
+
+    classroom_id: int
+    channel: ChannelRef
+    author: UserRef
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class EncryptedRoom:
     """The bot sees a room it cannot read because encryption is on."""
 
     channel: ChannelRef
 
 
-Event = MessagePosted | ReactionAdded | DecisionClicked | EncryptedRoom
+Event = MessagePosted | ReactionAdded | DecisionClicked | PollVoted | EncryptedRoom

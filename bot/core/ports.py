@@ -16,8 +16,22 @@ class Chat(Protocol):
 
     platform: Platform
 
+    async def start(self) -> None:
+        """Connect and begin receiving events."""
+        ...
+
+    async def stop(self) -> None:
+        """Disconnect cleanly."""
+        ...
+
     async def send(self, channel: ChannelRef, out: Outgoing) -> MessageRef:
         """Post `out` in the channel (or its thread); at most once per `out.key`."""
+        ...
+
+    async def send_poll(
+        self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
+    ) -> MessageRef:
+        """Post a poll (native where the platform has one, else numbered reactions)."""
         ...
 
     async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:

@@ -17,9 +17,9 @@ from bot.core.model import UserRef
 QUOTES = {'"': '"', "“": "”", "”": "”"}
 
 
-def tokenize(text: str) -> list[tuple[str, int]]:
-    """Split into (token, start offset) pairs, honouring double quotes."""
-    tokens: list[tuple[str, int]] = []
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """Split into (token, start, end) triples, honouring double quotes."""
+    tokens: list[tuple[str, int, int]] = []
     i, n = 0, len(text)
     while i < n:
         if text[i].isspace():
@@ -38,7 +38,7 @@ def tokenize(text: str) -> list[tuple[str, int]]:
                 continue
             buf.append(ch)
             i += 1
-        tokens.append(("".join(buf), start))
+        tokens.append(("".join(buf), start, i))
     return tokens
 
 
@@ -51,7 +51,7 @@ def parse(
     """Find the command and convert its arguments, or raise a UserError saying what to type."""
     body = text[len(prefix) :]
     tokens = tokenize(body)
-    words = [t for t, _ in tokens]
+    words = [t for t, _, _ in tokens]
     command, used = registry.find(words)
     if command is None:
         first = words[0] if words else ""
@@ -64,26 +64,26 @@ def parse(
 
     params = {p.name: p for p in command.params}
     raw: dict[str, str] = {}
-    positional: list[tuple[str, int]] = []
-    for tok, offset in tokens[used:]:
+    positional: list[tuple[str, int, int]] = []
+    for tok, start, end in tokens[used:]:
         key, eq, value = tok.partition("=")
         if eq and key.lower() in params:
             raw[key.lower()] = value
         else:
-            positional.append((tok, offset))
+            positional.append((tok, start, end))
 
     free = [p for p in command.params if p.name not in raw]
     for idx, p in enumerate(free):
         if not positional:
             break
         if p.kind is Kind.TEXT and all(not q.required for q in free[idx + 1 :]):
-            # last free-text parameter takes the rest of the line as typed
-            raw[p.name] = body[positional[0][1] :].strip()
+            # free text takes the rest of the line as typed (minus key=value options)
+            raw[p.name] = _rest(body, positional)
             positional = []
             break
         raw[p.name] = positional.pop(0)[0]
     if positional:
-        extra = " ".join(t for t, _ in positional)
+        extra = " ".join(t for t, _, _ in positional)
         raise UserError(f'I did not expect "{extra}". Usage: {command.usage(prefix)}')
 
     args: dict[str, Any] = {}
@@ -95,3 +95,14 @@ def parse(
         else:
             args[p.name] = p.default
     return command, args
+
+
+def _rest(body: str, positional: list[tuple[str, int, int]]) -> str:
+    """The original text of the positional tokens, spacing kept, keyed options left out."""
+    parts: list[str] = []
+    for i, (_, start, end) in enumerate(positional):
+        parts.append(body[start:end])
+        if i + 1 < len(positional):
+            gap = body[end : positional[i + 1][1]]
+            parts.append(gap if gap.isspace() else " ")
+    return "".join(parts).strip()

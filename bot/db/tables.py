@@ -76,6 +76,7 @@ class Book(Base):
     title: Mapped[str] = mapped_column(String(255))
     author: Mapped[str] = mapped_column(String(255), default="")
     chapters: Mapped[int] = mapped_column(Integer)
+    chapter_titles: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class Plan(Base):
@@ -89,6 +90,10 @@ class Plan(Base):
     weekdays: Mapped[str] = mapped_column(String(64))
     time_of_day: Mapped[str] = mapped_column(String(5))
     chapters_per_session: Mapped[int] = mapped_column(Integer, default=1)
+    # explicit session dates (ISO strings) instead of weekdays, when the teacher gave them
+    dates: Mapped[list[str]] = mapped_column(JSON, default=list)
+    window_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    reminder_minutes: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -105,7 +110,9 @@ class Session(Base):
     first_chapter: Mapped[int] = mapped_column(Integer)
     last_chapter: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(16), default="planned", index=True)
-    thread_id: Mapped[str | None] = mapped_column(String(255))
+    thread_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    # when the session next needs the bot (reminder, start, a prompt, the close); None when done
+    next_step_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class Prompt(Base):
@@ -118,6 +125,35 @@ class Prompt(Base):
     kind: Mapped[str] = mapped_column(String(16), default="question")
     text: Mapped[str] = mapped_column(Text)
     offset_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    char_limit: Mapped[int] = mapped_column(Integer, default=140)
+
+
+class Entry(Base):
+    """A student's answer to a summary or prediction prompt, kept for the digest."""
+
+    __tablename__ = "entry"
+    __table_args__ = (UniqueConstraint("session_id", "prompt_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"))
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("prompt.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(255))
+    user_name: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Vote(Base):
+    """One student's choice in a poll (the latest choice counts)."""
+
+    __tablename__ = "vote"
+    __table_args__ = (UniqueConstraint("session_id", "prompt_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"))
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("prompt.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(255))
+    option: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Delivery(Base):
@@ -128,7 +164,7 @@ class Delivery(Base):
     key: Mapped[str] = mapped_column(String(255), unique=True)
     platform: Mapped[str] = mapped_column(String(16))
     channel_id: Mapped[str] = mapped_column(String(255))
-    message_id: Mapped[str | None] = mapped_column(String(255))
+    message_id: Mapped[str | None] = mapped_column(String(255), index=True)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -203,6 +203,7 @@ KNOWN: dict[str, Entry] = {**FRAME, **CONTEXT, **WORDS}
 
 _STEM_RE = re.compile("|".join(sorted(map(re.escape, _LEX.stems), key=len, reverse=True)))
 _STEMS = _LEX.stems
+_ENDINGS = frozenset(("", *_INFLECT, *_TAILS, *(t + "s" for t in _TAILS), "a", "as", "az"))
 
 
 def _squeeze(s: str) -> str:
@@ -228,7 +229,7 @@ _LEET_L = str.maketrans("013456789@$!|+€", "oleasgtbgaslite")
 _LEETABLE = frozenset("013456789@$!|+€")
 
 # Tokens: letters, digits and symbols used as letters or masks.
-_TOKEN_RE = re.compile(r"[a-z0-9@$!|+*#€]+")
+_TOKEN_RE = re.compile(r"(?:[a-z0-9@$*€]|[!|+#](?=[a-z0-9@$*€]))+")
 # Runs of single characters separated by spaces or punctuation: "f u c k", "a.b.c".
 _SEP = r"[ ._*\-~/,'^:=\"`]{1,3}"
 _SPACED_RE = re.compile(
@@ -241,10 +242,15 @@ _SUSPECT_RE = re.compile(
 
 
 def _stem_hit(form: str) -> Entry | None:
+    """A stem inside a longer token. Stems of 4 letters must start the token or end it
+    (before an inflection or compound tail), so "soshite" is not read as a swear."""
     if form in SAFE:
         return None
-    m = _STEM_RE.search(form)
-    return _STEMS[m.group()] if m else None
+    for m in _STEM_RE.finditer(form):
+        stem = m.group()
+        if len(stem) >= 5 or m.start() == 0 or form[m.end() :] in _ENDINGS:
+            return _STEMS[stem]
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -288,10 +294,15 @@ def _resolve(t: str) -> tuple[str, str]:
     candidates: list[str] = []
     if any(c in _LEETABLE for c in t):
         li = t.translate(_LEET_I)
-        ll = t.translate(_LEET_L)
         candidates.append(li)
-        if ll != li:
-            candidates.append(ll)
+        amb = [i for i, c in enumerate(t) if c in "1!|"]
+        if amb and len(amb) <= 4:
+            # every i/l reading of the ambiguous characters
+            base = list(li)
+            for mask in range(1, 1 << len(amb)):
+                for b, i in enumerate(amb):
+                    base[i] = "l" if mask >> b & 1 else "i"
+                candidates.append("".join(base))
     else:
         candidates.append(t)
     for cand in candidates:
@@ -349,6 +360,16 @@ def tokenize(folded: str) -> list[Token]:
             out.append(Token(start, end, raw, raw, False))
             continue
         reading, how = _resolve(t)
+        if (
+            not how
+            and end < len(folded)
+            and folded[end] == "!"
+            and any(c in _LEETABLE for c in t)
+        ):
+            # "p@k!": a trailing "!" may be a letter when the token is already leetspeak
+            reading2, how2 = _resolve(t + "!")
+            if how2:
+                reading, how, end, raw = reading2, how2, end + 1, raw + "!"
         out.append(Token(start, end, raw, reading, bool(how) and how != "word"))
     return out
 

@@ -8,6 +8,7 @@ the work without repeating any of it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -16,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.dispatch import Chats
 from bot.core.errors import NotFound, UserError
-from bot.core.events import MessagePosted, ReactionAdded
+from bot.core.events import MessagePosted, MessageShared, ReactionAdded
 from bot.core.model import Actor, ChannelRef, MessageRef, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
-from bot.db.tables import Flag, Post
+from bot.db.tables import Flag, Post, Session
 from bot.deliveries import Deliveries
 from bot.screening import screen
 from cogs.classroom.service import ClassInfo, ClassroomService
@@ -28,6 +29,7 @@ from cogs.moderation import texts
 from cogs.moderation.policy import decide_action
 
 log = logging.getLogger(__name__)
+CLOSED_REASON = "posted after the session's discussion closed"
 APPROVE_KEYS = {"✅", "✔️", "👍"}
 REJECT_KEYS = {"❌", "✖️", "👎"}
 
@@ -60,6 +62,18 @@ class ModerationService:
         self.chats = chats
         self.deliveries = deliveries
         self.clock = clock
+        self._listeners: list[Callable[[MessageShared], Awaitable[None]]] = []
+
+    def on_shared(self, listener: Callable[[MessageShared], Awaitable[None]]) -> None:
+        """Be told whenever a student's message becomes visible to the class."""
+        self._listeners.append(listener)
+
+    async def _shared(self, event: MessageShared) -> None:
+        for listener in self._listeners:
+            try:
+                await listener(event)
+            except Exception:
+                log.exception("a listener failed on a shared message in %s", event.channel)
 
     # ---- incoming student messages ----
 
@@ -76,15 +90,22 @@ class ModerationService:
             )
             if existing is not None:
                 flag_id = await db.scalar(select(Flag.id).where(Flag.post_id == existing.id))
+                action = "repeat"
             else:
-                flag_id = await self._screen(db, cls, ev)
+                flag_id, action = await self._screen(db, cls, ev)
+        if action in ("allow", "flag"):
+            await self._shared(MessageShared(cls.id, ev.channel, ev.actor.user, ev.text))
         if flag_id is not None:
             await self.settle(flag_id)
 
-    async def _screen(self, db: AsyncSession, cls: ClassInfo, ev: MessagePosted) -> int | None:
+    async def _screen(
+        self, db: AsyncSession, cls: ClassInfo, ev: MessagePosted
+    ) -> tuple[int | None, str]:
         member = await self.classes.member(db, cls.id, ev.actor.user)
         verdict = screen(ev.text)
         action, reasons = decide_action(verdict, member.trust)
+        if ev.channel.thread and await self._closed_thread(db, cls.id, ev.channel.thread):
+            action, reasons = "hold", [*reasons, CLOSED_REASON]
         now = self.clock.now()
         post = Post(
             classroom_id=cls.id,
@@ -98,7 +119,7 @@ class ModerationService:
         db.add(post)
         await db.flush()
         if action == "allow":
-            return None
+            return None, action
         flag = Flag(
             classroom_id=cls.id,
             post_id=post.id,
@@ -115,7 +136,16 @@ class ModerationService:
         db.add(flag)
         await db.flush()
         audit.record(db, now, cls.id, "readaloud", f"flag.{action}", flag=flag.id, reasons=reasons)
-        return flag.id
+        return flag.id, action
+
+    @staticmethod
+    async def _closed_thread(db: AsyncSession, class_id: int, thread: str) -> bool:
+        state = await db.scalar(
+            select(Session.state).where(
+                Session.classroom_id == class_id, Session.thread_id == thread
+            )
+        )
+        return state == "done"
 
     # ---- teacher decisions ----
 
@@ -227,11 +257,14 @@ class ModerationService:
                 async with self.sessionmaker.begin() as db:
                     (await db.get_one(Flag, flag.id)).review_message_id = review.id
         if flag.state == "approved" and flag.action == "hold":
+            first_time = await self.deliveries.sent(key + ":repost") is None
             await self.deliveries.once(
                 key + ":repost",
                 where,
                 lambda: chat.repost_as(where, student, texts.repost(flag, key + ":repost")),
             )
+            if first_time:
+                await self._shared(MessageShared(cls.id, where, student, flag.text))
         elif flag.state == "rejected":
             await self._once_tell(chat, key + ":rejected", student, where, texts.rejected(flag))
         if flag.state != "pending" and cls.teacher_channel is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.commands import Command, Invocation, Kind, Param, Reply
 from bot.core.model import Role
 from cogs.classroom.service import ClassroomService
+from cogs.readaloud.changes import CalendarChanges
 from cogs.readaloud.service import PROMPT_KINDS, ReadAloudService, SessionView
 
 
@@ -18,7 +19,9 @@ def _calendar(sessions: list[SessionView], timezone: str) -> str:
     return "\n".join(lines)
 
 
-def declare(classes: ClassroomService, readaloud: ReadAloudService) -> list[Command]:
+def declare(
+    classes: ClassroomService, readaloud: ReadAloudService, changes: CalendarChanges
+) -> list[Command]:
     """The `readaloud` command group (alias `ra`)."""
 
     async def book(inv: Invocation) -> Reply:
@@ -36,7 +39,15 @@ def declare(classes: ClassroomService, readaloud: ReadAloudService) -> list[Comm
         cls = await classes.require(inv.channel, inv.prefix)
         a = inv.args
         sessions = await readaloud.plan(
-            cls, a["book"], a["start"], a["days"], a["time"], a["per"], inv.actor
+            cls,
+            a["book"],
+            a["start"],
+            a["days"],
+            a["time"],
+            a["per"],
+            inv.actor,
+            window_minutes=a["window"],
+            reminder_minutes=a["reminder"],
         )
         return Reply(_calendar(sessions, cls.timezone))
 
@@ -44,7 +55,14 @@ def declare(classes: ClassroomService, readaloud: ReadAloudService) -> list[Comm
         cls = await classes.require(inv.channel, inv.prefix)
         a = inv.args
         pid = await readaloud.add_prompt(
-            cls, a["book"], a["chapter"], a["text"], a["kind"], a["offset"], inv.actor
+            cls,
+            a["book"],
+            a["chapter"],
+            a["text"],
+            a["kind"],
+            a["offset"],
+            inv.actor,
+            char_limit=a["limit"],
         )
         return Reply(f"Prompt {pid} ({a['kind']}) added to chapter {a['chapter']}.")
 
@@ -52,6 +70,18 @@ def declare(classes: ClassroomService, readaloud: ReadAloudService) -> list[Comm
         cls = await classes.require(inv.channel, inv.prefix)
         number = await readaloud.post_now(cls, inv.args["session"], inv.actor)
         return Reply(f"Posting session {number} now.")
+
+    async def skip(inv: Invocation) -> Reply:
+        cls = await classes.require(inv.channel, inv.prefix)
+        moved = await changes.skip(cls, inv.args["from"], inv.args["to"], inv.actor)
+        calendar = _calendar(await readaloud.schedule(cls), cls.timezone)
+        return Reply(f"Break noted; {moved} sessions moved.\n{calendar}")
+
+    async def move(inv: Invocation) -> Reply:
+        cls = await classes.require(inv.channel, inv.prefix)
+        a = inv.args
+        when = await changes.move(cls, a["session"], a["date"], a["time"], inv.actor)
+        return Reply(f"Session {a['session']} is now on {when} ({cls.timezone}).")
 
     async def schedule(inv: Invocation) -> Reply:
         cls = await classes.require(inv.channel, inv.prefix)
@@ -84,6 +114,22 @@ def declare(classes: ClassroomService, readaloud: ReadAloudService) -> list[Comm
                 Param(
                     "per", Kind.INT, "chapters per session", required=False, default=1, minimum=1
                 ),
+                Param(
+                    "window",
+                    Kind.INT,
+                    "minutes the discussion stays open",
+                    required=False,
+                    default=60,
+                    minimum=5,
+                ),
+                Param(
+                    "reminder",
+                    Kind.INT,
+                    "minutes before to remind the class (0 = none)",
+                    required=False,
+                    default=0,
+                    minimum=0,
+                ),
                 book_param,
             ),
         ),
@@ -111,6 +157,14 @@ def declare(classes: ClassroomService, readaloud: ReadAloudService) -> list[Comm
                     default=0,
                     minimum=0,
                 ),
+                Param(
+                    "limit",
+                    Kind.INT,
+                    "character limit of a summary challenge",
+                    required=False,
+                    default=140,
+                    minimum=10,
+                ),
                 book_param,
             ),
         ),
@@ -120,6 +174,27 @@ def declare(classes: ClassroomService, readaloud: ReadAloudService) -> list[Comm
             Role.TEACHER,
             now,
             (Param("session", Kind.INT, "the session number", required=False, minimum=1),),
+        ),
+        Command(
+            ("readaloud", "skip"),
+            "no sessions during a break; later sessions shift along",
+            Role.TEACHER,
+            skip,
+            (
+                Param("from", Kind.DATE, "the first day of the break"),
+                Param("to", Kind.DATE, "the last day of the break", required=False),
+            ),
+        ),
+        Command(
+            ("readaloud", "move"),
+            "move one session to another day and time",
+            Role.TEACHER,
+            move,
+            (
+                Param("session", Kind.INT, "the session number", minimum=1),
+                Param("date", Kind.DATE, "the new day"),
+                Param("time", Kind.TIME, "the new time (same time if left out)", required=False),
+            ),
         ),
         Command(("readaloud", "schedule"), "the read-aloud calendar", Role.STUDENT, schedule),
     ]

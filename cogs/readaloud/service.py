@@ -17,8 +17,9 @@ from bot.db import audit
 from bot.db.tables import Book, Plan, Prompt, Session
 from cogs.classroom.service import ClassInfo
 from cogs.readaloud.calendar import chapters_label, relative, sessions_for
+from cogs.readaloud.steps import NUMBER_KEYS, first_step_at
 
-PROMPT_KINDS = ("question", "summary", "prediction", "poll")
+PROMPT_KINDS = ("question", "summary", "prediction", "poll", "opinion")
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,16 @@ class ReadAloudService:
         at: time,
         per_session: int,
         actor: Actor,
+        window_minutes: int = 60,
+        reminder_minutes: int = 0,
     ) -> list[SessionView]:
         """Plan a book's sessions; replaces sessions of the book that have not started."""
         if per_session < 1:
             raise UserError("per must be at least 1 chapter per session")
+        if not 5 <= window_minutes <= 24 * 60:
+            raise UserError("window is the discussion time in minutes, from 5 to 1440")
+        if not 0 <= reminder_minutes <= 24 * 60:
+            raise UserError("reminder is minutes before the session, from 0 to 1440")
         today = self.clock.now().astimezone(ZoneInfo(cls.timezone)).date()
         if start < today:
             raise UserError(f"start is in the past; use a date from {today.isoformat()} on")
@@ -118,6 +125,8 @@ class ReadAloudService:
                 weekdays=",".join(weekdays),
                 time_of_day=at.strftime("%H:%M"),
                 chapters_per_session=per_session,
+                window_minutes=window_minutes,
+                reminder_minutes=reminder_minutes,
                 created_at=self.clock.now(),
             )
             db.add(plan)
@@ -131,6 +140,7 @@ class ReadAloudService:
                         starts_at=p.starts_at,
                         first_chapter=p.first_chapter,
                         last_chapter=p.last_chapter,
+                        next_step_at=first_step_at(p.starts_at, reminder_minutes),
                     )
                 )
             audit.record(
@@ -154,12 +164,25 @@ class ReadAloudService:
         kind: str,
         offset_minutes: int,
         actor: Actor,
+        char_limit: int = 140,
     ) -> int:
-        """Add a prompt to a chapter; it is posted in that chapter's session thread."""
+        """Add a prompt to a chapter; it is posted in that chapter's session thread.
+
+        Polls and opinions take their choices after the question: "Who? | A | B".
+        """
         if kind not in PROMPT_KINDS:
             raise UserError(f"kind must be one of: {', '.join(PROMPT_KINDS)}")
         if offset_minutes < 0:
             raise UserError("offset is minutes after the session starts, 0 or more")
+        options: list[str] = []
+        if kind in ("poll", "opinion"):
+            text, *options = [part.strip() for part in text.split("|")]
+            options = [o for o in options if o]
+            if not 2 <= len(options) <= len(NUMBER_KEYS):
+                raise UserError(
+                    f"A {kind} needs 2 to {len(NUMBER_KEYS)} choices after the question, "
+                    "separated by |, like: Who is bravest? | Mouse | Keeper"
+                )
         async with self.sessionmaker.begin() as db:
             book = await self.book(db, cls, title)
             if not 1 <= chapter <= book.chapters:
@@ -170,6 +193,8 @@ class ReadAloudService:
                 kind=kind,
                 text=text,
                 offset_minutes=offset_minutes,
+                options=options,
+                char_limit=char_limit,
             )
             db.add(prompt)
             await db.flush()
@@ -198,6 +223,7 @@ class ReadAloudService:
             if s.state in ("running", "done"):
                 raise UserError(f"Session {s.number} was already posted.")
             s.starts_at, s.state = self.clock.now(), "planned"
+            s.next_step_at = s.starts_at
             audit.record(
                 db, self.clock.now(), cls.id, actor.user.id, "session.now", number=s.number
             )

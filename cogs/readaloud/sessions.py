@@ -1,17 +1,21 @@
-"""Running a read-aloud session: announcement, discussion thread, prompts at their offsets.
+"""Running a read-aloud session through its lifecycle.
 
-Each post has its own delivery key, so running a session again (after a
-crash, a restart or two timers firing) only posts what is still missing.
+reminder → announcement + thread → predictions revealed → prompts at their
+offsets → poll results → close → digest for the teacher. Each step has its
+own delivery key, so running a session again (after a crash, a restart or
+two timers firing) only does what is still missing, and the session row
+records when it next needs the bot.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
@@ -21,29 +25,32 @@ from bot.core.ports import Chat
 from bot.db.tables import Book, Plan, Prompt, Session
 from bot.deliveries import Deliveries
 from cogs.classroom.service import ClassInfo, ClassroomService
-from cogs.readaloud.calendar import chapters_label
+from cogs.readaloud import texts
+from cogs.readaloud.answers import Answers
+from cogs.readaloud.digest import digest_text
+from cogs.readaloud.steps import Step, plan_steps
 
 log = logging.getLogger(__name__)
 LATE_NOTE_AFTER = timedelta(minutes=5)
-
-PROMPT_LABELS = {
-    "question": "💬 Let's discuss",
-    "summary": "✍️ Summary challenge (140 characters or fewer)",
-    "prediction": "🔮 Prediction",
-    "poll": "📊 Poll",
-}
+ACTIVE = ("planned", "running")
 
 
-def announce_key(session_id: int) -> str:
-    return f"session:{session_id}:announce"
+@dataclass
+class Context:
+    """Everything one run of a session needs, loaded once."""
 
-
-def prompt_key(session_id: int, prompt_id: int) -> str:
-    return f"session:{session_id}:prompt:{prompt_id}"
+    session: Session
+    plan: Plan
+    book: Book
+    cls: ClassInfo
+    chat: Chat
+    prompts: list[Prompt]
+    last: bool
+    thread: ChannelRef | None = None
 
 
 class SessionRunner:
-    """Posts whatever of a session is due and not yet posted."""
+    """Does whatever of a session is due and not yet done."""
 
     def __init__(
         self,
@@ -52,6 +59,7 @@ class SessionRunner:
         chats: Chats,
         deliveries: Deliveries,
         clock: Clock,
+        answers: Answers,
         grace: timedelta = timedelta(hours=2),
     ) -> None:
         self.sessionmaker = sessionmaker
@@ -59,117 +67,148 @@ class SessionRunner:
         self.chats = chats
         self.deliveries = deliveries
         self.clock = clock
+        self.answers = answers
         self.grace = grace
 
     async def unfinished(self) -> list[tuple[int, datetime]]:
-        """(session id, next time it needs attention) for every session not yet done."""
+        """(session id, when it next needs the bot) for every session not yet done."""
         async with self.sessionmaker() as db:
-            rows = list(
-                await db.scalars(select(Session).where(Session.state.in_(("planned", "running"))))
+            rows = await db.execute(
+                select(Session.id, Session.next_step_at).where(
+                    Session.state.in_(ACTIVE), Session.next_step_at.is_not(None)
+                )
             )
-            out = []
-            for s in rows:
-                if s.state == "planned":
-                    out.append((s.id, s.starts_at))
-                    continue
-                pending = [
-                    s.starts_at + timedelta(minutes=p.offset_minutes)
-                    for p in await self._prompts(db, s)
-                    if await self.deliveries.sent(prompt_key(s.id, p.id)) is None
-                ]
-                out.append((s.id, min(pending, default=s.starts_at)))
-            return out
+            return [(sid, when) for sid, when in rows if when is not None]
 
     async def run(self, session_id: int) -> datetime | None:
-        """Post what is due of one session now; return when it next needs attention."""
+        """Do every due step of one session; return when it next needs the bot."""
         now = self.clock.now()
-        async with self.sessionmaker() as db:
-            s = await db.get_one(Session, session_id)
-            if s.state not in ("planned", "running") or s.starts_at > now:
-                return None if s.state not in ("planned", "running") else s.starts_at
-            book = await db.scalar(
-                select(Book).join(Plan, Plan.book_id == Book.id).where(Plan.id == s.plan_id)
-            )
-            assert book is not None
-            prompts = await self._prompts(db, s)
-        cls = await self.classes.get(s.classroom_id)
-        chat = self.chats[cls.platform]
-        late = now - s.starts_at
-        if s.state == "planned" and late > self.grace:
-            await self._missed(chat, cls, s, book.title)
+        ctx = await self._load(session_id)
+        s = ctx.session if ctx else None
+        if ctx is None or s is None or s.state not in ACTIVE:
             return None
-        text = (
-            f'📖 Read-aloud time! Today: "{book.title}", '
-            f"{chapters_label(s.first_chapter, s.last_chapter)} (session {s.number}). "
-            "Share your thoughts in the thread 👇"
-        )
-        if s.state == "planned" and late > LATE_NOTE_AFTER:
-            text += " (Posted a little late — sorry!)"
-        announcement = await self.deliveries.once(
-            announce_key(s.id),
-            cls.channel,
-            lambda: chat.send(cls.channel, Outgoing(text, key=announce_key(s.id), notice=False)),
-        )
-        assert announcement is not None
-        thread = await self._thread(chat, s, announcement, book.title)
+        if s.state == "planned" and now - s.starts_at > self.grace:
+            await self._missed(ctx)
+            return None
+        reveal = await self.answers.has_predictions(s.plan_id, s.number - 1)
         next_due: datetime | None = None
-        for p in prompts:
-            due = s.starts_at + timedelta(minutes=p.offset_minutes)
-            if due > now:
-                next_due = due if next_due is None else min(next_due, due)
-                continue
-            key = prompt_key(s.id, p.id)
-            body = f"{PROMPT_LABELS.get(p.kind, '💬')}: {p.text}"
-            await self.deliveries.once(
-                key, thread, partial(chat.send, thread, Outgoing(body, key=key))
-            )
+        started = False
+        for step in plan_steps(s, ctx.plan, ctx.prompts, reveal):
+            if step.due > now:
+                next_due = step.due
+                break
+            await self._do(ctx, step, now)
+            started = started or step.kind != "reminder"
         async with self.sessionmaker.begin() as db:
             row = await db.get_one(Session, s.id)
-            row.state = "running" if next_due else "done"
+            row.next_step_at = next_due
+            row.state = "done" if next_due is None else ("running" if started else "planned")
         return next_due
 
-    async def _missed(self, chat: Chat, cls: ClassInfo, s: Session, title: str) -> None:
-        """Too late to post on its own: tell the teacher how to post it now instead."""
+    async def _do(self, ctx: Context, step: Step, now: datetime) -> None:
+        s, chat, cls = ctx.session, ctx.chat, ctx.cls
+        title, first, last = ctx.book.title, s.first_chapter, s.last_chapter
+        if step.kind == "reminder":
+            if now < s.starts_at:  # a reminder after the start would only confuse
+                text = texts.reminder(title, first, last, ctx.plan.reminder_minutes)
+                await self._send(chat, cls.channel, text, step.key, notice=False)
+            return
+        if step.kind == "announce":
+            late = s.state == "planned" and now - s.starts_at > LATE_NOTE_AFTER
+            text = texts.announcement(title, first, last, s.number, late)
+            root = await self._send(chat, cls.channel, text, step.key, notice=False)
+            ctx.thread = await self._thread(ctx, root)
+            return
+        thread = ctx.thread or cls.channel.in_thread(s.thread_id)
+        if step.kind == "reveal":
+            shown = await self.answers.predictions(s.plan_id, s.number - 1)
+            await self._send(chat, thread, texts.reveal(shown), step.key)
+        elif step.kind == "prompt" and step.prompt is not None:
+            await self._prompt(ctx, thread, step)
+        elif step.kind == "results" and step.prompt is not None:
+            p = step.prompt
+            counts, before = await self.answers.tally(s.id, p)
+            text = texts.results(p.text, p.options, counts, before if ctx.last else None)
+            await self._send(chat, thread, text, step.key)
+        elif step.kind == "close":
+            notice = Outgoing(texts.closing(title, first, last), key=step.key)
+            await self.deliveries.once(step.key, thread, partial(self._close, chat, thread, notice))
+        elif step.kind == "digest" and cls.teacher_channel is not None:
+            text = await digest_text(self.sessionmaker, s, title)
+            await self._send(chat, cls.teacher_channel, text, step.key)
+
+    async def _prompt(self, ctx: Context, thread: ChannelRef, step: Step) -> None:
+        p = step.prompt
+        assert p is not None
+        s = ctx.session
+        # an opinion poll is asked again in the last session, "after" the book
+        after = p.kind == "opinion" and not s.first_chapter <= p.chapter <= s.last_chapter
+        body = texts.prompt(p, after=after)
+        if p.kind in ("poll", "opinion"):
+            out = Outgoing(body, key=step.key)
+            await self.deliveries.once(
+                step.key, thread, partial(ctx.chat.send_poll, thread, body, p.options, out)
+            )
+        else:
+            await self._send(ctx.chat, thread, body, step.key)
+
+    async def _send(
+        self, chat: Chat, where: ChannelRef, text: str, key: str, notice: bool = True
+    ) -> MessageRef | None:
+        out = Outgoing(text, key=key, notice=notice)
+        return await self.deliveries.once(key, where, partial(chat.send, where, out))
+
+    @staticmethod
+    async def _close(chat: Chat, thread: ChannelRef, notice: Outgoing) -> None:
+        await chat.close_thread(thread, notice)
+
+    async def _thread(self, ctx: Context, root: MessageRef | None) -> ChannelRef:
+        """The session's thread, opened once and remembered on the session row."""
+        s = ctx.session
+        if s.thread_id:
+            return ctx.cls.channel.in_thread(s.thread_id)
+        assert root is not None
+        thread = await ctx.chat.open_thread(root, f"{ctx.book.title} — session {s.number}")
         async with self.sessionmaker.begin() as db:
-            (await db.get_one(Session, s.id)).state = "missed"
+            (await db.get_one(Session, s.id)).thread_id = thread.thread
+        s.thread_id = thread.thread
+        return thread
+
+    async def _missed(self, ctx: Context) -> None:
+        """Too late to post on its own: tell the teacher how to post it now instead."""
+        s, cls = ctx.session, ctx.cls
+        async with self.sessionmaker.begin() as db:
+            row = await db.get_one(Session, s.id)
+            row.state, row.next_step_at = "missed", None
         if cls.teacher_channel is None:
             return
         when = s.starts_at.astimezone(ZoneInfo(cls.timezone)).strftime("%a %d %b %H:%M")
-        text = (
-            f'Session {s.number} of "{title}" ({chapters_label(s.first_chapter, s.last_chapter)}, '
-            f"planned for {when}) was missed while I was offline, so I did not post it late. "
-            f"To post it now, type: readaloud now {s.number}"
-        )
-        key = f"session:{s.id}:missed"
-        await self.deliveries.once(
-            key,
-            cls.teacher_channel,
-            partial(chat.send, cls.teacher_channel, Outgoing(text, key=key)),
-        )
+        text = texts.missed(s.number, ctx.book.title, s.first_chapter, s.last_chapter, when)
+        await self._send(ctx.chat, cls.teacher_channel, text, f"session:{s.id}:missed")
 
-    async def _thread(self, chat: Chat, s: Session, root: MessageRef, title: str) -> ChannelRef:
-        """The session's thread, opened once and remembered on the session row."""
-        if s.thread_id:
-            return (
-                root.channel.in_thread(s.thread_id) if root.channel.thread is None else root.channel
+    async def _load(self, session_id: int) -> Context | None:
+        async with self.sessionmaker() as db:
+            s = await db.get(Session, session_id)
+            if s is None:
+                return None
+            plan = await db.get_one(Plan, s.plan_id)
+            book = await db.get_one(Book, plan.book_id)
+            last_number = await db.scalar(
+                select(func.max(Session.number)).where(Session.plan_id == plan.id)
             )
-        thread = await chat.open_thread(root, f"{title} — session {s.number}")
-        async with self.sessionmaker.begin() as db:
-            row = await db.get_one(Session, s.id)
-            row.thread_id = thread.thread
-        return thread
+            last = s.number == last_number
+            prompts = await _prompts(db, book.id, s.first_chapter, s.last_chapter, last)
+        cls = await self.classes.get(s.classroom_id)
+        return Context(s, plan, book, cls, self.chats[cls.platform], prompts, last)
 
-    @staticmethod
-    async def _prompts(db: AsyncSession, s: Session) -> list[Prompt]:
-        return list(
-            await db.scalars(
-                select(Prompt)
-                .join(Plan, Plan.book_id == Prompt.book_id)
-                .where(
-                    Plan.id == s.plan_id,
-                    Prompt.chapter >= s.first_chapter,
-                    Prompt.chapter <= s.last_chapter,
-                )
-                .order_by(Prompt.offset_minutes, Prompt.chapter, Prompt.id)
-            )
-        )
+
+async def _prompts(
+    db: AsyncSession, book_id: int, first: int, last: int, final_session: bool
+) -> list[Prompt]:
+    """The chapters' prompts; the last session also repeats every opinion poll."""
+    rows = await db.scalars(
+        select(Prompt).where(Prompt.book_id == book_id).order_by(Prompt.offset_minutes, Prompt.id)
+    )
+    return [
+        p for p in rows if first <= p.chapter <= last or (final_session and p.kind == "opinion")
+    ]

@@ -81,16 +81,19 @@ def test_key_value_and_positional_arguments_mix() -> None:
 def test_alias_and_free_text_keeps_apostrophes_and_spacing() -> None:
     cmd, args = run("!ra prompt 3 Why didn't Auggie  want to go?  kind=poll")
     assert cmd.path == ("readaloud", "prompt")
-    assert args["text"] == "Why didn't Auggie  want to go?  kind=poll"
+    assert args["text"] == "Why didn't Auggie  want to go?"
+    assert args["kind"] == "poll"
+    _, args = run("!ra prompt 3 Who kind=poll is  bravest?")
+    assert args["text"] == "Who is  bravest?" and args["kind"] == "poll"
 
 
 def test_quoted_values_group_words() -> None:
-    assert [t for t, _ in tokenize('book "The Wild Robot" chapters=80')] == [
+    assert [t for t, _, _ in tokenize('book "The Wild Robot" chapters=80')] == [
         "book",
         "The Wild Robot",
         "chapters=80",
     ]
-    assert [t for t, _ in tokenize('title="Wonder Boy" x')] == ["title=Wonder Boy", "x"]
+    assert [t for t, _, _ in tokenize('title="Wonder Boy" x')] == ["title=Wonder Boy", "x"]
 
 
 @pytest.mark.parametrize(

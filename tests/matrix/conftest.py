@@ -13,8 +13,6 @@ from bot.localserver import LocalHomeserver
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.synapse
-
 
 @pytest.fixture(scope="session")
 def synapse_installed(tmp_path_factory: pytest.TempPathFactory) -> LocalHomeserver:

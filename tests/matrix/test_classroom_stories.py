@@ -60,7 +60,14 @@ async def test_a_planned_session_posts_its_announcement_thread_and_prompt(
     assert relates(prompt)["rel_type"] == "m.thread"
     assert relates(prompt)["event_id"] == announcement.event_id
     schedule = await room12.teacher_types("!readaloud schedule", expect="calendar")
-    assert "[done]" in body(schedule) and "chapters 3–4" in body(schedule)
+    assert "[running]" in body(schedule) and "chapters 3–4" in body(schedule)
+
+    room12.clock.advance(timedelta(minutes=61))  # the discussion window closes
+    await room12.app.scheduler.run_due()  # type: ignore[union-attr]
+    closing = await student.wait_for(room12.says("end of today's discussion", room12.room))
+    assert relates(closing)["event_id"] == announcement.event_id
+    digest = await room12.teacher.wait_for(room12.says("Digest", room12.teacher_room))
+    assert "session 1" in body(digest)
 
 
 async def test_a_new_students_message_is_held_and_the_teacher_approves_it_with_a_tap(
@@ -90,7 +97,7 @@ async def test_a_rude_message_is_held_rejected_and_the_student_told_why(
 ) -> None:
     ben = room12.students[1]
     await room12.teacher_types(f"!mod trust {ben.user_id}", expect="trusted")
-    await ben.send(room12.room, "this book is stupid and so are you")
+    await ben.send(room12.room, "you are an idiot, ben")
     await ben.wait_for(room12.says("waiting for your teacher", room12.room))
     review = await room12.teacher.wait_for(room12.says("Held #", room12.teacher_room))
     flag_id = body(review).split("#", 1)[1].split(" ", 1)[0]
@@ -102,7 +109,7 @@ async def test_a_rude_message_is_held_rejected_and_the_student_told_why(
     )
 
     told = await ben.wait_for(room12.says("decided not to share", room12.room))
-    assert "please use kind words" in body(told) and "stupid" not in body(told)
+    assert "please use kind words" in body(told) and "idiot" not in body(told)
     again = await room12.teacher_types(
         f"!mod approve {flag_id}", room=room12.teacher_room, expect="already"
     )
@@ -156,7 +163,9 @@ async def test_a_restart_at_the_scheduled_time_posts_exactly_once(room12: Classr
     # a crash after posting but before recording it: rows say "not sent yet"
     async with room12.app.sessionmaker.begin() as db:  # type: ignore[union-attr]
         await db.execute(update(Delivery).values(state="pending"))
-        await db.execute(update(Session).values(state="planned", thread_id=None))
+        await db.execute(
+            update(Session).values(state="planned", thread_id=None, next_step_at=Session.starts_at)
+        )
     await room12.stop_bot()
     await room12.start_bot()
     await room12.app.scheduler.run_due()  # type: ignore[union-attr]

@@ -14,6 +14,7 @@ import asyncio
 import itertools
 import json
 import logging
+import random
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -191,10 +192,20 @@ class SyncLoop:
             asyncio.create_task(self._work_forever(), name="matrix-worker"),
         ]
 
-    async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+    async def stop(self, drain: float = 10.0) -> None:
+        """Stop syncing, let the worker finish what was received (up to `drain` s), stop."""
+        if not self._tasks:
+            return
+        sync_task, worker = self._tasks
+        sync_task.cancel()
+        await asyncio.gather(sync_task, return_exceptions=True)
+        if not worker.done():
+            try:
+                await asyncio.wait_for(self.queue.join(), drain)
+            except TimeoutError:
+                log.warning("stopping with %d sync batches unhandled", self.queue.qsize())
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
         self._tasks = []
         for fut in self._barriers.values():
             fut.cancel()
@@ -210,6 +221,10 @@ class SyncLoop:
             except (*TRANSIENT, SyncFailed) as e:
                 await backoff.wait("syncing with the homeserver", e or type(e).__name__)
                 continue
+            except Exception as e:  # a bug or an odd answer must not end syncing silently
+                log.exception("unexpected error while syncing")
+                await backoff.wait("syncing with the homeserver", e)
+                continue
             backoff.reset()
             first = False
             self.token = batch.token
@@ -218,8 +233,11 @@ class SyncLoop:
 
     async def _sync_once(self, first: bool) -> Batch:
         since = self.token
+        # Synapse caches sync answers for 2 minutes keyed by the request (timeout included);
+        # a first sync returns at once whatever the timeout, so a random one makes the
+        # answer fresh (a restarted bot must not get its previous process's initial sync).
         resp = await self.client.sync(
-            timeout=0 if first else LONG_POLL_MS,
+            timeout=random.randint(1, LONG_POLL_MS) if first else LONG_POLL_MS,
             sync_filter=SYNC_FILTER,
             since=since,
             full_state=True if first else None,

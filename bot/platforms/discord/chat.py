@@ -1,0 +1,224 @@
+"""DiscordChat: the Chat port on Discord, plus start/stop of the gateway connection."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import discord
+from discord.utils import MISSING
+
+from bot.config import DiscordSettings
+from bot.core.commands import Registry
+from bot.core.dispatch import Dispatcher
+from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform, UserRef
+from bot.platforms.discord.calls import CommandCalls
+from bot.platforms.discord.client import ReadAloudClient
+from bot.platforms.discord.decisions import decision_view
+from bot.platforms.discord.outbound import (
+    NO_PINGS,
+    native_poll,
+    nonce,
+    pings,
+    split,
+    webhook_name,
+)
+from bot.platforms.discord.permissions import PermissionHints
+from bot.platforms.discord.rooms import Rooms
+
+log = logging.getLogger(__name__)
+THREAD_EXISTS = 160004  # "A thread has already been created for this message"
+DMS_CLOSED = 50007  # "Cannot send messages to this user"
+DM_FALLBACK = (
+    "I have a private message for you, but I can't send you direct messages. "
+    "You can allow them in this server's Privacy Settings, or ask your teacher."
+)
+
+
+class DiscordChat:
+    """One Discord bot: receives through the gateway, posts through the `Chat` port."""
+
+    platform = Platform.DISCORD
+
+    def __init__(
+        self, settings: DiscordSettings, token: str, dispatcher: Dispatcher, registry: Registry
+    ) -> None:
+        self.settings = settings
+        self._token = token
+        calls = CommandCalls(dispatcher, registry, settings.teacher_role)
+        self.client = ReadAloudClient(calls, dispatcher, self, settings.teacher_role)
+        self.hints = PermissionHints(self.client)
+        self.rooms = Rooms(self.client, self.hints, settings.teacher_role)
+        self._task: asyncio.Task[None] | None = None
+
+    # ---- lifecycle ----
+
+    async def start(self) -> None:
+        """Log in and connect in the background; returns at once."""
+        self._task = asyncio.create_task(self._run(), name="discord-gateway")
+
+    async def _run(self) -> None:
+        try:
+            await self.client.start(self._token)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("the Discord connection stopped; Discord classes are offline")
+
+    async def wait_ready(self) -> None:
+        """Return once the gateway has delivered the guilds (READY)."""
+        await self.client.wait_until_ready()
+
+    async def stop(self) -> None:
+        await self.client.close()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    # ---- the Chat port ----
+
+    async def send(self, channel: ChannelRef, out: Outgoing) -> MessageRef:
+        """Post `out` (split at 2000 chars); each part's nonce comes from `out.key`."""
+        target = self.client.get_partial_messageable(int(channel.thread or channel.id))
+        text = out.text
+        mentioned = [u.id for u in out.mentions]
+        if mentioned:
+            text = " ".join(f"<@{u}>" for u in mentioned if f"<@{u}>" not in text) + " " + text
+        first: discord.Message | None = None
+        for i, part in enumerate(split(text.strip())):
+            try:
+                sent = await target.send(
+                    part,
+                    nonce=nonce(out.key, i),
+                    silent=out.notice,
+                    allowed_mentions=pings(mentioned) if mentioned else NO_PINGS,
+                )
+            except discord.Forbidden:
+                perm = "Send Messages in Threads" if channel.thread else "Send Messages"
+                raise await self.hints.forbidden(channel, perm, "post a message") from None
+            first = first or sent
+        assert first is not None, "nothing to send"
+        return MessageRef(channel, str(first.id))
+
+    async def send_poll(
+        self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
+    ) -> MessageRef:
+        """A native Discord poll (votes come back as PollVoted); nonce from `out.key`."""
+        target = self.client.get_partial_messageable(int(channel.thread or channel.id))
+        poll, content = native_poll(question, options)
+        try:
+            sent = await target.send(
+                content, poll=poll, nonce=nonce(out.key), allowed_mentions=NO_PINGS
+            )
+        except discord.Forbidden:
+            raise await self.hints.forbidden(channel, "Send Messages", "post a poll") from None
+        return MessageRef(channel, str(sent.id))
+
+    async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:
+        """A public thread on the root message (reused if one exists, e.g. after a crash)."""
+        try:
+            data = await self.client.http.start_thread_with_message(
+                int(root.channel.id),
+                int(root.id),
+                name=title[:100],
+                auto_archive_duration=1440,
+                rate_limit_per_user=None,
+                reason="read-aloud session",
+            )
+            thread_id = str(data["id"])
+        except discord.Forbidden:
+            raise await self.hints.forbidden(
+                root.channel, "Create Public Threads", "open the discussion thread"
+            ) from None
+        except discord.HTTPException as e:
+            if e.code != THREAD_EXISTS:
+                raise
+            thread_id = root.id  # a thread started from a message has the message's id
+        return root.channel.in_thread(thread_id)
+
+    async def close_thread(self, thread: ChannelRef, notice: Outgoing) -> None:
+        """Post the closing notice, then archive and lock the thread."""
+        await self.send(thread, notice)
+        try:
+            await self.client.http.edit_channel(
+                int(thread.thread or thread.id), archived=True, locked=True, reason="session over"
+            )
+        except discord.Forbidden:
+            raise await self.hints.forbidden(thread, "Manage Threads", "close the thread") from None
+
+    async def hide(self, message: MessageRef, reason: str) -> None:
+        """Delete the message. Without permission, the teacher is told and the flow goes on."""
+        where = message.channel
+        try:
+            await self.client.http.delete_message(
+                int(where.thread or where.id), int(message.id), reason=reason
+            )
+        except discord.NotFound:
+            pass  # already gone
+        except discord.Forbidden:
+            await self.hints.forbidden(where, "Manage Messages", "remove a held message")
+
+    async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:
+        """Post through the channel's "readaloud" webhook under the student's name and avatar."""
+        text = out.text.removeprefix(f"{author.label}: ")  # the webhook already shows the name
+        try:
+            hook = await self.rooms.webhook(channel)
+            thread = discord.Object(int(channel.thread)) if channel.thread else MISSING
+            sent: discord.Message | None = None
+            for part in split(text):
+                msg = await hook.send(
+                    part,
+                    username=webhook_name(author.label),
+                    avatar_url=self.rooms.avatar(channel, author),
+                    thread=thread,
+                    allowed_mentions=NO_PINGS,
+                    wait=True,
+                )
+                sent = sent or msg
+        except discord.Forbidden:
+            raise await self.hints.forbidden(
+                channel, "Manage Webhooks", "share an approved message"
+            ) from None
+        assert sent is not None
+        return MessageRef(channel, str(sent.id))
+
+    async def tell(self, user: UserRef, channel: ChannelRef, out: Outgoing) -> None:
+        """A direct message; if the student's DMs are closed, a short note in the channel."""
+        try:
+            dm = await self.client.create_dm(discord.Object(int(user.id)))
+            for i, part in enumerate(split(out.text)):
+                await dm.send(part, nonce=nonce(out.key, i), allowed_mentions=NO_PINGS)
+            return
+        except discord.Forbidden:
+            log.info("DMs to %s are closed; telling them in the channel", user.id)
+        key = f"{out.key}:fallback" if out.key else None
+        fallback = Outgoing(DM_FALLBACK, key=key, notice=False, mentions=(user,))
+        try:
+            await self.send(channel, fallback)
+        except Exception:
+            log.exception("could not tell %s anything", user.id)
+
+    async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
+        """The flag as an embed with Approve / Reject / Reject-with-reason buttons."""
+        target = self.client.get_partial_messageable(int(channel.thread or channel.id))
+        embed = discord.Embed(
+            title=f"Flag #{flag_id}", description=out.text[:4096], colour=discord.Colour.orange()
+        )
+        try:
+            sent = await target.send(embed=embed, view=decision_view(flag_id), nonce=nonce(out.key))
+        except discord.Forbidden:
+            raise await self.hints.forbidden(
+                channel, "Send Messages and Embed Links", "show a held message"
+            ) from None
+        return MessageRef(channel, str(sent.id))
+
+    async def create_teacher_channel(
+        self, classroom: ChannelRef, name: str, teachers: list[UserRef]
+    ) -> ChannelRef:
+        return await self.rooms.create_teacher_channel(classroom, name, teachers)
+
+    async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
+        return self.rooms.teachers(classroom)

@@ -1,0 +1,101 @@
+"""The discord.py client: intents, slash commands and buttons at start, native events in."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.core.dispatch import Dispatcher
+from bot.core.events import Event, MessagePosted, PollVoted, ReactionAdded
+from bot.core.model import MessageRef
+from bot.platforms.discord import slash
+from bot.platforms.discord.calls import CommandCalls
+from bot.platforms.discord.decisions import FlagButton, on_reason
+from bot.platforms.discord.people import actor_of, channel_ref
+
+log = logging.getLogger(__name__)
+HUMAN_MESSAGES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+def intents() -> discord.Intents:
+    """Only what the read-aloud needs (members and message content are privileged)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.members = True
+    wanted.message_content = True
+    wanted.guild_messages = True
+    wanted.guild_reactions = True
+    wanted.guild_polls = True
+    wanted.dm_messages = False
+    return wanted
+
+
+class ReadAloudClient(discord.Client):
+    """A Discord connection that hands everything to the dispatcher as neutral events."""
+
+    def __init__(
+        self, calls: CommandCalls, dispatcher: Dispatcher, chat: Any, teacher_role: str
+    ) -> None:
+        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
+        self.calls = calls
+        self.dispatcher = dispatcher
+        self.chat = chat  # the DiscordChat handed to features with each event
+        self.teacher_role = teacher_role
+        self.tree: app_commands.CommandTree[ReadAloudClient] = app_commands.CommandTree(self)
+        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
+
+    async def setup_hook(self) -> None:
+        """After login: commands from the declarations, buttons that outlive restarts."""
+        slash.build(self.tree, self.calls.registry, self.calls.slash)
+        self.add_dynamic_items(FlagButton)
+        synced = await self.tree.sync()
+        log.info("discord: %d slash commands registered", len(synced))
+
+    async def _event(self, event: Event) -> None:
+        await self.dispatcher.event(self.chat, event)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.guild is None or message.author.bot or message.webhook_id is not None:
+            return
+        if message.type not in HUMAN_MESSAGES or not isinstance(message.author, discord.Member):
+            return
+        channel = message.channel
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            return
+        permissions = channel.permissions_for(message.author)
+        actor = actor_of(message.author, permissions, self.teacher_role)
+        where = MessageRef(channel_ref(channel), str(message.id))
+        await self._event(MessagePosted(where, actor, message.content))
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        member = payload.member
+        if payload.guild_id is None or member is None or member.bot:
+            return
+        channel = member.guild.get_channel_or_thread(payload.channel_id)
+        if channel is None:
+            return
+        actor = actor_of(member, channel.permissions_for(member), self.teacher_role)
+        target = MessageRef(channel_ref(channel), str(payload.message_id))
+        await self._event(ReactionAdded(target, actor, str(payload.emoji)))
+
+    async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
+        guild = self.get_guild(payload.guild_id or 0)
+        member = guild.get_member(payload.user_id) if guild else None
+        channel = guild.get_channel_or_thread(payload.channel_id) if guild else None
+        if member is None or channel is None or member.bot:
+            return
+        actor = actor_of(member, channel.permissions_for(member), self.teacher_role)
+        target = MessageRef(channel_ref(channel), str(payload.message_id))
+        # Discord numbers answers from 1, in the order they were added
+        await self._event(PollVoted(target, actor, payload.answer_id - 1))
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await on_reason(interaction, self.calls)
+
+    async def _on_tree_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        log.error("slash command failed: %s", error, exc_info=error)

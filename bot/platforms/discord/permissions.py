@@ -1,0 +1,66 @@
+"""When Discord says 403: tell the teacher which permission to grant, once in a while.
+
+The teacher channel is found by a marker in its topic, written when the bot
+created it, so this works after a restart without asking the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import discord
+
+from bot.core.errors import UserError
+from bot.core.model import ChannelRef
+
+log = logging.getLogger(__name__)
+REPEAT_AFTER = 3600.0  # seconds between two hints about the same missing permission
+
+
+def topic_marker(classroom: ChannelRef) -> str:
+    return f"(readaloud:{classroom.id})"
+
+
+class PermissionHints:
+    """Posts 'please give me X' in the teacher channel and turns the 403 into a UserError."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+        self._last: dict[tuple[str, str], float] = {}
+
+    def teacher_channel(self, channel: ChannelRef) -> discord.TextChannel | None:
+        """The teacher channel of the class that `channel` belongs to, if the bot can see it."""
+        native = self.client.get_channel(int(channel.id))
+        guild = getattr(native, "guild", None)
+        if guild is None:
+            return None
+        marker = topic_marker(channel.room)
+        for candidate in guild.text_channels:
+            if candidate.topic and candidate.topic.endswith(marker):
+                return candidate
+        return None
+
+    async def forbidden(self, channel: ChannelRef, permission: str, doing: str) -> UserError:
+        """Tell the teacher (rate-limited) and return the error to raise."""
+        text = (
+            f"I could not {doing} in <#{channel.thread or channel.id}>: I need the "
+            f"**{permission}** permission there. Please give it to my role in Server "
+            "Settings → Roles (or in the channel's permissions)."
+        )
+        key = (channel.id, permission)
+        now = time.monotonic()
+        if now - self._last.get(key, -REPEAT_AFTER) >= REPEAT_AFTER:
+            self._last[key] = now
+            await self._post(channel, text)
+        return UserError(text)
+
+    async def _post(self, channel: ChannelRef, text: str) -> None:
+        teachers = self.teacher_channel(channel)
+        if teachers is None or str(teachers.id) == channel.id:
+            log.warning("discord permission missing (no teacher channel to tell): %s", text)
+            return
+        try:
+            await teachers.send(text)
+        except discord.HTTPException:
+            log.warning("could not tell the teachers about a missing permission: %s", text)

@@ -1,0 +1,131 @@
+"""Slash commands generated from the command declarations (one declaration, every platform).
+
+The first word of a path becomes a command group (`/readaloud plan`), the
+parameters become typed options, and values are converted with the shared
+`convert` so a mistake reads the same as on Matrix.
+"""
+
+from __future__ import annotations
+
+import inspect
+import keyword
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from functools import cache
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+
+from bot.core.commands import Command, Kind, Param, Registry
+from bot.core.model import Platform, Role, UserRef
+from bot.platforms.discord.people import user_ref
+
+Run = Callable[[discord.Interaction, Command, dict[str, Any]], Awaitable[None]]
+TEACHER_PERMISSIONS = discord.Permissions(manage_channels=True)
+GROUP_HELP = {
+    "class": "set up this class",
+    "readaloud": "books, plans, prompts and the calendar",
+    "mod": "the review queue for held messages",
+    "author": "guest authors and their answers",
+}
+STRING_KINDS = {Kind.WORD, Kind.TEXT, Kind.DATE, Kind.TIME, Kind.TIMEZONE, Kind.WEEKDAYS}
+
+
+def build(tree: app_commands.CommandTree[Any], registry: Registry, run: Run) -> None:
+    """Add one slash command per declaration to `tree` (groups by first path word)."""
+    by_group: dict[str, list[Command]] = defaultdict(list)
+    for command in registry:
+        if len(command.path) == 1:
+            slash = _slash(command, command.path[0], run)
+            if command.role >= Role.TEACHER:
+                slash.default_permissions = TEACHER_PERMISSIONS
+            tree.add_command(slash)
+        else:
+            by_group[command.path[0]].append(command)
+    for word, commands in sorted(by_group.items()):
+        # Discord hides commands per top-level command only: a group is hidden from
+        # students when all of it is for teachers; the dispatcher checks every call anyway.
+        teacher_only = all(c.role >= Role.TEACHER for c in commands)
+        group = app_commands.Group(
+            name=word,
+            description=GROUP_HELP.get(word, f"{word} commands"),
+            guild_only=True,
+            default_permissions=TEACHER_PERMISSIONS if teacher_only else None,
+        )
+        for command in commands:
+            group.add_command(_slash(command, command.path[1], run))
+        tree.add_command(group)
+
+
+def _slash(command: Command, name: str, run: Run) -> app_commands.Command[Any, ..., None]:
+    async def callback(interaction: discord.Interaction, **values: Any) -> None:
+        await run(interaction, command, {py_names[k]: v for k, v in values.items()})
+
+    # option names like "from" are Python keywords: a safe name in Python, renamed on Discord
+    py_names = {_identifier(p.name): p.name for p in command.params}
+    signature = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    for p in command.params:
+        signature.append(
+            inspect.Parameter(
+                _identifier(p.name),
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=_annotation(p),
+                default=inspect.Parameter.empty if p.required else None,
+            )
+        )
+    callback.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
+    app_commands.describe(**{_identifier(p.name): p.help[:100] for p in command.params})(callback)
+    app_commands.rename(**{k: v for k, v in py_names.items() if k != v})(callback)
+    auto = {_identifier(p.name): timezones for p in command.params if p.kind is Kind.TIMEZONE}
+    if auto:
+        app_commands.autocomplete(**auto)(callback)
+    slash = app_commands.Command(name=name, description=command.help[:100], callback=callback)
+    slash.guild_only = True
+    return slash
+
+
+def _identifier(name: str) -> str:
+    return f"{name}_" if keyword.iskeyword(name) else name
+
+
+def _annotation(p: Param) -> Any:
+    if p.kind is Kind.INT:
+        return app_commands.Range[int, p.minimum, None] if p.minimum is not None else int
+    if p.kind is Kind.USER:
+        return discord.Member
+    if p.kind is Kind.CHOICE:
+        return Literal[p.choices]  # type: ignore[valid-type]
+    assert p.kind in STRING_KINDS, p.kind
+    return str
+
+
+def to_text(p: Param, value: Any) -> str:
+    """An option value as the text `convert` expects (members become their id)."""
+    return str(value.id) if isinstance(value, discord.abc.User) else str(value)
+
+
+def member_lookup(values: dict[str, Any]) -> Callable[[str], UserRef]:
+    """Resolve a member option (its id) back to the member Discord sent with it."""
+    members = {str(v.id): v for v in values.values() if isinstance(v, discord.abc.User)}
+
+    def find(raw: str) -> UserRef:
+        member = members.get(raw)
+        return user_ref(member) if member else UserRef(Platform.DISCORD, raw)
+
+    return find
+
+
+@cache
+def _all_timezones() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones() | {"UTC"}))
+
+
+async def timezones(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Timezone suggestions matching what was typed so far (Discord shows at most 25)."""
+    typed = current.strip().lower().replace(" ", "_")
+    found = [tz for tz in _all_timezones() if typed in tz.lower()]
+    return [app_commands.Choice(name=tz, value=tz) for tz in found[:25]]

@@ -1,0 +1,222 @@
+"""The screening engine: fold the text, run the detectors, build a Verdict.
+
+Pure and deterministic: no I/O at call time, no shared mutable state besides
+caches of pure functions, so ``screen`` is safe to call from many threads.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from functools import lru_cache
+
+from bot.screening import lexicon, links, phrases, pii, spam
+from bot.screening.normalize import fold, fold_word
+from bot.screening.verdict import (
+    BULLYING,
+    INSULT,
+    LINK,
+    PII,
+    PROFANITY,
+    SELF_HARM,
+    SLUR,
+    SPAM,
+    Context,
+    Span,
+    Verdict,
+)
+
+__all__ = ["MAX_CHARS", "screen"]
+
+# Longer messages are screened on their first MAX_CHARS characters (and flagged as spam).
+MAX_CHARS = 20_000
+
+_EMPTY = Verdict()
+_NO_CONTEXT = Context()
+
+_REASON = {
+    PROFANITY: "Swearing or sexual language",
+    INSULT: "Name-calling or an insult",
+    SLUR: "A slur (hateful word about a group of people)",
+    BULLYING: "Possible bullying, exclusion or a threat",
+    SELF_HARM: "Possible self-harm or abuse signal: please check in with this student",
+    PII: "Personal information (contact details, address or meeting up)",
+    LINK: "A link or web address",
+    SPAM: "Looks like spam",
+}
+_ORDER = (SELF_HARM, SLUR, BULLYING, INSULT, PROFANITY, PII, LINK, SPAM)
+_NOTES = {
+    SELF_HARM: (
+        "Thank you for sharing. Your teacher will see this message so a trusted adult "
+        "can check in with you. You are not in trouble, and you can always talk to "
+        "a grown-up you trust."
+    ),
+    PII: (
+        "To keep everyone safe, messages with personal details (like where you live, "
+        "phone numbers, or plans to meet) wait for your teacher first."
+    ),
+    "toxic": (
+        "Your message is waiting for your teacher to look at it. Thanks for helping "
+        "keep our read-aloud kind and friendly!"
+    ),
+    LINK: "Links wait for your teacher to check them first. Thanks for your patience!",
+    SPAM: (
+        "Your message is waiting for your teacher. Try sending one message at a time, "
+        "in your own words."
+    ),
+}
+
+
+@lru_cache(maxsize=256)
+def _allowed(words: frozenset[str]) -> frozenset[str]:
+    """Teacher-allowed words, folded the same way as messages (compared as plain strings)."""
+    out: set[str] = set()
+    for w in words:
+        f = fold_word(w)
+        if f:
+            out.add(f)
+            out.add("".join(ch for ch in f if ch.isalnum()))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=256)
+def _domains(domains: frozenset[str]) -> frozenset[str]:
+    out = set()
+    for d in domains:
+        d = d.strip().lower().strip(".")
+        if d.startswith("www."):
+            d = d[4:]
+        if d:
+            out.add(d)
+    return frozenset(out)
+
+
+class _Clean:
+    """Clean text for phrase patterns, with a map back to folded offsets."""
+
+    __slots__ = ("ends", "fold_spans", "starts", "text")
+
+    def __init__(self, folded: str, tokens: list[lexicon.Token], rebuilt: bool) -> None:
+        if not rebuilt:
+            self.text = folded
+            self.starts: list[int] = []
+            self.ends: list[int] = []
+            self.fold_spans: list[tuple[int, int]] = []
+            return
+        self.text = " ".join(t.reading for t in tokens)
+        starts: list[int] = []
+        ends: list[int] = []
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        for t in tokens:
+            starts.append(pos)
+            ends.append(pos + len(t.reading))
+            spans.append((t.start, t.end))
+            pos += len(t.reading) + 1
+        self.starts, self.ends, self.fold_spans = starts, ends, spans
+
+    def to_folded(self, start: int, end: int) -> tuple[int, int]:
+        if not self.fold_spans:
+            return start, end
+        i = max(0, bisect_right(self.starts, start) - 1)
+        j = max(i, bisect_right(self.starts, max(start, end - 1)) - 1)
+        return self.fold_spans[i][0], self.fold_spans[j][1]
+
+
+def screen(text: str, context: Context | None = None) -> Verdict:
+    """Screen one message. Never raises for any ``str``; other types are screened as text."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if not text or text.isspace():
+        return _EMPTY
+    ctx = context or _NO_CONTEXT
+    too_long = len(text) > MAX_CHARS
+    body = text[:MAX_CHARS] if too_long else text
+
+    f = fold(body)
+    folded = f.text
+    tokens = lexicon.tokenize(folded)
+    readings = [t.reading for t in tokens]
+    rebuilt = any(t.obfuscated for t in tokens)
+    clean = _Clean(folded, tokens, rebuilt)
+    words = set(readings)
+
+    allowed = _allowed(ctx.allowed_words) if ctx.allowed_words else frozenset()
+    spans: list[Span] = []
+    sev: dict[str, int] = {}
+
+    def add(cat: str, severity: int, fs: int, fe: int, detail: str, *, folded_span: bool) -> None:
+        s, e = f.original_span(fs, fe) if folded_span else (fs, fe)
+        spans.append(Span(s, e, cat, detail))
+        if severity > sev.get(cat, 0):
+            sev[cat] = severity
+
+    # words, inflections, compounds, obfuscations
+    for h in lexicon.scan_tokens(tokens):
+        if allowed and (h.form in allowed or h.entry.term in allowed):
+            continue
+        add(h.entry.category, h.entry.severity, h.start, h.end, h.entry.term, folded_span=True)
+
+    # name-calling frames, bullying, self-harm, phrase terms, PII requests
+    for ph in phrases.scan_phrases(clean.text, words):
+        if ph.term and allowed and ph.term in allowed:
+            continue
+        fs, fe = clean.to_folded(ph.start, ph.end)
+        for cat in ph.categories:
+            add(cat, ph.severity, fs, fe, ph.term or ph.reason, folded_span=True)
+    lone = phrases.standalone(readings)
+    if lone is not None and not (allowed and lone.term in allowed):
+        for t in tokens:
+            if t.reading not in phrases.FILLERS:
+                add(lone.category, 1, t.start, t.end, lone.term, folded_span=True)
+                break
+
+    # personal information (original text: case matters for names and addresses)
+    for p in pii.find_pii(body):
+        add(PII, 2, p.start, p.end, p.detail, folded_span=False)
+
+    # links
+    for lk in links.find_links(folded, _domains(ctx.allowed_domains)):
+        add(LINK, lk.severity, lk.start, lk.end, f"{lk.detail}: {lk.host}", folded_span=True)
+
+    # spam
+    for sp in spam.find_spam(body, ctx.recent):
+        add(SPAM, 1, sp.start, sp.end, sp.detail, folded_span=False)
+    if too_long:
+        add(SPAM, 1, MAX_CHARS, len(text), "very long message", folded_span=False)
+
+    if not spans:
+        return _EMPTY
+    return _verdict(spans, sev)
+
+
+def _verdict(spans: list[Span], sev: dict[str, int]) -> Verdict:
+    cats = frozenset(sev)
+    if SELF_HARM in cats:
+        sev[SELF_HARM] = 3  # always escalates
+    severity = max(sev.values())
+    uniq = sorted(set(spans), key=lambda s: (s.start, s.end, s.category, s.detail))
+    reasons = tuple(
+        f"{_REASON[c]} (severity {sev[c]})" + _details(c, uniq) for c in _ORDER if c in cats
+    )
+    if SELF_HARM in cats:
+        note = _NOTES[SELF_HARM]
+    elif PII in cats:
+        note = _NOTES[PII]
+    elif cats & {PROFANITY, INSULT, SLUR, BULLYING}:
+        note = _NOTES["toxic"]
+    elif LINK in cats:
+        note = _NOTES[LINK]
+    else:
+        note = _NOTES[SPAM]
+    return Verdict(cats, severity, tuple(uniq), reasons, note)
+
+
+def _details(cat: str, spans: list[Span]) -> str:
+    seen: list[str] = []
+    for s in spans:
+        if s.category == cat and s.detail and s.detail not in seen:
+            seen.append(s.detail)
+    if not seen:
+        return ""
+    shown = ", ".join(seen[:3]) + (", ..." if len(seen) > 3 else "")
+    return f": {shown}"

@@ -1,0 +1,207 @@
+"""Personal information a child should not share.
+
+Phone numbers (``phonenumbers`` for international forms, and any long
+number: cards, ids, account numbers), e-mail addresses (also "name at gmail dot
+com"), street addresses and "I live at ...", post codes, IP addresses, IBANs,
+social handles ("add me on insta"), school plus full name. Meet-up proposals and
+requests for details are phrase patterns (``phrases.py``).
+
+Runs on the original text (case matters for names and addresses); every
+regex is linear (bounded repeats, no nested quantifiers over the same input).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+__all__ = ["PiiHit", "find_pii"]
+
+DEFAULT_REGION = "US"
+
+
+@dataclass(frozen=True, slots=True)
+class PiiHit:
+    start: int
+    end: int
+    detail: str
+
+
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[\w.+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,5}\.[A-Za-z]{2,24}(?![\w-])"
+)
+_EMAIL_SPOKEN_RE = re.compile(
+    r"(?i)\b[\w.+-]{2,64}\s{0,3}(?:@|\(at\)|\[at\]|\{at\}|\sat\s)\s{0,3}"
+    r"(?:gmail|yahoo|hotmail|outlook|icloud|aol|live|msn|proton|protonmail|mail|gmx|ymail)"
+    r"\s{0,3}(?:\.|\(dot\)|\[dot\]|\sdot\s)\s{0,3}(?:com|net|org|co\.uk|co|uk|de|fr)\b"
+)
+# a run of digits with phone-style separators; dates and times are removed first
+_NUMBER_RE = re.compile(r"(?<![\w.])\+?\(?\d(?:[\d\u00a0 ().\-]{0,3}\d){5,24}(?![\w])")
+_DATETIME_RE = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\b"
+    r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b"
+    r"|\b(?:19|20)\d{2}\s?[-–]\s?(?:19|20)\d{2}\b"
+)
+_IP_RE = re.compile(
+    r"(?<![\d.])(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?![\d.])"
+)
+_ID_RE = re.compile(r"\b[A-Za-z]{1,3}-?\d{7,}\b")
+_IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){3,7}[0-9A-Fa-f]{1,4}(?![\w:])")
+_IBAN_RE = re.compile(r"\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}\b")
+_PHONE_WORD_RE = re.compile(
+    r"(?i)\b(?:phone|tel|telephone|mobile|cell|cellphone|whatsapp|number|call me|text me|"
+    r"ring me)\b\s{0,3}(?:is|on|at|:|#|no\.?)?\s{0,3}\+?\(?\d[\d ()\-.]{3,20}\d"
+)
+_ZIP_RE = re.compile(
+    r"\b(?i:zip|zip ?code|postcode|post code|postal code|pin ?code)\b\s{0,3}[:#]?\s{0,3}"
+    r"(?i:[A-Z0-9]{2,5}(?:[ -]?[A-Z0-9]{2,4})?)\b"
+    r"|\b[A-Z]{2} \d{5}(?:-\d{4})?\b"
+)
+
+_SUFFIX = (
+    "street|st|avenue|ave|av|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way|"
+    "terrace|ter|crescent|cres|close|circle|cir|parkway|pkwy|highway|hwy|square|sq|squares|"
+    "trail|trl|alley|row|grove|gardens|gdns|mews|walk|hill|hills|heights|hts|creek|cliffs?|"
+    "greens?|ridge|view|crossing|loop|path|pike|plaza|point|port|ranch|run|shores?|springs?|"
+    "station|summit|valley|village|ville|vista|wharf|woods?|manor|meadows?|mills?|mount|"
+    "orchard|oval|island|junction|knolls?|lakes?|landing|harbou?r|haven|estates?|falls|"
+    "fields?|flats?|ford|forest|fork|fort|glen|bay|bend|bluff|branch|bridge|brook|burg|camp|"
+    "canyon|cape|causeway|center|centre|corners?|cove|crest|dale|expressway|ferry|freeway|"
+    "gateway|hollow|inlet|isle|lodge|neck|parade|prairie|rapids|route|skyway|spur|stream|"
+    "throughway|trace|tunnel|turnpike|underpass|viaduct|wells?|motorway|embankment|wynd|"
+    "quay|rise|vale|chase|drove|green|lawn|gate|garth|fold|brae"
+)
+# "221B Baker Street", "33 avenue de Provence street", "1659 Hoog St"
+_ADDR_NUM_FIRST_RE = re.compile(
+    r"\b\d{1,6}[A-Za-z]?,?\s{1,3}(?:(?:[A-ZÀ-Þ][\w'’.-]{0,30}|de|du|des|la|le|del|di|da|do|dos|"
+    r"van|von|der|of|the|avenue|rue|via|rua)\s{1,3}){0,5}(?i:" + _SUFFIX + r")\b\.?"
+)
+_EU_SUFFIX = (
+    r"strasse|straße|str\.|gasse|weg|platz|allee|straat|laan|gracht|vej|gade|gata|gatan|vägen|"
+    r"väg|veien|vegen|katu|kuja|tie|utca|ulica|ul\.|u\.|stræde|stræti|sokak|sokağı|caddesi|"
+    r"utca|tér|útja|ring|damm|steig|ufer|markt|kade|plein|dreef|singel|torg|torget|plads"
+)
+_ADDR_EU_RE = re.compile(
+    r"\b[A-ZÀ-Þ][\w'’-]{0,30}(?i:" + _EU_SUFFIX + r")\s{1,3}\d{1,5}[A-Za-z]?\b"
+    r"|\b[A-ZÀ-Þ][\w'’-]{1,30}\s{1,3}(?i:" + _EU_SUFFIX + r"|gate|street|road|" + r"avenue)"
+    r"\s{1,3}\d{1,5}[A-Za-z]?\b"
+)
+_ADDR_PREFIX_RE = re.compile(
+    r"(?<![\w])(?i:rue|via|viale|rua|calle|avenida|av\.|ul\.|ulica|piazza|plaza|carrer|chemin|"
+    r"boulevard|bd\.|strada|corso|largo|travessa|praça|praca|avinguda|iroon|odos|leoforos)"
+    r"\s{1,3}(?:(?:[A-ZÀ-Þ][\w'’.-]{0,30}|de|du|des|la|le|del|della|di|da|do|dos|das|dei|"
+    r"von|van)\s{1,3}){1,5}\d{1,5}[A-Za-z]?\b"
+)
+_ADDR_UNIT_RE = re.compile(
+    r"\b(?i:apt|apartment|suite|ste|flat)\b\.?\s{0,3}#?\s{0,2}\d{1,5}[A-Za-z]?\b"
+    r"|\bUnit\s{1,3}\d{3,5}\b|\b(?i:p\.?\s?o\.?\s{0,2}box|post office box)\s{0,3}\d{1,6}\b"
+)
+_LIVE_AT_RE = re.compile(
+    r"\b(?:live|lives|living|stay|stays|staying|moved|move)\s{1,3}(?:at|on)\s{1,3}"
+    r"(?:(?:number|no\.?|#)\s{0,3})?(?:\d|(?-i:[A-Z])[\w'’-]{1,30}\s{1,3}(?-i:[A-Z])?[\w'’-]*\s{0,3}"
+    r"(?:" + _SUFFIX + r")\b)"
+    r"|\b(?:my|our|his|her|their)\s{1,3}(?:(?:new|home|old|current|full|real)\s{1,3})?"
+    r"(?:address|addy|house number)\b|\baddress\s{0,3}(?:is|:)\s{0,3}\w"
+    r"|\b(?:my|our)\s{1,3}house\s{1,3}is\s{1,3}(?:at|on|number|no\.?|\d)",
+    re.I,
+)
+_HANDLE_RE = re.compile(
+    r"\b(?:add|follow|dm|message|msg|find|friend|hit|snap|text|pm|inbox|chat with)\s{1,3}"
+    r"me\s{1,3}(?:up\s{1,3})?(?:on|at|@|in)\s{1,3}(?:insta|instagram|ig|snap|snapchat|sc|"
+    r"tiktok|tik tok|tt|discord|roblox|fortnite|minecraft|xbox|psn|playstation|whatsapp|"
+    r"kik|telegram|fb|facebook|twitter|youtube|yt|twitch|steam|epic|signal|messenger|"
+    r"wechat|line|skype|zoom|@\w)"
+    r"|\bmy\s{1,3}(?:insta|instagram|ig|snap|snapchat|sc|tiktok|tik tok|discord|roblox|"
+    r"fortnite|xbox|psn|gamertag|gamer tag|username|user name|whatsapp|kik|telegram|fb|"
+    r"facebook|twitter|youtube|yt|twitch|steam|epic|handle|account|acc|channel)"
+    r"(?:\s{1,3}(?:name|id|tag|handle|username|user))?\s{0,3}(?:is|:|=|-|@)"
+    r"|\b(?:insta|instagram|ig|snap|snapchat|sc|tiktok|discord|roblox|kik|telegram|"
+    r"twitch|psn|xbox)\s{0,3}[:\-=]\s{0,3}@?[\w.]{3,30}",
+    re.I,
+)
+_NAME_RE = re.compile(
+    r"(?i:\bmy\s{1,3}(?:full\s{1,3})?name\s{1,3}is|\bi\s{0,2}(?:'|’)?\s{0,2}a?m|\bim|\bname'?s|"
+    r"\bthis\s{1,3}is)\s{1,3}([A-Z][a-z'’-]{1,20})\s{1,3}([A-Z][a-z'’-]{1,25})\b"
+)
+_FULLNAME_WORDS_RE = re.compile(r"(?i)\bmy\s{1,3}(?:full|real|whole|last|sur)\s{0,3}name\s{1,3}is")
+_SCHOOL_RE = re.compile(
+    r"\b(?:[A-Z][\w'’.-]{1,30}\s{1,3}){1,4}(?:Primary|Elementary|Middle|High|Junior|Secondary|"
+    r"Grammar|Academy|School|College|Intermediate|Prep)\b"
+    r"|\b(?i:i\s{1,3}go\s{1,3}to|i\s{1,3}attend|my\s{1,3}school\s{1,3}is|i\s{1,3}am\s{1,3}at|"
+    r"i'?m\s{1,3}at)\s{1,3}[A-Z][\w'’-]{2,30}\s{1,3}(?:[A-Z][\w'’-]*\s{1,3}){0,2}"
+    r"(?i:primary|elementary|middle|high|junior|school|academy)\b"
+)
+
+
+def _digits(s: str) -> int:
+    return sum(c.isdigit() for c in s)
+
+
+def _is_phone(candidate: str) -> bool:
+    try:
+        region = None if candidate.lstrip("(").startswith("+") else DEFAULT_REGION
+        num = phonenumbers.parse(candidate, region)
+        return bool(phonenumbers.is_possible_number(num))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _long_numbers(text: str) -> list[PiiHit]:
+    hits: list[PiiHit] = []
+    masked = text
+    if ":" in text or "/" in text or "-" in text or "." in text:
+        masked = _DATETIME_RE.sub(lambda m: " " * len(m.group()), text)
+    for m in _NUMBER_RE.finditer(masked):
+        s = m.group().rstrip(" .-(")
+        n = _digits(s)
+        if n < 7:
+            continue
+        if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", s):
+            continue  # an IP address, reported separately
+        if n <= 15 and _is_phone(s):
+            detail = "phone number"
+        elif 12 <= n <= 19:
+            detail = "card or account number"
+        else:
+            detail = "long number (id, account or phone)"
+        hits.append(PiiHit(m.start(), m.start() + len(s), detail))
+    return hits
+
+
+def find_pii(text: str) -> list[PiiHit]:
+    """Personal-information findings in ``text`` (original offsets)."""
+    hits: list[PiiHit] = []
+    has_digit = any(c.isdigit() for c in text)  # cheaper than a regex on short text
+    if "@" in text:
+        hits += [PiiHit(m.start(), m.end(), "email address") for m in _EMAIL_RE.finditer(text)]
+    low = text.lower()
+    if " at " in low or "(at)" in low or "[at]" in low or "{at}" in low:
+        hits += [PiiHit(m.start(), m.end(), "email address")
+                 for m in _EMAIL_SPOKEN_RE.finditer(text)]  # fmt: skip
+    if has_digit:
+        hits += _long_numbers(text)
+        hits += [PiiHit(m.start(), m.end(), "phone number")
+                 for m in _PHONE_WORD_RE.finditer(text) if _digits(m.group()) >= 6]  # fmt: skip
+        if "." in text:
+            hits += [PiiHit(m.start(), m.end(), "IP address") for m in _IP_RE.finditer(text)]
+        hits += [PiiHit(m.start(), m.end(), "id number") for m in _ID_RE.finditer(text)]
+        if ":" in text:
+            hits += [PiiHit(m.start(), m.end(), "IP address") for m in _IPV6_RE.finditer(text)]
+        for m in _IBAN_RE.finditer(text):
+            if _digits(m.group()) >= 8:
+                hits.append(PiiHit(m.start(), m.end(), "bank account (IBAN)"))
+        for rx in (_ADDR_NUM_FIRST_RE, _ADDR_EU_RE, _ADDR_PREFIX_RE, _ADDR_UNIT_RE):
+            hits += [PiiHit(m.start(), m.end(), "street address") for m in rx.finditer(text)]
+        hits += [PiiHit(m.start(), m.end(), "post code") for m in _ZIP_RE.finditer(text)]
+    hits += [PiiHit(m.start(), m.end(), "home address") for m in _LIVE_AT_RE.finditer(text)]
+    hits += [PiiHit(m.start(), m.end(), "social media handle") for m in _HANDLE_RE.finditer(text)]
+    name = _NAME_RE.search(text) or _FULLNAME_WORDS_RE.search(text)
+    if name is not None:
+        school = _SCHOOL_RE.search(text)
+        if school is not None:
+            hits.append(PiiHit(name.start(), name.end(), "full name with school"))
+            hits.append(PiiHit(school.start(), school.end(), "full name with school"))
+    return hits

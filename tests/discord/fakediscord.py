@@ -1,0 +1,249 @@
+"""Discord's side of the wire, faked: what the REST API answers, and a log of every request.
+
+discord.py builds every request itself (routes, JSON); we answer with payloads
+shaped like Discord's and keep a small world (channels, messages, webhooks) so
+a second client after a "restart" sees what the first one created.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+EVERYONE = discord.Permissions(
+    view_channel=True, send_messages=True, read_message_history=True, add_reactions=True,
+    use_application_commands=True, send_messages_in_threads=True,
+)  # fmt: skip
+NOW = "2027-02-01T09:00:00.000000+00:00"
+
+
+@dataclass
+class Request:
+    """One HTTP request the bot made."""
+
+    method: str
+    path: str
+    json: Any
+    params: dict[str, Any] | None = None
+
+
+class FakeResponse:
+    """Just enough of an aiohttp response for discord.HTTPException."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        self.status = status
+        self.reason = reason
+
+
+def http_error(status: int, code: int, message: str) -> discord.HTTPException:
+    kind = {403: discord.Forbidden, 404: discord.NotFound}.get(status, discord.HTTPException)
+    return kind(FakeResponse(status, message), {"code": code, "message": message})  # type: ignore[arg-type]
+
+
+@dataclass
+class World:
+    """A guild, its people and channels, and everything the bot asked for."""
+
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(10**17))
+    requests: list[Request] = field(default_factory=list)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    roles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    webhooks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dms: dict[str, str] = field(default_factory=dict)  # dm channel id → user id
+    closed_dms: set[str] = field(default_factory=set)
+    forbidden: set[tuple[str, str]] = field(default_factory=set)  # (method, path regex)
+    nonces: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.guild_id = self.new_id()
+        self.app_id = self.new_id()
+        self.bot = self.user("readaloud", bot=True)
+        self.roles[self.guild_id] = self.role("@everyone", EVERYONE, self.guild_id)
+
+    def new_id(self) -> str:
+        return str(next(self.ids))
+
+    # ---- building the world ----
+
+    def user(self, name: str, bot: bool = False) -> dict[str, Any]:
+        uid = self.new_id()
+        data = {"id": uid, "username": name.lower(), "global_name": name, "avatar": None,
+                "discriminator": "0", "bot": bot}  # fmt: skip
+        self.users[uid] = data
+        return data
+
+    def role(self, name: str, perms: discord.Permissions, rid: str | None = None) -> dict[str, Any]:
+        rid = rid or self.new_id()
+        data = {"id": rid, "name": name, "permissions": str(perms.value), "position": len(self.roles),
+                "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}  # fmt: skip
+        self.roles[rid] = data
+        return data
+
+    def member(self, user: dict[str, Any], *roles: dict[str, Any]) -> dict[str, Any]:
+        data = {"user": user, "roles": [r["id"] for r in roles], "joined_at": NOW, "nick": None,
+                "deaf": False, "mute": False, "flags": 0}  # fmt: skip
+        self.members[user["id"]] = data
+        return data
+
+    def text_channel(self, name: str, **extra: Any) -> dict[str, Any]:
+        cid = self.new_id()
+        data = {"id": cid, "type": 0, "guild_id": self.guild_id, "name": name, "position": 0,
+                "permission_overwrites": [], "topic": None, "nsfw": False, "parent_id": None,
+                "last_message_id": None, "rate_limit_per_user": 0, **extra}  # fmt: skip
+        self.channels[cid] = data
+        return data
+
+    def permissions(self, user_id: str) -> discord.Permissions:
+        """Guild-level permissions of a member (the fake ignores channel overwrites)."""
+        value = 0
+        for rid in [self.guild_id, *self.members[user_id]["roles"]]:
+            value |= int(self.roles[rid]["permissions"])
+        return discord.Permissions(value)
+
+    def message(self, channel_id: str, author: dict[str, Any], content: str = "", **extra: Any):
+        data = {"id": self.new_id(), "channel_id": channel_id, "type": 0, "content": content,
+                "author": author, "attachments": [], "embeds": [], "mentions": [],
+                "mention_roles": [], "pinned": False, "mention_everyone": False, "tts": False,
+                "timestamp": NOW, "edited_timestamp": None, "flags": 0, "components": [], **extra}  # fmt: skip
+        self.messages[data["id"]] = data
+        return data
+
+    # ---- what a person sees ----
+
+    def sent(self, method: str = "", pattern: str = "") -> list[Request]:
+        """Requests whose method matches and whose path matches `pattern` (a regex)."""
+        return [
+            r for r in self.requests
+            if (not method or r.method == method) and re.fullmatch(pattern or ".*", r.path)
+        ]  # fmt: skip
+
+    def posts_in(self, channel_id: str) -> list[Request]:
+        return self.sent("POST", rf"/channels/{channel_id}/messages")
+
+    # ---- answering requests ----
+
+    def answer(self, method: str, path: str, body: Any, params: dict[str, Any] | None) -> Any:
+        self.requests.append(Request(method, path, body, params))
+        for m, pattern in self.forbidden:
+            if m == method and re.fullmatch(pattern, path):
+                raise http_error(403, 50013, "Missing Permissions")
+        for m, pattern, handler in ROUTES:
+            match = re.fullmatch(pattern, path)
+            if m == method and match:
+                extra = (params or {},) if handler is _execute else ()
+                return handler(self, body or {}, *match.groups(), *extra)
+        raise NotImplementedError(f"fake Discord has no answer for {method} {path}")
+
+
+def _app_info(w: World, body: Any) -> Any:
+    return {"id": w.app_id, "name": "readaloud", "description": "", "icon": None,
+            "bot_public": False, "bot_require_code_grant": False, "owner": w.bot,
+            "verify_key": "0" * 64, "flags": 0}  # fmt: skip
+
+
+def _sync(w: World, body: Any, app: str) -> Any:
+    return [{**c, "id": w.new_id(), "application_id": app, "version": w.new_id()} for c in body]
+
+
+def _post_message(w: World, body: Any, cid: str) -> Any:
+    if cid in w.dms and w.dms[cid] in w.closed_dms:
+        raise http_error(403, 50007, "Cannot send messages to this user")
+    nonce = body.get("nonce")
+    if nonce and body.get("enforce_nonce") and (cid, nonce) in w.nonces:
+        return w.nonces[(cid, nonce)]  # Discord returns the first message for a repeated nonce
+    msg = w.message(cid, w.bot, body.get("content") or "", embeds=body.get("embeds", []),
+                    components=body.get("components", []), nonce=nonce)  # fmt: skip
+    if nonce:
+        w.nonces[(cid, nonce)] = msg
+    return msg
+
+
+def _thread(w: World, body: Any, cid: str, mid: str) -> Any:
+    if mid in w.channels:
+        raise http_error(400, 160004, "A thread has already been created for this message")
+    thread = {"id": mid, "type": 11, "guild_id": w.guild_id, "parent_id": cid,
+              "name": body["name"], "owner_id": w.bot["id"], "member_count": 1,
+              "message_count": 0, "rate_limit_per_user": 0, "thread_metadata": {
+                  "archived": False, "auto_archive_duration": body.get("auto_archive_duration", 1440),
+                  "archive_timestamp": NOW, "locked": False}}  # fmt: skip
+    w.channels[mid] = thread
+    return thread
+
+
+def _edit_channel(w: World, body: Any, cid: str) -> Any:
+    channel = w.channels[cid]
+    if "thread_metadata" in channel:
+        channel["thread_metadata"].update({k: body[k] for k in ("archived", "locked") if k in body})
+    return channel
+
+
+def _new_channel(w: World, body: Any) -> Any:
+    extra = {k: body[k] for k in ("topic", "parent_id", "permission_overwrites") if k in body}
+    return w.text_channel(body["name"], **extra)
+
+
+def _webhooks(w: World, body: Any, cid: str) -> Any:
+    return [h for h in w.webhooks.values() if h["channel_id"] == cid]
+
+
+def _new_webhook(w: World, body: Any, cid: str) -> Any:
+    hook = {"id": w.new_id(), "type": 1, "channel_id": cid, "guild_id": w.guild_id,
+            "name": body["name"], "avatar": None, "token": "hooktoken", "user": w.bot,
+            "application_id": w.app_id}  # fmt: skip
+    w.webhooks[hook["id"]] = hook
+    return hook
+
+
+def _dm(w: World, body: Any) -> Any:
+    uid = str(body["recipient_id"])
+    cid = next((c for c, u in w.dms.items() if u == uid), None) or w.new_id()
+    w.dms[cid] = uid
+    return {"id": cid, "type": 1, "recipients": [w.users[uid]], "last_message_id": None}
+
+
+def _callback(w: World, body: Any, iid: str, token: str) -> Any:
+    flags = (body.get("data") or {}).get("flags", 0)
+    out: dict[str, Any] = {"interaction": {"id": iid, "type": 2,
+                           "response_message_ephemeral": bool(flags & 64)}}  # fmt: skip
+    if body["type"] == 4:
+        msg = w.message("0", w.bot, body["data"].get("content", ""), flags=flags)
+        out["interaction"]["response_message_id"] = msg["id"]
+        out["resource"] = {"type": 4, "message": msg}
+    return out
+
+
+def _execute(w: World, body: Any, hook_id: str, token: str, params: dict[str, Any]) -> Any:
+    if hook_id == w.app_id:  # an interaction follow-up
+        return w.message("0", w.bot, body.get("content", ""), flags=body.get("flags", 0))
+    hook = w.webhooks[hook_id]
+    author = {"id": hook_id, "username": body.get("username") or hook["name"], "avatar": None,
+              "discriminator": "0000", "bot": True}  # fmt: skip
+    where = str(params.get("thread_id") or hook["channel_id"])
+    return w.message(where, author, body.get("content", ""), webhook_id=hook_id)
+
+
+ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
+    ("GET", r"/users/@me", lambda w, body: w.bot),
+    ("GET", r"/oauth2/applications/@me", _app_info),
+    ("PUT", r"/applications/(\d+)/commands", _sync),
+    ("POST", r"/channels/(\d+)/messages", _post_message),
+    ("DELETE", r"/channels/\d+/messages/(\d+)", lambda w, body, mid: w.messages.pop(mid, None)),
+    ("POST", r"/channels/(\d+)/messages/(\d+)/threads", _thread),
+    ("PATCH", r"/channels/(\d+)", _edit_channel),
+    ("POST", r"/guilds/\d+/channels", _new_channel),
+    ("GET", r"/channels/(\d+)/webhooks", _webhooks),
+    ("POST", r"/channels/(\d+)/webhooks", _new_webhook),
+    ("POST", r"/users/@me/channels", _dm),
+    ("POST", r"/interactions/(\d+)/([^/]+)/callback", _callback),
+    ("POST", r"/webhooks/(\d+)/([^/]+)", _execute),
+    ("PATCH", r"/webhooks/\d+/[^/]+/messages/@original", lambda w, body: w.message("0", w.bot)),
+    ("DELETE", r"/webhooks/\d+/[^/]+/messages/@original", lambda w, body: None),
+]

@@ -1,0 +1,135 @@
+"""A new student's message waits for the teacher, who decides with a button."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from conftest import Classroom, content, ephemeral, set_up_class
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def hold_first_message(c: Classroom, text: str = "I loved chapter one!") -> dict[str, Any]:
+    """Ana (new) posts in class; returns the review message in the teacher channel."""
+    teachers = await set_up_class(c)
+    msg_id = await c.discord.say(c.ana, c.room, text)
+    assert c.world.sent("DELETE", rf"/channels/{c.room['id']}/messages/{msg_id}")
+    (review,) = c.world.posts_in(teachers["id"])
+    mid = next(m for m in c.world.messages.values() if m.get("nonce") == review.json["nonce"])
+    return mid
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    return {b["label"]: b["custom_id"] for row in message["components"] for b in row["components"]}
+
+
+def dms_to(c: Classroom, user: dict[str, Any]) -> list[str]:
+    dm = [cid for cid, uid in c.world.dms.items() if uid == user["id"]]
+    return [r.json["content"] for cid in dm for r in c.world.posts_in(cid)]
+
+
+async def test_a_new_students_message_is_held_and_the_teacher_gets_buttons(
+    classroom: Classroom,
+) -> None:
+    review = await hold_first_message(classroom)
+    (embed,) = review["embeds"]
+    assert "I loved chapter one!" in embed["description"] and "Ana" in embed["description"]
+    flag = re.search(r"#(\d+)", embed["title"]).group(1)  # type: ignore[union-attr]
+    assert buttons(review) == {
+        "Approve": f"readaloud:flag:approve:{flag}",
+        "Reject": f"readaloud:flag:reject:{flag}",
+        "Reject with reason…": f"readaloud:flag:reason:{flag}",
+    }
+    (told,) = dms_to(classroom, classroom.ana)
+    assert told.startswith("Hi Ana!") and "waiting for your teacher" in told
+    assert "I loved chapter one!" not in told, "the DM does not repeat their words"
+
+
+async def test_approve_reposts_under_the_students_name(classroom: Classroom) -> None:
+    c, w = classroom, classroom.world
+    review = await hold_first_message(c)
+    clicked = await c.discord.click(c.teacher, review["id"], buttons(review)["Approve"])
+    (answer,) = c.discord.answers(clicked)
+    assert ephemeral(answer) and "approved" in content(answer)
+    (made,) = w.sent("POST", rf"/channels/{c.room['id']}/webhooks")
+    assert made.json["name"] == "readaloud"
+    (repost,) = w.sent("POST", r"/webhooks/(\d+)/hooktoken")
+    assert repost.json["username"] == "Ana"
+    assert repost.json["content"] == "I loved chapter one!"
+    assert repost.json["allowed_mentions"] == {"parse": []}
+
+
+async def test_reject_with_reason_tells_the_student_why(classroom: Classroom) -> None:
+    c = classroom
+    review = await hold_first_message(c)
+    teachers = c.world.channels[review["channel_id"]]
+    clicked = await c.discord.click(c.teacher, review["id"], buttons(review)["Reject with reason…"])
+    (form,) = c.discord.answers(clicked)
+    assert form["type"] == 9, "a modal"
+    submitted = await c.discord.submit(
+        c.teacher, teachers, form["data"]["custom_id"], {"reason": "Please use kind words."}
+    )
+    (answer,) = c.discord.answers(submitted)
+    assert ephemeral(answer) and "rejected" in content(answer)
+    held, rejected = dms_to(c, c.ana)
+    assert "Please use kind words." in rejected
+    assert not c.world.sent("POST", r"/webhooks/(\d+)/hooktoken")
+
+
+async def test_a_student_with_closed_dms_is_told_in_the_channel(classroom: Classroom) -> None:
+    c = classroom
+    c.world.closed_dms.add(c.ana["id"])
+    await hold_first_message(c)
+    (note,) = [r for r in c.world.posts_in(c.room["id"])]
+    assert f"<@{c.ana['id']}>" in note.json["content"]
+    assert "I loved chapter one!" not in note.json["content"]
+    assert note.json["allowed_mentions"]["users"] == [int(c.ana["id"])]
+
+
+async def test_a_restart_between_hold_and_decision_still_approves_the_right_flag(
+    classroom: Classroom,
+) -> None:
+    c = classroom
+    teachers = await set_up_class(c)
+    await c.discord.say(c.ben, c.room, "Ben's first message")
+    await c.discord.say(c.ana, c.room, "Ana's first message")  # the second flag
+    review_id = c.world.posts_in(teachers["id"])[-1].json["nonce"]
+    review = next(m for m in c.world.messages.values() if m.get("nonce") == review_id)
+    await c.discord.stop()
+    await c.discord.start()  # new App, new client, same database and Discord
+    clicked = await c.discord.click(c.teacher, review["id"], buttons(review)["Approve"])
+    assert "approved" in content(c.discord.answers(clicked)[0])
+    (repost,) = c.world.sent("POST", r"/webhooks/(\d+)/hooktoken")
+    assert (repost.json["username"], repost.json["content"]) == ("Ana", "Ana's first message")
+
+
+async def test_a_second_click_says_it_was_already_decided(classroom: Classroom) -> None:
+    c = classroom
+    review = await hold_first_message(c)
+    await c.discord.click(c.teacher, review["id"], buttons(review)["Approve"])
+    again = await c.discord.click(c.role_teacher, review["id"], buttons(review)["Reject"])
+    (answer,) = c.discord.answers(again)
+    assert ephemeral(answer) and "already approved" in content(answer)
+
+
+async def test_a_student_cannot_press_the_teachers_buttons(classroom: Classroom) -> None:
+    c = classroom
+    review = await hold_first_message(c)
+    clicked = await c.discord.click(c.ben, review["id"], buttons(review)["Approve"])
+    (answer,) = c.discord.answers(clicked)
+    assert ephemeral(answer) and "Only your teacher" in content(answer)
+    assert not c.world.sent("POST", r"/webhooks/(\d+)/hooktoken")
+
+
+async def test_without_manage_messages_the_teacher_is_told_what_to_grant(
+    classroom: Classroom,
+) -> None:
+    c = classroom
+    c.world.forbidden.add(("DELETE", r"/channels/\d+/messages/\d+"))
+    teachers = await set_up_class(c)
+    await c.discord.say(c.ana, c.room, "hello")
+    texts = [r.json.get("content") or "" for r in c.world.posts_in(teachers["id"])]
+    assert any("Manage Messages" in t for t in texts)
+    assert any(r.json.get("embeds") for r in c.world.posts_in(teachers["id"])), "still reviewed"

@@ -1,0 +1,87 @@
+"""A teacher sets up the class and plans the book; the session posts itself on time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import discord
+import pytest
+from conftest import Classroom, content, ephemeral, set_up_class
+
+from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+VIEW = discord.Permissions(view_channel=True).value
+
+
+async def test_class_setup_creates_a_private_teacher_channel(classroom: Classroom) -> None:
+    w = classroom.world
+    teachers = await set_up_class(classroom)
+    (created,) = w.sent("POST", rf"/guilds/{w.guild_id}/channels")
+    rules = {str(o["id"]): o for o in created.json["permission_overwrites"]}
+    assert int(rules[w.guild_id]["deny"]) & VIEW, "@everyone cannot see it"
+    assert int(rules[w.bot["id"]]["allow"]) & VIEW
+    assert int(rules[classroom.teacher["id"]]["allow"]) & VIEW, "Manage Channels teacher"
+    assert int(rules[classroom.role_teacher["id"]]["allow"]) & VIEW, "teacher-role member"
+    assert classroom.ana["id"] not in rules
+    assert teachers["name"] == "class-7b-teachers"
+    (answer,) = classroom.discord.answers(classroom.setup_answer)
+    assert "private teacher room" in content(answer) and not ephemeral(answer)
+
+
+async def test_a_planned_session_posts_announcement_thread_and_prompt(
+    classroom: Classroom,
+) -> None:
+    d, w, t, room = classroom.discord, classroom.world, classroom.teacher, classroom.room
+    await set_up_class(classroom)
+    book = await d.slash(t, room, "readaloud book", title="Wonder", chapters=12)
+    assert 'Added "Wonder"' in content(d.answers(book)[0])
+    plan = await d.slash(t, room, "readaloud plan", start="2027-02-03", days="wed", time="09:30")
+    assert "Wonder" in content(d.answers(plan)[0])
+    prompt = await d.slash(t, room, "readaloud prompt", chapter=1, text="Who is Auggie?")
+    assert "added" in content(d.answers(prompt)[0])
+    before = len(w.requests)
+
+    d.clock.set(datetime(2027, 2, 3, 9, 30, tzinfo=UTC))
+    assert d.app is not None
+    await d.app.scheduler.run_due()
+
+    (announcement,) = w.posts_in(room["id"])
+    assert "Read-aloud time" in announcement.json["content"]
+    assert announcement.json["enforce_nonce"] is True
+    assert 0 < len(announcement.json["nonce"]) <= 25
+    (thread,) = w.sent("POST", rf"/channels/{room['id']}/messages/(\d+)/threads")
+    root_id = thread.path.split("/")[4]
+    assert "Wonder" in thread.json["name"]
+    (question,) = w.posts_in(root_id)  # a thread started on a message has the message's id
+    assert "Who is Auggie?" in question.json["content"]
+    assert question.json["enforce_nonce"] is True
+    assert question.json["nonce"] != announcement.json["nonce"]
+    assert w.requests.index(announcement) >= before
+
+
+async def test_an_existing_thread_on_the_announcement_is_reused(classroom: Classroom) -> None:
+    chat, room = classroom.discord.chat, ChannelRef(Platform.DISCORD, classroom.room["id"])
+    root = await chat.send(room, Outgoing("📖 Read-aloud time!", key="session:1:announce"))
+    first = await chat.open_thread(root, "Wonder — session 1")
+    again = await chat.open_thread(MessageRef(room, root.id), "Wonder — session 1")
+    assert first == again == room.in_thread(root.id)
+
+
+async def test_a_message_too_long_for_discord_is_split_not_dropped(classroom: Classroom) -> None:
+    chat, w = classroom.discord.chat, classroom.world
+    room = ChannelRef(Platform.DISCORD, classroom.room["id"])
+    text = "\n".join(f"Line {i}: " + "word " * 30 for i in range(40))  # about 6,300 chars
+    await chat.send(room, Outgoing(text, key="digest:1"))
+    parts = w.posts_in(room.id)
+    assert len(parts) == 4 and all(len(p.json["content"]) <= 2000 for p in parts)
+    assert " ".join(" ".join(p.json["content"] for p in parts).split()) == " ".join(text.split())
+    assert len({p.json["nonce"] for p in parts}) == 4
+
+
+async def test_a_repeated_delivery_key_posts_once(classroom: Classroom) -> None:
+    chat, w = classroom.discord.chat, classroom.world
+    room = ChannelRef(Platform.DISCORD, classroom.room["id"])
+    first = await chat.send(room, Outgoing("Prompt", key="session:9:prompt:1"))
+    again = await chat.send(room, Outgoing("Prompt", key="session:9:prompt:1"))
+    assert first == again, "same nonce + enforce_nonce: Discord returns the first message"
