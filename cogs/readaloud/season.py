@@ -141,9 +141,8 @@ def parse_season(text: str, source: str = "plan.toml") -> Season:
     check = _Check(text, source)
     for key, value in data.items():
         if key not in ("book", "plan", "prompt"):
-            check.bad(
-                (key,), "unknown table; a season file has [book], [plan] and [[prompt]]", value
-            )
+            why = "unknown table; a season file has [book], [plan] and [[prompt]]"
+            check.bad((key,), why, _MISSING if isinstance(value, dict) else value)
     book, plan = _table(check, data, "book", BOOK), _table(check, data, "plan", PLAN)
     raw_prompts = data.get("prompt", [])
     if not isinstance(raw_prompts, list):
@@ -191,11 +190,13 @@ def _check_plan(check: _Check, plan: dict[str, Any], chapters: int | None) -> No
             'say when the class reads: weekdays = ["mon", "wed"] with start = 2027-02-01, '
             "or dates = [2027-02-01, 2027-02-03]",
         )
-    elif {"weekdays", "dates"} <= has:
+        return
+    if {"weekdays", "dates"} <= has:
         check.bad(("plan", "dates"), "give either weekdays or dates, not both; remove one")
-    elif "weekdays" in has and "start" not in has:
+        return
+    if "weekdays" in has and "start" not in has:
         check.bad(("plan", "start"), "missing; add the first day, like start = 2027-02-01")
-    elif "dates" in has and "start" in has:
+    if "dates" in has and "start" in has:
         check.bad(("plan", "start"), "leave start out when you list dates (the first date is it)")
     per = plan.get("chapters_per_session", 1)
     if "dates" in plan and chapters is not None:
@@ -231,16 +232,20 @@ def _check_prompt(
         if not 2 <= len(options) <= MAX_OPTIONS or len(set(options)) != len(options):
             check.bad(
                 ("prompt", i, "options"),
-                f"a {kind} needs 2 to {MAX_OPTIONS} different options, "
+                f"{_a(kind)} needs 2 to {MAX_OPTIONS} different options, "
                 'like options = ["Yes", "No"]',
                 p.get("options", _MISSING),
             )
     elif "options" in p and kind:
-        why = f"only polls and opinions have options, not a {kind}; remove it"
+        why = f"only polls and opinions have options, not {_a(kind)}; remove it"
         check.bad(("prompt", i, "options"), why, p["options"])
     if "char_limit" in p and kind not in ("summary", ""):
-        why = f"only summaries have a char_limit, not a {kind}; remove it"
+        why = f"only summaries have a char_limit, not {_a(kind)}; remove it"
         check.bad(("prompt", i, "char_limit"), why, p["char_limit"])
+
+
+def _a(kind: str) -> str:
+    return f"{'an' if kind[:1] in ('a', 'e', 'i', 'o', 'u') else 'a'} {kind}"
 
 
 def _build(book: dict[str, Any], plan: dict[str, Any], prompts: list[dict[str, Any]]) -> Season:

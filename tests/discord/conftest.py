@@ -60,7 +60,9 @@ async def classroom(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIte
 
 async def set_up_class(c: Classroom) -> dict[str, Any]:
     """The teacher makes the channel a class; returns the private teacher channel."""
-    c.setup_answer = await c.discord.slash(c.teacher, c.room, "class setup", timezone="UTC", name="Class 7B")
+    c.setup_answer = await c.discord.slash(
+        c.teacher, c.room, "class setup", timezone="UTC", name="Class 7B"
+    )
     made = [ch for ch in c.world.channels.values() if (ch.get("topic") or "").endswith(")")]
     assert len(made) == 1, "one teacher channel"
     return made[0]

@@ -101,6 +101,16 @@ class World:
         self.channels[cid] = data
         return data
 
+    def thread(self, parent: str, root: str, name: str, archive: int = 1440) -> dict[str, Any]:
+        """A public thread started on message `root` (it gets the message's id)."""
+        data = {"id": root, "type": 11, "guild_id": self.guild_id, "parent_id": parent,
+                "name": name, "owner_id": self.bot["id"], "member_count": 1,
+                "message_count": 0, "rate_limit_per_user": 0, "thread_metadata": {
+                    "archived": False, "auto_archive_duration": archive,
+                    "archive_timestamp": NOW, "locked": False}}  # fmt: skip
+        self.channels[root] = data
+        return data
+
     def permissions(self, user_id: str) -> discord.Permissions:
         """Guild-level permissions of a member (the fake ignores channel overwrites)."""
         value = 0
@@ -169,13 +179,7 @@ def _post_message(w: World, body: Any, cid: str) -> Any:
 def _thread(w: World, body: Any, cid: str, mid: str) -> Any:
     if mid in w.channels:
         raise http_error(400, 160004, "A thread has already been created for this message")
-    thread = {"id": mid, "type": 11, "guild_id": w.guild_id, "parent_id": cid,
-              "name": body["name"], "owner_id": w.bot["id"], "member_count": 1,
-              "message_count": 0, "rate_limit_per_user": 0, "thread_metadata": {
-                  "archived": False, "auto_archive_duration": body.get("auto_archive_duration", 1440),
-                  "archive_timestamp": NOW, "locked": False}}  # fmt: skip
-    w.channels[mid] = thread
-    return thread
+    return w.thread(cid, mid, body["name"], body.get("auto_archive_duration", 1440))
 
 
 def _edit_channel(w: World, body: Any, cid: str) -> Any:

@@ -133,3 +133,33 @@ async def test_without_manage_messages_the_teacher_is_told_what_to_grant(
     texts = [r.json.get("content") or "" for r in c.world.posts_in(teachers["id"])]
     assert any("Manage Messages" in t for t in texts)
     assert any(r.json.get("embeds") for r in c.world.posts_in(teachers["id"])), "still reviewed"
+
+
+async def test_a_teacher_reacting_with_a_check_mark_approves(classroom: Classroom) -> None:
+    c = classroom
+    review = await hold_first_message(c)
+    member = {**c.world.members[c.teacher["id"]]}
+    await c.discord.feed(
+        "message_reaction_add",
+        {"user_id": c.teacher["id"], "channel_id": review["channel_id"],
+         "message_id": review["id"], "guild_id": c.world.guild_id, "member": member,
+         "emoji": {"id": None, "name": "✅"}, "burst": False, "type": 0},
+    )  # fmt: skip
+    (repost,) = c.world.sent("POST", r"/webhooks/(\d+)/hooktoken")
+    assert repost.json["username"] == "Ana"
+
+
+async def test_a_message_in_a_session_thread_is_reposted_in_that_thread(
+    classroom: Classroom,
+) -> None:
+    c = classroom
+    await set_up_class(c)
+    root = c.world.message(c.room["id"], c.world.bot, "📖 Read-aloud time!")
+    thread = c.world.thread(c.room["id"], root["id"], "Wonder — session 1")
+    await c.discord.feed("thread_create", {**thread, "newly_created": True})
+    msg_id = await c.discord.say(c.ana, thread, "Auggie is brave")
+    assert c.world.sent("DELETE", rf"/channels/{thread['id']}/messages/{msg_id}")
+    review = next(m for m in c.world.messages.values() if m.get("embeds"))
+    await c.discord.click(c.teacher, review["id"], buttons(review)["Approve"])
+    (repost,) = c.world.sent("POST", r"/webhooks/(\d+)/hooktoken")
+    assert repost.params is not None and str(repost.params["thread_id"]) == thread["id"]

@@ -271,6 +271,28 @@ async def test_ask_decision_and_teacher_room(bots: BotFactory, people: Any) -> N
     assert levels.content["users"][tess.user_id] == 50
 
 
+async def test_poll_gets_numbered_reactions_and_votes_arrive(bots: BotFactory, people: Any) -> None:
+    bot = await bots()
+    room, _, (ana,) = await classroom(people, bot.account.user_id, ["ana"])
+    channel = ChannelRef(Platform.MATRIX, room)
+    out = Outgoing("Who is the bravest mouse?", key=unique("poll"))
+    poll = await bot.chat.send_poll(channel, out.text, ["Pip", "Moss", "Tansy"], out)
+    text = await ana.wait_for(bot_notice(bot), room_id=room)
+    assert text.event_id == poll.id and text.body.splitlines()[1:] == [
+        "1️⃣ Pip",
+        "2️⃣ Moss",
+        "3️⃣ Tansy",
+    ]
+    keys = [
+        (await ana.wait_for(lambda _, e: isinstance(e, ReactionEvent), room_id=room)).key
+        for _ in range(3)
+    ]
+    assert keys == ["1️⃣", "2️⃣", "3️⃣"]
+    await ana.react(room, poll.id, "2️⃣")
+    (vote,) = await bot.recorder.wait(ReactionAdded)
+    assert vote.target == poll and vote.key == "2️⃣"  # the bot's own reactions are not votes
+
+
 # ---- never lose, never repeat ----
 
 

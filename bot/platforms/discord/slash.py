@@ -23,6 +23,7 @@ from bot.core.model import Platform, Role, UserRef
 from bot.platforms.discord.people import user_ref
 
 Run = Callable[[discord.Interaction, Command, dict[str, Any]], Awaitable[None]]
+GUILDS_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 TEACHER_PERMISSIONS = discord.Permissions(manage_channels=True)
 GROUP_HELP = {
     "class": "set up this class",
@@ -52,6 +53,7 @@ def build(tree: app_commands.CommandTree[Any], registry: Registry, run: Run) -> 
             name=word,
             description=GROUP_HELP.get(word, f"{word} commands"),
             guild_only=True,
+            allowed_contexts=GUILDS_ONLY,
             default_permissions=TEACHER_PERMISSIONS if teacher_only else None,
         )
         for command in commands:
@@ -81,7 +83,9 @@ def _slash(command: Command, name: str, run: Run) -> app_commands.Command[Any, .
     auto = {_identifier(p.name): timezones for p in command.params if p.kind is Kind.TIMEZONE}
     if auto:
         app_commands.autocomplete(**auto)(callback)
-    slash = app_commands.Command(name=name, description=command.help[:100], callback=callback)
+    slash = app_commands.Command(
+        name=name, description=command.help[:100], callback=callback, allowed_contexts=GUILDS_ONLY
+    )
     slash.guild_only = True
     return slash
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from bot.platforms.matrix.txn import txn_id
 log = logging.getLogger(__name__)
 
 APPROVE, REJECT = "✅", "❌"
+NUMBER_KEYS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
 
 
 class MatrixChat:
@@ -144,16 +146,31 @@ class MatrixChat:
         mentions = out.mentions if user in out.mentions else (user, *out.mentions)
         await self.send(channel, dataclasses.replace(out, mentions=mentions))
 
+    async def send_poll(
+        self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
+    ) -> MessageRef:
+        """Matrix polls are not in the stable spec: numbered options, each with the bot's own
+        numbered reaction ready to tap (votes arrive as ReactionAdded with 1️⃣, 2️⃣, …)."""
+        keys = NUMBER_KEYS[: len(options)]
+        lines = [question, *(f"{key} {option}" for key, option in zip(keys, options, strict=False))]
+        posted = await self.send(channel, dataclasses.replace(out, text="\n".join(lines)))
+        await self._react(posted, keys, out.key)
+        return posted
+
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
         """Post the flag as m.text (teachers get notified) with ✅ / ❌ ready to tap."""
         posted = await self.send(channel, dataclasses.replace(out, notice=False))
-        for key in (APPROVE, REJECT):
-            content = {
-                "m.relates_to": {"rel_type": "m.annotation", "event_id": posted.id, "key": key}
-            }
-            txn = txn_id(out.key, key) if out.key else txn_id(None)
-            await send_event(self.client, channel.id, "m.reaction", content, txn)
+        await self._react(posted, (APPROVE, REJECT), out.key)
         return posted
+
+    async def _react(self, message: MessageRef, keys: Sequence[str], key: str | None) -> None:
+        """The bot's own reactions on its message, one per key (idempotent per delivery key)."""
+        for emoji in keys:
+            relates = {"rel_type": "m.annotation", "event_id": message.id, "key": emoji}
+            txn = txn_id(key, emoji) if key else txn_id(None)
+            await send_event(
+                self.client, message.channel.id, "m.reaction", {"m.relates_to": relates}, txn
+            )
 
     async def create_teacher_channel(
         self, classroom: ChannelRef, name: str, teachers: list[UserRef]
