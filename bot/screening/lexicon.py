@@ -31,7 +31,11 @@ __all__ = [
     "Hit",
     "Token",
     "lookup",
+    "plain_hits",
+    "plain_tokens",
+    "quick_words",
     "scan_tokens",
+    "suspicious",
     "tokenize",
 ]
 
@@ -235,10 +239,6 @@ _SEP = r"[ ._*\-~/,'^:=\"`]{1,3}"
 _SPACED_RE = re.compile(
     rf"(?<![a-z0-9@$])[a-z0-9@$](?:{_SEP}[a-z0-9@$](?![a-z0-9@$])){{2,}}",
 )
-_SUSPECT_RE = re.compile(
-    r"[a-z][0-9@$*#€]|[0-9@$!|*#+€][a-z]|([a-z])\1\1"
-    rf"|(?<![a-z0-9@$])[a-z0-9@$]{_SEP}[a-z0-9@$]{_SEP}[a-z0-9@$](?![a-z0-9@$])"
-)
 
 
 def _stem_hit(form: str) -> Entry | None:
@@ -332,14 +332,50 @@ def _resolve(t: str) -> tuple[str, str]:
     return t, ""
 
 
+# Fast path: plain words of folded text, split in C.
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_SPLIT = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256))
+_SYMBOL_RE = re.compile(r"[0-9@$*#!|+€]")
+_MIXED_RE = re.compile(r"[a-z][0-9@$*#€]|[0-9@$!|*#+€][a-z]")
+
+
+def quick_words(folded: str) -> list[str]:
+    """Plain alphanumeric words of folded text (no de-obfuscation)."""
+    if folded.isascii():
+        return folded.encode().translate(_SPLIT).decode().split()
+    return _WORD_RE.findall(folded)
+
+
+def suspicious(folded: str, words: list[str]) -> bool:
+    """Does the text need the slow, de-obfuscating tokenizer?"""
+    if _SYMBOL_RE.search(folded) is not None and _MIXED_RE.search(folded) is not None:
+        return True
+    if _TRIPLE_RE.search(folded) is not None:
+        return True
+    singles = 0
+    for w in words:
+        if len(w) == 1:
+            singles += 1
+            if singles >= 3:
+                return _SPACED_RE.search(folded) is not None
+    return False
+
+
+def plain_hits(folded: str, words: set[str]) -> list[Hit]:
+    """Lexicon hits for text that needs no de-obfuscation (empty list in the common case)."""
+    if words.isdisjoint(WORDS) and _STEM_RE.search(folded) is None:
+        return []
+    return scan_tokens(plain_tokens(folded))
+
+
+def plain_tokens(folded: str) -> list[Token]:
+    """Plain alphanumeric tokens with their folded offsets."""
+    return [Token(m.start(), m.end(), m.group(), m.group(), False) for m in _WORD_RE.finditer(folded)]
+
+
 def tokenize(folded: str) -> list[Token]:
     """Tokens of folded text, with single-character runs joined and readings resolved."""
     spaced: list[tuple[int, int, str]] = []
-    if _SUSPECT_RE.search(folded) is None:
-        return [
-            Token(m.start(), m.end(), m.group(), m.group(), False)
-            for m in _TOKEN_RE.finditer(folded)
-        ]
     for m in _SPACED_RE.finditer(folded):
         letters = "".join(c for c in m.group() if c.isalnum() or c in "@$")
         spaced.append((m.start(), m.end(), letters))

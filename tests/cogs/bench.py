@@ -11,6 +11,7 @@ from bot.app import App
 from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
 from bot.core.clock import FakeClock
 from bot.core.commands import Invocation, Reply
+from bot.core.errors import UserError
 from bot.core.events import MessagePosted, ReactionAdded
 from bot.core.model import Actor, ChannelRef, MessageRef, Platform, Role, UserRef
 from bot.core.textcommand import parse
@@ -53,9 +54,12 @@ class Bench:
 
     async def type(self, text: str, actor: Actor = TEACHER, where: ChannelRef = ROOM) -> Reply:
         assert self.app is not None
-        command, args = parse(
-            self.app.registry, text, "!", lambda raw: UserRef(Platform.MATRIX, raw, raw)
-        )
+        try:
+            command, args = parse(
+                self.app.registry, text, "!", lambda raw: UserRef(Platform.MATRIX, raw, raw)
+            )
+        except UserError as e:  # what an adapter replies when the command does not parse
+            return Reply(e.message, private=True)
         return await self.app.dispatcher.command(Invocation(command, actor, where, args))
 
     async def say(self, actor: Actor, text: str, where: ChannelRef = ROOM) -> str:

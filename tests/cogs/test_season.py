@@ -137,7 +137,8 @@ def test_days_and_dates_may_be_written_the_friendly_way() -> None:
         ),
         (
             {14: 'options = ["Yes"]'},
-            'plan.toml line 14: prompt[1].options = ["Yes"]: a poll needs 2 to 10 different options',
+            'plan.toml line 14: prompt[1].options = ["Yes"]: a poll needs 2 to 10 different '
+            "options",
         ),
         (
             {12: 'kind = "opinion"', 14: ""},
@@ -145,7 +146,8 @@ def test_days_and_dates_may_be_written_the_friendly_way() -> None:
         ),
         (
             {14: 'options = ["Yes", "Yes"]'},
-            'prompt[1].options = ["Yes", "Yes"]: a poll needs 2 to 10 different options',
+            'plan.toml line 14: prompt[1].options = ["Yes", "Yes"]: a poll needs 2 to 10 '
+            "different options",
         ),
         (
             {21: "offset_minutes = 60"},

@@ -85,3 +85,51 @@ async def test_a_repeated_delivery_key_posts_once(classroom: Classroom) -> None:
     first = await chat.send(room, Outgoing("Prompt", key="session:9:prompt:1"))
     again = await chat.send(room, Outgoing("Prompt", key="session:9:prompt:1"))
     assert first == again, "same nonce + enforce_nonce: Discord returns the first message"
+
+
+async def plan_wonder(c: Classroom, **prompt: object) -> None:
+    d, t, room = c.discord, c.teacher, c.room
+    await set_up_class(c)
+    await d.slash(t, room, "readaloud book", title="Wonder", chapters=12)
+    await d.slash(
+        t, room, "readaloud plan", start="2027-02-03", days="wed", time="09:30", window=30
+    )
+    await d.slash(t, room, "readaloud prompt", chapter=1, **prompt)
+
+
+async def run_at(c: Classroom, hour: int, minute: int) -> None:
+    c.discord.clock.set(datetime(2027, 2, 3, hour, minute, tzinfo=UTC))
+    assert c.discord.app is not None
+    await c.discord.app.scheduler.run_due()
+    await c.discord.settle()
+
+
+async def test_a_poll_prompt_is_a_native_poll_and_votes_are_counted(classroom: Classroom) -> None:
+    c = classroom
+    await plan_wonder(c, text="Best character? | Auggie | Via | Jack", kind="poll")
+    await run_at(c, 9, 30)
+    (thread,) = w_threads(c)
+    (poll,) = c.world.posts_in(thread)
+    assert poll.json["poll"]["question"]["text"].endswith("Best character?")
+    assert [a["poll_media"]["text"] for a in poll.json["poll"]["answers"]] == [
+        "Auggie", "Via", "Jack"]  # fmt: skip
+    assert poll.json["enforce_nonce"] is True
+    message = next(m for m in c.world.messages.values() if m.get("nonce") == poll.json["nonce"])
+    for student, answer_id in ((c.ana, 1), (c.ben, 2)):
+        await c.discord.feed(
+            "message_poll_vote_add",
+            {"user_id": student["id"], "channel_id": thread, "message_id": message["id"],
+             "guild_id": c.world.guild_id, "answer_id": answer_id},
+        )  # fmt: skip
+    await run_at(c, 10, 30)  # the window is over: results, then the thread closes
+    posted = " ".join(r.json.get("content") or "" for r in c.world.posts_in(thread))
+    print(posted)
+    assert "Auggie" in posted and "Via" in posted
+    (closed,) = c.world.sent("PATCH", rf"/channels/{thread}")
+    assert closed.json == {"archived": True, "locked": True}
+
+
+def w_threads(c: Classroom) -> list[str]:
+    return [
+        r.path.split("/")[4] for r in c.world.sent("POST", r"/channels/\d+/messages/\d+/threads")
+    ]

@@ -134,12 +134,7 @@ def screen(text: str, context: Context | None = None) -> Verdict:
 
     f = fold(body)
     folded = f.text
-    tokens = lexicon.tokenize(folded)
-    readings = [t.reading for t in tokens]
-    rebuilt = any(t.obfuscated for t in tokens)
-    clean = _Clean(folded, tokens, rebuilt)
-    words = set(readings)
-
+    plain = lexicon.quick_words(folded)
     allowed = _allowed(ctx.allowed_words) if ctx.allowed_words else frozenset()
     spans: list[Span] = []
     sev: dict[str, int] = {}
@@ -150,8 +145,23 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         if severity > sev.get(cat, 0):
             sev[cat] = severity
 
+    tokens: list[lexicon.Token] | None
+    if lexicon.suspicious(folded, plain):
+        tokens = lexicon.tokenize(folded)
+        readings = [t.reading for t in tokens]
+        words = set(readings)
+        words.update(plain)
+        clean = _Clean(folded, tokens, any(t.obfuscated for t in tokens))
+        word_hits = lexicon.scan_tokens(tokens)
+    else:
+        tokens = None
+        readings = plain
+        words = set(plain)
+        clean = _Clean(folded, [], False)
+        word_hits = lexicon.plain_hits(folded, words)
+
     # words, inflections, compounds, obfuscations
-    for h in lexicon.scan_tokens(tokens):
+    for h in word_hits:
         if allowed and (h.form in allowed or h.entry.term in allowed):
             continue
         add(h.entry.category, h.entry.severity, h.start, h.end, h.entry.term, folded_span=True)
@@ -163,23 +173,25 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         fs, fe = clean.to_folded(ph.start, ph.end)
         for cat in ph.categories:
             add(cat, ph.severity, fs, fe, ph.term or ph.reason, folded_span=True)
-    lone = phrases.standalone(readings)
-    if lone is not None and not (allowed and lone.term in allowed):
-        for t in tokens:
-            if t.reading not in phrases.FILLERS:
-                add(lone.category, 1, t.start, t.end, lone.term, folded_span=True)
-                break
+    if len(readings) <= 8:
+        lone = phrases.standalone(readings)
+        if lone is not None and not (allowed and lone.term in allowed):
+            toks = tokens if tokens is not None else lexicon.plain_tokens(folded)
+            for t in toks:
+                if t.reading not in phrases.FILLERS:
+                    add(lone.category, 1, t.start, t.end, lone.term, folded_span=True)
+                    break
 
     # personal information (original text: case matters for names and addresses)
-    for p in pii.find_pii(body):
+    for p in pii.find_pii(body, words):
         add(PII, 2, p.start, p.end, p.detail, folded_span=False)
 
     # links
-    for lk in links.find_links(folded, _domains(ctx.allowed_domains)):
+    for lk in links.find_links(folded, words, _domains(ctx.allowed_domains)):
         add(LINK, lk.severity, lk.start, lk.end, f"{lk.detail}: {lk.host}", folded_span=True)
 
     # spam
-    for sp in spam.find_spam(body, ctx.recent):
+    for sp in spam.find_spam(body, ctx.recent, words, len(readings)):
         add(SPAM, 1, sp.start, sp.end, sp.detail, folded_span=False)
     if too_long:
         add(SPAM, 1, MAX_CHARS, len(text), "very long message", folded_span=False)
