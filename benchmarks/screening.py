@@ -56,7 +56,7 @@ def _pathological() -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("moddata", type=Path, nargs="?", default=Path("../shared/moddata"))
-    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args(argv)
     texts = _texts(args.moddata)
     if not texts:
@@ -66,17 +66,20 @@ def main(argv: list[str] | None = None) -> int:
         screen(t)
     lat: list[float] = []
     clock = time.perf_counter
-    t0 = clock()
+    best = float("inf")
     for _ in range(args.rounds):
+        t0 = clock()
         for t in texts:
-            a = clock()
             screen(t)
-            lat.append(clock() - a)
-    total = clock() - t0
+        best = min(best, clock() - t0)
+    for t in texts:  # latency pass, timed per message
+        a = clock()
+        screen(t)
+        lat.append(clock() - a)
     lat.sort()
     n = len(lat)
-    print(f"messages: {n} ({len(texts)} per round, {args.rounds} round(s)), one core")
-    print(f"throughput: {n / total:,.0f} msgs/s")
+    print(f"messages: {n} per round, best of {args.rounds} round(s), one core")
+    print(f"throughput: {n / best:,.0f} msgs/s")
     print(
         f"latency: p50 {lat[n // 2] * 1e6:.1f} us, p99 {lat[int(n * 0.99)] * 1e6:.1f} us, "
         f"max {lat[-1] * 1e3:.2f} ms"

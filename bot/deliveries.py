@@ -1,10 +1,9 @@
 """Exactly-once posting: every outgoing post is a Delivery row with a unique key.
 
-The key is written before the post and marked sent after it. If the bot
-crashes in between, the retry uses the same key, from which the platform's
-idempotency token (Matrix transaction id, Discord nonce) is derived, so the
-platform drops the duplicate; the row covers gaps longer than the platform
-remembers.
+The row is written, as sent, right after the post. If the bot crashes in
+between, the retry uses the same key, from which the platform's idempotency
+token (Matrix transaction id, Discord nonce) is derived, so the platform
+drops the duplicate; the row covers gaps longer than the platform remembers.
 """
 
 from __future__ import annotations
@@ -12,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.core.clock import Clock
@@ -40,28 +40,36 @@ class Deliveries:
         post: Callable[[], Awaitable[MessageRef | None]],
     ) -> MessageRef | None:
         """Run `post` unless `key` was delivered already; return the message either way."""
-        try:
-            async with self.sessionmaker.begin() as db:
-                row = await db.scalar(select(Delivery).where(Delivery.key == key))
-                if row is not None and row.state == "sent":
-                    return MessageRef(channel, row.message_id) if row.message_id else None
-                if row is None:
-                    db.add(
-                        Delivery(
-                            key=key,
-                            platform=channel.platform.value,
-                            channel_id=channel.id,
-                            state="pending",
-                            created_at=self.clock.now(),
-                        )
-                    )
-        except IntegrityError:
-            pass  # another task wrote the row first; the platform key still dedupes the post
+        async with self.sessionmaker() as db:
+            row = (
+                await db.execute(
+                    select(Delivery.state, Delivery.message_id).where(Delivery.key == key)
+                )
+            ).first()
+        if row is not None and row.state == "sent":
+            return MessageRef(channel, row.message_id) if row.message_id else None
         ref = await post()
+        now = self.clock.now()
+        values = {
+            "key": key,
+            "platform": channel.platform.value,
+            "channel_id": channel.id,
+            "message_id": ref.id if ref else None,
+            "state": "sent",
+            "created_at": now,
+            "sent_at": now,
+        }
         async with self.sessionmaker.begin() as db:
-            row = await db.scalar(select(Delivery).where(Delivery.key == key))
-            assert row is not None
-            row.state = "sent"
-            row.message_id = ref.id if ref else None
-            row.sent_at = self.clock.now()
+            insert = sqlite_insert if db.bind.dialect.name == "sqlite" else pg_insert
+            stmt = insert(Delivery).values(**values)
+            await db.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[Delivery.key],
+                    set_={
+                        "message_id": stmt.excluded.message_id,
+                        "state": "sent",
+                        "sent_at": stmt.excluded.sent_at,
+                    },
+                )
+            )
         return ref

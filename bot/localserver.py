@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import hashlib
 import hmac
 import json
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 DEFAULT_VENV = Path("var/synapse-venv")
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
+PR_SET_PDEATHSIG = 1
 UNLIMITED = {"per_second": 10000, "burst_count": 10000}
 
 
@@ -63,6 +65,13 @@ def registration_mac(secret: str, nonce: str, user: str, password: str, admin: b
         mac.update(part.encode() + b"\x00")
     mac.update(b"admin" if admin else b"notadmin")
     return mac.hexdigest()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: on Linux, get SIGTERM when the parent dies (no orphans)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class LocalHomeserver:
@@ -236,6 +245,7 @@ class LocalHomeserver:
                 stdout=logfile,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
         finally:
             logfile.close()

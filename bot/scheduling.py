@@ -17,6 +17,9 @@ from bot.core.clock import Clock
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = timedelta(seconds=30)
+# only sessions due within the horizon hold a timer; a refresh job looks further ahead
+HORIZON = timedelta(hours=6)
+REFRESH_EVERY = HORIZON / 2
 
 
 class Scheduler:
@@ -25,19 +28,22 @@ class Scheduler:
     def __init__(
         self,
         clock: Clock,
-        unfinished: Callable[[], Awaitable[list[tuple[int, datetime]]]],
+        unfinished: Callable[[datetime | None], Awaitable[list[tuple[int, datetime]]]],
         run: Callable[[int], Awaitable[datetime | None]],
     ) -> None:
         self.clock = clock
         self._unfinished = unfinished
         self._run = run
         self._aps = AsyncIOScheduler(timezone=UTC)
-        self._lock = asyncio.Lock()
+        self._locks: dict[int, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Start timers from the rows and post what is already due."""
         self._aps.start()
+        self._aps.add_job(
+            self.rebuild, "interval", seconds=REFRESH_EVERY.total_seconds(), id="refresh"
+        )
         await self.rebuild()
 
     async def stop(self) -> None:
@@ -46,9 +52,12 @@ class Scheduler:
             t.cancel()
 
     async def rebuild(self) -> int:
-        """Drop every timer and make them again from the database; returns how many."""
-        self._aps.remove_all_jobs()
-        jobs = await self._unfinished()
+        """Make the timers for the next hours again from the database; returns how many."""
+        jobs = await self._unfinished(self.clock.now() + HORIZON)
+        wanted = {f"session:{sid}" for sid, _ in jobs}
+        for job in self._aps.get_jobs():
+            if job.id.startswith("session:") and job.id not in wanted:
+                job.remove()
         for session_id, when in jobs:
             self._plan(session_id, when)
         return len(jobs)
@@ -61,12 +70,14 @@ class Scheduler:
 
     async def run_due(self) -> int:
         """Run every session due by the clock now; used at start and with a fake clock."""
-        due = [sid for sid, when in await self._unfinished() if when <= self.clock.now()]
+        due = [sid for sid, _ in await self._unfinished(self.clock.now())]
         for sid in due:
             await self._fire(sid)
         return len(due)
 
     def _plan(self, session_id: int, when: datetime) -> None:
+        if when > self.clock.now() + HORIZON:
+            return  # the refresh job plans it when it comes closer
         self._aps.add_job(
             self._fire,
             "date",
@@ -79,7 +90,9 @@ class Scheduler:
         )
 
     async def _fire(self, session_id: int) -> None:
-        async with self._lock:
+        # one run per session at a time; different sessions run side by side
+        lock = self._locks.setdefault(session_id, asyncio.Lock())
+        async with lock:
             try:
                 next_due = await self._run(session_id)
             except Exception:
@@ -87,3 +100,5 @@ class Scheduler:
                 next_due = self.clock.now() + RETRY_AFTER
             if next_due is not None:
                 self._plan(session_id, next_due)
+        if not lock.locked():
+            self._locks.pop(session_id, None)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from importlib import resources
 
 from bot.screening.verdict import INSULT, PROFANITY, SLUR
@@ -49,8 +50,7 @@ class Entry:
     severity: int
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token of folded text: [start, end) in folded offsets and its best reading."""
 
     start: int
@@ -60,8 +60,7 @@ class Token:
     obfuscated: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     start: int  # folded offsets
     end: int
     entry: Entry
@@ -207,6 +206,7 @@ KNOWN: dict[str, Entry] = {**FRAME, **CONTEXT, **WORDS}
 
 _STEM_RE = re.compile("|".join(sorted(map(re.escape, _LEX.stems), key=len, reverse=True)))
 _STEMS = _LEX.stems
+_WORD_SET = frozenset(WORDS)
 _ENDINGS = frozenset(("", *_INFLECT, *_TAILS, *(t + "s" for t in _TAILS), "a", "as", "az"))
 
 
@@ -274,11 +274,16 @@ def lookup(form: str) -> Entry | None:
     return None
 
 
-def _resolve(t: str) -> tuple[str, str]:
-    """Best reading of an obfuscated token and how it was read (how="" if not at all)."""
+def _resolve(t: str, triples: bool = True) -> tuple[str, str]:
+    """Best reading of an obfuscated token and how it was read (how="" if not at all).
+
+    ``triples``: the text has a letter repeated 3 times somewhere (else skip that check).
+    """
     if t in KNOWN:
         return t, "word"
     if t.isalpha():
+        if not triples:
+            return t, ""
         if _TRIPLE_RE.search(t):
             sq = _squeeze(t)
             got = SQUEEZED.get(sq)
@@ -323,7 +328,7 @@ def _resolve(t: str) -> tuple[str, str]:
                 continue
         if cand in KNOWN:
             return cand, how
-        if _TRIPLE_RE.search(cand):
+        if triples and _TRIPLE_RE.search(cand):
             got = SQUEEZED.get(_squeeze(cand))
             if got is not None:
                 return got[0], "elongated"
@@ -336,7 +341,9 @@ def _resolve(t: str) -> tuple[str, str]:
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _SPLIT = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256))
 _SYMBOL_RE = re.compile(r"[0-9@$*#!|+€]")
-_MIXED_RE = re.compile(r"[a-z][0-9@$*#€]|[0-9@$!|*#+€][a-z]")
+# letters next to digits or symbols; "@name" mentions and "#tags" alone do not count
+_MIXED_RE = re.compile(r"[a-z][0-9@$*#€]|[0-9$!|*+€][a-z]|(?<=[a-z0-9])[@#][a-z]")
+_AT_WORD_RE = re.compile(r"(?<![a-z0-9])[@#]([a-z]{1,12})(?![a-z0-9])")
 
 
 def quick_words(folded: str) -> list[str]:
@@ -346,10 +353,32 @@ def quick_words(folded: str) -> list[str]:
     return _WORD_RE.findall(folded)
 
 
+# byte classes for a fast "letters next to digits/symbols" test on ASCII text:
+# a = letter, 1 = digit or $*€, 2 = @ or #, 3 = ! | +
+_CLASSES = bytes(
+    ord("a") if 97 <= c <= 122 else ord("1") if (48 <= c <= 57 or c in b"$*") else
+    ord("2") if c in b"@#" else ord("3") if c in b"!|+" else 32
+    for c in range(256)
+)  # fmt: skip
+
+
+def _mixed(folded: str) -> bool:
+    if folded.isascii():
+        cls = folded.encode().translate(_CLASSES)
+        return b"a1" in cls or b"1a" in cls or b"a2" in cls or b"3a" in cls
+    return _MIXED_RE.search(folded) is not None
+
+
 def suspicious(folded: str, words: list[str]) -> bool:
     """Does the text need the slow, de-obfuscating tokenizer?"""
-    if _SYMBOL_RE.search(folded) is not None and _MIXED_RE.search(folded) is not None:
-        return True
+    if _SYMBOL_RE.search(folded) is not None:
+        if _mixed(folded):
+            return True
+        if "@" in folded:
+            # "@ss": a leading @ read as "a" gives a known word
+            for m in _AT_WORD_RE.finditer(folded):
+                if "a" + m.group(1) in KNOWN:
+                    return True
     if _TRIPLE_RE.search(folded) is not None:
         return True
     singles = 0
@@ -363,9 +392,33 @@ def suspicious(folded: str, words: list[str]) -> bool:
 
 def plain_hits(folded: str, words: set[str]) -> list[Hit]:
     """Lexicon hits for text that needs no de-obfuscation (empty list in the common case)."""
-    if words.isdisjoint(WORDS) and _STEM_RE.search(folded) is None:
+    found = words.intersection(_WORD_SET)
+    longer = [w for w in words if len(w) > 4 and w not in found]
+    if longer:
+        joined = " ".join(longer)
+        if _STEM_RE.search(joined) is not None:
+            found.update(w for w in longer if lookup(w) is not None)
+    if not found:
         return []
-    return scan_tokens(plain_tokens(folded))
+    hits: list[Hit] = []
+    n = len(folded)
+    for w in found:
+        e = lookup(w)
+        if e is None:
+            continue
+        how = "word" if w in WORDS else "stem"
+        i = folded.find(w)
+        while i >= 0:
+            j = i + len(w)
+            if (i == 0 or not _isword(folded[i - 1])) and (j == n or not _isword(folded[j])):
+                hits.append(Hit(i, j, e, w, how))
+            i = folded.find(w, j)
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _isword(c: str) -> bool:
+    return c.isascii() and c.isalnum()
 
 
 def plain_tokens(folded: str) -> list[Token]:
@@ -373,10 +426,18 @@ def plain_tokens(folded: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group(), m.group(), False) for m in _WORD_RE.finditer(folded)]
 
 
-def tokenize(folded: str) -> list[Token]:
-    """Tokens of folded text, with single-character runs joined and readings resolved."""
+def tokenize(folded: str, plain: list[str] | None = None) -> list[Token]:
+    """Tokens of folded text, with single-character runs joined and readings resolved.
+
+    ``plain``: ``quick_words(folded)`` if already computed (lets checks be skipped).
+    """
     spaced: list[tuple[int, int, str]] = []
-    for m in _SPACED_RE.finditer(folded):
+    triples = _TRIPLE_RE.search(folded) is not None
+    if plain is None or sum(1 for w in plain if len(w) == 1) >= 2:
+        spaced_iter = _SPACED_RE.finditer(folded)
+    else:
+        spaced_iter = iter(())
+    for m in spaced_iter:
         letters = "".join(c for c in m.group() if c.isalnum() or c in "@$")
         spaced.append((m.start(), m.end(), letters))
     out: list[Token] = []
@@ -395,7 +456,7 @@ def tokenize(folded: str) -> list[Token]:
         if not t:
             out.append(Token(start, end, raw, raw, False))
             continue
-        reading, how = _resolve(t)
+        reading, how = _resolve(t, triples)
         if (
             not how
             and end < len(folded)
@@ -437,12 +498,13 @@ def _spaced_tokens(s0: int, s1: int, letters: str, folded: str) -> list[Token]:
 def scan_tokens(tokens: list[Token]) -> list[Hit]:
     """Lexicon hits among tokens (words, inflections, compounds, stems)."""
     hits: list[Hit] = []
+    stems = _STEM_RE.search(" ".join(t.reading for t in tokens if len(t.reading) > 4)) is not None
     for tok in tokens:
         form = tok.reading
         e = WORDS.get(form)
         how = "word"
         if e is None:
-            if len(form) < 4 or form in SAFE:
+            if not stems or len(form) < 5 or form in SAFE:
                 continue
             e = _stem_hit(form)
             how = "stem"

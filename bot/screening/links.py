@@ -70,11 +70,27 @@ def host_allowed(host: str, allowed: frozenset[str]) -> bool:
     return host in allowed
 
 
-def find_links(folded: str, allowed: frozenset[str] = frozenset()) -> list[LinkHit]:
-    """Links in folded text that are not on the allow-list."""
+_TLD_SET = frozenset(_TLDS.split())
+_WORD_TLD_SET = frozenset(_WORD_TLDS.split())
+
+
+def find_links(
+    folded: str, words: set[str] | None = None, allowed: frozenset[str] = frozenset()
+) -> list[LinkHit]:
+    """Links in folded text that are not on the allow-list.
+
+    ``words``: the message's folded words, to skip checks that cannot match.
+    """
+    if words is None:
+        words = set(re.findall(r"[a-z0-9]+", folded))
     hits: list[LinkHit] = []
-    has_dot = "." in folded
-    if has_dot or "://" in folded:
+    has_dot = False
+    if "." in folded:
+        tlds = set(_TLD_SET.intersection(words))
+        if "/" in folded:
+            tlds.update(_WORD_TLD_SET.intersection(words))
+        has_dot = any("." + t in folded for t in tlds)
+    if has_dot or "://" in folded or "www" in words:
         taken: list[tuple[int, int]] = []
         for m in _URL_RE.finditer(folded):
             url = m.group().rstrip(".,;:!?)]}'\"")
@@ -91,7 +107,7 @@ def find_links(folded: str, allowed: frozenset[str] = frozenset()) -> list[LinkH
                 host = m.group(1) or m.group(2) or url
                 if not host_allowed(host, allowed):
                     hits.append(_hit(m.start(), m.start() + len(url), host, url))
-    if " dot " in folded or "dot)" in folded or "dot]" in folded or "dot}" in folded:
+    if "dot" in words:
         for m in _SPOKEN_RE.finditer(folded):
             host = f"{m.group(1)}.{m.group(2)}"
             if not host_allowed(host, allowed):

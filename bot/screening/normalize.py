@@ -20,6 +20,7 @@ tries those readings per token (see ``lexicon.py``).
 from __future__ import annotations
 
 import json
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -123,10 +124,23 @@ def _fold_char(ch: str) -> str:
     return out
 
 
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
 def fold(text: str) -> Folded:
     """Fold ``text``; plain ASCII takes a fast path without an offset map."""
     if text.isascii():
         return Folded(text.lower(), None, len(text))
+    # Common case: every non-ASCII character folds to exactly one character, so
+    # offsets do not move and a translate table does the work in C.
+    table: dict[int, str] = {}
+    for ch in set(_NON_ASCII_RE.findall(text)):
+        rep = _fold_char(ch)
+        if len(rep) != 1:
+            break
+        table[ord(ch)] = rep
+    else:
+        return Folded(text.translate(table).lower(), None, len(text))
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):

@@ -88,6 +88,7 @@ _FRAME_RES = tuple(
         )
     )
 )  # fmt: skip
+_NAMECALL_SET = frozenset(_NAMECALL)
 _DISMISS = 3  # index of the "shut up X" / "go away X" frame: name-calling plus bullying
 _FRAME_ANCHORS = frozenset(
     "you u ya yu yuo youu ur your youre yer yur such what wat wut shut shutup stfu go get "
@@ -101,11 +102,17 @@ FILLERS = frozenset(
     "yeah yes no nah well like really im i am is are r".split()
 )
 
-_Group = tuple[frozenset[str], "re.Pattern[str]", tuple[str, ...], int, str]
+_Group = tuple[
+    frozenset[str], tuple[frozenset[str], ...], "re.Pattern[str]", tuple[str, ...], int, str
+]
 
 
 def _group(anchors: str, pattern: str, cats: tuple[str, ...], sev: int, reason: str) -> _Group:
-    return (frozenset(anchors.split()), re.compile(pattern), cats, sev, reason)
+    """A phrase group; it runs when the message has one of the anchor words, and for an
+    anchor written "a+b", when it has both words."""
+    singles = frozenset(a for a in anchors.split() if "+" not in a)
+    pairs = tuple(frozenset(a.split("+")) for a in anchors.split() if "+" in a)
+    return (singles, pairs, re.compile(pattern), cats, sev, reason)
 
 
 _ME = _w("myself", "my self", "meself", "me", "my life", "my own life")
@@ -368,8 +375,13 @@ _GROUPS: tuple[_Group, ...] = (
         "threat",
     ),  # fmt: skip
     _group(
-        "nobody noone no one everyone everybody every1 all hate hates laughs likes loves "
-        "cares wants",
+        "nobody+likes nobody+loves nobody+cares nobody+wants nobody+invited nobody+asked "
+        "noone+likes noone+loves noone+cares noone+wants one+likes one+loves one+cares "
+        "one+wants one+invited one+asked no1+likes nobdy+likes everyone+hates everyone+hate "
+        "everyone+laughs everyone+laughing everyone+thinks everyone+knows everybody+hates "
+        "everybody+hate everybody+laughs everybody+laughing everybody+thinks every1+hates "
+        "all+hate all+hates class+hates hate+you hate+u hate+ya hate+guts stand+you stand+u "
+        "despise+you despise+u like+dont like+don",
         "|".join(
             (
                 _seq(
@@ -409,7 +421,11 @@ _GROUPS: tuple[_Group, ...] = (
         "exclusion or hostility toward someone",
     ),  # fmt: skip
     _group(
-        "friends invited welcome friend allowed belong play sit talk join want",
+        "no+friends no+friend zero+friends 0+friends no+life not+invited not+welcome "
+        "not+friend not+allowed not+one not+wanted not+cool belong fit+in want+here "
+        "want+around want+play want+sit want+in play+us sit+us join+us play+me sit+me "
+        "hang+us talk+her talk+him talk+them play+her play+him play+them sit+her sit+him "
+        "sit+them talk+loser talk+freak talk+weirdo",
         "|".join(
             (
                 _seq(
@@ -596,25 +612,37 @@ _NONALNUM = re.compile(r"[^a-z0-9]+")
 def scan_phrases(clean: str, words: set[str]) -> list[PhraseHit]:
     """Phrase hits in clean text; ``words`` is the set of the message's token readings."""
     hits: list[PhraseHit] = []
-    if not _FRAME_ANCHORS.isdisjoint(words) and not words.isdisjoint(_NAMECALL):
+    if not _FRAME_ANCHORS.isdisjoint(words) and not _NAMECALL_SET.isdisjoint(words):
         for i, rx in enumerate(_FRAME_RES):
             for m in rx.finditer(clean):
                 e = _NAMECALL[m.group("x")]
                 cats = (e.category, BULLYING) if i == _DISMISS else (e.category,)
                 hits.append(PhraseHit(m.start(), m.end(), cats, max(e.severity, 1),
                                       "name-calling", e.term))  # fmt: skip
-    for anchors, rx, cats, sev, reason in _GROUPS:
-        if anchors.isdisjoint(words):
+    for singles, pairs, rx, cats, sev, reason in _GROUPS:
+        if singles.isdisjoint(words) and not any(p <= words for p in pairs):
             continue
         for m in rx.finditer(clean):
             hits.append(PhraseHit(m.start(), m.end(), cats, sev, reason))
-    if PHRASES and not _PHRASE_ANCHORS.isdisjoint(words):
+    if PHRASES and not _PHRASE_ANCHORS.isdisjoint(words) and _has_phrase_pair(clean, words):
         for m in _PHRASE_RE.finditer(clean):
             e2: Entry | None = _PHRASE_KEY.get(_NONALNUM.sub("", m.group()))
             if e2 is not None:
                 hits.append(PhraseHit(m.start(), m.end(), (e2.category,), e2.severity,
                                       "offensive phrase", e2.term))  # fmt: skip
     return hits
+
+
+_PHRASE_PAIRS = frozenset((w[0], w[1]) for w in PHRASES)
+_PAIR_FIRST = {a: frozenset(b for a2, b in _PHRASE_PAIRS if a2 == a) for a, _ in _PHRASE_PAIRS}
+
+
+def _has_phrase_pair(clean: str, words: set[str]) -> bool:
+    """Cheap test: could a multi-word term occur (its first two words are both present)?"""
+    for first in _PHRASE_ANCHORS.intersection(words):
+        if not _PAIR_FIRST[first].isdisjoint(words):
+            return True
+    return False
 
 
 def standalone(readings: list[str]) -> Entry | None:

@@ -171,37 +171,128 @@ def _long_numbers(text: str) -> list[PiiHit]:
     return hits
 
 
-def find_pii(text: str) -> list[PiiHit]:
-    """Personal-information findings in ``text`` (original offsets)."""
+_SUFFIX_WORDS = frozenset(
+    w.replace("?", "")
+    for alt in _SUFFIX.split("|")
+    for w in ((alt[:-2], alt[:-1].replace("?", "")) if alt.endswith("?") else (alt,))
+)
+_EU_ENDINGS = tuple(
+    e.replace("\\.", "").replace("ß", "ss").replace("æ", "ae").replace("ä", "a")
+    for e in _EU_SUFFIX.split("|")
+    if len(e.replace("\\.", "")) >= 3
+) + ("vagen", "vag", "straede", "straeti", "ter", "utja", "sokagi")
+_PREFIX_WORDS = frozenset(
+    "rue via viale rua calle avenida av ul ulica piazza plaza carrer chemin boulevard bd "
+    "strada corso largo travessa praca avinguda iroon odos leoforos u".split()
+)
+_UNIT_WORDS = frozenset("apt apartment suite ste flat unit box po".split())
+_ZIP_WORDS = frozenset("zip zipcode postcode post postal pin pincode".split())
+_PHONE_WORDS = frozenset(
+    "phone tel telephone mobile cell cellphone whatsapp number call text ring".split()
+)
+_LIVE_WORDS = frozenset("live lives living stay stays staying moved move address addy house".split())
+_HANDLE_WORDS = frozenset(
+    "insta instagram ig snap snapchat sc tiktok tik tt discord roblox fortnite minecraft xbox "
+    "psn playstation whatsapp kik telegram fb facebook twitter youtube yt twitch wechat skype "
+    "gamertag username".split()
+)
+_SCHOOL_WORDS = frozenset(
+    "primary elementary middle high junior secondary grammar academy school college "
+    "intermediate prep".split()
+)
+_MAIL_WORDS = frozenset(
+    "gmail yahoo hotmail outlook icloud aol msn proton protonmail gmx ymail".split()
+)
+_DIGIT_RE = re.compile(r"\d")
+_SEVEN_DIGITS_RE = re.compile(r"\d{7}")
+_FIVE_DIGITS_RE = re.compile(r"\d{5}")
+_DIGIT_BYTES = b"0123456789"
+
+
+_LOCAL_RE = re.compile(r"[\w.+-]{1,64}$")
+_EMAIL_DOMAIN_RE = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,5}\.[A-Za-z]{2,24}(?![\w-])"
+)
+
+
+def _emails(text: str) -> list[PiiHit]:
+    """E-mail addresses, found from each '@' outwards (no scan of every position)."""
     hits: list[PiiHit] = []
-    has_digit = any(c.isdigit() for c in text)  # cheaper than a regex on short text
+    i = text.find("@")
+    while i > 0:
+        local = _LOCAL_RE.search(text, max(0, i - 64), i)
+        if local is not None:
+            dom = _EMAIL_DOMAIN_RE.match(text, i + 1)
+            if dom is not None:
+                hits.append(PiiHit(local.start(), dom.end(), "email address"))
+        i = text.find("@", i + 1)
+    return hits
+
+
+def _count_digits(text: str) -> int:
+    if text.isascii():
+        raw = text.encode()
+        return len(raw) - len(raw.translate(None, _DIGIT_BYTES))
+    return _digits(text)
+
+
+def find_pii(text: str, words: set[str] | None = None) -> list[PiiHit]:
+    """Personal-information findings in ``text`` (original offsets).
+
+    ``words`` is the message's set of folded words; it lets checks that cannot
+    match be skipped (computed here when not given).
+    """
+    if words is None:
+        words = set(re.findall(r"[a-z0-9]+", text.lower()))
+    hits: list[PiiHit] = []
     if "@" in text:
-        hits += [PiiHit(m.start(), m.end(), "email address") for m in _EMAIL_RE.finditer(text)]
-    low = text.lower()
-    if " at " in low or "(at)" in low or "[at]" in low or "{at}" in low:
+        hits += _emails(text)
+    if not _MAIL_WORDS.isdisjoint(words):
         hits += [PiiHit(m.start(), m.end(), "email address")
                  for m in _EMAIL_SPOKEN_RE.finditer(text)]  # fmt: skip
-    if has_digit:
-        hits += _long_numbers(text)
-        hits += [PiiHit(m.start(), m.end(), "phone number")
-                 for m in _PHONE_WORD_RE.finditer(text) if _digits(m.group()) >= 6]  # fmt: skip
-        if "." in text:
+    ndig = _count_digits(text) if _DIGIT_RE.search(text) is not None else 0
+    if ndig:
+        if ndig >= 7:
+            hits += _long_numbers(text)
+            if _SEVEN_DIGITS_RE.search(text) is not None:
+                hits += [PiiHit(m.start(), m.end(), "id number") for m in _ID_RE.finditer(text)]
+        if ndig >= 6 and not _PHONE_WORDS.isdisjoint(words):
+            hits += [PiiHit(m.start(), m.end(), "phone number")
+                     for m in _PHONE_WORD_RE.finditer(text) if _digits(m.group()) >= 6]  # fmt: skip
+        if ndig >= 4 and text.count(".") >= 3:
             hits += [PiiHit(m.start(), m.end(), "IP address") for m in _IP_RE.finditer(text)]
-        hits += [PiiHit(m.start(), m.end(), "id number") for m in _ID_RE.finditer(text)]
-        if ":" in text:
+        if text.count(":") >= 3:
             hits += [PiiHit(m.start(), m.end(), "IP address") for m in _IPV6_RE.finditer(text)]
-        for m in _IBAN_RE.finditer(text):
-            if _digits(m.group()) >= 8:
-                hits.append(PiiHit(m.start(), m.end(), "bank account (IBAN)"))
-        for rx in (_ADDR_NUM_FIRST_RE, _ADDR_EU_RE, _ADDR_PREFIX_RE, _ADDR_UNIT_RE):
+        if ndig >= 8:
+            for m in _IBAN_RE.finditer(text):
+                if _digits(m.group()) >= 8:
+                    hits.append(PiiHit(m.start(), m.end(), "bank account (IBAN)"))
+        rxs = []
+        if not _SUFFIX_WORDS.isdisjoint(words):
+            rxs.append(_ADDR_NUM_FIRST_RE)
+        if any(w.endswith(_EU_ENDINGS) for w in words) or "ul." in text or " u. " in text:
+            rxs.append(_ADDR_EU_RE)
+        if not _PREFIX_WORDS.isdisjoint(words):
+            rxs.append(_ADDR_PREFIX_RE)
+        if not _UNIT_WORDS.isdisjoint(words):
+            rxs.append(_ADDR_UNIT_RE)
+        for rx in rxs:
             hits += [PiiHit(m.start(), m.end(), "street address") for m in rx.finditer(text)]
-        hits += [PiiHit(m.start(), m.end(), "post code") for m in _ZIP_RE.finditer(text)]
-    hits += [PiiHit(m.start(), m.end(), "home address") for m in _LIVE_AT_RE.finditer(text)]
-    hits += [PiiHit(m.start(), m.end(), "social media handle") for m in _HANDLE_RE.finditer(text)]
-    name = _NAME_RE.search(text) or _FULLNAME_WORDS_RE.search(text)
-    if name is not None:
-        school = _SCHOOL_RE.search(text)
-        if school is not None:
-            hits.append(PiiHit(name.start(), name.end(), "full name with school"))
-            hits.append(PiiHit(school.start(), school.end(), "full name with school"))
+        if not _ZIP_WORDS.isdisjoint(words) or (
+            ndig >= 5 and _FIVE_DIGITS_RE.search(text) is not None
+        ):
+            hits += [PiiHit(m.start(), m.end(), "post code") for m in _ZIP_RE.finditer(text)]
+    if not _LIVE_WORDS.isdisjoint(words):
+        hits += [PiiHit(m.start(), m.end(), "home address") for m in _LIVE_AT_RE.finditer(text)]
+    if not _HANDLE_WORDS.isdisjoint(words):
+        hits += [PiiHit(m.start(), m.end(), "social media handle")
+                 for m in _HANDLE_RE.finditer(text)]  # fmt: skip
+    if not _SCHOOL_WORDS.isdisjoint(words) or "name" in words:
+        name = _NAME_RE.search(text) or _FULLNAME_WORDS_RE.search(text)
+        if name is not None:
+            school = _SCHOOL_RE.search(text)
+            if school is not None:
+                hits.append(PiiHit(name.start(), name.end(), "full name with school"))
+                hits.append(PiiHit(school.start(), school.end(), "full name with school"))
     return hits

@@ -31,39 +31,79 @@ _WORD_FLOOD_RE = re.compile(r"\b(\w{1,20})\b(?:\W{1,3}\1\b){7,}", re.I)
 _MENTION_RE = re.compile(r"(?<!\w)@[\w.-]{2,32}|<@!?&?\d{5,25}>")
 _EMOJI_RE = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 
-# prize/promotion signals; each that matches adds to a score
-_PROMO = tuple(
-    re.compile(p, re.I)
-    for p in (
-        r"\b(?:free|freemsg|fr33)\b",
-        r"\b(?:win|wins|won|winner|winning|prize|prizes|award(?:ed)?|reward|bonus|jackpot|"
-        r"lottery|raffle|draw)\b",
-        r"\b(?:claim|redeem|collect)\b",
-        r"\b(?:urgent|congrat(?:ulation)?s|act now|limited time|expires?|last chance|"
-        r"guaranteed|selected|exclusive)\b",
-        r"(?:£|\$|€)\s?\d[\d,]*|\b\d[\d,]*\s?(?:pounds|dollars|cash|gbp|usd|p/min|ppm)\b",
-        r"\b(?:txt|text|sms|reply|send|call)\s+(?:[A-Z0-9]{2,12}\s+)?(?:to|on|now)?\s*\d{4,6}\b",
-        r"\b(?:call|ring|dial)\s+(?:now\s+)?(?:on\s+)?0\d{9,11}\b|\b0[89]\d{8,10}\b",
-        r"\b(?:ringtone|ringtones|voucher|vouchers|gift ?card|subscribe|subscription|"
-        r"unsubscribe|opt ?out|stop to|per msg|per week|/wk|t&c|t&cs|t\s?&\s?c|18\+|"
-        r"landline|valid\s?\d*hrs?|cust(?:omer)? (?:service|care))\b",
-        r"\b(?:free\s+(?:robux|v-?bucks|vbucks|minecoins|skins?|nitro|gems|coins|iphone|ipad|"
-        r"ps5|xbox)|click (?:here|the link|this link)|dm me for|check out my (?:channel|page))\b",
-        r"\b(?:mobile|camera|nokia|iphone|holiday|cash|tickets?)\b.{0,80}\b(?:free|win|prize|"
-        r"claim|offer)\b",
-        r"\b(?:offer|deal|discount|sale|cheap|buy now|order now|promo|code)\b",
+# prize/promotion signals: (anchor words, pattern); each that matches adds to a score
+_PROMO: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
+    (frozenset(a.split()), re.compile(p, re.I))
+    for a, p in (
+        ("free freemsg fr33", r"\b(?:free|freemsg|fr33)\b"),
+        (
+            "win wins won winner winning prize prizes award awarded reward bonus jackpot "
+            "lottery raffle draw",
+            r"\b(?:win|wins|won|winner|winning|prize|prizes|award(?:ed)?|reward|bonus|jackpot|"
+            r"lottery|raffle|draw)\b",
+        ),
+        ("claim redeem collect", r"\b(?:claim|redeem|collect)\b"),
+        (
+            "urgent congrats congratulations act limited expires expire last guaranteed "
+            "selected exclusive",
+            r"\b(?:urgent|congrat(?:ulation)?s|act now|limited time|expires?|last chance|"
+            r"guaranteed|selected|exclusive)\b",
+        ),
+        (
+            "£ $ € pounds dollars cash gbp usd ppm min",
+            r"(?:£|\$|€)\s?\d[\d,]*|\b\d[\d,]*\s?(?:pounds|dollars|cash|gbp|usd|p/min|ppm)\b",
+        ),
+        (
+            "txt text sms reply send call",
+            r"\b(?:txt|text|sms|reply|send|call)\s+(?:[A-Z0-9]{2,12}\s+)?(?:to|on|now)?\s*\d{4,6}\b",
+        ),
+        ("call ring dial #digits", r"\b(?:call|ring|dial)\s+(?:now\s+)?(?:on\s+)?0\d{9,11}\b|\b0[89]\d{8,10}\b"),
+        (
+            "ringtone ringtones voucher vouchers gift giftcard subscribe subscription "
+            "unsubscribe opt optout stop per wk t cs landline valid cust customer 18",
+            r"\b(?:ringtone|ringtones|voucher|vouchers|gift ?card|subscribe|subscription|"
+            r"unsubscribe|opt ?out|stop to|per msg|per week|/wk|t&c|t&cs|t\s?&\s?c|18\+|"
+            r"landline|valid\s?\d*hrs?|cust(?:omer)? (?:service|care))\b",
+        ),
+        (
+            "free click dm check",
+            r"\b(?:free\s+(?:robux|v-?bucks|vbucks|minecoins|skins?|nitro|gems|coins|iphone|ipad|"
+            r"ps5|xbox)|click (?:here|the link|this link)|dm me for|check out my (?:channel|page))\b",
+        ),
+        (
+            "mobile camera nokia iphone holiday cash ticket tickets",
+            r"\b(?:mobile|camera|nokia|iphone|holiday|cash|tickets?)\b.{0,80}\b(?:free|win|prize|"
+            r"claim|offer)\b",
+        ),
+        (
+            "offer deal discount sale cheap buy order promo code",
+            r"\b(?:offer|deal|discount|sale|cheap|buy now|order now|promo|code)\b",
+        ),
     )
 )
+_ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
+_ANY_TRIPLE_RE = re.compile(r"(\S)\1\1")
+_LONG_DIGITS_RE = re.compile(r"\d{10}")
+_CURRENCY = frozenset("£$€")
 
 
 def _key(text: str) -> str:
     return _SPACES_RE.sub(" ", text.strip().lower())
 
 
-def find_spam(text: str, recent: tuple[str, ...] = ()) -> list[SpamHit]:
-    """Spam findings (original offsets; whole-message findings span the whole text)."""
+def find_spam(
+    text: str, recent: tuple[str, ...] = (), words: set[str] | None = None, n_tokens: int = 0
+) -> list[SpamHit]:
+    """Spam findings (original offsets; whole-message findings span the whole text).
+
+    ``words``/``n_tokens``: the message's folded words and word count, used to skip
+    checks that cannot match (computed here when not given).
+    """
     hits: list[SpamHit] = []
     n = len(text)
+    if words is None:
+        toks = re.findall(r"[a-z0-9]+", text.lower())
+        words, n_tokens = set(toks), len(toks)
     if recent:
         key = _key(text)
         if key and sum(1 for r in recent if _key(r) == key) >= REPEAT_LIMIT:
@@ -73,29 +113,61 @@ def find_spam(text: str, recent: tuple[str, ...] = ()) -> list[SpamHit]:
     if n > MAX_LENGTH or text.count("\n") >= MAX_LINES:
         hits.append(SpamHit(0, n, "very long message"))
     if n >= 20:
-        m = _CHAR_FLOOD_RE.search(text)
-        if m:
-            hits.append(SpamHit(m.start(), m.end(), "repeated characters"))
-        m2 = _WORD_FLOOD_RE.search(text) if n >= 40 else None
-        if m2:
-            hits.append(SpamHit(m2.start(), m2.end(), "repeated words"))
-        if len(_EMOJI_RE.findall(text)) >= 20:
+        if _flood_hint(text):
+            m = _CHAR_FLOOD_RE.search(text)
+            if m:
+                hits.append(SpamHit(m.start(), m.end(), "repeated characters"))
+        if n >= 40 and n_tokens - len(words) >= 7:
+            m2 = _WORD_FLOOD_RE.search(text)
+            if m2:
+                hits.append(SpamHit(m2.start(), m2.end(), "repeated words"))
+        if not text.isascii() and len(_EMOJI_RE.findall(text)) >= 20:
             hits.append(SpamHit(0, n, "emoji flood"))
-    if "@" in text or "<" in text:
+    if text.count("@") + text.count("<@") >= MENTION_LIMIT:
         mentions = _MENTION_RE.findall(text)
         if len(mentions) >= MENTION_LIMIT:
             hits.append(SpamHit(0, n, "many mentions"))
-    letters = [c for c in text if c.isalpha()] if n >= CAPS_MIN_LETTERS else []
-    if len(letters) >= CAPS_MIN_LETTERS:
-        upper = sum(1 for c in letters if c.isupper())
-        if upper / len(letters) >= 0.9 and len(text.split()) >= 6:
-            hits.append(SpamHit(0, n, "all capitals"))
+    if n >= CAPS_MIN_LETTERS and _mostly_caps(text):
+        hits.append(SpamHit(0, n, "all capitals"))
     if n >= 25:
-        score = 0
-        for rx in _PROMO:
-            if rx.search(text):
-                score += 1
-                if score >= PROMO_THRESHOLD:
-                    hits.append(SpamHit(0, n, "looks like a prize or promotion message"))
-                    break
+        groups = [rx for anchors, rx in _PROMO if not anchors.isdisjoint(words)]
+        if len(groups) + 2 >= PROMO_THRESHOLD:
+            extra = set()
+            if not _CURRENCY.isdisjoint(text):
+                extra.add("£")
+            if _LONG_DIGITS_RE.search(text) is not None:
+                extra.add("#digits")
+            if extra:
+                groups = [
+                    rx for anchors, rx in _PROMO if not anchors.isdisjoint(words | extra)
+                ]
+        if len(groups) >= PROMO_THRESHOLD:
+            score = 0
+            for rx in groups:
+                if rx.search(text):
+                    score += 1
+                    if score >= PROMO_THRESHOLD:
+                        hits.append(SpamHit(0, n, "looks like a prize or promotion message"))
+                        break
     return hits
+
+
+def _flood_hint(text: str) -> bool:
+    """Cheap pre-test for 20 identical characters in a row: some 10-character slice
+    starting at a multiple of 10 is one repeated character."""
+    for i in range(0, len(text) - 9, 10):
+        c = text[i]
+        if text.startswith(c * 10, i):
+            return True
+    return False
+
+
+def _mostly_caps(text: str) -> bool:
+    if text.isascii():
+        raw = text.encode()
+        lower = len(raw) - len(raw.translate(None, _ASCII_LOWER))
+        if lower * 9 > len(raw):
+            return False
+    letters = sum(map(str.isalpha, text))
+    upper = sum(map(str.isupper, text))
+    return letters >= CAPS_MIN_LETTERS and upper >= 0.9 * letters and len(text.split()) >= 6

@@ -26,7 +26,8 @@ from cogs.readaloud.season_values import (
     choose,
 )
 
-__all__ = ["PROMPT_KINDS", "BookSpec", "PlanSpec", "PromptSpec", "Season", "parse_season"]
+__all__ = ["BookSpec", "PlanSpec", "PromptSpec", "Season", "SeasonFileError"]
+__all__ += ["PROMPT_KINDS", "parse_season", "render_season"]
 _MISSING = object()
 
 
@@ -140,9 +141,14 @@ def parse_season(text: str, source: str = "plan.toml") -> Season:
         ) from None
     check = _Check(text, source)
     for key, value in data.items():
-        if key not in ("book", "plan", "prompt"):
-            why = "unknown table; a season file has [book], [plan] and [[prompt]]"
-            check.bad((key,), why, _MISSING if isinstance(value, dict) else value)
+        if key in ("book", "plan", "prompt"):
+            continue
+        if isinstance(value, dict):
+            check.bad((key,), "unknown table; a season file has [book], [plan] and [[prompt]]")
+        else:
+            check.bad(
+                (key,), "this key is outside any table; move it under [book] or [plan]", value
+            )
     book, plan = _table(check, data, "book", BOOK), _table(check, data, "plan", PLAN)
     raw_prompts = data.get("prompt", [])
     if not isinstance(raw_prompts, list):

@@ -15,14 +15,14 @@ from datetime import datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.dispatch import Chats
 from bot.core.model import ChannelRef, MessageRef, Outgoing
 from bot.core.ports import Chat
-from bot.db.tables import Book, Plan, Prompt, Session
+from bot.db.tables import Book, Classroom, Plan, Prompt, Session
 from bot.deliveries import Deliveries
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.readaloud import texts
@@ -70,14 +70,15 @@ class SessionRunner:
         self.answers = answers
         self.grace = grace
 
-    async def unfinished(self) -> list[tuple[int, datetime]]:
-        """(session id, when it next needs the bot) for every session not yet done."""
+    async def unfinished(self, until: datetime | None = None) -> list[tuple[int, datetime]]:
+        """(session id, when it next needs the bot) for sessions not yet done, due by `until`."""
+        query = select(Session.id, Session.next_step_at).where(
+            Session.state.in_(ACTIVE), Session.next_step_at.is_not(None)
+        )
+        if until is not None:
+            query = query.where(Session.next_step_at <= until)
         async with self.sessionmaker() as db:
-            rows = await db.execute(
-                select(Session.id, Session.next_step_at).where(
-                    Session.state.in_(ACTIVE), Session.next_step_at.is_not(None)
-                )
-            )
+            rows = await db.execute(query.order_by(Session.next_step_at))
             return [(sid, when) for sid, when in rows if when is not None]
 
     async def run(self, session_id: int) -> datetime | None:
@@ -90,7 +91,7 @@ class SessionRunner:
         if s.state == "planned" and now - s.starts_at > self.grace:
             await self._missed(ctx)
             return None
-        reveal = await self.answers.has_predictions(s.plan_id, s.number - 1)
+        reveal = s.number > 1 and await self.answers.has_predictions(s.plan_id, s.number - 1)
         next_due: datetime | None = None
         started = False
         for step in plan_steps(s, ctx.plan, ctx.prompts, reveal):
@@ -99,10 +100,13 @@ class SessionRunner:
                 break
             await self._do(ctx, step, now)
             started = started or step.kind != "reminder"
+        state = "done" if next_due is None else ("running" if started else "planned")
         async with self.sessionmaker.begin() as db:
-            row = await db.get_one(Session, s.id)
-            row.next_step_at = next_due
-            row.state = "done" if next_due is None else ("running" if started else "planned")
+            await db.execute(
+                update(Session)
+                .where(Session.id == s.id)
+                .values(next_step_at=next_due, state=state, thread_id=s.thread_id)
+            )
         return next_due
 
     async def _do(self, ctx: Context, step: Step, now: datetime) -> None:
@@ -168,9 +172,8 @@ class SessionRunner:
         if s.thread_id:
             return ctx.cls.channel.in_thread(s.thread_id)
         assert root is not None
+        # saved with the session's state at the end of the run; opening again is harmless
         thread = await ctx.chat.open_thread(root, f"{ctx.book.title} — session {s.number}")
-        async with self.sessionmaker.begin() as db:
-            (await db.get_one(Session, s.id)).thread_id = thread.thread
         s.thread_id = thread.thread
         return thread
 
@@ -187,18 +190,28 @@ class SessionRunner:
         await self._send(ctx.chat, cls.teacher_channel, text, f"session:{s.id}:missed")
 
     async def _load(self, session_id: int) -> Context | None:
+        last_number = (
+            select(func.max(Session.number))
+            .where(Session.plan_id == Plan.id)
+            .correlate(Plan)
+            .scalar_subquery()
+        )
         async with self.sessionmaker() as db:
-            s = await db.get(Session, session_id)
-            if s is None:
+            found = (
+                await db.execute(
+                    select(Session, Plan, Book, Classroom, last_number)
+                    .join(Plan, Plan.id == Session.plan_id)
+                    .join(Book, Book.id == Plan.book_id)
+                    .join(Classroom, Classroom.id == Session.classroom_id)
+                    .where(Session.id == session_id)
+                )
+            ).first()
+            if found is None:
                 return None
-            plan = await db.get_one(Plan, s.plan_id)
-            book = await db.get_one(Book, plan.book_id)
-            last_number = await db.scalar(
-                select(func.max(Session.number)).where(Session.plan_id == plan.id)
-            )
-            last = s.number == last_number
+            s, plan, book, classroom, last_number_value = found
+            last = s.number == last_number_value
             prompts = await _prompts(db, book.id, s.first_chapter, s.last_chapter, last)
-        cls = await self.classes.get(s.classroom_id)
+        cls = ClassInfo.of(classroom)
         return Context(s, plan, book, cls, self.chats[cls.platform], prompts, last)
 
 

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 import pytest_asyncio
+from fakediscord import World
+from harness import TEACHER_ROLE, Discord, install
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import discord  # noqa: E402
-from fakediscord import World  # noqa: E402
-from harness import TEACHER_ROLE, Discord, install  # noqa: E402
-
-from bot.core.clock import FakeClock  # noqa: E402
+from bot.core.clock import FakeClock
 
 
 @dataclass

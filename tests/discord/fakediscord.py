@@ -61,6 +61,7 @@ class World:
     closed_dms: set[str] = field(default_factory=set)
     forbidden: set[tuple[str, str]] = field(default_factory=set)  # (method, path regex)
     nonces: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    gateway: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # events to deliver
 
     def __post_init__(self) -> None:
         self.guild_id = self.new_id()
@@ -82,8 +83,9 @@ class World:
 
     def role(self, name: str, perms: discord.Permissions, rid: str | None = None) -> dict[str, Any]:
         rid = rid or self.new_id()
-        data = {"id": rid, "name": name, "permissions": str(perms.value), "position": len(self.roles),
-                "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}  # fmt: skip
+        data = {"id": rid, "name": name, "permissions": str(perms.value),
+                "position": len(self.roles), "color": 0, "hoist": False, "managed": False,
+                "mentionable": False, "flags": 0}  # fmt: skip
         self.roles[rid] = data
         return data
 
@@ -122,7 +124,8 @@ class World:
         data = {"id": self.new_id(), "channel_id": channel_id, "type": 0, "content": content,
                 "author": author, "attachments": [], "embeds": [], "mentions": [],
                 "mention_roles": [], "pinned": False, "mention_everyone": False, "tts": False,
-                "timestamp": NOW, "edited_timestamp": None, "flags": 0, "components": [], **extra}  # fmt: skip
+                "timestamp": NOW, "edited_timestamp": None, "flags": 0, "components": [],
+                **extra}  # fmt: skip
         self.messages[data["id"]] = data
         return data
 
@@ -179,7 +182,9 @@ def _post_message(w: World, body: Any, cid: str) -> Any:
 def _thread(w: World, body: Any, cid: str, mid: str) -> Any:
     if mid in w.channels:
         raise http_error(400, 160004, "A thread has already been created for this message")
-    return w.thread(cid, mid, body["name"], body.get("auto_archive_duration", 1440))
+    thread = w.thread(cid, mid, body["name"], body.get("auto_archive_duration", 1440))
+    w.gateway.append(("thread_create", {**thread, "newly_created": True}))
+    return thread
 
 
 def _edit_channel(w: World, body: Any, cid: str) -> Any:
@@ -191,7 +196,9 @@ def _edit_channel(w: World, body: Any, cid: str) -> Any:
 
 def _new_channel(w: World, body: Any) -> Any:
     extra = {k: body[k] for k in ("topic", "parent_id", "permission_overwrites") if k in body}
-    return w.text_channel(body["name"], **extra)
+    channel = w.text_channel(body["name"], **extra)
+    w.gateway.append(("channel_create", channel))
+    return channel
 
 
 def _webhooks(w: World, body: Any, cid: str) -> Any:
@@ -242,6 +249,7 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     ("DELETE", r"/channels/\d+/messages/(\d+)", lambda w, body, mid: w.messages.pop(mid, None)),
     ("POST", r"/channels/(\d+)/messages/(\d+)/threads", _thread),
     ("PATCH", r"/channels/(\d+)", _edit_channel),
+    ("GET", r"/channels/(\d+)", lambda w, body, cid: w.channels[cid]),
     ("POST", r"/guilds/\d+/channels", _new_channel),
     ("GET", r"/channels/(\d+)/webhooks", _webhooks),
     ("POST", r"/channels/(\d+)/webhooks", _new_webhook),

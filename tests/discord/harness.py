@@ -72,7 +72,8 @@ def guild_create(w: World) -> dict[str, Any]:
             "guild_scheduled_events": [], "soundboard_sounds": [], "preferred_locale": "en-US",
             "premium_tier": 0, "system_channel_flags": 0, "verification_level": 1,
             "default_message_notifications": 1, "explicit_content_filter": 2, "mfa_level": 0,
-            "nsfw_level": 0, "afk_timeout": 300, "joined_at": "2027-01-01T00:00:00+00:00"}  # fmt: skip
+            "nsfw_level": 0, "afk_timeout": 300,
+            "joined_at": "2027-01-01T00:00:00+00:00"}  # fmt: skip
 
 
 def message_create(w: World, user: dict[str, Any], channel: dict[str, Any], text: str):
@@ -126,6 +127,7 @@ class Discord:
         self.db = db
         self.clock = clock
         self.app: App | None = None
+        self.tokens: dict[str, str] = {}  # interaction id → token (follow-ups use the token)
 
     def config(self) -> Config:
         settings = Settings(
@@ -164,6 +166,9 @@ class Discord:
         me = asyncio.current_task()
         for _ in range(100):
             await asyncio.sleep(0)
+            while self.world.gateway:  # what Discord would push after the bot's requests
+                event, payload = self.world.gateway.pop(0)
+                getattr(self.state, f"parse_{event}")(payload)
             busy = [
                 t for t in asyncio.all_tasks() - before
                 if t is not me and not t.done() and t.get_name() != "discord-gateway"
@@ -212,9 +217,18 @@ class Discord:
 
     async def _interact(self, user, channel, kind, data, **extra) -> str:  # type: ignore[no-untyped-def]
         payload = interaction(self.world, user, channel, kind, data, **extra)
+        self.tokens[payload["id"]] = payload["token"]
         await self.feed("interaction_create", payload)
         return payload["id"]
 
     def answers(self, interaction_id: str) -> list[dict[str, Any]]:
         """What the person who interacted was shown: callback + follow-up bodies."""
-        return [r.json for r in self.world.requests if f"/interactions/{interaction_id}/" in r.path]
+        return [r.json for r in self.requests_for(interaction_id)]
+
+    def requests_for(self, interaction_id: str) -> list[Any]:
+        """The callback and every follow-up / edit / delete of one interaction."""
+        token = self.tokens[interaction_id]
+        return [
+            r for r in self.world.requests
+            if f"/interactions/{interaction_id}/" in r.path or f"/{token}" in r.path
+        ]  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import discord
@@ -116,3 +117,31 @@ async def test_help_shows_a_student_only_what_they_may_do(classroom: Classroom) 
     (answer,) = classroom.discord.answers(asked)
     assert ephemeral(answer) and "/readaloud schedule" in content(answer)
     assert "/mod approve" not in content(answer)
+
+
+async def test_a_slow_answer_is_deferred_then_sent_privately_or_publicly(
+    classroom: Classroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.platforms.discord import replies
+
+    c = classroom
+    await set_up_class(c)
+    assert c.discord.app is not None
+    dispatcher = c.discord.app.dispatcher
+    command = dispatcher.command
+
+    async def slowly(*args: Any, **kw: Any) -> Any:
+        await asyncio.sleep(0.05)
+        return await command(*args, **kw)
+
+    monkeypatch.setattr(replies, "ANSWER_WITHIN", 0.01)
+    monkeypatch.setattr(dispatcher, "command", slowly)
+    private = await c.discord.slash(c.ana, c.room, "help")
+    steps = [(r.method, r.json and r.json.get("type")) for r in c.discord.requests_for(private)]
+    assert steps == [("POST", 5), ("DELETE", None), ("POST", None)]
+    followup = c.discord.requests_for(private)[-1].json
+    assert followup["flags"] & 64 and "/help" in followup["content"]
+    public = await c.discord.slash(c.ana, c.room, "readaloud schedule")
+    steps = [r.method for r in c.discord.requests_for(public)]
+    assert steps == ["POST", "PATCH"]
+    assert "No sessions planned" in c.discord.requests_for(public)[-1].json["content"]

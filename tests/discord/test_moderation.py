@@ -73,7 +73,7 @@ async def test_reject_with_reason_tells_the_student_why(classroom: Classroom) ->
     )
     (answer,) = c.discord.answers(submitted)
     assert ephemeral(answer) and "rejected" in content(answer)
-    held, rejected = dms_to(c, c.ana)
+    _held, rejected = dms_to(c, c.ana)
     assert "Please use kind words." in rejected
     assert not c.world.sent("POST", r"/webhooks/(\d+)/hooktoken")
 

@@ -92,7 +92,7 @@ class DiscordChat:
             try:
                 sent = await target.send(
                     part,
-                    nonce=nonce(out.key, i),
+                    **nonce(out.key, i),
                     silent=out.notice,
                     allowed_mentions=pings(mentioned) if mentioned else NO_PINGS,
                 )
@@ -111,7 +111,7 @@ class DiscordChat:
         poll, content = native_poll(question, options)
         try:
             sent = await target.send(
-                content, poll=poll, nonce=nonce(out.key), allowed_mentions=NO_PINGS
+                content, poll=poll, **nonce(out.key), allowed_mentions=NO_PINGS
             )
         except discord.Forbidden:
             raise await self.hints.forbidden(channel, "Send Messages", "post a poll") from None
@@ -190,7 +190,7 @@ class DiscordChat:
         try:
             dm = await self.client.create_dm(discord.Object(int(user.id)))
             for i, part in enumerate(split(out.text)):
-                await dm.send(part, nonce=nonce(out.key, i), allowed_mentions=NO_PINGS)
+                await dm.send(part, **nonce(out.key, i), allowed_mentions=NO_PINGS)
             return
         except discord.Forbidden:
             log.info("DMs to %s are closed; telling them in the channel", user.id)
@@ -208,7 +208,7 @@ class DiscordChat:
             title=f"Flag #{flag_id}", description=out.text[:4096], colour=discord.Colour.orange()
         )
         try:
-            sent = await target.send(embed=embed, view=decision_view(flag_id), nonce=nonce(out.key))
+            sent = await target.send(embed=embed, view=decision_view(flag_id), **nonce(out.key))
         except discord.Forbidden:
             raise await self.hints.forbidden(
                 channel, "Send Messages and Embed Links", "show a held message"

@@ -62,8 +62,8 @@ class ReadAloudClient(discord.Client):
             return
         if message.type not in HUMAN_MESSAGES or not isinstance(message.author, discord.Member):
             return
-        channel = message.channel
-        if not isinstance(channel, discord.TextChannel | discord.Thread):
+        channel = await self._channel(message.guild, message.channel.id)
+        if channel is None:
             return
         permissions = channel.permissions_for(message.author)
         actor = actor_of(message.author, permissions, self.teacher_role)
@@ -74,7 +74,7 @@ class ReadAloudClient(discord.Client):
         member = payload.member
         if payload.guild_id is None or member is None or member.bot:
             return
-        channel = member.guild.get_channel_or_thread(payload.channel_id)
+        channel = await self._channel(member.guild, payload.channel_id)
         if channel is None:
             return
         actor = actor_of(member, channel.permissions_for(member), self.teacher_role)
@@ -84,13 +84,28 @@ class ReadAloudClient(discord.Client):
     async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
         guild = self.get_guild(payload.guild_id or 0)
         member = guild.get_member(payload.user_id) if guild else None
-        channel = guild.get_channel_or_thread(payload.channel_id) if guild else None
-        if member is None or channel is None or member.bot:
+        if guild is None or member is None or member.bot:
+            return
+        channel = await self._channel(guild, payload.channel_id)
+        if channel is None:
             return
         actor = actor_of(member, channel.permissions_for(member), self.teacher_role)
         target = MessageRef(channel_ref(channel), str(payload.message_id))
         # Discord numbers answers from 1, in the order they were added
         await self._event(PollVoted(target, actor, payload.answer_id - 1))
+
+    async def _channel(
+        self, guild: discord.Guild, channel_id: int
+    ) -> discord.TextChannel | discord.Thread | None:
+        """A text channel or thread from the cache, else asked for (never silently skipped)."""
+        found = guild.get_channel_or_thread(channel_id)
+        if found is None:
+            try:
+                found = await guild.fetch_channel(channel_id)
+            except discord.HTTPException:
+                log.warning("cannot see channel %s; its events are ignored", channel_id)
+                return None
+        return found if isinstance(found, discord.TextChannel | discord.Thread) else None
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await on_reason(interaction, self.calls)

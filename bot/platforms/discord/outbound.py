@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import timedelta
+from typing import Any
 
 import discord
 
@@ -17,12 +18,13 @@ _RESERVED = re.compile("discord|clyde", re.IGNORECASE)  # Discord refuses these 
 _LOOKALIKE = str.maketrans("oOeE", "0033")
 
 
-def nonce(key: str | None, part: int = 0) -> str | None:
-    """A Discord nonce derived from a delivery key (one per part of a split message)."""
+def nonce(key: str | None, part: int = 0) -> dict[str, Any]:
+    """`send` keywords with a Discord nonce derived from a delivery key (one per part of a
+    split message); discord.py then asks Discord to enforce it. None without a key."""
     if key is None:
-        return None
+        return {}
     raw = key if part == 0 else f"{key}#{part}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:NONCE_LENGTH]
+    return {"nonce": hashlib.sha256(raw.encode()).hexdigest()[:NONCE_LENGTH]}
 
 
 def split(text: str, limit: int = LIMIT) -> list[str]:

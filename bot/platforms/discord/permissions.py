@@ -32,7 +32,7 @@ class PermissionHints:
     def teacher_channel(self, channel: ChannelRef) -> discord.TextChannel | None:
         """The teacher channel of the class that `channel` belongs to, if the bot can see it."""
         native = self.client.get_channel(int(channel.id))
-        guild = getattr(native, "guild", None)
+        guild: discord.Guild | None = getattr(native, "guild", None)
         if guild is None:
             return None
         marker = topic_marker(channel.room)

@@ -83,8 +83,11 @@ def _slash(command: Command, name: str, run: Run) -> app_commands.Command[Any, .
     auto = {_identifier(p.name): timezones for p in command.params if p.kind is Kind.TIMEZONE}
     if auto:
         app_commands.autocomplete(**auto)(callback)
-    slash = app_commands.Command(
-        name=name, description=command.help[:100], callback=callback, allowed_contexts=GUILDS_ONLY
+    slash: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=name,
+        description=command.help[:100],
+        callback=callback,  # its real signature is set above
+        allowed_contexts=GUILDS_ONLY,
     )
     slash.guild_only = True
     return slash
@@ -100,7 +103,7 @@ def _annotation(p: Param) -> Any:
     if p.kind is Kind.USER:
         return discord.Member
     if p.kind is Kind.CHOICE:
-        return Literal[p.choices]  # type: ignore[valid-type]
+        return Literal[p.choices]
     assert p.kind in STRING_KINDS, p.kind
     return str
 

@@ -147,7 +147,7 @@ def screen(text: str, context: Context | None = None) -> Verdict:
 
     tokens: list[lexicon.Token] | None
     if lexicon.suspicious(folded, plain):
-        tokens = lexicon.tokenize(folded)
+        tokens = lexicon.tokenize(folded, plain)
         readings = [t.reading for t in tokens]
         words = set(readings)
         words.update(plain)
