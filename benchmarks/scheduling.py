@@ -21,14 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from recording_chat import RecordingChat  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from recording_chat import RecordingChat
+from sqlalchemy import insert
 
-from bot.app import App  # noqa: E402
-from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings  # noqa: E402
-from bot.core.model import ChannelRef, MessageRef, Outgoing  # noqa: E402
-from bot.db.session import upgrade  # noqa: E402
-from bot.db.tables import Book, Classroom, Plan, Session  # noqa: E402
+from bot.app import App
+from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
+from bot.core.model import ChannelRef, MessageRef, Outgoing
+from bot.db.session import upgrade
+from bot.db.tables import Book, Classroom, Plan, Session
 
 
 class TimedChat(RecordingChat):
@@ -49,28 +49,77 @@ async def fill(app: App, classes: int, sessions: int, soon: datetime, spread: fl
     now = datetime.now(UTC)
     planned: dict[str, datetime] = {}
     async with app.sessionmaker.begin() as db:
-        await db.execute(insert(Classroom), [
-            {"id": c, "platform": "matrix", "channel_id": f"!c{c}", "name": f"Class {c}",
-             "timezone": "UTC", "teacher_channel_id": f"!t{c}", "created_at": now}
-            for c in range(1, classes + 1)])
-        await db.execute(insert(Book), [
-            {"id": c, "classroom_id": c, "title": "Book", "author": "", "chapters": sessions,
-             "chapter_titles": []} for c in range(1, classes + 1)])
-        await db.execute(insert(Plan), [
-            {"id": c, "classroom_id": c, "book_id": c, "start_date": date.today(),
-             "weekdays": "mon", "time_of_day": "09:00", "chapters_per_session": 1, "dates": [],
-             "window_minutes": 60, "reminder_minutes": 0, "created_at": now}
-            for c in range(1, classes + 1)])
+        await db.execute(
+            insert(Classroom),
+            [
+                {
+                    "id": c,
+                    "platform": "matrix",
+                    "channel_id": f"!c{c}",
+                    "name": f"Class {c}",
+                    "timezone": "UTC",
+                    "teacher_channel_id": f"!t{c}",
+                    "created_at": now,
+                }
+                for c in range(1, classes + 1)
+            ],
+        )
+        await db.execute(
+            insert(Book),
+            [
+                {
+                    "id": c,
+                    "classroom_id": c,
+                    "title": "Book",
+                    "author": "",
+                    "chapters": sessions,
+                    "chapter_titles": [],
+                }
+                for c in range(1, classes + 1)
+            ],
+        )
+        await db.execute(
+            insert(Plan),
+            [
+                {
+                    "id": c,
+                    "classroom_id": c,
+                    "book_id": c,
+                    "start_date": date.today(),
+                    "weekdays": "mon",
+                    "time_of_day": "09:00",
+                    "chapters_per_session": 1,
+                    "dates": [],
+                    "window_minutes": 60,
+                    "reminder_minutes": 0,
+                    "created_at": now,
+                }
+                for c in range(1, classes + 1)
+            ],
+        )
         rows = []
         sid = 0
         for c in range(1, classes + 1):
             for n in range(1, sessions + 1):
                 sid += 1
-                when = (soon + timedelta(seconds=spread * (c - 1) / classes) if n == 1
-                        else soon + timedelta(days=n))
-                rows.append({"id": sid, "plan_id": c, "classroom_id": c, "number": n,
-                             "starts_at": when, "first_chapter": n, "last_chapter": n,
-                             "state": "planned", "next_step_at": when})
+                when = (
+                    soon + timedelta(seconds=spread * (c - 1) / classes)
+                    if n == 1
+                    else soon + timedelta(days=n)
+                )
+                rows.append(
+                    {
+                        "id": sid,
+                        "plan_id": c,
+                        "classroom_id": c,
+                        "number": n,
+                        "starts_at": when,
+                        "first_chapter": n,
+                        "last_chapter": n,
+                        "state": "planned",
+                        "next_step_at": when,
+                    }
+                )
                 if n == 1:
                     planned[f"session:{sid}:announce"] = when
         await db.execute(insert(Session), rows)
@@ -79,8 +128,10 @@ async def fill(app: App, classes: int, sessions: int, soon: datetime, spread: fl
 
 async def main(classes: int, sessions: int, spread: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(bot=BotSettings(database_url=f"sqlite:///{tmp}/bench.db"),
-                            matrix=MatrixSettings(enabled=False))
+        settings = Settings(
+            bot=BotSettings(database_url=f"sqlite:///{tmp}/bench.db"),
+            matrix=MatrixSettings(enabled=False),
+        )
         app = App(Config(settings=settings, secrets=Secrets()))
         chat = TimedChat()
         app.chats.add(chat)  # type: ignore[arg-type]
@@ -96,9 +147,7 @@ async def main(classes: int, sessions: int, spread: float) -> None:
         deadline = time.time() + (soon - datetime.now(UTC)).total_seconds() + spread + 30
         while len(chat.fired) < len(planned) and time.time() < deadline:
             await asyncio.sleep(0.2)
-        late = sorted(
-            chat.fired[k] - planned[k].timestamp() for k in planned if k in chat.fired
-        )
+        late = sorted(chat.fired[k] - planned[k].timestamp() for k in planned if k in chat.fired)
         await app.stop()
 
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -109,8 +158,10 @@ async def main(classes: int, sessions: int, spread: float) -> None:
     print(f"sessions fired            : {len(late)} of {len(planned)} (spread over {spread:.0f} s)")
     if late:
         q = statistics.quantiles(late, n=100)
-        print(f"lateness p50 / p99 / max  : {q[49]*1000:.0f} / {q[98]*1000:.0f} / "
-              f"{late[-1]*1000:.0f} ms")
+        print(
+            f"lateness p50 / p99 / max  : {q[49] * 1000:.0f} / {q[98] * 1000:.0f} / "
+            f"{late[-1] * 1000:.0f} ms"
+        )
         print(f"within 1 s of planned time: {sum(1 for x in late if x <= 1.0)} of {len(late)}")
 
 
@@ -118,7 +169,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--classes", type=int, default=1000)
     parser.add_argument("--sessions", type=int, default=30)
-    parser.add_argument("--spread", type=float, default=20.0,
-                        help="seconds over which the first sessions fall")
+    parser.add_argument(
+        "--spread", type=float, default=20.0, help="seconds over which the first sessions fall"
+    )
     a = parser.parse_args()
     asyncio.run(main(a.classes, a.sessions, a.spread))

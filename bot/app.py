@@ -36,6 +36,7 @@ from cogs.moderation.service import ModerationService
 from cogs.readaloud import commands as readaloud_commands
 from cogs.readaloud.answers import Answers
 from cogs.readaloud.changes import CalendarChanges
+from cogs.readaloud.season_store import SeasonStore
 from cogs.readaloud.service import ReadAloudService
 from cogs.readaloud.sessions import SessionRunner
 
@@ -49,6 +50,7 @@ class Services:
     classes: ClassroomService
     readaloud: ReadAloudService
     changes: CalendarChanges
+    seasons: SeasonStore
     sessions: SessionRunner
     answers: Answers
     moderation: ModerationService
@@ -79,6 +81,7 @@ class App:
             classes=classes,
             readaloud=ReadAloudService(self.sessionmaker, self.clock, self.scheduler.changed),
             changes=CalendarChanges(self.sessionmaker, self.clock, self.scheduler.changed),
+            seasons=SeasonStore(self.sessionmaker, self.clock, self.scheduler.changed),
             sessions=sessions,
             answers=answers,
             moderation=moderation,
@@ -94,7 +97,7 @@ class App:
         registry = Registry(
             [
                 *classroom_commands.declare(s.classes, holder),
-                *readaloud_commands.declare(s.classes, s.readaloud, s.changes),
+                *readaloud_commands.declare(s.classes, s.readaloud, s.changes, s.seasons),
                 *moderation_commands.declare(s.moderation),
             ],
             aliases={"ra": "readaloud"},

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 RETRY_AFTER = timedelta(seconds=30)
 # only sessions due within the horizon hold a timer; a refresh job looks further ahead
 HORIZON = timedelta(hours=6)
-REFRESH_EVERY = HORIZON / 2
+REFRESH_EVERY = timedelta(minutes=10)
 
 
 class Scheduler:

@@ -16,7 +16,7 @@ from datetime import date, time
 from typing import Any
 
 from bot.core.errors import UserError
-from bot.core.model import Actor, ChannelRef, Role, UserRef
+from bot.core.model import Actor, Attachment, ChannelRef, Role, UserRef
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -33,6 +33,7 @@ class Kind(enum.StrEnum):
     WEEKDAYS = "weekdays"
     USER = "user"
     CHOICE = "choice"
+    FILE = "file"  # an uploaded text file; adapters read it into an Attachment
 
 
 EXAMPLES: dict[Kind, str] = {
@@ -45,6 +46,7 @@ EXAMPLES: dict[Kind, str] = {
     Kind.WEEKDAYS: "mon,wed,fri",
     Kind.USER: "@name",
     Kind.CHOICE: "",
+    Kind.FILE: "plan.toml",
 }
 
 
@@ -73,6 +75,7 @@ class Reply:
 
     text: str
     private: bool = False
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +110,9 @@ class Command:
     def usage(self, prefix: str = "!") -> str:
         parts = [prefix + self.name]
         for p in self.params:
+            if p.kind is Kind.FILE:
+                parts.append(f"(upload {p.example})")
+                continue
             shown = f"{p.name}={p.example}" if p.kind is not Kind.TEXT else p.name
             parts.append(shown if p.required else f"[{shown}]")
         return " ".join(parts)
@@ -199,6 +205,8 @@ def convert(param: Param, raw: str, platform_user: Callable[[str], UserRef]) -> 
         return raw.lower()
     if param.kind is Kind.USER:
         return platform_user(raw)
+    if param.kind is Kind.FILE:
+        raise UserError(f"{param.name}: attach the file to the command (upload {param.example}).")
     raise AssertionError(param.kind)
 
 

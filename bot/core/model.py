@@ -87,3 +87,26 @@ class Outgoing:
     key: str | None = None
     notice: bool = True
     mentions: tuple[UserRef, ...] = ()
+
+
+MAX_ATTACHMENT_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A small text file a person gave the bot (a season plan), or one the bot sends back."""
+
+    filename: str
+    text: str
+
+    @classmethod
+    def from_bytes(cls, filename: str, data: bytes) -> Attachment:
+        """Decode an uploaded file, refusing what is too big or not text."""
+        from bot.core.errors import UserError
+
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise UserError(f"{filename} is too big; a plan file is at most 64 KB.")
+        try:
+            return cls(filename, data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise UserError(f"{filename} is not a text file; send the .toml plan file.") from None

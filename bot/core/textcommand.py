@@ -90,6 +90,8 @@ def parse(
     for p in command.params:
         if p.name in raw:
             args[p.name] = convert(p, raw[p.name], platform_user)
+        elif p.required and p.kind is Kind.FILE:
+            raise UserError(f"Upload the file ({p.example}) in this room and I will read it.")
         elif p.required:
             raise UserError(f"{p.name} is missing. Usage: {command.usage(prefix)}")
         else:

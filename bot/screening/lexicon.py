@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 from importlib import resources
+from typing import NamedTuple
 
 from bot.screening.verdict import INSULT, PROFANITY, SLUR
 
@@ -423,7 +423,9 @@ def _isword(c: str) -> bool:
 
 def plain_tokens(folded: str) -> list[Token]:
     """Plain alphanumeric tokens with their folded offsets."""
-    return [Token(m.start(), m.end(), m.group(), m.group(), False) for m in _WORD_RE.finditer(folded)]
+    return [
+        Token(m.start(), m.end(), m.group(), m.group(), False) for m in _WORD_RE.finditer(folded)
+    ]
 
 
 def tokenize(folded: str, plain: list[str] | None = None) -> list[Token]:
@@ -457,12 +459,7 @@ def tokenize(folded: str, plain: list[str] | None = None) -> list[Token]:
             out.append(Token(start, end, raw, raw, False))
             continue
         reading, how = _resolve(t, triples)
-        if (
-            not how
-            and end < len(folded)
-            and folded[end] == "!"
-            and any(c in _LEETABLE for c in t)
-        ):
+        if not how and end < len(folded) and folded[end] == "!" and any(c in _LEETABLE for c in t):
             # "p@k!": a trailing "!" may be a letter when the token is already leetspeak
             reading2, how2 = _resolve(t + "!")
             if how2:

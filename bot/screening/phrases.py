@@ -41,7 +41,14 @@ def _w(*alts: str) -> str:
 
 
 def _seq(*parts: str) -> str:
-    return B0 + S.join(parts) + B1
+    """Words in sequence; a part written as "(?:X<sep>)?" is optional and brings its own
+    separator."""
+    out = ""
+    for i, part in enumerate(parts):
+        out += part
+        if i < len(parts) - 1 and not part.endswith(S + ")?"):
+            out += S
+    return B0 + out + B1
 
 
 def _opt(part: str) -> str:
@@ -125,7 +132,8 @@ _FAMILY = _w("dad", "daddy", "father", "mom", "mum", "mommy", "mummy", "mother",
              "step dad", "stepmom", "step mom", "stepfather", "stepmother", "uncle", "aunt",
              "auntie", "brother", "sister", "cousin", "grandpa", "grandad", "granddad", "grandma",
              "babysitter", "coach", "parents", "boyfriend", "girlfriend", "he", "she", "they",
-             "someone", "somebody", "a man", "a lady", "an adult", "a grown up", "the man")  # fmt: skip
+             "someone", "somebody", "a man", "a lady", "an adult", "a grown up",
+             "the man")  # fmt: skip
 
 _GROUPS: tuple[_Group, ...] = (
     # --- self-harm ----------------------------------------------------------
@@ -158,7 +166,7 @@ _GROUPS: tuple[_Group, ...] = (
         (SELF_HARM,),
         3,
         "talks about hurting themself",
-    ),  # fmt: skip
+    ),
     _group(
         "die dead exist disappear alive live born suicide suicidal selfharm self overdose "
         "od pointless worthless miss better hate",
@@ -224,7 +232,7 @@ _GROUPS: tuple[_Group, ...] = (
         (SELF_HARM,),
         3,
         "may be thinking about self-harm",
-    ),  # fmt: skip
+    ),
     # --- abuse and grooming signals -------------------------------------------
     _group(
         "hits hit beats beat hurts hurt touches touched kicks kicked punches punched slaps "
@@ -259,7 +267,7 @@ _GROUPS: tuple[_Group, ...] = (
         (SELF_HARM,),
         3,
         "may be describing abuse",
-    ),  # fmt: skip
+    ),
     _group(
         "scared afraid frightened secret tell",
         "|".join(
@@ -290,7 +298,7 @@ _GROUPS: tuple[_Group, ...] = (
         (SELF_HARM,),
         3,
         "possible grooming or abuse signal",
-    ),  # fmt: skip
+    ),
     # --- bullying -------------------------------------------------------------
     _group(
         "kill hang stab shoot cut kys die drown",
@@ -328,7 +336,7 @@ _GROUPS: tuple[_Group, ...] = (
         (BULLYING, SELF_HARM),
         3,
         "tells someone to hurt themself",
-    ),  # fmt: skip
+    ),
     _group(
         "beat punch kill hurt hit kick smash stab shoot break punch slap get",
         _seq(
@@ -373,7 +381,7 @@ _GROUPS: tuple[_Group, ...] = (
         (BULLYING,),
         3,
         "threat",
-    ),  # fmt: skip
+    ),
     _group(
         "nobody+likes nobody+loves nobody+cares nobody+wants nobody+invited nobody+asked "
         "noone+likes noone+loves noone+cares noone+wants one+likes one+loves one+cares "
@@ -419,7 +427,7 @@ _GROUPS: tuple[_Group, ...] = (
         (BULLYING,),
         2,
         "exclusion or hostility toward someone",
-    ),  # fmt: skip
+    ),
     _group(
         "no+friends no+friend zero+friends 0+friends no+life not+invited not+welcome "
         "not+friend not+allowed not+one not+wanted not+cool belong fit+in want+here "
@@ -476,7 +484,7 @@ _GROUPS: tuple[_Group, ...] = (
         (BULLYING,),
         2,
         "excluding someone",
-    ),  # fmt: skip
+    ),
     _group(
         "suck sucks stink stinks smell smells worst",
         _seq(
@@ -496,19 +504,34 @@ _GROUPS: tuple[_Group, ...] = (
         (BULLYING,),
         1,
         "rude remark about someone",
-    ),  # fmt: skip
+    ),
     _group(
         "face head brain butt",
         B0
-        + _w("fat", "ugly", "stupid", "dumb", "poo", "poop", "poopy", "butt", "pig", "dog",
-             "monkey", "rat", "weirdo", "loser", "idiot")
+        + _w(
+            "fat",
+            "ugly",
+            "stupid",
+            "dumb",
+            "poo",
+            "poop",
+            "poopy",
+            "butt",
+            "pig",
+            "dog",
+            "monkey",
+            "rat",
+            "weirdo",
+            "loser",
+            "idiot",
+        )
         + " ?"
         + _w("face", "head", "brain", "butt")
         + B1,
         (INSULT,),
         1,
         "name-calling",
-    ),  # fmt: skip
+    ),
     # --- personal-information requests and meet-ups --------------------------
     _group(
         "meet meetup hang come address live number phone house",
@@ -567,7 +590,7 @@ _GROUPS: tuple[_Group, ...] = (
         (PII,),
         2,
         "asks for or arranges a meeting or personal details",
-    ),  # fmt: skip
+    ),
     _group(
         "pic pics picture pictures photo photos selfie selfies nudes",
         _seq(
@@ -590,8 +613,30 @@ _GROUPS: tuple[_Group, ...] = (
         (PII,),
         2,
         "asks for photos",
-    ),  # fmt: skip
+    ),
 )
+
+
+def _anchor_index() -> tuple[
+    dict[str, tuple[int, ...]], dict[str, tuple[tuple[frozenset[str], int], ...]]
+]:
+    """Anchor word -> groups it opens; for "a+b" anchors, "a" -> (the other words, group)."""
+    singles: dict[str, list[int]] = {}
+    pairs: dict[str, list[tuple[frozenset[str], int]]] = {}
+    for gi, (sing, prs, *_rest) in enumerate(_GROUPS):
+        for w in sing:
+            singles.setdefault(w, []).append(gi)
+        for pr in prs:
+            first = min(pr)
+            pairs.setdefault(first, []).append((pr - {first}, gi))
+    return (
+        {w: tuple(v) for w, v in singles.items()},
+        {w: tuple(v) for w, v in pairs.items()},
+    )
+
+
+_SINGLE_INDEX, _PAIR_INDEX = _anchor_index()
+_ANCHOR_WORDS = frozenset(_SINGLE_INDEX) | frozenset(_PAIR_INDEX)
 
 # multi-word lexicon terms
 _PHRASE_ANCHORS = frozenset(words[0] for words in PHRASES)
@@ -616,14 +661,21 @@ def scan_phrases(clean: str, words: set[str]) -> list[PhraseHit]:
         for i, rx in enumerate(_FRAME_RES):
             for m in rx.finditer(clean):
                 e = _NAMECALL[m.group("x")]
-                cats = (e.category, BULLYING) if i == _DISMISS else (e.category,)
-                hits.append(PhraseHit(m.start(), m.end(), cats, max(e.severity, 1),
+                fcats: tuple[str, ...] = (e.category, BULLYING) if i == _DISMISS else (e.category,)
+                hits.append(PhraseHit(m.start(), m.end(), fcats, max(e.severity, 1),
                                       "name-calling", e.term))  # fmt: skip
-    for singles, pairs, rx, cats, sev, reason in _GROUPS:
-        if singles.isdisjoint(words) and not any(p <= words for p in pairs):
-            continue
-        for m in rx.finditer(clean):
-            hits.append(PhraseHit(m.start(), m.end(), cats, sev, reason))
+    present = _ANCHOR_WORDS.intersection(words)
+    if present:
+        todo: set[int] = set()
+        for w in present:
+            todo.update(_SINGLE_INDEX.get(w, ()))
+            for others, gi in _PAIR_INDEX.get(w, ()):
+                if gi not in todo and others <= words:
+                    todo.add(gi)
+        for gi in sorted(todo):
+            _singles, _pairs, rx, cats, sev, reason = _GROUPS[gi]
+            for m in rx.finditer(clean):
+                hits.append(PhraseHit(m.start(), m.end(), cats, sev, reason))
     if PHRASES and not _PHRASE_ANCHORS.isdisjoint(words) and _has_phrase_pair(clean, words):
         for m in _PHRASE_RE.finditer(clean):
             e2: Entry | None = _PHRASE_KEY.get(_NONALNUM.sub("", m.group()))

@@ -176,11 +176,14 @@ _SUFFIX_WORDS = frozenset(
     for alt in _SUFFIX.split("|")
     for w in ((alt[:-2], alt[:-1].replace("?", "")) if alt.endswith("?") else (alt,))
 )
-_EU_ENDINGS = tuple(
-    e.replace("\\.", "").replace("ß", "ss").replace("æ", "ae").replace("ä", "a")
-    for e in _EU_SUFFIX.split("|")
-    if len(e.replace("\\.", "")) >= 3
-) + ("vagen", "vag", "straede", "straeti", "ter", "utja", "sokagi")
+_EU_ENDINGS = (
+    *(
+        e.replace("\\.", "").replace("ß", "ss").replace("æ", "ae").replace("ä", "a")
+        for e in _EU_SUFFIX.split("|")
+        if len(e.replace("\\.", "")) >= 3
+    ),
+    *("vagen", "vag", "straede", "straeti", "ter", "utja", "sokagi"),
+)
 _PREFIX_WORDS = frozenset(
     "rue via viale rua calle avenida av ul ulica piazza plaza carrer chemin boulevard bd "
     "strada corso largo travessa praca avinguda iroon odos leoforos u".split()
@@ -190,7 +193,9 @@ _ZIP_WORDS = frozenset("zip zipcode postcode post postal pin pincode".split())
 _PHONE_WORDS = frozenset(
     "phone tel telephone mobile cell cellphone whatsapp number call text ring".split()
 )
-_LIVE_WORDS = frozenset("live lives living stay stays staying moved move address addy house".split())
+_LIVE_WORDS = frozenset(
+    "live lives living stay stays staying moved move address addy house".split()
+)
 _HANDLE_WORDS = frozenset(
     "insta instagram ig snap snapchat sc tiktok tik tt discord roblox fortnite minecraft xbox "
     "psn playstation whatsapp kik telegram fb facebook twitter youtube yt twitch wechat skype "

@@ -57,7 +57,10 @@ _PROMO: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
             "txt text sms reply send call",
             r"\b(?:txt|text|sms|reply|send|call)\s+(?:[A-Z0-9]{2,12}\s+)?(?:to|on|now)?\s*\d{4,6}\b",
         ),
-        ("call ring dial #digits", r"\b(?:call|ring|dial)\s+(?:now\s+)?(?:on\s+)?0\d{9,11}\b|\b0[89]\d{8,10}\b"),
+        (
+            "call ring dial #digits",
+            r"\b(?:call|ring|dial)\s+(?:now\s+)?(?:on\s+)?0\d{9,11}\b|\b0[89]\d{8,10}\b",
+        ),
         (
             "ringtone ringtones voucher vouchers gift giftcard subscribe subscription "
             "unsubscribe opt optout stop per wk t cs landline valid cust customer 18",
@@ -68,7 +71,8 @@ _PROMO: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         (
             "free click dm check",
             r"\b(?:free\s+(?:robux|v-?bucks|vbucks|minecoins|skins?|nitro|gems|coins|iphone|ipad|"
-            r"ps5|xbox)|click (?:here|the link|this link)|dm me for|check out my (?:channel|page))\b",
+            r"ps5|xbox)|click (?:here|the link|this link)|dm me for"
+            r"|check out my (?:channel|page))\b",
         ),
         (
             "mobile camera nokia iphone holiday cash ticket tickets",
@@ -138,9 +142,7 @@ def find_spam(
             if _LONG_DIGITS_RE.search(text) is not None:
                 extra.add("#digits")
             if extra:
-                groups = [
-                    rx for anchors, rx in _PROMO if not anchors.isdisjoint(words | extra)
-                ]
+                groups = [rx for anchors, rx in _PROMO if not anchors.isdisjoint(words | extra)]
         if len(groups) >= PROMO_THRESHOLD:
             score = 0
             for rx in groups:

@@ -38,7 +38,8 @@ def review(flag: Flag, key: str) -> Outgoing:
 
 
 def repost(flag: Flag, key: str) -> Outgoing:
-    return Outgoing(f"{flag.user_name}: {flag.text}", key=key, notice=False)
+    """The approved words; the platform shows whose they are (webhook name or a name prefix)."""
+    return Outgoing(flag.text, key=key, notice=False)
 
 
 def rejected(flag: Flag) -> str:

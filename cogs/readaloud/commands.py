@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from bot.core.commands import Command, Invocation, Kind, Param, Reply
-from bot.core.model import Role
+from bot.core.errors import UserError
+from bot.core.model import Attachment, Role
 from cogs.classroom.service import ClassroomService
 from cogs.readaloud.changes import CalendarChanges
+from cogs.readaloud.season import parse_season, render_season
+from cogs.readaloud.season_store import ImportResult, SeasonStore
 from cogs.readaloud.service import PROMPT_KINDS, ReadAloudService, SessionView
 
 
@@ -19,8 +22,25 @@ def _calendar(sessions: list[SessionView], timezone: str) -> str:
     return "\n".join(lines)
 
 
+def _import_reply(result: ImportResult) -> str:
+    first = result.first_session.strftime("%a %d %b %Y %H:%M UTC") if result.first_session else "—"
+    kept = f", {result.kept_sessions} already posted kept" if result.kept_sessions else ""
+    return (
+        f'Imported "{result.book}": {result.sessions} sessions planned{kept}, '
+        f"{result.prompts} prompts. First session: {first}."
+    )
+
+
+def _short(message: str, limit: int = 1500) -> str:
+    """Long validation reports are cut so they fit in one chat message."""
+    return message if len(message) <= limit else message[:limit].rsplit("\n", 1)[0] + "\n…"
+
+
 def declare(
-    classes: ClassroomService, readaloud: ReadAloudService, changes: CalendarChanges
+    classes: ClassroomService,
+    readaloud: ReadAloudService,
+    changes: CalendarChanges,
+    seasons: SeasonStore,
 ) -> list[Command]:
     """The `readaloud` command group (alias `ra`)."""
 
@@ -82,6 +102,23 @@ def declare(
         a = inv.args
         when = await changes.move(cls, a["session"], a["date"], a["time"], inv.actor)
         return Reply(f"Session {a['session']} is now on {when} ({cls.timezone}).")
+
+    async def import_(inv: Invocation) -> Reply:
+        cls = await classes.require(inv.channel, inv.prefix)
+        file: Attachment = inv.args["file"]
+        try:
+            season = parse_season(file.text, source=file.filename)
+            result = await seasons.import_season(cls.id, season, inv.actor.user.id, cls.timezone)
+        except UserError as e:  # all or nothing: nothing changed
+            raise UserError(_short(e.message) + "\nNothing was changed.") from None
+        return Reply(_import_reply(result))
+
+    async def export(inv: Invocation) -> Reply:
+        cls = await classes.require(inv.channel, inv.prefix)
+        season = await seasons.export_season(cls.id, inv.args["book"])
+        name = "".join(c if c.isalnum() else "-" for c in season.book.title.lower()).strip("-")
+        file = Attachment(f"{name or 'season'}.toml", render_season(season))
+        return Reply(f'Here is the season plan for "{season.book.title}".', attachment=file)
 
     async def schedule(inv: Invocation) -> Reply:
         cls = await classes.require(inv.channel, inv.prefix)
@@ -195,6 +232,20 @@ def declare(
                 Param("date", Kind.DATE, "the new day"),
                 Param("time", Kind.TIME, "the new time (same time if left out)", required=False),
             ),
+        ),
+        Command(
+            ("readaloud", "import"),
+            "plan a whole season from a shared .toml plan file (upload it)",
+            Role.TEACHER,
+            import_,
+            (Param("file", Kind.FILE, "the season plan file"),),
+        ),
+        Command(
+            ("readaloud", "export"),
+            "the season plan as a .toml file other classes can import",
+            Role.TEACHER,
+            export,
+            (Param("book", Kind.WORD, "the book (the latest if left out)", required=False),),
         ),
         Command(("readaloud", "schedule"), "the read-aloud calendar", Role.STUDENT, schedule),
     ]

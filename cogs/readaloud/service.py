@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
@@ -54,11 +54,9 @@ class ReadAloudService:
         if chapters < 1:
             raise UserError("chapters must be at least 1")
         async with self.sessionmaker.begin() as db:
-            book = await db.scalar(
-                select(Book).where(
-                    Book.classroom_id == cls.id, func.lower(Book.title) == title.lower()
-                )
-            )
+            books = await db.scalars(select(Book).where(Book.classroom_id == cls.id))
+            # compared in Python: SQLite's lower() leaves non-ASCII letters alone
+            book = next((b for b in books if b.title.casefold() == title.casefold()), None)
             if book is None:
                 db.add(Book(classroom_id=cls.id, title=title, chapters=chapters, author=author))
             else:
@@ -78,7 +76,7 @@ class ReadAloudService:
         if title is None:
             return books[-1]
         for b in books:
-            if b.title.lower() == title.lower():
+            if b.title.casefold() == title.casefold():
                 return b
         names = ", ".join(f'"{b.title}"' for b in books)
         raise NotFound(f'I don\'t know the book "{title}". This class has: {names}')

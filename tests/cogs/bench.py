@@ -35,8 +35,9 @@ class Bench:
         self._ids = itertools.count(1)
 
     async def start(self) -> App:
-        settings = Settings(bot=BotSettings(database_url=self.db_url),
-                            matrix=MatrixSettings(enabled=False))
+        settings = Settings(
+            bot=BotSettings(database_url=self.db_url), matrix=MatrixSettings(enabled=False)
+        )
         self.app = App(Config(settings=settings, secrets=Secrets()), clock=self.clock)
         self.app.chats.add(self.chat)  # type: ignore[arg-type]
         await self.app.start()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from bench import Bench
+from bench import ROOM, Bench
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -61,7 +61,10 @@ async def test_one_session_moves_and_bad_moves_are_explained(bench: Bench) -> No
         ("!readaloud plan 2027-02-01 09:00", "days must look like mon,wed,fri"),
         ("!readaloud plan 2027-02-01 mon 25:00", "time must look like 09:30"),
         ("!readaloud plan 2027-02-01 mon 09:00 per=0", "per must be at least 1"),
-        ("!readaloud plan 2026-02-01 mon 09:00", "start is in the past; use a date from 2027-01-27"),
+        (
+            "!readaloud plan 2026-02-01 mon 09:00",
+            "start is in the past; use a date from 2027-01-27",
+        ),
         ("!class setup timezone=Mars/Base", '"Mars/Base" is not a timezone I know'),
         ("!readaloud skip 2027-02-05 2027-02-01", "The end of the break is before its start"),
         ("!readaloud prompt 2 Who? | Only one kind=poll", "A poll needs 2 to 10 choices"),
@@ -74,3 +77,26 @@ async def test_an_invalid_plan_is_refused_with_what_to_type(
     reply = await bench.type(command)
     assert answer in reply.text
     assert reply.private
+
+
+async def test_a_season_file_is_imported_and_exported_through_commands(bench: Bench) -> None:
+    from bench import TEACHER
+    from bot.core.commands import Invocation
+    from bot.core.model import Attachment
+
+    assert bench.app is not None
+    example = (Path(__file__).parents[2] / "examples" / "lighthouse-mice.toml").read_text()
+    example = example.replace("2027-02-01", "2027-03-01")
+    registry = bench.app.registry
+    command = registry.commands[("readaloud", "import")]
+    reply = await bench.app.dispatcher.command(
+        Invocation(command, TEACHER, ROOM, {"file": Attachment("plan.toml", example)})
+    )
+    assert reply.text.startswith('Imported "'), reply.text
+    exported = await bench.type("!readaloud export")
+    assert exported.attachment is not None and exported.attachment.filename.endswith(".toml")
+    broken = Attachment("plan.toml", example.replace('time = "', 'time = "25:', 1))
+    reply = await bench.app.dispatcher.command(Invocation(command, TEACHER, ROOM, {"file": broken}))
+    assert "line" in reply.text and "Nothing was changed." in reply.text
+    typed = await bench.type("!readaloud import")
+    assert "Upload the file (plan.toml)" in typed.text

@@ -88,7 +88,9 @@ async def test_every_step_of_a_session_happens_once_at_its_time(bench: Bench) ->
     assert len(keys) == len(set(keys))
 
 
-@pytest.mark.parametrize("crash_on", ["reminder", "announce", "prompt", "results", "close", "digest"])
+@pytest.mark.parametrize(
+    "crash_on", ["reminder", "announce", "prompt", "results", "close", "digest"]
+)
 async def test_a_crash_at_any_step_then_a_restart_posts_everything_exactly_once(
     tmp_path: Path, crash_on: str
 ) -> None:

@@ -89,6 +89,7 @@ async def test_a_new_students_message_is_held_and_the_teacher_approves_it_with_a
 
     repost = await aroha.wait_for(room12.says("Aroha: I think the keeper was lonely", room12.room))
     assert isinstance(repost, RoomMessageText)
+    assert body(repost) == "Aroha: I think the keeper was lonely"
     await teacher.wait_for(room12.says("Approved", room12.teacher_room))
 
 
@@ -200,3 +201,34 @@ async def test_a_burst_of_200_messages_from_8_students_is_screened_completely(
     finally:
         for app in list(cls.started):
             await app.stop()
+
+
+async def test_a_teacher_uploads_a_season_file_and_gets_the_export_back(room12: Classroom) -> None:
+    import io
+
+    from nio import UploadResponse
+
+    teacher = room12.teacher
+    plan = (Path(__file__).parents[2] / "examples" / "lighthouse-mice.toml").read_bytes()
+    resp, _ = await teacher.client.upload(
+        lambda *_: io.BytesIO(plan),
+        content_type="application/toml",
+        filename="lighthouse-mice.toml",
+        filesize=len(plan),
+    )
+    assert isinstance(resp, UploadResponse)
+    await teacher.send_event(
+        room12.room,
+        "m.room.message",
+        {"msgtype": "m.file", "body": "lighthouse-mice.toml", "url": resp.content_uri},
+    )
+    reply = await teacher.wait_for(room12.says("Imported", room12.room))
+    assert "sessions planned" in body(reply)
+
+    await teacher.send(room12.room, "!readaloud export")
+    file = await teacher.wait_for(
+        lambda rid, ev: (
+            ev.sender == room12.bot and ev.source.get("content", {}).get("msgtype") == "m.file"
+        )
+    )
+    assert body(file).endswith(".toml")

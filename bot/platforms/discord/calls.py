@@ -8,13 +8,13 @@ from typing import Any
 
 import discord
 
-from bot.core.commands import Command, Invocation, Registry, Reply, convert
+from bot.core.commands import Command, Invocation, Kind, Registry, Reply, convert
 from bot.core.dispatch import Dispatcher
 from bot.core.errors import UserError
 from bot.core.model import Actor
 from bot.platforms.discord.people import actor_of, channel_ref
 from bot.platforms.discord.replies import answer
-from bot.platforms.discord.slash import member_lookup, to_text
+from bot.platforms.discord.slash import member_lookup, read_files, to_text
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ class CommandCalls:
         # a refused caller hears the refusal, not a complaint about their values
         if actor.role >= command.role:
             try:
-                args = self.convert(command, values)
+                files = await read_files(command, values)
+                args = {**self.convert(command, values), **files}
             except UserError as e:
                 return Reply(e.message, private=True)
         return await self.run(interaction, command, args, actor)
@@ -57,6 +58,8 @@ class CommandCalls:
         args: dict[str, Any] = {}
         for p in command.params:
             value = values.get(p.name)
+            if p.kind is Kind.FILE:
+                continue  # read by read_files
             args[p.name] = p.default if value is None else convert(p, to_text(p, value), lookup)
         return args
 

@@ -163,7 +163,7 @@ class DiscordChat:
 
     async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:
         """Post through the channel's "readaloud" webhook under the student's name and avatar."""
-        text = out.text.removeprefix(f"{author.label}: ")  # the webhook already shows the name
+        text = out.text
         try:
             hook = await self.rooms.webhook(channel)
             thread = discord.Object(int(channel.thread)) if channel.thread else MISSING

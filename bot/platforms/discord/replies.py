@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Awaitable
 
@@ -48,3 +49,7 @@ async def show(interaction: discord.Interaction, reply: Reply, deferred: bool = 
     for part in parts:
         assert len(part) <= LIMIT
         await interaction.followup.send(part, ephemeral=reply.private, allowed_mentions=NO_PINGS)
+    if reply.attachment is not None:
+        data = io.BytesIO(reply.attachment.text.encode())
+        file = discord.File(data, filename=reply.attachment.filename)
+        await interaction.followup.send(file=file, ephemeral=reply.private)

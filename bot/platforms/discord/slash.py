@@ -19,7 +19,8 @@ import discord
 from discord import app_commands
 
 from bot.core.commands import Command, Kind, Param, Registry
-from bot.core.model import Platform, Role, UserRef
+from bot.core.errors import UserError
+from bot.core.model import MAX_ATTACHMENT_BYTES, Attachment, Platform, Role, UserRef
 from bot.platforms.discord.people import user_ref
 
 Run = Callable[[discord.Interaction, Command, dict[str, Any]], Awaitable[None]]
@@ -104,6 +105,8 @@ def _annotation(p: Param) -> Any:
         return discord.Member
     if p.kind is Kind.CHOICE:
         return Literal[p.choices]
+    if p.kind is Kind.FILE:
+        return discord.Attachment
     assert p.kind in STRING_KINDS, p.kind
     return str
 
@@ -136,3 +139,18 @@ async def timezones(
     typed = current.strip().lower().replace(" ", "_")
     found = [tz for tz in _all_timezones() if typed in tz.lower()]
     return [app_commands.Choice(name=tz, value=tz) for tz in found[:25]]
+
+
+async def read_files(command: Command, values: dict[str, Any]) -> dict[str, Any]:
+    """Attachment options read into neutral Attachments (small text files only)."""
+    files: dict[str, Any] = {}
+    for p in command.params:
+        value = values.get(p.name)
+        if p.kind is Kind.FILE:
+            if value is None:
+                files[p.name] = p.default
+                continue
+            if value.size > MAX_ATTACHMENT_BYTES:
+                raise UserError(f"{value.filename} is too big; a plan file is at most 64 KB.")
+            files[p.name] = Attachment.from_bytes(value.filename, await value.read())
+    return files

@@ -22,6 +22,7 @@ from nio import (
     RoomEncryptionEvent,
     RoomGetEventResponse,
     RoomMessageEmote,
+    RoomMessageFile,
     RoomMessageText,
 )
 
@@ -31,6 +32,7 @@ from bot.core.errors import UserError
 from bot.core.events import EncryptedRoom, MessagePosted, ReactionAdded
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform
 from bot.core.textcommand import parse
+from bot.platforms.matrix import files
 from bot.platforms.matrix.client import Batch, RoomUpdate
 from bot.platforms.matrix.rooms import Rooms
 
@@ -148,6 +150,23 @@ class Inbound:
             )
         elif isinstance(ev, RoomMessageText | RoomMessageEmote):
             await self._message(room_id, ev)
+        elif isinstance(ev, RoomMessageFile):
+            await self._upload(room_id, ev)
+
+    async def _upload(self, room_id: str, ev: RoomMessageFile) -> None:
+        """A season plan file uploaded by a teacher is imported like a command."""
+        command = files.import_command(self.registry, ev.body or "")
+        if command is None:
+            return
+        channel = ChannelRef(Platform.MATRIX, room_id, thread_root(ev.source.get("content", {})))
+        actor = self._actor(room_id, ev.sender)
+        try:
+            attachment = await files.read_upload(self.client, ev)
+            invocation = files.upload_invocation(command, actor, channel, attachment)
+            reply = await self.dispatcher.command(invocation, self.prefix)
+        except UserError as e:
+            reply = Reply(e.message, private=True)
+        await self._reply(channel, actor, reply, ev.event_id)
 
     async def _message(self, room_id: str, ev: RoomMessageText | RoomMessageEmote) -> None:
         content = ev.source.get("content", {})
@@ -173,9 +192,14 @@ class Inbound:
             reply = await self.dispatcher.command(invocation, self.prefix)
         except UserError as e:
             reply = Reply(e.message, private=True)
+        await self._reply(channel, actor, reply, event_id)
+
+    async def _reply(self, channel: ChannelRef, actor: Actor, reply: Reply, event_id: str) -> None:
         mentions = (actor.user,) if reply.private else ()
-        out = Outgoing(reply.text, key=f"matrix-reply:{event_id}", mentions=mentions)
-        await self.chat.send(channel, out)
+        key = f"matrix-reply:{event_id}"
+        await self.chat.send(channel, Outgoing(reply.text, key=key, mentions=mentions))
+        if reply.attachment is not None:
+            await files.send_file(self.client, channel, reply.attachment, key)
 
     async def _thread_of(self, room_id: str, event_id: str | None) -> str | None:
         """The thread an edited message belongs to (edits do not repeat the relation)."""
