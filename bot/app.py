@@ -32,6 +32,8 @@ from bot.scheduling import Scheduler
 from cogs.classroom import commands as classroom_commands
 from cogs.classroom.service import ClassroomService
 from cogs.moderation import commands as moderation_commands
+from cogs.moderation.records import Records
+from cogs.moderation.rules import ClassRules
 from cogs.moderation.service import ModerationService
 from cogs.readaloud import commands as readaloud_commands
 from cogs.readaloud.answers import Answers
@@ -54,6 +56,8 @@ class Services:
     sessions: SessionRunner
     answers: Answers
     moderation: ModerationService
+    rules: ClassRules
+    records: Records
 
 
 class App:
@@ -77,6 +81,8 @@ class App:
             self.sessionmaker, classes, self.chats, deliveries, self.clock
         )
         moderation.on_shared(answers.on_shared)
+        rules = ClassRules(self.sessionmaker, self.clock)
+        records = Records(self.sessionmaker, classes, moderation, rules, self.clock)
         self.services = Services(
             classes=classes,
             readaloud=ReadAloudService(self.sessionmaker, self.clock, self.scheduler.changed),
@@ -85,6 +91,8 @@ class App:
             sessions=sessions,
             answers=answers,
             moderation=moderation,
+            rules=rules,
+            records=records,
         )
         self.registry = self._registry()
         self.dispatcher = Dispatcher(self.registry)
@@ -98,7 +106,7 @@ class App:
             [
                 *classroom_commands.declare(s.classes, holder),
                 *readaloud_commands.declare(s.classes, s.readaloud, s.changes, s.seasons),
-                *moderation_commands.declare(s.moderation),
+                *moderation_commands.declare(s.moderation, s.records, s.rules, s.classes),
             ],
             aliases={"ra": "readaloud"},
         )
@@ -155,6 +163,7 @@ class App:
         if resumed:
             log.info("finished %d interrupted moderation step(s)", resumed)
         await self.scheduler.start()
+        self.scheduler.every(timedelta(hours=24), self.services.records.purge)
         log.info("ready")
 
     async def stop(self) -> None:

@@ -46,6 +46,12 @@ class Scheduler:
         )
         await self.rebuild()
 
+    def every(self, interval: timedelta, job: Callable[[], Awaitable[object]]) -> None:
+        """Run housekeeping (like the retention clean-up) at start and then regularly."""
+        self._aps.add_job(
+            job, "interval", seconds=interval.total_seconds(), next_run_time=datetime.now(UTC)
+        )
+
     async def stop(self) -> None:
         self._aps.shutdown(wait=False)
         for t in list(self._tasks):

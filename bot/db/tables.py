@@ -51,6 +51,13 @@ class Classroom(Base):
     name: Mapped[str] = mapped_column(String(255), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     teacher_channel_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # screening policy: category -> allow | flag | hold, overriding the safe defaults
+    policy: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    allowed_words: Mapped[list[str]] = mapped_column(JSON, default=list)
+    allowed_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the second adult told about self-harm and abuse signals (safeguarding lead)
+    safeguarding_id: Mapped[str | None] = mapped_column(String(255))
+    retention_days: Mapped[int] = mapped_column(Integer, default=365)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -200,6 +207,8 @@ class Flag(Base):
     reasons: Mapped[list[str]] = mapped_column(JSON)
     action: Mapped[str] = mapped_column(String(16), default="hold")
     student_note: Mapped[str] = mapped_column(Text, default="")
+    # what screening matched ("category:word"), for "not a problem" allow-listing
+    matches: Mapped[list[str]] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     review_message_id: Mapped[str | None] = mapped_column(String(255), index=True)
     decided_by: Mapped[str | None] = mapped_column(String(255))

@@ -137,7 +137,7 @@ _SCHOOL_RE = re.compile(
 
 
 def _digits(s: str) -> int:
-    return sum(c.isdigit() for c in s)
+    return sum(map(str.isdigit, s))
 
 
 def _is_phone(candidate: str) -> bool:
@@ -184,6 +184,26 @@ _EU_ENDINGS = (
     ),
     *("vagen", "vag", "straede", "straeti", "ter", "utja", "sokagi"),
 )
+# the word right before a house number, for the EU street patterns ("Hauptstraße 5")
+_EU_WORD_ENDINGS = tuple(
+    sorted(
+        {
+            *_EU_ENDINGS,
+            *(e.replace("\\.", ".") for e in _EU_SUFFIX.split("|") if len(e) >= 3),
+            *("gate", "street", "road", "avenue"),
+        }
+    )
+)
+_BEFORE_NUMBER_RE = re.compile(r"(?<!\S)(\S{3,40})\s{1,3}\d")
+
+
+def _eu_street_word(text: str) -> bool:
+    for m in _BEFORE_NUMBER_RE.finditer(text):
+        if m.group(1).lower().endswith(_EU_WORD_ENDINGS):
+            return True
+    return False
+
+
 _PREFIX_WORDS = frozenset(
     "rue via viale rua calle avenida av ul ulica piazza plaza carrer chemin boulevard bd "
     "strada corso largo travessa praca avinguda iroon odos leoforos u".split()
@@ -276,7 +296,7 @@ def find_pii(text: str, words: set[str] | None = None) -> list[PiiHit]:
         rxs = []
         if not _SUFFIX_WORDS.isdisjoint(words):
             rxs.append(_ADDR_NUM_FIRST_RE)
-        if any(w.endswith(_EU_ENDINGS) for w in words) or "ul." in text or " u. " in text:
+        if "ul." in text or " u. " in text or _eu_street_word(text):
             rxs.append(_ADDR_EU_RE)
         if not _PREFIX_WORDS.isdisjoint(words):
             rxs.append(_ADDR_PREFIX_RE)

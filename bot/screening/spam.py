@@ -85,6 +85,8 @@ _PROMO: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+# at least one group's anchor must be present for the score to reach the threshold
+_PROMO_ANCHORS = frozenset().union(*(a for a, _ in _PROMO)) - {"£", "$", "€", "#digits"}
 _ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
 _ANY_TRIPLE_RE = re.compile(r"(\S)\1\1")
 _LONG_DIGITS_RE = re.compile(r"\d{10}")
@@ -133,7 +135,7 @@ def find_spam(
             hits.append(SpamHit(0, n, "many mentions"))
     if n >= CAPS_MIN_LETTERS and _mostly_caps(text):
         hits.append(SpamHit(0, n, "all capitals"))
-    if n >= 25:
+    if n >= 25 and not _PROMO_ANCHORS.isdisjoint(words):
         groups = [rx for anchors, rx in _PROMO if not anchors.isdisjoint(words)]
         if len(groups) + 2 >= PROMO_THRESHOLD:
             extra = set()
@@ -155,11 +157,12 @@ def find_spam(
 
 
 def _flood_hint(text: str) -> bool:
-    """Cheap pre-test for 20 identical characters in a row: some 10-character slice
-    starting at a multiple of 10 is one repeated character."""
-    for i in range(0, len(text) - 9, 10):
-        c = text[i]
-        if text.startswith(c * 10, i):
+    """Cheap pre-test for 20 identical characters in a row. Such a run covers some
+    position i that is a multiple of 19, and then the 10 characters from i, or the
+    10 up to and including i, are all that character."""
+    for i in range(0, len(text), 19):
+        c10 = text[i] * 10
+        if text.startswith(c10, i) or (i >= 9 and text.startswith(c10, i - 9)):
             return True
     return False
 

@@ -1,14 +1,21 @@
-"""Teacher commands for the review queue: queue, approve, reject, trust."""
+"""Teacher commands for the review queue and the class's screening rules."""
 
 from __future__ import annotations
 
 from bot.core.commands import Command, Invocation, Kind, Param, Reply
 from bot.core.model import Role
-from cogs.classroom.service import TRUST_LEVELS
+from cogs.classroom.service import TRUST_LEVELS, ClassroomService
+from cogs.moderation.policy import ACTIONS, CATEGORIES, describe
+from cogs.moderation.records import Records
+from cogs.moderation.rules import ClassRules
 from cogs.moderation.service import ModerationService
 
+FLAG = Param("flag", Kind.INT, "the flag number shown in the teacher room", minimum=1)
 
-def declare(mod: ModerationService) -> list[Command]:
+
+def declare(
+    mod: ModerationService, records: Records, rules: ClassRules, classes: ClassroomService
+) -> list[Command]:
     """The `mod` command group."""
 
     async def queue(inv: Invocation) -> Reply:
@@ -25,33 +32,84 @@ def declare(mod: ModerationService) -> list[Command]:
     async def approve(inv: Invocation) -> Reply:
         return Reply(await mod.decide(inv.args["flag"], True, inv.actor, "", inv.channel))
 
+    async def edit(inv: Invocation) -> Reply:
+        a = inv.args
+        return Reply(await mod.decide(a["flag"], True, inv.actor, "edited", inv.channel, a["text"]))
+
     async def reject(inv: Invocation) -> Reply:
         reason = inv.args["reason"] or ""
         return Reply(await mod.decide(inv.args["flag"], False, inv.actor, reason, inv.channel))
 
+    async def fine(inv: Invocation) -> Reply:
+        return Reply(await records.not_a_problem(inv.args["flag"], inv.actor, inv.channel))
+
     async def trust(inv: Invocation) -> Reply:
+        a = inv.args
+        return Reply(await mod.set_trust(inv.channel, a["student"], a["level"], inv.actor))
+
+    async def history(inv: Invocation) -> Reply:
+        student = inv.args["student"]
+        lines = await records.history(inv.channel, student)
+        if not lines:
+            return Reply(f"Nothing has been held or flagged for {student.label}.")
+        return Reply("\n".join([f"Latest flags for {student.label}:", *lines]))
+
+    async def rules_(inv: Invocation) -> Reply:
+        cls = await classes.require(inv.channel, inv.prefix)
+        category, action = inv.args["category"], inv.args["action"]
+        if category and action:
+            await rules.set_rule(cls.id, category, action, inv.actor)
+        elif category or action:
+            return Reply("Give both, like: mod rules link flag", private=True)
+        return Reply(describe((await rules.get(cls.id)).policy))
+
+    async def allow(inv: Invocation) -> Reply:
+        cls = await classes.require(inv.channel, inv.prefix)
+        value = await rules.allow(cls.id, inv.args["kind"], inv.args["value"], inv.actor)
+        return Reply(f"This class now allows the {inv.args['kind']} “{value}”.")
+
+    async def safeguarding(inv: Invocation) -> Reply:
+        cls = await classes.require(inv.channel, inv.prefix)
+        lead = inv.args["person"]
+        await rules.set_safeguarding(cls.id, lead, inv.actor)
         return Reply(
-            await mod.set_trust(inv.channel, inv.args["student"], inv.args["level"], inv.actor)
+            f"{lead.label} is now this class's safeguarding lead: they are named on every "
+            "self-harm or abuse alert in the teacher room. Please invite them there."
         )
 
-    flag = Param("flag", Kind.INT, "the flag number shown in the teacher room", minimum=1)
+    student = Param("student", Kind.USER, "the student")
+    teacher = Role.TEACHER
     return [
-        Command(("mod", "queue"), "messages waiting for you, oldest first", Role.TEACHER, queue),
-        Command(("mod", "approve"), "share a held message", Role.TEACHER, approve, (flag,)),
+        Command(("mod", "queue"), "messages waiting for you, oldest first", teacher, queue),
+        Command(("mod", "approve"), "share a held message", teacher, approve, (FLAG,)),
+        Command(
+            ("mod", "edit"),
+            "share a held message with your changes",
+            teacher,
+            edit,
+            (FLAG, Param("text", Kind.TEXT, "the message as it should be shared")),
+        ),
         Command(
             ("mod", "reject"),
             "keep a held message hidden, optionally telling the student why",
-            Role.TEACHER,
+            teacher,
             reject,
-            (flag, Param("reason", Kind.TEXT, "what to tell the student", required=False)),
+            (FLAG, Param("reason", Kind.TEXT, "what to tell the student", required=False)),
+        ),
+        Command(
+            ("mod", "fine"),
+            "not a problem: share it and allow its words or link in this class",
+            teacher,
+            fine,
+            (FLAG,),
         ),
         Command(
             ("mod", "trust"),
             "stop holding a student's messages unless screening finds a problem",
-            Role.TEACHER,
+            teacher,
             trust,
             (
-                Param("student", Kind.USER, "the student"),
+                student,
                 Param(
                     "level",
                     Kind.CHOICE,
@@ -60,6 +118,52 @@ def declare(mod: ModerationService) -> list[Command]:
                     default="trusted",
                     choices=TRUST_LEVELS,
                 ),
+            ),
+        ),
+        Command(
+            ("mod", "history"),
+            "what was held or flagged for a student",
+            teacher,
+            history,
+            (student,),
+        ),
+        Command(
+            ("mod", "rules"),
+            "show the screening rules, or change one: mod rules link flag",
+            teacher,
+            rules_,
+            (
+                Param(
+                    "category",
+                    Kind.CHOICE,
+                    "what kind of problem",
+                    required=False,
+                    choices=CATEGORIES,
+                ),
+                Param(
+                    "action",
+                    Kind.CHOICE,
+                    "what to do",
+                    required=False,
+                    choices=(*ACTIONS, "default"),
+                ),
+            ),
+        ),
+        Command(
+            ("class", "safeguarding"),
+            "name the adult told about self-harm or abuse signals",
+            teacher,
+            safeguarding,
+            (Param("person", Kind.USER, "the safeguarding lead"),),
+        ),
+        Command(
+            ("mod", "allow"),
+            "allow a word or a website in this class",
+            teacher,
+            allow,
+            (
+                Param("kind", Kind.CHOICE, "word or domain", choices=("word", "domain")),
+                Param("value", Kind.TEXT, "the word or the domain"),
             ),
         ),
     ]

@@ -1,22 +1,96 @@
-"""What happens to a message given its verdict and the student's trust level."""
+"""What happens to a message given its verdict, the student's trust and the class policy.
+
+Each category maps to allow (shown), flag (shown, the teacher is told) or
+hold (hidden until approved). The strictest action of all findings wins.
+Self-harm and abuse signals always hold and escalate; new students are held
+until the teacher trusts them. When in doubt, hold.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.screening import Verdict
-from bot.screening.verdict import SELF_HARM
+from bot.screening.verdict import (
+    BULLYING,
+    INSULT,
+    LINK,
+    PII,
+    PROFANITY,
+    SELF_HARM,
+    SLUR,
+    SPAM,
+)
 
+ACTIONS = ("allow", "flag", "hold")
+CATEGORIES = (PROFANITY, INSULT, SLUR, BULLYING, SELF_HARM, PII, LINK, SPAM)
 NEW_STUDENT_REASON = "new student: their messages wait for you until you trust them (mod trust)"
+DEFAULTS = {
+    PROFANITY: "hold",  # mild language (severity 1) is only flagged, see below
+    INSULT: "hold",
+    SLUR: "hold",
+    BULLYING: "hold",
+    SELF_HARM: "hold",
+    PII: "hold",
+    LINK: "hold",  # trusted students' links are flagged, see below
+    SPAM: "flag",
+}
+LOCKED = {SELF_HARM: "hold"}  # a class cannot turn these down
 
 
-def decide_action(verdict: Verdict, trust: str) -> tuple[str, list[str]]:
-    """('allow' | 'flag' | 'hold', reasons for the teacher). When in doubt, hold."""
+@dataclass(frozen=True)
+class Decision:
+    """The action for one message, why, and whether the safeguarding lead must know."""
+
+    action: str
+    reasons: list[str]
+    escalate: bool = False
+
+
+def default_action(category: str, severity: int, trust: str) -> str:
+    if category == PROFANITY and severity <= 1:
+        return "flag"
+    if category == LINK and trust == "trusted":
+        return "flag"
+    return DEFAULTS.get(category, "hold")
+
+
+def decide(verdict: Verdict, trust: str, policy: dict[str, str] | None = None) -> Decision:
+    """The strictest action any finding asks for; new students are always held."""
+    policy = policy or {}
     reasons = list(verdict.reasons)
-    if SELF_HARM in verdict.categories:
-        return "hold", reasons or ["may be about self-harm or abuse: please check on this student"]
-    if not verdict.clean:
-        if trust == "trusted" and verdict.severity <= 1:
-            return "flag", reasons
-        return "hold", reasons or sorted(verdict.categories)
-    if trust == "new":
-        return "hold", [NEW_STUDENT_REASON]
-    return "allow", []
+    action = "allow"
+    for category in verdict.categories:
+        wanted = LOCKED.get(category) or policy.get(category)
+        wanted = wanted or default_action(category, verdict.severity, trust)
+        if ACTIONS.index(wanted) > ACTIONS.index(action):
+            action = wanted
+    if action != "allow" and not reasons:
+        reasons = sorted(verdict.categories)
+    escalate = SELF_HARM in verdict.categories
+    if escalate and not reasons:
+        reasons = ["may be about self-harm or abuse: please check on this student"]
+    if trust == "new" and action != "hold":
+        action, reasons = "hold", [*reasons, NEW_STUDENT_REASON]
+    return Decision(action, reasons, escalate)
+
+
+def describe(policy: dict[str, str]) -> str:
+    """The class's rules, one line per category, marking what differs from the defaults."""
+    lines = [
+        "Screening rules for this class (allow = shown, flag = shown and you are told, "
+        "hold = hidden until you approve):"
+    ]
+    for category in CATEGORIES:
+        if category in LOCKED:
+            lines.append(
+                f"• {category}: {LOCKED[category]} (always; the safeguarding lead is told)"
+            )
+            continue
+        if category in policy:
+            lines.append(f"• {category}: {policy[category]} (changed for this class)")
+        else:
+            note = {PROFANITY: " (mild words: flag)", LINK: " (trusted students: flag)"}
+            lines.append(f"• {category}: {DEFAULTS[category]}{note.get(category, '')}")
+    lines.append("New students are held until you trust them: mod trust @student")
+    return "\n".join(lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,18 +19,21 @@ from bot.core.clock import Clock
 from bot.core.dispatch import Chats
 from bot.core.errors import NotFound, UserError
 from bot.core.events import MessagePosted, MessageShared, ReactionAdded
-from bot.core.model import Actor, ChannelRef, MessageRef, UserRef
+from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
-from bot.db.tables import Flag, Post, Session
+from bot.db.tables import Classroom, Flag, Post, Session
 from bot.deliveries import Deliveries
 from bot.screening import screen
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation import texts
-from cogs.moderation.policy import decide_action
+from cogs.moderation.policy import decide
+from cogs.moderation.recent import RecentMessages
+from cogs.moderation.rules import ClassRules
 
 log = logging.getLogger(__name__)
 CLOSED_REASON = "posted after the session's discussion closed"
+ESCALATE = "escalate"
 APPROVE_KEYS = {"✅", "✔️", "👍"}
 REJECT_KEYS = {"❌", "✖️", "👎"}
 
@@ -63,6 +67,7 @@ class ModerationService:
         self.deliveries = deliveries
         self.clock = clock
         self._listeners: list[Callable[[MessageShared], Awaitable[None]]] = []
+        self._recent = RecentMessages()
 
     def on_shared(self, listener: Callable[[MessageShared], Awaitable[None]]) -> None:
         """Be told whenever a student's message becomes visible to the class."""
@@ -102,8 +107,11 @@ class ModerationService:
         self, db: AsyncSession, cls: ClassInfo, ev: MessagePosted
     ) -> tuple[int | None, str]:
         member = await self.classes.member(db, cls.id, ev.actor.user)
-        verdict = screen(ev.text)
-        action, reasons = decide_action(verdict, member.trust)
+        rules = ClassRules.of(await db.get_one(Classroom, cls.id))
+        recent = self._recent.seen(ev.actor.user.id, ev.text, self.clock.now())
+        verdict = screen(ev.text, rules.context(recent))
+        decision = decide(verdict, member.trust, rules.policy)
+        action, reasons = decision.action, decision.reasons
         if ev.channel.thread and await self._closed_thread(db, cls.id, ev.channel.thread):
             action, reasons = "hold", [*reasons, CLOSED_REASON]
         now = self.clock.now()
@@ -131,6 +139,8 @@ class ModerationService:
             reasons=reasons,
             action=action,
             student_note=verdict.student_note,
+            matches=[f"{sp.category}:{sp.detail}" for sp in verdict.spans]
+            + ([ESCALATE] if decision.escalate else []),
             created_at=now,
         )
         db.add(flag)
@@ -163,9 +173,15 @@ class ModerationService:
             await self.decide(flag_id, ev.key in APPROVE_KEYS, ev.actor, "", ev.target.channel)
 
     async def decide(
-        self, flag_id: int, approve: bool, actor: Actor, reason: str, where: ChannelRef
+        self,
+        flag_id: int,
+        approve: bool,
+        actor: Actor,
+        reason: str,
+        where: ChannelRef,
+        edited: str | None = None,
     ) -> str:
-        """Approve or reject a pending flag; returns what to tell the teacher."""
+        """Approve (optionally with the teacher's edit) or reject a pending flag."""
         cls = await self.classes.require(where)
         async with self.sessionmaker.begin() as db:
             flag = await db.get(Flag, flag_id)
@@ -178,6 +194,9 @@ class ModerationService:
             flag.decided_at = self.clock.now()
             flag.decision_reason = reason
             flag.settled = False
+            original = flag.text
+            if edited is not None and approve:
+                flag.text = edited
             audit.record(
                 db,
                 self.clock.now(),
@@ -186,7 +205,8 @@ class ModerationService:
                 f"flag.{flag.state}",
                 flag=flag_id,
                 reason=reason,
-                text=flag.text,
+                text=original,
+                shared=flag.text if approve else None,
                 reasons=flag.reasons,
             )
             state = flag.state
@@ -256,6 +276,8 @@ class ModerationService:
             if review is not None and flag.review_message_id != review.id:
                 async with self.sessionmaker.begin() as db:
                     (await db.get_one(Flag, flag.id)).review_message_id = review.id
+            if ESCALATE in (flag.matches or []):
+                await self._escalate(chat, cls.teacher_channel, flag, key + ":escalate")
         if flag.state == "approved" and flag.action == "hold":
             first_time = await self.deliveries.sent(key + ":repost") is None
             await self.deliveries.once(
@@ -266,6 +288,9 @@ class ModerationService:
             if first_time:
                 await self._shared(MessageShared(cls.id, where, student, flag.text))
         elif flag.state == "rejected":
+            if flag.action == "flag":  # it was visible while waiting; now it goes
+                message = MessageRef(where, await self._message_id(flag))
+                await self.deliveries.once(key + ":hide", where, lambda: self._hide(chat, message))
             await self._once_tell(chat, key + ":rejected", student, where, texts.rejected(flag))
         if flag.state != "pending" and cls.teacher_channel is not None:
             await self.deliveries.once(
@@ -277,6 +302,16 @@ class ModerationService:
             row = await db.get_one(Flag, flag.id)
             if row.state == flag.state:
                 row.settled = True
+
+    async def _escalate(self, chat: Chat, teachers: ChannelRef, flag: Flag, key: str) -> None:
+        """Self-harm and abuse signals: the safeguarding lead is named and pinged."""
+        async with self.sessionmaker() as db:
+            lead_id = (await db.get_one(Classroom, flag.classroom_id)).safeguarding_id
+        lead = UserRef(teachers.platform, lead_id) if lead_id else None
+        out = Outgoing(
+            texts.escalation(flag, lead), key=key, notice=False, mentions=(lead,) if lead else ()
+        )
+        await self.deliveries.once(key, teachers, partial(chat.send, teachers, out))
 
     async def _message_id(self, flag: Flag) -> str:
         async with self.sessionmaker() as db:

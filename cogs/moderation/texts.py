@@ -69,3 +69,23 @@ def age(delta: timedelta) -> str:
     if minutes < 60 * 48:
         return f"{minutes // 60} h"
     return f"{minutes // 1440} days"
+
+
+def escalation(flag: Flag, lead: UserRef | None) -> str:
+    """For the teacher and the safeguarding lead: a child may need an adult now."""
+    who = (
+        "Safeguarding lead, please look at this."
+        if lead
+        else "No safeguarding lead is set for this class: class safeguarding @person"
+    )
+    return (
+        f"⚠️ Flag #{flag.id}: {flag.user_name}'s message may be about self-harm or abuse. "
+        f"Please check on {flag.user_name} today and follow your school's safeguarding steps. "
+        + who
+    )
+
+
+def history_line(flag: Flag, age_text: str) -> str:
+    state = flag.state if flag.state != "pending" else "waiting"
+    by = f" by {flag.decided_by}" if flag.decided_by else ""
+    return f"#{flag.id} · {age_text} ago · {flag.action} → {state}{by} · “{flag.text[:60]}”"

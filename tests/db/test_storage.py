@@ -63,3 +63,19 @@ async def test_a_message_is_recorded_only_once(database_url: str) -> None:
         async with sm.begin() as db:
             db.add(Post(**post))
     await engine.dispose()
+
+
+async def test_the_migrations_build_exactly_the_tables_the_code_declares(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.db.tables import Base
+
+    engine = make_engine(database_url)
+    await upgrade(engine)
+    async with engine.connect() as conn:
+        diff = await conn.run_sync(
+            lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata)
+        )
+    await engine.dispose()
+    assert diff == []

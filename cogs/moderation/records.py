@@ -1,0 +1,96 @@
+"""The teacher's records: a student's history, "not a problem", and deleting old evidence."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import Clock
+from bot.core.errors import NotFound, UserError
+from bot.core.model import Actor, ChannelRef, UserRef
+from bot.db.tables import AuditEvent, Classroom, Flag
+from bot.screening.verdict import LINK, TOXIC
+from cogs.classroom.service import ClassroomService
+from cogs.moderation import texts
+from cogs.moderation.rules import ClassRules
+from cogs.moderation.service import ModerationService
+
+log = logging.getLogger(__name__)
+HISTORY_LINES = 20
+
+
+class Records:
+    """History, allow-listing from a flag, and the retention clean-up."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        classes: ClassroomService,
+        moderation: ModerationService,
+        rules: ClassRules,
+        clock: Clock,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.classes = classes
+        self.moderation = moderation
+        self.rules = rules
+        self.clock = clock
+
+    async def history(self, where: ChannelRef, student: UserRef) -> list[str]:
+        """The student's latest flags and what was decided, newest first."""
+        cls = await self.classes.require(where)
+        now = self.clock.now()
+        async with self.sessionmaker() as db:
+            flags = await db.scalars(
+                select(Flag)
+                .where(Flag.classroom_id == cls.id, Flag.user_id == student.id)
+                .order_by(Flag.created_at.desc())
+                .limit(HISTORY_LINES)
+            )
+            return [texts.history_line(f, texts.age(now - f.created_at)) for f in flags]
+
+    async def not_a_problem(self, flag_id: int, actor: Actor, where: ChannelRef) -> str:
+        """Approve, and allow what screening matched so it is not held again in this class."""
+        cls = await self.classes.require(where)
+        async with self.sessionmaker() as db:
+            flag = await db.get(Flag, flag_id)
+            if flag is None or flag.classroom_id != cls.id:
+                raise NotFound(f"There is no flag #{flag_id} in this class. Try mod queue.")
+            matches = list(flag.matches or [])
+        answer = await self.moderation.decide(flag_id, True, actor, "not a problem", where)
+        allowed: list[str] = []
+        for match in matches:
+            category, _, detail = match.partition(":")
+            if not detail:
+                continue
+            try:
+                if category in TOXIC and " " not in detail.strip():
+                    allowed.append(await self.rules.allow(cls.id, "word", detail, actor))
+                elif category == LINK:
+                    domain = detail.split()[-1]  # details read like "link: www.bbc.co.uk"
+                    allowed.append(await self.rules.allow(cls.id, "domain", domain, actor))
+            except UserError:
+                log.info("flag %s: %r is not something to allow", flag_id, detail)
+        if allowed:
+            answer += f" From now on this class allows: {', '.join(sorted(set(allowed)))}."
+        return answer
+
+    async def purge(self) -> int:
+        """Delete flags and audit events older than each class's retention period."""
+        now = self.clock.now()
+        removed = 0
+        async with self.sessionmaker.begin() as db:
+            classes = list(await db.execute(select(Classroom.id, Classroom.retention_days)))
+            for class_id, days in classes:
+                cutoff: datetime = now - timedelta(days=days)
+                for table, column in ((Flag, Flag.created_at), (AuditEvent, AuditEvent.at)):
+                    result = await db.execute(
+                        delete(table).where(table.classroom_id == class_id, column < cutoff)
+                    )
+                    removed += result.rowcount or 0  # type: ignore[attr-defined]
+        if removed:
+            log.info("retention: deleted %d old flags and audit events", removed)
+        return removed

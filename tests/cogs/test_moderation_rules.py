@@ -1,0 +1,98 @@
+"""A teacher's screening rules at work: trust, links, allow-lists, escalation, history."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from bench import ROOM, Bench, student
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+TEACHERS = ROOM.room.__class__(ROOM.platform, ROOM.id + "-teachers")
+MAIA, NOA = student("Maia"), student("Noa")
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
+    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", datetime(2027, 2, 1, tzinfo=UTC))
+    await b.start()
+    await b.type("!class setup timezone=Pacific/Auckland")
+    await b.type(f"!mod trust {MAIA.user.id} member")
+    await b.type(f"!mod trust {NOA.user.id}")
+    yield b
+    await b.stop()
+
+
+def last(bench: Bench, action: str) -> str:
+    return [p.text for p in bench.chat.posts if p.action == action][-1]
+
+
+def hidden(bench: Bench) -> list[str]:
+    return [p.id for p in bench.chat.posts if p.action == "hide"]
+
+
+async def test_links_are_held_for_members_flagged_for_trusted_and_allowed_by_domain(
+    bench: Bench,
+) -> None:
+    held = await bench.say(MAIA, "look at https://www.bbc.co.uk/newsround")
+    assert held in hidden(bench) and "Held #" in last(bench, "review")
+    shown = await bench.say(NOA, "look at https://www.bbc.co.uk/newsround")
+    assert shown not in hidden(bench) and "Flagged (still visible)" in last(bench, "review")
+
+    reply = await bench.type("!mod allow domain https://www.BBC.co.uk/anything")
+    assert reply.text == "This class now allows the domain “bbc.co.uk”."
+    allowed = await bench.say(MAIA, "look at https://www.bbc.co.uk/newsround")
+    assert allowed not in hidden(bench)
+
+
+async def test_a_class_rule_changes_what_happens_and_self_harm_cannot_be_turned_down(
+    bench: Bench,
+) -> None:
+    await bench.type("!mod rules link flag")
+    shown = await bench.say(MAIA, "see https://example.org")
+    assert shown not in hidden(bench)
+    rules = await bench.type("!mod rules")
+    assert "• link: flag (changed for this class)" in rules.text
+    refused = await bench.type("!mod rules selfharm allow")
+    assert "always held" in refused.text
+
+
+async def test_self_harm_is_held_and_the_safeguarding_lead_is_named(bench: Bench) -> None:
+    await bench.type("!class safeguarding @lead:school")
+    said = await bench.say(NOA, "i want to kill myself")
+    assert said in hidden(bench)
+    alert = [p for p in bench.chat.posts if "may be about self-harm" in p.text]
+    assert len(alert) == 1 and alert[0].channel == TEACHERS
+    assert "Safeguarding lead, please look at this." in alert[0].text
+
+
+async def test_not_a_problem_shares_it_and_allows_the_word_from_then_on(bench: Bench) -> None:
+    await bench.say(MAIA, "that chapter was damn good")
+    flag_id = last(bench, "review").split("#", 1)[1].split(" ", 1)[0]
+    reply = await bench.type(f"!mod fine {flag_id}", where=TEACHERS)
+    assert "allows: damn" in reply.text
+    again = await bench.say(MAIA, "damn, what a twist")
+    assert again not in hidden(bench)
+
+
+async def test_edit_and_approve_shares_the_teachers_version(bench: Bench) -> None:
+    await bench.say(MAIA, "my number is 021 555 0199 call me")
+    flag_id = last(bench, "review").split("#", 1)[1].split(" ", 1)[0]
+    await bench.type(f"!mod edit {flag_id} (number removed) call me", where=TEACHERS)
+    assert last(bench, "repost") == "(number removed) call me"
+    history = await bench.type(f"!mod history {MAIA.user.id}", where=TEACHERS)
+    assert f"#{flag_id}" in history.text and "approved by Ms Rivera" in history.text
+
+
+async def test_old_evidence_is_deleted_after_the_retention_period(bench: Bench) -> None:
+    assert bench.app is not None
+    await bench.say(MAIA, "hello everyone, call me on 021 555 0199")
+    assert await bench.app.services.records.purge() == 0  # still within the year
+    bench.clock.advance(timedelta(days=400))
+    assert await bench.app.services.records.purge() > 0
+    history = await bench.type(f"!mod history {MAIA.user.id}", where=TEACHERS)
+    assert history.text.startswith("Nothing has been held or flagged")
