@@ -43,6 +43,7 @@ eval: install
 
 bench: install
 	$(BIN)/python benchmarks/screening.py $(MODDATA)
+	$(BIN)/python benchmarks/scheduling.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

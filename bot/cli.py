@@ -153,6 +153,30 @@ def cmd_screen(args: argparse.Namespace) -> int:
     return evaluate(["--tsv", str(args.tsv), "--out", str(args.out)])
 
 
+def cmd_discord(args: argparse.Namespace) -> int:
+    from bot.platforms.discord.invite import invite_url
+
+    try:
+        config = _load(args.config)
+    except ConfigError as e:
+        return _report(e)
+    application_id = args.application_id or config.settings.discord.application_id
+    if not application_id:
+        print(
+            "Give the application id from the Discord Developer Portal: "
+            "readaloud discord invite-url --application-id 123456789012345678 "
+            "(or set discord.application_id in the config file).",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        print(invite_url(application_id))
+    except ValueError as e:
+        print(f"application id {application_id!r}: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", type=Path, help="config file (default: ./config.toml)")
@@ -173,10 +197,17 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--out", type=Path, help="write to this file instead of printing")
     for p in (imp, exp):
         p.add_argument("--class", dest="class_id", type=int, required=True, metavar="ID")
+    discord_ = sub.add_parser("discord", help="Discord set-up helpers")
+    discord_sub = discord_.add_subparsers(dest="action", required=True)
+    url = discord_sub.add_parser(
+        "invite-url", parents=[common], help="the link that adds the bot to a server"
+    )
+    url.add_argument("--application-id", help="from the Developer Portal")
     screen = sub.add_parser("screen", help="screen a TSV of messages (moddata schema)")
     screen.add_argument("--tsv", type=Path, required=True)
     screen.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     handlers = {"run": cmd_run, "check": cmd_check, "db": cmd_db, "screen": cmd_screen}
     handlers["plan"] = cmd_plan
+    handlers["discord"] = cmd_discord
     return handlers[args.command](args)

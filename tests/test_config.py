@@ -64,3 +64,12 @@ def test_db_upgrade_command(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     assert main(["db", "upgrade"]) == 0
     assert "revision 0001" in capsys.readouterr().out
+
+
+def test_discord_invite_url_names_exactly_the_needed_scopes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["discord", "invite-url", "--application-id", "123456789012345678"]) == 0
+    url = capsys.readouterr().out.strip()
+    assert "client_id=123456789012345678" in url and "scope=bot+applications.commands" in url
+    assert main(["discord", "invite-url", "--application-id", "my-bot"]) == 2

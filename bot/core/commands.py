@@ -102,6 +102,8 @@ class Command:
     handler: Handler
     params: tuple[Param, ...] = ()
     examples: tuple[str, ...] = field(default=())
+    # may also be used in a direct message with the bot (guest authors), not only in a class
+    direct: bool = False
 
     @property
     def name(self) -> str:

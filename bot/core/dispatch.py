@@ -15,12 +15,14 @@ from dataclasses import dataclass, field, replace
 from bot.core.commands import Invocation, Registry, Reply
 from bot.core.errors import NotAllowed, UserError
 from bot.core.events import Event
-from bot.core.model import Platform, Role
+from bot.core.model import Actor, ChannelRef, Platform, Role
 from bot.core.ports import Chat
 
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[Chat, Event], Awaitable[None]]
+# gives a caller a role the platform cannot know (a guest author is one by a database row)
+RoleResolver = Callable[[Actor, ChannelRef], Awaitable[Actor]]
 ROLE_NAMES = {Role.TEACHER: "your teacher", Role.AUTHOR: "a guest author", Role.STUDENT: "everyone"}
 
 
@@ -44,6 +46,11 @@ class Dispatcher:
         self.registry = registry
         self.prefix = prefix
         self._event_handlers: list[EventHandler] = []
+        self._resolvers: list[RoleResolver] = []
+
+    def resolve_roles(self, resolver: RoleResolver) -> None:
+        """Let a feature raise a caller's role before permissions are checked."""
+        self._resolvers.append(resolver)
 
     def on_event(self, handler: EventHandler) -> None:
         """Subscribe a feature to neutral events."""
@@ -54,6 +61,8 @@ class Dispatcher:
         prefix = self.prefix if prefix is None else prefix
         inv = replace(inv, prefix=prefix)
         try:
+            for resolve in self._resolvers:
+                inv = replace(inv, actor=await resolve(inv.actor, inv.channel))
             if inv.actor.role < inv.command.role:
                 raise NotAllowed(
                     f"Only {ROLE_NAMES[inv.command.role]} can use {prefix}{inv.command.name}. "

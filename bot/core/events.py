@@ -66,4 +66,21 @@ class EncryptedRoom:
     channel: ChannelRef
 
 
-Event = MessagePosted | ReactionAdded | DecisionClicked | PollVoted | EncryptedRoom
+@dataclass(frozen=True, slots=True)
+class DirectMessage:
+    """Someone wrote to the bot one-to-one (not a command); `reply_to` is the message they
+    answered, if their platform says so."""
+
+    message: MessageRef
+    actor: Actor
+    text: str
+    reply_to: str | None = None
+
+    @property
+    def channel(self) -> ChannelRef:
+        return self.message.channel
+
+
+Event = (
+    MessagePosted | ReactionAdded | DecisionClicked | PollVoted | EncryptedRoom | DirectMessage
+)

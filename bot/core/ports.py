@@ -54,6 +54,10 @@ class Chat(Protocol):
         """Tell one person something, as privately as the platform allows."""
         ...
 
+    async def dm(self, user: UserRef, out: Outgoing) -> MessageRef:
+        """Send `out` to one person in a direct conversation (found or opened once)."""
+        ...
+
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
         """Post a flag in the teacher channel with Approve / Reject controls."""
         ...

@@ -233,7 +233,8 @@ _LEET_L = str.maketrans("013456789@$!|+€", "oleasgtbgaslite")
 _LEETABLE = frozenset("013456789@$!|+€")
 
 # Tokens: letters, digits and symbols used as letters or masks.
-_TOKEN_RE = re.compile(r"(?:[a-z0-9@$*€]|[!|+#](?=[a-z0-9@$*€]))+")
+# (same as "(?:[a-z0-9@$*€]|[!|+#](?=[a-z0-9@$*€]))+", written to scan runs in C)
+_TOKEN_RE = re.compile(r"[!|+#]?[a-z0-9@$*€]+(?:[!|+#][a-z0-9@$*€]+)*")
 # Runs of single characters separated by spaces or punctuation: "f u c k", "a.b.c".
 _SEP = r"[ ._*\-~/,'^:=\"`]{1,3}"
 _SPACED_RE = re.compile(
@@ -444,22 +445,35 @@ def tokenize(folded: str, plain: list[str] | None = None) -> list[Token]:
         spaced.append((m.start(), m.end(), letters))
     out: list[Token] = []
     si = 0
+    nsp = len(spaced)
+    n = len(folded)
     for m in _TOKEN_RE.finditer(folded):
-        start, end = m.start(), m.end()
-        while si < len(spaced) and spaced[si][1] <= start:
-            si += 1
-        if si < len(spaced) and spaced[si][0] <= start < spaced[si][1]:
-            s0, s1, letters = spaced[si]
-            if start == s0:
-                out.extend(_spaced_tokens(s0, s1, letters, folded))
-            continue
+        start, end = m.span()
+        if nsp:
+            while si < nsp and spaced[si][1] <= start:
+                si += 1
+            if si < nsp and spaced[si][0] <= start < spaced[si][1]:
+                s0, s1, letters = spaced[si]
+                if start == s0:
+                    out.extend(_spaced_tokens(s0, s1, letters, folded))
+                continue
         raw = m.group()
+        if raw.isalpha() and not (triples and _TRIPLE_RE.search(raw)):
+            # a plain word: nothing to read into it
+            out.append(Token(start, end, raw, raw, False))
+            continue
+        if raw.isdigit():
+            if end < n and folded[end] == "!":
+                pass  # "1!" may still be leetspeak: resolve below
+            else:
+                out.append(Token(start, end, raw, raw, False))
+                continue
         t = raw.lstrip("#").rstrip("!|+")
         if not t:
             out.append(Token(start, end, raw, raw, False))
             continue
         reading, how = _resolve(t, triples)
-        if not how and end < len(folded) and folded[end] == "!" and any(c in _LEETABLE for c in t):
+        if not how and end < n and folded[end] == "!" and any(c in _LEETABLE for c in t):
             # "p@k!": a trailing "!" may be a letter when the token is already leetspeak
             reading2, how2 = _resolve(t + "!")
             if how2:
