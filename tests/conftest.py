@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +12,17 @@ import pytest
 import pytest_asyncio
 
 from bot.db.session import normalize_url
+from bot.localserver import LocalHomeserver
+
+# helpers shared by the test folders (no packages: imported by module name)
+TESTS = Path(__file__).resolve().parent
+for folder in ("matrix", "discord", "cogs"):
+    sys.path.insert(0, str(TESTS / folder))
+sys.path.insert(0, str(TESTS))
+
+from people import Person, PersonFactory, unique  # noqa: E402
+
+ROOT = TESTS.parent
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
 
@@ -46,3 +58,36 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield url
     finally:
         await _drop_postgres(name)
+
+
+# ---- one real Synapse for the whole test session, started when a test needs it ----
+
+
+@pytest.fixture(scope="session")
+def synapse_installed(tmp_path_factory: pytest.TempPathFactory) -> LocalHomeserver:
+    """A LocalHomeserver with its virtualenv in place (installed on a fresh checkout)."""
+    hs = LocalHomeserver(tmp_path_factory.mktemp("synapse"), venv=ROOT / "var" / "synapse-venv")
+    hs.ensure_installed()
+    return hs
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="session")
+async def synapse(synapse_installed: LocalHomeserver) -> AsyncIterator[LocalHomeserver]:
+    """The session's running homeserver."""
+    async with synapse_installed as hs:
+        yield hs
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def people(synapse: LocalHomeserver) -> AsyncIterator[PersonFactory]:
+    """`await people("ana")` → a fresh registered Person (closed after the test)."""
+    made: list[Person] = []
+
+    async def make(name: str, display_name: str | None = None) -> Person:
+        person = await Person.register(synapse, unique(name), display_name or name.title())
+        made.append(person)
+        return person
+
+    yield make
+    for person in made:
+        await person.close()

@@ -16,10 +16,13 @@ dict look-ups plus a few precompiled regexes.
 
 from __future__ import annotations
 
+import importlib.util
+import pickle
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import NamedTuple
 
 from bot.screening.verdict import INSULT, PROFANITY, SLUR
@@ -98,6 +101,73 @@ def _base_words() -> list[str]:
     return [w.strip().lower() for w in text.splitlines() if w.strip()]
 
 
+def _package_file(package: str, *parts: str) -> Path | None:
+    """A data file inside an installed package, found without importing the package
+    (better-profanity builds its own filter at import time)."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):  # pragma: no cover
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for loc in spec.submodule_search_locations:
+        path = Path(loc).joinpath(*parts)
+        if path.is_file():
+            return path
+    return None
+
+
+def _dictionary() -> frozenset[str]:
+    """Ordinary English words (GCIDE, from the ``english-words`` package)."""
+    path = _package_file("english_words", "data", "gcide_alpha_lower.pickle")
+    if path is None:  # pragma: no cover
+        return frozenset()
+    try:
+        # a pickle shipped inside an installed package, not user input
+        words = pickle.loads(path.read_bytes())  # noqa: S301
+    except (OSError, pickle.UnpicklingError, EOFError):  # pragma: no cover
+        return frozenset()
+    return frozenset(w for w in words if isinstance(w, str))
+
+
+_DICT_SUFFIXES = ("s", "es", "ed", "d", "ing", "in", "er", "ers", "y", "ies", "ied", "ie")
+
+
+def _is_ordinary(word: str, dictionary: frozenset[str]) -> bool:
+    """Is ``word`` (or a word it inflects) an ordinary dictionary word?"""
+    if word in dictionary:
+        return True
+    for suf in _DICT_SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            stem = word[: -len(suf)]
+            if stem in dictionary or stem + "e" in dictionary or stem + "y" in dictionary:
+                return True
+            if len(stem) >= 4 and stem[-1] == stem[-2] and stem[:-1] in dictionary:
+                return True
+    return False
+
+
+def _second_base_words() -> list[str]:
+    """The word list of the ``better-profanity`` package, less ordinary dictionary words
+    ("drunk", "poop", "organ") and short or non-alphabetic entries: it adds slang and
+    compound profanity that the base list lacks."""
+    path = _package_file("better_profanity", "profanity_wordlist.txt")
+    if path is None:  # pragma: no cover
+        return []
+    try:
+        text = path.read_text("utf-8")
+    except OSError:  # pragma: no cover
+        return []
+    dictionary = _dictionary()
+    out = []
+    for line in text.splitlines():
+        w = line.strip().lower()
+        if len(w) < 4 or not w.isalpha() or _is_ordinary(w, dictionary):
+            continue
+        out.append(w)
+    return out
+
+
 def inflections(word: str) -> set[str]:
     """Inflected forms of a single-token word (the word itself included)."""
     forms = {word}
@@ -161,6 +231,11 @@ class _Lexicon:
             if not term or not re.search("[a-z]", term):
                 continue
             self._add_term(term, Entry(term, PROFANITY, 2), "word")
+        own_forms = set(self.words)
+        for term in _second_base_words():
+            if term in own_terms or term in self.safe or term in own_forms:
+                continue
+            self._add_term(term, Entry(term, PROFANITY, 2), "exact")
         for term, cat, sev, mode in rows:
             if mode != "safe":
                 self._add_term(term, Entry(term, cat, sev), mode)

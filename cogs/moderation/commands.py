@@ -10,6 +10,12 @@ from cogs.moderation.records import Records
 from cogs.moderation.rules import ClassRules
 from cogs.moderation.service import ModerationService
 
+# the queue's sections: held class messages, then questions and answers for the guest author
+SECTIONS = {
+    "message": "— Class messages —",
+    "question": "— Questions for the guest author —",
+    "answer": "— Answers from the guest author —",
+}
 FLAG = Param("flag", Kind.INT, "the flag number shown in the teacher room", minimum=1)
 
 
@@ -23,10 +29,16 @@ def declare(
         if not flags:
             return Reply("Nothing is waiting for you. 🎉")
         lines = [f"{len(flags)} waiting, oldest first:"]
-        lines += [
-            f"#{f.id} · {f.student} · {f.age} · “{f.text[:80]}” — {'; '.join(f.reasons)}"
-            for f in flags
-        ]
+        for kind, title in SECTIONS.items():
+            section = [
+                f for f in flags if f.kind == kind or (kind == "message" and f.kind not in SECTIONS)
+            ]
+            if section and len(section) < len(flags):
+                lines.append(title)
+            lines += [
+                f"#{f.id} · {f.student} · {f.age} · “{f.text[:80]}” — {'; '.join(f.reasons)}"
+                for f in section
+            ]
         return Reply("\n".join(lines))
 
     async def approve(inv: Invocation) -> Reply:

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -48,6 +49,20 @@ class FlagView:
     reasons: list[str]
     state: str
     age: str
+    kind: str = "message"
+
+
+class FlagKind(Protocol):
+    """Another feature's review item (a question for the guest author, an author's answer):
+    same queue, buttons, reactions and `mod approve N`; its own review text and effects."""
+
+    def review(self, flag: Flag, key: str) -> Outgoing:
+        """The teacher's review message."""
+        ...
+
+    async def decided(self, flag: Flag) -> None:
+        """Carry out the decision; must be safe to call again (keyed deliveries)."""
+        ...
 
 
 class ModerationService:
@@ -68,6 +83,11 @@ class ModerationService:
         self.clock = clock
         self._listeners: list[Callable[[MessageShared], Awaitable[None]]] = []
         self._recent = RecentMessages()
+        self._kinds: dict[str, FlagKind] = {}
+
+    def add_kind(self, kind: str, handler: FlagKind) -> None:
+        """Review flags of `kind` in the queue, with `handler` saying what a decision does."""
+        self._kinds[kind] = handler
 
     def on_shared(self, listener: Callable[[MessageShared], Awaitable[None]]) -> None:
         """Be told whenever a student's message becomes visible to the class."""
@@ -230,7 +250,13 @@ class ModerationService:
             )
             return [
                 FlagView(
-                    f.id, f.user_name, f.text, f.reasons, f.state, texts.age(now - f.created_at)
+                    f.id,
+                    f.user_name,
+                    f.text,
+                    f.reasons,
+                    f.state,
+                    texts.age(now - f.created_at),
+                    f.kind,
                 )
                 for f in rows
             ]
@@ -259,6 +285,9 @@ class ModerationService:
         where = ChannelRef(cls.platform, flag.channel_id, flag.thread_id)
         student = UserRef(cls.platform, flag.user_id, flag.user_name)
         key = f"flag:{flag.id}"
+        if flag.kind in self._kinds:
+            await self._settle_kind(flag, cls, self._kinds[flag.kind])
+            return
         if flag.action == "hold":
             message = MessageRef(where, await self._message_id(flag))
             await self.deliveries.once(key + ":hide", where, lambda: self._hide(chat, message))
@@ -312,6 +341,28 @@ class ModerationService:
             texts.escalation(flag, lead), key=key, notice=False, mentions=(lead,) if lead else ()
         )
         await self.deliveries.once(key, teachers, partial(chat.send, teachers, out))
+
+    async def _settle_kind(self, flag: Flag, cls: ClassInfo, kind: FlagKind) -> None:
+        """A question or answer: review message, then the owning feature carries out the
+        decision; settled only once all of it is done."""
+        chat, key = self.chats[cls.platform], f"flag:{flag.id}"
+        teachers = cls.teacher_channel
+        if teachers is not None:
+            out = kind.review(flag, key + ":review")
+            ask = partial(chat.ask_decision, teachers, flag.id, out)
+            review = await self.deliveries.once(key + ":review", teachers, ask)
+            if review is not None and flag.review_message_id != review.id:
+                async with self.sessionmaker.begin() as db:
+                    (await db.get_one(Flag, flag.id)).review_message_id = review.id
+        if flag.state != "pending":
+            await kind.decided(flag)
+            if teachers is not None:
+                done = partial(chat.send, teachers, texts.decided(flag, key + ":decided"))
+                await self.deliveries.once(key + ":decided", teachers, done)
+        async with self.sessionmaker.begin() as db:
+            row = await db.get_one(Flag, flag.id)
+            if row.state == flag.state:
+                row.settled = True
 
     async def _message_id(self, flag: Flag) -> str:
         async with self.sessionmaker() as db:

@@ -15,7 +15,7 @@ from nio import RedactionEvent, RoomMessageText
 from people import PersonFactory
 from sqlalchemy import func, select, update
 
-from bot.db.tables import Delivery, Flag, Post, Session
+from bot.db.tables import Delivery, Post, Session
 from bot.localserver import LocalHomeserver
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
@@ -137,19 +137,6 @@ async def test_bad_arguments_get_a_reply_saying_what_to_type(room12: Classroom) 
     assert "Pacific/Auckland" in body(reply)
     reply = await room12.teacher_types("!foo", expect="know")
     assert body(reply).endswith('I don\'t know "!foo". Try !help.')
-
-
-async def test_a_restart_between_hold_and_decision_loses_nothing(room12: Classroom) -> None:
-    aroha, teacher = room12.students[0], room12.teacher
-    await aroha.send(room12.room, "Can we read another chapter tomorrow?")
-    review = await teacher.wait_for(room12.says("Held #", room12.teacher_room))
-
-    await room12.stop_bot()
-    await room12.start_bot()
-    await teacher.react(room12.teacher_room, review.event_id, "✅")
-
-    await aroha.wait_for(room12.says("Aroha: Can we read another chapter tomorrow?", room12.room))
-    assert await room12.count(select(func.count(Flag.id)).where(Flag.state == "approved")) == 1
 
 
 async def test_a_restart_at_the_scheduled_time_posts_exactly_once(room12: Classroom) -> None:

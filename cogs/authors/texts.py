@@ -1,0 +1,169 @@
+"""Words the bot says about guest authors: warm for students, clear for teachers and authors.
+
+Nothing written for the author ever takes a student's name or account: only
+the class's display name and region, the book and the chapter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+P = "!"  # direct messages take `!` commands on every platform (Discord also has /answer)
+
+STATUS = {
+    "asked": "waiting for your teacher",
+    "approved": "approved by your teacher",
+    "relayed": "with the author",
+    "answered": "answered",
+    "answer_held": "answered (your teacher is checking the answer)",
+    "passed": "the author can't answer this one",
+    "rejected": "not sent",
+    "withheld": "answered, but your teacher kept the answer back",
+    "dropped": "not answered: the author has left",
+}
+
+
+def where_from(display_name: str, region: str) -> str:
+    return f"{display_name} ({region})" if region else display_name
+
+
+def context(book: str, chapter: int | None) -> str:
+    shown = f"“{book}”" if book else "the book"
+    return f"{shown}, read up to chapter {chapter}" if chapter else shown
+
+
+def invite_code(code: str, name: str, book: str, expires: datetime, days: int) -> str:
+    return (
+        f"Invite code for {name} (“{book}”): {code}\n"
+        f"It works once, for {days} days (until {expires:%d %b %Y}). Give it to the author "
+        f"privately; they send me `{P}author join {code}` in a direct message. "
+        "On Discord the author must share a server with me first (see docs/authors.md)."
+    )
+
+
+def welcome(name: str, book: str, where: str) -> str:
+    return (
+        f"Welcome, {name}! You are now the guest author for {where}, reading “{book}”.\n"
+        "When a teacher approves a student's question, I send it here — never a student's "
+        "name, only the class and where they are in the book. Questions many classes ask "
+        "arrive as one, and your answer reaches every one of them.\n" + author_help()
+    )
+
+
+def author_help() -> str:
+    return (
+        "What you can do here:\n"
+        f"• {P}author inbox — questions waiting, most-asked first\n"
+        f"• {P}answer N your answer — or simply reply to a question message\n"
+        f"• {P}author pass N — politely tell the classes you can't answer that one\n"
+        f"• {P}author leave — stop receiving questions"
+    )
+
+
+def stranger_help() -> str:
+    return (
+        "Hi! I'm the read-aloud bot. If a teacher invited you as a guest author, send me "
+        f"`{P}author join CODE` with the code they gave you. Students and teachers talk to me "
+        "in their class room."
+    )
+
+
+def joined_for_teachers(name: str, book: str) -> str:
+    return (
+        f"✅ {name} joined as your guest author for “{book}”. Students can now ask with "
+        "`ask …`; every question waits for you first."
+    )
+
+
+def new_question(number: int, where: str, ctx: str, text: str) -> str:
+    return (
+        f"📬 Question #{number} from {where}, {ctx}:\n“{text}”\n"
+        f"Reply to this message with your answer, or: {P}answer {number} … · "
+        f"{P}author pass {number}"
+    )
+
+
+def inbox_line(number: int, classes: int, text: str, ctx: str) -> str:
+    asked = "asked by 1 class" if classes == 1 else f"asked by {classes} classes"
+    return f"#{number} · {asked} · “{text[:120]}” ({ctx})"
+
+
+def asked(author: str) -> str:
+    return (
+        f"Thanks! Your question for {author} is waiting for your teacher. "
+        f"Status: {STATUS['asked']}."
+    )
+
+
+def with_author(student: str, author: str, text: str) -> str:
+    return f"{student}, your teacher approved your question “{text}”. It's now with {author}! 📬"
+
+
+def not_sent(student: str, reason: str) -> str:
+    why = f" Your teacher says: {reason}" if reason else ""
+    return f"{student}, your teacher decided not to send your question this time.{why}"
+
+
+def answer_in_class(author: str, wording: str, answer: str, classes: int) -> str:
+    others = f" ({classes} classes asked this)" if classes > 1 else ""
+    return f"✉️ {author} answered our class's question{others}:\n> {wording}\n{answer}"
+
+
+def pass_in_class(author: str, wording: str) -> str:
+    return (
+        f"🙏 {author} read our class's question “{wording}” and can't answer that one, "
+        "but thank you for asking!"
+    )
+
+
+def answer_for_teachers(author: str, wording: str, student: str, answer: str) -> str:
+    return f"✉️ {author} answered “{wording}” (asked by {student}), posted for the class:\n{answer}"
+
+
+def pass_for_teachers(author: str, wording: str, student: str) -> str:
+    return f"🙏 {author} passed on “{wording}” (asked by {student}); the class was told kindly."
+
+
+def sent(classes: int, held: bool) -> str:
+    where = "1 class" if classes == 1 else f"{classes} classes"
+    note = (
+        " Your answer has something teachers check first (a link, say), so each class's "
+        "teacher approves it before their students see it."
+        if held
+        else ""
+    )
+    return f"Thank you! Your answer is on its way to {where}.{note}"
+
+
+def passed(classes: int) -> str:
+    return f"Done: {classes} class(es) will hear, kindly, that you can't answer that one."
+
+
+def author_left_for_teachers(name: str, waiting: int) -> str:
+    lost = f" {waiting} question(s) waiting for them will not be answered." if waiting else ""
+    return (
+        f"👋 {name}, your guest author, has left and no longer receives questions.{lost} "
+        "You can invite another author with `author invite`."
+    )
+
+
+def goodbye(name: str) -> str:
+    return f"Thank you for visiting, {name}! You won't receive any more questions."
+
+
+def question_review(student: str, text: str, author: str, ctx: str, number: int) -> str:
+    return (
+        f"Question #{number} for {author} from {student}, {ctx}:\n“{text}”\n"
+        "Approve to send it to the author (without the student's name); reject to keep it. "
+        f"React ✅ / ❌ or type: mod approve {number} / mod reject {number} reason"
+    )
+
+
+def answer_review(author: str, wording: str, answer: str, reasons: list[str], number: int) -> str:
+    why = "; ".join(reasons) or "needs a look"
+    return (
+        f"Answer #{number} from {author} to your class's question “{wording}”:\n{answer}\n"
+        f"Why it waits for you: {why}\n"
+        f"Approve to post it in the class thread: ✅ / ❌ or mod approve {number} / "
+        f"mod reject {number}"
+    )

@@ -1,0 +1,44 @@
+"""Every classroom story runs on both platforms: Matrix (real Synapse) and Discord."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from discord_driver import DiscordDriver
+from matrix_driver import MatrixDriver
+
+from bot.core.clock import FakeClock
+
+
+@pytest.fixture(params=["matrix", "discord"])
+def platform(request: pytest.FixtureRequest) -> tuple[str, Any, Any]:
+    """Which platform the story runs on, with the Synapse pieces Matrix needs."""
+    if request.param == "matrix":
+        return "matrix", request.getfixturevalue("synapse"), request.getfixturevalue("people")
+    return "discord", None, None
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def story(
+    platform: tuple[str, Any, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Any]:
+    """A class with a teacher and two new students (Aroha, Ben), set up on one platform."""
+    name, synapse, people = platform
+    if name == "matrix":
+        driver: Any = MatrixDriver(synapse, people, tmp_path)
+    else:
+        driver = DiscordDriver(monkeypatch, tmp_path, FakeClock(datetime.now(UTC)))
+    await driver.setup_class()
+    try:
+        yield driver
+    finally:
+        await driver.close()

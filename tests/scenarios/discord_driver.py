@@ -1,0 +1,127 @@
+"""The classroom stories on Discord: the real bot fed gateway payloads by discord.py itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+from fakediscord import World
+from harness import TEACHER_ROLE, Discord, install
+
+from bot.core.clock import FakeClock
+
+
+class DiscordDriver:
+    """Acts and observes like the people in a Discord class would."""
+
+    name = "discord"
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, clock: FakeClock) -> None:
+        self.w = World()
+        install(monkeypatch, self.w)
+        self.w.member(self.w.bot, self.w.role("readaloud", discord.Permissions(administrator=True)))
+        staff = self.w.role("Staff", discord.Permissions(manage_channels=True))
+        self.w.role(TEACHER_ROLE, discord.Permissions.none())
+        self.teacher_user = self.w.user("Ms Rivera")
+        self.w.member(self.teacher_user, staff)
+        self.students = {"aroha": self.w.user("Aroha"), "ben": self.w.user("Ben")}
+        for s in self.students.values():
+            self.w.member(s)
+        self.room = self.w.text_channel("room-12")
+        self.d = Discord(self.w, tmp_path / "bot.db", clock)
+        self.teacher_channel: dict[str, Any] | None = None
+
+    async def setup_class(self) -> str:
+        await self.d.start()
+        answer = await self.teacher("class setup", timezone="Pacific/Auckland")
+        made = [c for c in self.w.channels.values() if (c.get("topic") or "").endswith(")")]
+        self.teacher_channel = made[0]
+        return answer
+
+    async def close(self) -> None:
+        await self.d.stop()
+
+    def _answer(self, interaction: str) -> str:
+        return "\n".join(
+            a["data"].get("content", "") for a in self.d.answers(interaction) if "data" in a
+        )
+
+    async def teacher(self, path: str, expect: str = "", **args: Any) -> str:
+        return self._answer(await self.d.slash(self.teacher_user, self.room, path, **args))
+
+    async def student_command(self, who: str, path: str, **args: Any) -> str:
+        return self._answer(await self.d.slash(self.students[who], self.room, path, **args))
+
+    async def student_says(self, who: str, text: str) -> str:
+        return await self.d.say(self.students[who], self.room, text)
+
+    async def at(self, when: datetime) -> None:
+        self.d.clock.set(when)
+        assert self.d.app is not None
+        await self.d.app.scheduler.run_due()
+        await self.d.settle()
+
+    def _posts(self) -> list[dict[str, Any]]:
+        threads = {
+            c["id"] for c in self.w.channels.values() if c.get("parent_id") == self.room["id"]
+        }
+        return [
+            r.json for r in self.w.requests
+            if r.method == "POST" and r.json and "content" in r.json
+            and any(r.path == f"/channels/{cid}/messages" for cid in {self.room["id"], *threads})
+        ]  # fmt: skip
+
+    async def class_post(self, contains: str) -> str:
+        found = [p["content"] for p in self._posts() if contains in (p.get("content") or "")]
+        assert found, f"the bot never posted {contains!r} in the class"
+        return found[-1]
+
+    async def hidden(self, message_id: str) -> bool:
+        return bool(self.w.sent("DELETE", rf"/channels/{self.room['id']}/messages/{message_id}"))
+
+    async def notice_to(self, who: str, contains: str) -> str:
+        dms = [cid for cid, uid in self.w.dms.items() if uid == self.students[who]["id"]]
+        texts = [r.json["content"] for cid in dms for r in self.w.posts_in(cid)]
+        found = [t for t in texts if contains in t]
+        assert found, f"{who} was never told {contains!r}: {texts}"
+        return found[-1]
+
+    async def review(self, contains: str) -> str:
+        assert self.teacher_channel is not None
+        for m in reversed(list(self.w.messages.values())):
+            embeds = m.get("embeds") or []
+            if (
+                m["channel_id"] == self.teacher_channel["id"]
+                and embeds
+                and contains in (embeds[0].get("description") or "")
+            ):
+                return str(m["id"])
+        raise AssertionError(f"no review of {contains!r} in the teacher channel")
+
+    def _button(self, review: str, label: str) -> str:
+        rows = self.w.messages[review]["components"]
+        return next(b["custom_id"] for r in rows for b in r["components"] if b["label"] == label)
+
+    async def approve(self, review: str) -> None:
+        await self.d.click(self.teacher_user, review, self._button(review, "Approve"))
+
+    async def reject(self, review: str, reason: str) -> None:
+        clicked = await self.d.click(
+            self.teacher_user, review, self._button(review, "Reject with reason…")
+        )
+        (form,) = self.d.answers(clicked)
+        assert self.teacher_channel is not None
+        await self.d.submit(
+            self.teacher_user, self.teacher_channel, form["data"]["custom_id"], {"reason": reason}
+        )
+
+    async def reposted(self, who: str, text: str) -> bool:
+        reposts = self.w.sent("POST", r"/webhooks/(\d+)/hooktoken")
+        return any(r.json["username"] == who.title() and r.json["content"] == text for r in reposts)
+
+    async def restart(self) -> None:
+        await self.d.stop()
+        await self.d.start()

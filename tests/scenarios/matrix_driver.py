@@ -1,0 +1,117 @@
+"""The classroom stories on Matrix: a real bot against a real Synapse, people with nio clients."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from classroom import Classroom, body, make_classroom
+from nio import RedactionEvent
+from people import PersonFactory
+
+from bot.localserver import LocalHomeserver
+
+NAMES = {"aroha": 0, "ben": 1}
+
+
+class MatrixDriver:
+    """Acts and observes like the people in a Matrix class would."""
+
+    name = "matrix"
+
+    def __init__(self, synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path) -> None:
+        self._synapse, self._people, self._tmp = synapse, people, tmp_path
+        self.c: Classroom | None = None
+        self._flags: dict[str, str] = {}
+
+    @property
+    def cls(self) -> Classroom:
+        assert self.c is not None
+        return self.c
+
+    async def setup_class(self) -> str:
+        self.c = await make_classroom(self._synapse, self._people, self._tmp)
+        return "ok"
+
+    async def close(self) -> None:
+        if self.c is not None:
+            for app in list(self.c.started):
+                await app.stop()
+
+    @staticmethod
+    def _command(path: str, args: dict[str, Any]) -> str:
+        parts = [f"!{path}"]
+        for key, value in args.items():
+            text = str(value)
+            parts.append(f'{key}="{text}"' if " " in text else f"{key}={text}")
+        return " ".join(parts)
+
+    async def teacher(self, path: str, expect: str = "", **args: Any) -> str:
+        reply = await self.cls.teacher_types(self._command(path, args), expect=expect)
+        return body(reply)
+
+    async def student_command(self, who: str, path: str, **args: Any) -> str:
+        person = self.cls.students[NAMES[who]]
+        await person.send(self.cls.room, self._command(path, args))
+
+        def answer_to_them(room_id: str, ev: Any) -> bool:
+            mentions = ev.source.get("content", {}).get("m.mentions", {})
+            return ev.sender == self.cls.bot and person.user_id in mentions.get("user_ids", [])
+
+        return body(await person.wait_for(answer_to_them, room_id=self.cls.room))
+
+    async def student_says(self, who: str, text: str) -> str:
+        return await self.cls.students[NAMES[who]].send(self.cls.room, text)
+
+    async def at(self, when: datetime) -> None:
+        self.cls.clock.set(when)
+        assert self.cls.app is not None
+        await self.cls.app.scheduler.run_due()
+
+    async def class_post(self, contains: str) -> str:
+        return body(await self.cls.teacher.wait_for(self.cls.says(contains, self.cls.room)))
+
+    async def hidden(self, message_id: str) -> bool:
+        seen = await self.cls.teacher.wait_for(
+            lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts == message_id
+        )
+        return seen is not None
+
+    async def notice_to(self, who: str, contains: str) -> str:
+        person = self.cls.students[NAMES[who]]
+        return body(await person.wait_for(self.cls.says(contains, self.cls.room)))
+
+    async def review(self, contains: str) -> str:
+        ev = await self.cls.teacher.wait_for(
+            lambda rid, e: (
+                rid == self.cls.teacher_room
+                and e.sender == self.cls.bot
+                and "Held #" in body(e)
+                and contains in body(e)
+            )
+        )
+        flag = re.search(r"#(\d+)", body(ev))
+        assert flag is not None
+        self._flags[ev.event_id] = flag.group(1)
+        return str(ev.event_id)
+
+    async def approve(self, review: str) -> None:
+        await self.cls.teacher.react(self.cls.teacher_room, review, "✅")
+
+    async def reject(self, review: str, reason: str) -> None:
+        await self.cls.teacher_types(
+            f"!mod reject {self._flags[review]} {reason}",
+            room=self.cls.teacher_room,
+            expect="rejected",
+        )
+
+    async def reposted(self, who: str, text: str) -> bool:
+        shown = f"{who.title()}: {text}"
+        seen = await self.cls.teacher.wait_for(self.cls.says(shown, self.cls.room))
+        return body(seen) == shown
+
+    async def restart(self) -> None:
+        await self.cls.stop_bot()
+        await self.cls.start_bot()

@@ -1,0 +1,76 @@
+"""The classroom stories, told once and checked on Matrix and on Discord."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+def clock_of(story: Any) -> Any:
+    return story.cls.clock if story.name == "matrix" else story.d.clock
+
+
+async def test_a_teacher_plans_a_book_and_the_session_posts_itself(story: Any) -> None:
+    first = (clock_of(story).now() + timedelta(hours=2)).astimezone(ZoneInfo("Pacific/Auckland"))
+    added = await story.teacher(
+        "readaloud book", title="The Lighthouse Mice", chapters=4, expect="Added"
+    )
+    assert 'Added "The Lighthouse Mice"' in added
+    calendar = await story.teacher(
+        "readaloud plan",
+        start=f"{first:%Y-%m-%d}",
+        days="mon,tue,wed,thu,fri,sat,sun",
+        time=f"{first:%H:%M}",
+        per=2,
+        expect="calendar",
+    )
+    assert "chapters 1–2" in calendar and "chapters 3–4" in calendar
+    await story.teacher("readaloud prompt", chapter=1, text="What would you pack?", expect="Prompt")
+
+    await story.at(first.replace(second=0, microsecond=0) + timedelta(seconds=1))
+
+    assert "chapters 1–2 (session 1)" in await story.class_post("Read-aloud time!")
+    assert "What would you pack?" in await story.class_post("What would you pack?")
+
+
+async def test_a_new_students_message_is_held_and_the_teacher_approves_it(story: Any) -> None:
+    said = await story.student_says("aroha", "I think the keeper was lonely")
+
+    assert await story.hidden(said)
+    told = await story.notice_to("aroha", "waiting for your teacher")
+    assert "lonely" not in told
+    review = await story.review("I think the keeper was lonely")
+    await story.approve(review)
+    assert await story.reposted("aroha", "I think the keeper was lonely")
+
+
+async def test_a_rude_message_is_rejected_and_the_student_told_why(story: Any) -> None:
+    said = await story.student_says("ben", "you are an idiot")
+
+    assert await story.hidden(said)
+    review = await story.review("you are an idiot")
+    await story.reject(review, "Please use kind words.")
+    told = await story.notice_to("ben", "decided not to share")
+    assert "Please use kind words." in told and "idiot" not in told
+
+
+async def test_a_student_is_refused_a_teacher_command_with_a_clear_message(story: Any) -> None:
+    answer = await story.student_command(
+        "aroha", "readaloud plan", start="2027-02-01", days="mon", time="09:00"
+    )
+    assert "Only your teacher can use" in answer and "readaloud plan" in answer
+
+
+async def test_a_restart_between_hold_and_decision_loses_nothing(story: Any) -> None:
+    await story.student_says("aroha", "Can we read another chapter tomorrow?")
+    review = await story.review("Can we read another chapter tomorrow?")
+
+    await story.restart()
+    await story.approve(review)
+
+    assert await story.reposted("aroha", "Can we read another chapter tomorrow?")
