@@ -56,7 +56,7 @@ class FlagKind(Protocol):
     """Another feature's review item (a question for the guest author, an author's answer):
     same queue, buttons, reactions and `mod approve N`; its own review text and effects."""
 
-    def review(self, flag: Flag, key: str) -> Outgoing:
+    async def review(self, flag: Flag, key: str) -> Outgoing:
         """The teacher's review message."""
         ...
 
@@ -348,7 +348,7 @@ class ModerationService:
         chat, key = self.chats[cls.platform], f"flag:{flag.id}"
         teachers = cls.teacher_channel
         if teachers is not None:
-            out = kind.review(flag, key + ":review")
+            out = await kind.review(flag, key + ":review")
             ask = partial(chat.ask_decision, teachers, flag.id, out)
             review = await self.deliveries.once(key + ":review", teachers, ask)
             if review is not None and flag.review_message_id != review.id:

@@ -163,3 +163,18 @@ async def test_a_message_in_a_session_thread_is_reposted_in_that_thread(
     await c.discord.click(c.teacher, review["id"], buttons(review)["Approve"])
     (repost,) = c.world.sent("POST", r"/webhooks/(\d+)/hooktoken")
     assert repost.params is not None and str(repost.params["thread_id"]) == thread["id"]
+
+
+async def test_a_message_replayed_after_a_gateway_resume_is_handled_once(
+    classroom: Classroom,
+) -> None:
+    from harness import message_create
+
+    c, w = classroom, classroom.world
+    teachers = await set_up_class(c)
+    payload = message_create(w, c.ana, c.room, "Hello class!")
+    await c.discord.feed("message_create", payload)
+    await c.discord.feed("resumed", {})
+    await c.discord.feed("message_create", payload)  # Discord replays what we may have missed
+    assert len(w.sent("DELETE", rf"/channels/{c.room['id']}/messages/{payload['id']}")) == 1
+    assert len(w.posts_in(teachers["id"])) == 1

@@ -33,6 +33,8 @@ class DiscordDriver:
         self.room = self.w.text_channel("room-12")
         self.d = Discord(self.w, tmp_path / "bot.db", clock)
         self.teacher_channel: dict[str, Any] | None = None
+        self._thread = ""
+        self._last_nonce = ""
 
     async def setup_class(self) -> str:
         await self.d.start()
@@ -121,6 +123,43 @@ class DiscordDriver:
     async def reposted(self, who: str, text: str) -> bool:
         reposts = self.w.sent("POST", r"/webhooks/(\d+)/hooktoken")
         return any(r.json["username"] == who.title() and r.json["content"] == text for r in reposts)
+
+    async def trust(self, who: str) -> None:
+        await self.teacher("mod trust", student=self.students[who])
+
+    async def session_thread(self) -> str:
+        made = self.w.sent("POST", rf"/channels/{self.room['id']}/messages/(\d+)/threads")
+        self._thread = made[-1].path.split("/")[4]
+        return self._thread
+
+    async def says_in_thread(self, who: str, text: str) -> str:
+        return await self.d.say(self.students[who], self.w.channels[self._thread], text)
+
+    async def thread_post(self, contains: str) -> str:
+        for r in reversed(self.w.posts_in(self._thread)):
+            text = r.json.get("content") or r.json.get("poll", {}).get("question", {}).get("text")
+            if text and contains in text:
+                self._last_nonce = r.json["nonce"]
+                return str(text)
+        raise AssertionError(f"no {contains!r} in the session thread")
+
+    async def vote(self, who: str, option: int) -> None:
+        message = next(m for m in self.w.messages.values() if m.get("nonce") == self._last_nonce)
+        vote = {
+            "user_id": self.students[who]["id"],
+            "channel_id": self._thread,
+            "message_id": message["id"],
+            "guild_id": self.w.guild_id,
+            "answer_id": option,
+        }
+        await self.d.feed("message_poll_vote_add", vote)
+
+    async def teacher_channel_post(self, contains: str) -> str:
+        assert self.teacher_channel is not None
+        texts = [r.json.get("content") or "" for r in self.w.posts_in(self.teacher_channel["id"])]
+        found = [t for t in texts if contains in t]
+        assert found, f"no {contains!r} in the teacher channel"
+        return found[-1]
 
     async def restart(self) -> None:
         await self.d.stop()

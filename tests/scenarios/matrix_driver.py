@@ -25,6 +25,8 @@ class MatrixDriver:
         self._synapse, self._people, self._tmp = synapse, people, tmp_path
         self.c: Classroom | None = None
         self._flags: dict[str, str] = {}
+        self._thread = ""
+        self._last_post = ""
 
     @property
     def cls(self) -> Classroom:
@@ -111,6 +113,36 @@ class MatrixDriver:
         shown = f"{who.title()}: {text}"
         seen = await self.cls.teacher.wait_for(self.cls.says(shown, self.cls.room))
         return body(seen) == shown
+
+    async def trust(self, who: str) -> None:
+        person = self.cls.students[NAMES[who]]
+        await self.cls.teacher_types(f"!mod trust {person.user_id}", expect="trusted")
+
+    async def session_thread(self) -> str:
+        """The id of the latest session thread (its announcement)."""
+        ev = await self.cls.teacher.wait_for(self.cls.says("Read-aloud time", self.cls.room))
+        self._thread = str(ev.event_id)
+        return self._thread
+
+    async def says_in_thread(self, who: str, text: str) -> str:
+        return await self.cls.students[NAMES[who]].send(self.cls.room, text, thread=self._thread)
+
+    async def thread_post(self, contains: str) -> str:
+        ev = await self.cls.teacher.wait_for(self.cls.says(contains, self.cls.room))
+        relates = ev.source.get("content", {}).get("m.relates_to", {})
+        assert relates.get("event_id") == self._thread, "posted in the session thread"
+        self._last_post = str(ev.event_id)
+        return body(ev)
+
+    async def vote(self, who: str, option: int) -> None:
+        """Vote on the poll last seen with thread_post (1-based option)."""
+        keys = ("1️⃣", "2️⃣", "3️⃣", "4️⃣")
+        await self.cls.students[NAMES[who]].react(self.cls.room, self._last_post, keys[option - 1])
+        assert self.cls.app is not None
+        await self.cls.idle()
+
+    async def teacher_channel_post(self, contains: str) -> str:
+        return body(await self.cls.teacher.wait_for(self.cls.says(contains, self.cls.teacher_room)))
 
     async def restart(self) -> None:
         await self.cls.stop_bot()

@@ -74,3 +74,55 @@ async def test_a_restart_between_hold_and_decision_loses_nothing(story: Any) -> 
     await story.approve(review)
 
     assert await story.reposted("aroha", "Can we read another chapter tomorrow?")
+
+
+async def test_a_full_session_with_every_prompt_kind(story: Any) -> None:
+    for who in ("aroha", "ben"):
+        await story.trust(who)
+    first = (clock_of(story).now() + timedelta(hours=2)).astimezone(ZoneInfo("Pacific/Auckland"))
+    start = first.replace(second=0, microsecond=0)
+    await story.teacher("readaloud book", title="Wonder", chapters=1, expect="Added")
+    await story.teacher(
+        "readaloud plan",
+        start=f"{first:%Y-%m-%d}",
+        days="mon,tue,wed,thu,fri,sat,sun",
+        time=f"{first:%H:%M}",
+        window=30,
+        expect="calendar",
+    )
+    prompts = [
+        {"text": "Who would you sit with at lunch?"},
+        {"text": "Chapter 1 in a tweet", "kind": "summary", "offset": 1, "limit": 40},
+        {"text": "What will happen at school?", "kind": "prediction", "offset": 2},
+        {"text": "Bravest? | Auggie | Via", "kind": "poll", "offset": 3},
+        {"text": "Is kindness a choice? | Yes | No", "kind": "opinion", "offset": 4},
+    ]
+    for p in prompts:
+        await story.teacher("readaloud prompt", chapter=1, expect="Prompt", **p)
+
+    await story.at(start + timedelta(seconds=1))
+    await story.session_thread()
+    assert "Let's discuss" in await story.thread_post("Who would you sit with at lunch?")
+
+    await story.at(start + timedelta(minutes=1, seconds=1))
+    assert "40 characters or fewer" in await story.thread_post("Chapter 1 in a tweet")
+    await story.says_in_thread("aroha", "Auggie starts school and finds a real friend")
+    told = await story.notice_to("aroha", "characters —")
+    assert "44 characters — 4 over the 40 limit" in told
+
+    await story.at(start + timedelta(minutes=2, seconds=1))
+    await story.thread_post("What will happen at school?")
+    await story.says_in_thread("ben", "Jack will be his friend")
+    assert "prediction is saved" in await story.notice_to("ben", "prediction is saved")
+
+    await story.at(start + timedelta(minutes=3, seconds=1))
+    await story.thread_post("Bravest?")
+    await story.vote("aroha", 1)
+    await story.vote("ben", 1)
+    await story.at(start + timedelta(minutes=4, seconds=1))
+    await story.thread_post("Is kindness a choice?")
+
+    await story.at(start + timedelta(minutes=30, seconds=1))
+    assert "Auggie: 2" in await story.thread_post("Results — Bravest?")
+    digest = await story.teacher_channel_post("Digest")
+    assert "Aroha" in digest and "Ben" in digest and "Summary challenge entries" in digest

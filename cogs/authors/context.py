@@ -1,0 +1,72 @@
+"""Where a class is in its book (the chapter, the current thread), and keeping names in class.
+
+Pure lookups and text work shared by questions and answers; no posting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.tables import Member, Session
+
+STARTED = ("running", "done")
+NAME_PLACEHOLDER = "[name]"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A class's latest started session: the chapter it reached and its discussion thread."""
+
+    chapter: int | None
+    thread_id: str | None
+
+
+async def places(db: AsyncSession, class_ids: Iterable[int], now: datetime) -> dict[int, Place]:
+    """Each class's current place (classes without a started session are left out)."""
+    ids = sorted(set(class_ids))
+    found: dict[int, Place] = {}
+    if not ids:
+        return found
+    rows = await db.execute(
+        select(Session.classroom_id, Session.last_chapter, Session.thread_id)
+        .where(
+            Session.classroom_id.in_(ids),
+            Session.starts_at <= now,
+            Session.state.in_(STARTED),
+        )
+        .order_by(Session.classroom_id, Session.starts_at, Session.id)
+    )
+    for class_id, chapter, thread in rows:
+        found[class_id] = Place(chapter, thread)  # ordered by start: the latest wins
+    return found
+
+
+async def class_people(db: AsyncSession, class_id: int) -> list[tuple[str, str]]:
+    """(platform id, display name) of everyone the class knows, for de-identifying."""
+    rows = await db.execute(
+        select(Member.user_id, Member.display_name).where(Member.classroom_id == class_id)
+    )
+    return [(uid, name) for uid, name in rows]
+
+
+def _handles(user_id: str, name: str) -> list[str]:
+    """Ways a person may be written: full id, Matrix localpart, display name."""
+    found = [user_id, name]
+    if user_id.startswith("@") and ":" in user_id:
+        found.append(user_id[1:].split(":", 1)[0])
+    return [h for h in found if len(h.strip()) >= 2]
+
+
+def deidentify(text: str, people: Iterable[tuple[str, str]]) -> str:
+    """The text with every known student id, username and display name replaced."""
+    handles = sorted({h for uid, name in people for h in _handles(uid, name)}, key=len, reverse=True)
+    for handle in handles:
+        pattern = rf"(?<![\w@]){re.escape(handle)}(?!\w)"
+        text = re.sub(pattern, NAME_PLACEHOLDER, text, flags=re.IGNORECASE)
+    return text

@@ -1,0 +1,225 @@
+"""One answer to every class that asked: in each class's current thread, quoting its words.
+
+Each class gets its own keyed posts (the answer in the class, a copy in the
+teacher channel), so a crash or restart finishes the fan-out without
+repeating a post. Posts go out with bounded concurrency, which keeps the
+platform's rate limit, not this loop, the bottleneck. An answer screening
+flags (a link, say) waits in each class's review queue as a flag of kind
+"answer" instead, and is posted when that class's teacher approves it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import Clock
+from bot.core.dispatch import Chats
+from bot.core.model import ChannelRef, Outgoing
+from bot.db.tables import Answer, Classroom, Flag, GuestAuthor, InboxItem, Question
+from bot.deliveries import Deliveries
+from cogs.authors import texts
+from cogs.authors.context import places
+from cogs.classroom.service import ClassInfo
+from cogs.moderation.service import ModerationService
+
+log = logging.getLogger(__name__)
+CONCURRENCY = 16
+WAITING = ("relayed",)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One class that asked: its question, the class, and its current thread."""
+
+    question_id: int
+    wording: str
+    student: str
+    cls: ClassInfo
+    thread: str | None
+
+
+class Fanout:
+    """Delivers an answer (or a pass) to every class whose question it closes."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        moderation: ModerationService,
+        chats: Chats,
+        deliveries: Deliveries,
+        clock: Clock,
+        concurrency: int = CONCURRENCY,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.moderation = moderation
+        self.chats = chats
+        self.deliveries = deliveries
+        self.clock = clock
+        self.concurrency = concurrency
+
+    async def deliver(self, answer_id: int) -> int:
+        """Do whatever of the answer's delivery is not done yet; returns the classes reached."""
+        async with self.sessionmaker() as db:
+            answer = await db.get_one(Answer, answer_id)
+            item = await db.get_one(InboxItem, answer.item_id)
+            author = await db.get_one(GuestAuthor, item.author_id)
+            targets, asked_by = await self._targets(db, item.id)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(t: Target) -> str:
+            async with gate:
+                return await self._to_class(answer, author.name, t, asked_by)
+
+        results = await asyncio.gather(*(one(t) for t in targets), return_exceptions=True)
+        done: dict[str, list[int]] = {}
+        failed = 0
+        for t, result in zip(targets, results, strict=True):
+            if isinstance(result, BaseException):
+                failed += 1
+                log.error("answer %s to class %s failed: %r", answer_id, t.cls.id, result)
+            elif result:
+                done.setdefault(result, []).append(t.question_id)
+        now = self.clock.now()
+        async with self.sessionmaker.begin() as db:
+            for state, ids in done.items():
+                await db.execute(
+                    update(Question)
+                    .where(Question.id.in_(ids), Question.state.in_(WAITING))
+                    .values(state=state, updated_at=now)
+                )
+            if not failed:
+                row = await db.get_one(Answer, answer_id)
+                row.state, row.done_at = "done", now
+        return len(targets) - failed
+
+    async def _targets(self, db: AsyncSession, item_id: int) -> tuple[list[Target], int]:
+        rows = (
+            await db.execute(
+                select(Question, Classroom)
+                .join(Classroom, Classroom.id == Question.classroom_id)
+                .where(Question.item_id == item_id)
+                .order_by(Question.id)
+            )
+        ).all()
+        where = await places(db, [q.classroom_id for q, _ in rows], self.clock.now())
+        asked_by = len({q.classroom_id for q, _ in rows})
+        targets = []
+        for q, classroom in rows:
+            if q.state not in WAITING:
+                continue
+            place = where.get(q.classroom_id)
+            thread = place.thread_id if place else None
+            targets.append(Target(q.id, q.text, q.student_name, ClassInfo.of(classroom), thread))
+        return targets, asked_by
+
+    async def _to_class(self, answer: Answer, author: str, t: Target, asked_by: int) -> str:
+        """Post to one class; returns the question's new state ('' if unchanged)."""
+        key = f"authors:answer{answer.id}:q{t.question_id}"
+        if answer.kind == "pass":
+            await self.post_in_class(t, key, texts.pass_in_class(author, t.wording))
+            await self._teachers(t, key, texts.pass_for_teachers(author, t.wording, t.student))
+            return "passed"
+        if answer.reasons:
+            await self._hold(answer, author, t)
+            return ""
+        await self.post_in_class(t, key, texts.answer_in_class(author, t.wording, answer.text, asked_by))
+        text = texts.answer_for_teachers(author, t.wording, t.student, answer.text)
+        await self._teachers(t, key, text)
+        return "answered"
+
+    async def post_in_class(self, t: Target, key: str, text: str) -> None:
+        """In the class's current thread; if that thread is gone, in the class room."""
+        chat = self.chats[t.cls.platform]
+        room_key = key + ":room"
+        if t.thread and await self.deliveries.sent(room_key) is None:
+            thread = t.cls.channel.in_thread(t.thread)
+            out = Outgoing(text, key=key, notice=False)
+            try:
+                await self.deliveries.once(key, thread, partial(chat.send, thread, out))
+                return
+            except Exception as e:
+                log.warning("class %s: thread %s unusable (%s); posting in the room", t.cls.id, t.thread, e)
+        room = t.cls.channel
+        out = Outgoing(text, key=room_key, notice=False)
+        await self.deliveries.once(room_key, room, partial(chat.send, room, out))
+
+    async def _teachers(self, t: Target, key: str, text: str) -> None:
+        where = t.cls.teacher_channel
+        if where is None:
+            return
+        chat = self.chats[t.cls.platform]
+        out = Outgoing(text, key=key + ":teacher")
+        await self.deliveries.once(key + ":teacher", where, partial(chat.send, where, out))
+
+    async def _hold(self, answer: Answer, author: str, t: Target) -> None:
+        """The answer waits in this class's review queue; created once per class."""
+        async with self.sessionmaker.begin() as db:
+            q = await db.get_one(Question, t.question_id)
+            if q.answer_flag_id is None:
+                flag = Flag(
+                    classroom_id=t.cls.id,
+                    post_id=None,
+                    kind="answer",
+                    user_id=f"author:{answer.id}",
+                    user_name=author,
+                    channel_id=t.cls.channel.id,
+                    thread_id=t.thread,
+                    text=answer.text,
+                    reasons=list(answer.reasons),
+                    action="hold",
+                    created_at=self.clock.now(),
+                )
+                db.add(flag)
+                await db.flush()
+                q.answer_flag_id, q.state = flag.id, "answer_held"
+            flag_id = q.answer_flag_id
+        await self.moderation.settle(flag_id)
+
+    # ---- the teacher's decision on a held answer (FlagKind "answer") ----
+
+    async def review(self, flag: Flag, key: str) -> Outgoing:
+        """The teacher's review message for a held answer, quoting the class's question."""
+        async with self.sessionmaker() as db:
+            wording = await db.scalar(select(Question.text).where(Question.answer_flag_id == flag.id))
+        text = texts.answer_review(flag.user_name, wording or "", flag.text, flag.reasons, flag.id)
+        return Outgoing(text, key=key, notice=False)
+
+    async def decided(self, flag: Flag) -> None:
+        """Approved: post it in this class. Rejected: the class never sees it."""
+        async with self.sessionmaker() as db:
+            found = (
+                await db.execute(
+                    select(Question, Classroom)
+                    .join(Classroom, Classroom.id == Question.classroom_id)
+                    .where(Question.answer_flag_id == flag.id)
+                )
+            ).first()
+            if found is None:
+                return
+            q, classroom = found
+            asked_by = int(
+                await db.scalar(
+                    select(func.count(func.distinct(Question.classroom_id))).where(
+                        Question.item_id == q.item_id
+                    )
+                )
+                or 1
+            )
+        t = Target(q.id, q.text, q.student_name, ClassInfo.of(classroom), flag.thread_id)
+        state = "withheld"
+        if flag.state == "approved":
+            key = f"authors:answerflag{flag.id}"
+            text = texts.answer_in_class(flag.user_name, q.text, flag.text, asked_by)
+            await self.post_in_class(t, key, text)
+            state = "answered"
+        async with self.sessionmaker.begin() as db:
+            row = await db.get_one(Question, q.id)
+            if row.state == "answer_held":
+                row.state, row.updated_at = state, self.clock.now()
+

@@ -1,0 +1,290 @@
+"""Students' questions for the guest author: asked → approved → with the author.
+
+Every question waits in the class's review queue as a flag of kind "question"
+(same `mod approve N`, buttons and reactions as held messages). On approval
+it joins the author's inbox de-identified: merged into an open item that
+asks the same thing, or a new item sent to the author by direct message.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import Clock
+from bot.core.dispatch import Chats
+from bot.core.errors import UserError
+from bot.core.model import Actor, ChannelRef, Outgoing, Platform, UserRef
+from bot.db import audit
+from bot.db.tables import AuthorInvite, Flag, GuestAuthor, InboxItem, Question
+from bot.deliveries import Deliveries
+from cogs.authors import texts
+from cogs.authors.context import class_people, deidentify, places
+from cogs.authors.onboarding import profile_of
+from cogs.authors.similarity import best_match, normalize
+from cogs.classroom.service import ClassInfo, ClassroomService
+from cogs.moderation.service import ModerationService
+
+log = logging.getLogger(__name__)
+MAX_QUESTION = 500
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question now waiting for the teacher."""
+
+    question_id: int
+    flag_id: int
+    author: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """One of a class's questions and where it has got to."""
+
+    id: int
+    text: str
+    status: str
+    student: str
+
+
+class QuestionDesk:
+    """Takes questions, hands them to the review queue, relays approved ones to the author."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        classes: ClassroomService,
+        moderation: ModerationService,
+        chats: Chats,
+        deliveries: Deliveries,
+        clock: Clock,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.classes = classes
+        self.moderation = moderation
+        self.chats = chats
+        self.deliveries = deliveries
+        self.clock = clock
+
+    async def ask(self, where: ChannelRef, student: UserRef, text: str) -> Asked:
+        """Hold a student's question for the teacher (it reaches the teacher channel)."""
+        cls = await self.classes.require(where)
+        if where.id != cls.channel.id:
+            raise UserError("Questions for the guest author are asked in the class room.")
+        text = " ".join(text.split())[:MAX_QUESTION]
+        now = self.clock.now()
+        async with self.sessionmaker.begin() as db:
+            invite, author = await self._visit(db, cls.id)
+            prof = await profile_of(db, cls.id)
+            if await self._asked_today(db, cls, now) >= prof.daily_questions:
+                raise UserError(
+                    f"Your class has asked {prof.daily_questions} question(s) today, the most "
+                    "your teacher allows. Save your question for tomorrow!"
+                )
+            place = (await places(db, [cls.id], now)).get(cls.id)
+            chapter = place.chapter if place else None
+            flag = Flag(
+                classroom_id=cls.id,
+                post_id=None,
+                kind="question",
+                user_id=student.id,
+                user_name=student.label,
+                channel_id=cls.channel.id,
+                thread_id=where.thread,
+                text=text,
+                reasons=[f"for {author.name}, {texts.context(invite.book, chapter)}"],
+                action="hold",
+                created_at=now,
+            )
+            db.add(flag)
+            await db.flush()
+            question = Question(
+                classroom_id=cls.id,
+                invite_id=invite.id,
+                flag_id=flag.id,
+                student_id=student.id,
+                student_name=student.label,
+                text=text,
+                book=invite.book,
+                chapter=chapter,
+                state="asked",
+                asked_at=now,
+                updated_at=now,
+            )
+            db.add(question)
+            await db.flush()
+            audit.record(db, now, cls.id, student.id, "question.asked", question=question.id)
+            asked = Asked(question.id, flag.id, author.name)
+        await self.moderation.settle(asked.flag_id)
+        return asked
+
+    @staticmethod
+    async def _visit(db: AsyncSession, class_id: int) -> tuple[AuthorInvite, GuestAuthor]:
+        """The class's guest author: the latest used invite whose author is still here."""
+        found = (
+            await db.execute(
+                select(AuthorInvite, GuestAuthor)
+                .join(GuestAuthor, GuestAuthor.id == AuthorInvite.author_id)
+                .where(AuthorInvite.classroom_id == class_id, GuestAuthor.state == "joined")
+                .order_by(AuthorInvite.used_at.desc())
+                .limit(1)
+            )
+        ).first()
+        if found is None:
+            raise UserError(
+                "Your class has no guest author right now. Your teacher can invite one "
+                "with: author invite"
+            )
+        return found[0], found[1]
+
+    @staticmethod
+    async def _asked_today(db: AsyncSession, cls: ClassInfo, now: datetime) -> int:
+        tz = ZoneInfo(cls.timezone)
+        midnight = datetime.combine(now.astimezone(tz).date(), time(), tz)
+        return int(
+            await db.scalar(
+                select(func.count(Question.id)).where(
+                    Question.classroom_id == cls.id,
+                    Question.asked_at >= midnight,
+                    Question.state != "rejected",
+                )
+            )
+            or 0
+        )
+
+    # ---- the teacher's decision (FlagKind "question") ----
+
+    async def review(self, flag: Flag, key: str) -> Outgoing:
+        """The teacher's review message for a question."""
+        author_ctx = flag.reasons[0] if flag.reasons else "for the guest author"
+        text = texts.question_review(flag.user_name, flag.text, author_ctx, flag.id)
+        return Outgoing(text, key=key, notice=False)
+
+    async def decided(self, flag: Flag) -> None:
+        """Approved: relay to the author's inbox. Rejected: the student hears kindly."""
+        now = self.clock.now()
+        async with self.sessionmaker.begin() as db:
+            q = await db.scalar(select(Question).where(Question.flag_id == flag.id))
+            if q is None:
+                return
+            if q.state == "asked":
+                q.state = "approved" if flag.state == "approved" else "rejected"
+                q.text, q.updated_at = flag.text, now  # the teacher may have edited it
+            question_id, state = q.id, q.state
+        cls = await self.classes.get(flag.classroom_id)
+        student = UserRef(cls.platform, flag.user_id, flag.user_name)
+        if state == "rejected":
+            text = texts.not_sent(student.label, flag.decision_reason)
+            await self._tell(cls, student, f"authors:q{question_id}:rejected", text)
+            return
+        item_id, author = await self._relay(question_id)
+        if item_id is None or author is None:
+            return
+        await self._tell(
+            cls,
+            student,
+            f"authors:q{question_id}:relayed",
+            texts.with_author(student.label, author.name, flag.text),
+        )
+        await self._notify_author(item_id, author)
+
+    async def _relay(self, question_id: int) -> tuple[int | None, GuestAuthor | None]:
+        """Put an approved question in the author's inbox (merged when alike); one transaction."""
+        now = self.clock.now()
+        async with self.sessionmaker.begin() as db:
+            q = await db.get_one(Question, question_id)
+            invite = await db.get_one(AuthorInvite, q.invite_id)
+            author = await db.get(GuestAuthor, invite.author_id) if invite.author_id else None
+            if q.state == "approved" and (author is None or author.state != "joined"):
+                q.state, q.updated_at = "dropped", now
+                return None, None
+            if q.state != "approved":
+                return q.item_id, author
+            assert author is not None
+            open_items = await db.execute(
+                select(InboxItem.id, InboxItem.text).where(
+                    InboxItem.author_id == author.id, InboxItem.state == "open"
+                )
+            )
+            item_id = best_match(q.text, [(i, t) for i, t in open_items])
+            if item_id is None:
+                shown = deidentify(q.text, await class_people(db, q.classroom_id))
+                item = InboxItem(
+                    author_id=author.id,
+                    text=shown,
+                    normalized=normalize(shown),
+                    state="open",
+                    created_at=now,
+                )
+                db.add(item)
+                await db.flush()
+                item_id = item.id
+            q.item_id, q.state, q.updated_at = item_id, "relayed", now
+            audit.record(db, now, q.classroom_id, "readaloud", "question.relayed", item=item_id)
+            return item_id, author
+
+    async def _notify_author(self, item_id: int, author: GuestAuthor) -> None:
+        """Send a new inbox item to the author once; merged questions only raise its count."""
+        async with self.sessionmaker() as db:
+            item = await db.get_one(InboxItem, item_id)
+            if item.message_id is not None:
+                return
+            first = await db.scalar(
+                select(Question).where(Question.item_id == item_id).order_by(Question.id).limit(1)
+            )
+            assert first is not None
+            prof = await profile_of(db, first.classroom_id)
+        text = texts.new_question(
+            item_id, prof.where, texts.context(first.book, first.chapter), item.text
+        )
+        platform = Platform(author.platform)
+        chat = self.chats[platform]
+        person = UserRef(platform, author.user_id, author.name)
+        key = f"authors:item{item_id}:dm"
+        inbox = ChannelRef(platform, f"dm:{author.user_id}")
+        try:
+            sent = await self.deliveries.once(key, inbox, partial(chat.dm, person, Outgoing(text, key=key)))
+        except Exception:
+            log.exception("could not send inbox item %s to author %s", item_id, author.id)
+            return  # it stays in their `author inbox`
+        if sent is not None:
+            async with self.sessionmaker.begin() as db:
+                (await db.get_one(InboxItem, item_id)).message_id = sent.id
+
+    async def _tell(self, cls: ClassInfo, student: UserRef, key: str, text: str) -> None:
+        chat = self.chats[cls.platform]
+
+        async def tell() -> None:
+            await chat.tell(student, cls.channel, Outgoing(text, key=key, mentions=(student,)))
+
+        await self.deliveries.once(key, cls.channel, tell)
+
+    # ---- statuses ----
+
+    async def statuses(self, where: ChannelRef, actor: Actor, limit: int = 10) -> list[QuestionView]:
+        """The class's latest questions; only teachers see who asked."""
+        cls = await self.classes.require(where)
+        async with self.sessionmaker() as db:
+            rows = await db.scalars(
+                select(Question)
+                .where(Question.classroom_id == cls.id)
+                .order_by(Question.id.desc())
+                .limit(limit)
+            )
+            return [
+                QuestionView(
+                    q.id,
+                    q.text,
+                    texts.STATUS.get(q.state, q.state),
+                    q.student_name if actor.is_teacher else "",
+                )
+                for q in rows
+            ]
+
