@@ -19,6 +19,7 @@ from bot.core.commands import Registry
 from bot.core.dispatch import Chats, Dispatcher
 from bot.core.events import (
     DecisionClicked,
+    DirectMessage,
     EncryptedRoom,
     Event,
     MessagePosted,
@@ -29,6 +30,8 @@ from bot.core.ports import Chat
 from bot.db.session import make_engine, make_sessionmaker, upgrade
 from bot.deliveries import Deliveries
 from bot.scheduling import Scheduler
+from cogs.authors import commands as author_commands
+from cogs.authors.service import GuestAuthors
 from cogs.classroom import commands as classroom_commands
 from cogs.classroom.service import ClassroomService
 from cogs.moderation import commands as moderation_commands
@@ -58,6 +61,7 @@ class Services:
     moderation: ModerationService
     rules: ClassRules
     records: Records
+    authors: GuestAuthors
 
 
 class App:
@@ -93,10 +97,14 @@ class App:
             moderation=moderation,
             rules=rules,
             records=records,
+            authors=GuestAuthors(
+                self.sessionmaker, classes, moderation, self.chats, deliveries, self.clock
+            ),
         )
         self.registry = self._registry()
         self.dispatcher = Dispatcher(self.registry)
         self.dispatcher.on_event(self._route)
+        self.dispatcher.resolve_roles(self.services.authors.resolve_role)
         self._stopped = asyncio.Event()
 
     def _registry(self) -> Registry:
@@ -107,6 +115,7 @@ class App:
                 *classroom_commands.declare(s.classes, holder),
                 *readaloud_commands.declare(s.classes, s.readaloud, s.changes, s.seasons),
                 *moderation_commands.declare(s.moderation, s.records, s.rules, s.classes),
+                *author_commands.declare(s.authors),
             ],
             aliases={"ra": "readaloud"},
         )
@@ -125,6 +134,8 @@ class App:
             await self.services.moderation.decide(
                 event.flag_id, event.approve, event.actor, event.reason, event.channel
             )
+        elif isinstance(event, DirectMessage):
+            await self.services.authors.on_direct(chat, event)
         elif isinstance(event, EncryptedRoom):
             log.warning("room %s is encrypted; the bot cannot read it", event.channel.id)
 
@@ -162,6 +173,8 @@ class App:
         resumed = await self.services.moderation.resume()
         if resumed:
             log.info("finished %d interrupted moderation step(s)", resumed)
+        if answers_resumed := await self.services.authors.resume():
+            log.info("finished %d interrupted guest author answer(s)", answers_resumed)
         await self.scheduler.start()
         self.scheduler.every(timedelta(hours=24), self.services.records.purge)
         log.info("ready")

@@ -80,6 +80,10 @@ class RecordingChat:
     async def tell(self, user: UserRef, channel: ChannelRef, out: Outgoing) -> None:
         self._post("tell", channel, out, to=user.id)
 
+    async def dm(self, user: UserRef, out: Outgoing) -> MessageRef:
+        channel = ChannelRef(self.platform, f"dm:{user.id}")
+        return MessageRef(channel, self._post("dm", channel, out, to=user.id).id)
+
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
         return MessageRef(channel, self._post("review", channel, out).id)
 

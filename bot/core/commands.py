@@ -61,6 +61,8 @@ class Param:
     default: Any = None
     choices: tuple[str, ...] = ()
     minimum: int | None = None
+    # values to offer while typing (Discord autocomplete), e.g. the class's book titles
+    suggest: Callable[[ChannelRef], Awaitable[list[str]]] | None = None
 
     @property
     def example(self) -> str:

@@ -81,6 +81,4 @@ class DirectMessage:
         return self.message.channel
 
 
-Event = (
-    MessagePosted | ReactionAdded | DecisionClicked | PollVoted | EncryptedRoom | DirectMessage
-)
+Event = MessagePosted | ReactionAdded | DecisionClicked | PollVoted | EncryptedRoom | DirectMessage

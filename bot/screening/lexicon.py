@@ -509,7 +509,9 @@ def tokenize(folded: str, plain: list[str] | None = None) -> list[Token]:
 
     ``plain``: ``quick_words(folded)`` if already computed (lets checks be skipped).
     """
-    spaced: list[tuple[int, int, str]] = []
+    # runs of spaced-out letters that read as a known word; other runs ("a w*p",
+    # "a b c") are tokenized as usual, so a mask or leetspeak inside them still counts
+    spaced: list[tuple[int, int, list[Token]]] = []
     triples = _TRIPLE_RE.search(folded) is not None
     if plain is None or sum(1 for w in plain if len(w) == 1) >= 2:
         spaced_iter = _SPACED_RE.finditer(folded)
@@ -517,7 +519,9 @@ def tokenize(folded: str, plain: list[str] | None = None) -> list[Token]:
         spaced_iter = iter(())
     for m in spaced_iter:
         letters = "".join(c for c in m.group() if c.isalnum() or c in "@$")
-        spaced.append((m.start(), m.end(), letters))
+        toks = _spaced_tokens(m.start(), m.end(), letters, folded)
+        if any(t.obfuscated for t in toks):
+            spaced.append((m.start(), m.end(), toks))
     out: list[Token] = []
     si = 0
     nsp = len(spaced)
@@ -528,9 +532,9 @@ def tokenize(folded: str, plain: list[str] | None = None) -> list[Token]:
             while si < nsp and spaced[si][1] <= start:
                 si += 1
             if si < nsp and spaced[si][0] <= start < spaced[si][1]:
-                s0, s1, letters = spaced[si]
+                s0, _s1, stoks = spaced[si]
                 if start == s0:
-                    out.extend(_spaced_tokens(s0, s1, letters, folded))
+                    out.extend(stoks)
                 continue
         raw = m.group()
         if raw.isalpha() and not (triples and _TRIPLE_RE.search(raw)):

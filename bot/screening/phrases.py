@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from bot.screening.lexicon import CONTEXT, FRAME, PHRASES, WORDS, Entry
 from bot.screening.verdict import BULLYING, INSULT, PII, SELF_HARM, SLUR
 
-__all__ = ["FILLERS", "PhraseHit", "scan_phrases", "standalone"]
+__all__ = ["FILLERS", "PhraseHit", "lone_word", "scan_phrases", "standalone"]
 
 S = r"[^a-z0-9]+"  # word separator
 B0 = r"(?<![a-z0-9])"  # word start
@@ -695,6 +695,12 @@ def _has_phrase_pair(clean: str, words: set[str]) -> bool:
         if not _PAIR_FIRST[first].isdisjoint(words):
             return True
     return False
+
+
+def lone_word(readings: list[str]) -> str | None:
+    """The only content word of a short message ("X!!!", "omg X"), if there is one."""
+    content = [r for r in readings if r not in FILLERS]
+    return content[0] if len(content) == 1 else None
 
 
 def standalone(readings: list[str]) -> Entry | None:

@@ -65,7 +65,9 @@ def _handles(user_id: str, name: str) -> list[str]:
 
 def deidentify(text: str, people: Iterable[tuple[str, str]]) -> str:
     """The text with every known student id, username and display name replaced."""
-    handles = sorted({h for uid, name in people for h in _handles(uid, name)}, key=len, reverse=True)
+    handles = sorted(
+        {h for uid, name in people for h in _handles(uid, name)}, key=len, reverse=True
+    )
     for handle in handles:
         pattern = rf"(?<![\w@]){re.escape(handle)}(?!\w)"
         text = re.sub(pattern, NAME_PLACEHOLDER, text, flags=re.IGNORECASE)

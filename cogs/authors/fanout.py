@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.dispatch import Chats
-from bot.core.model import ChannelRef, Outgoing
+from bot.core.model import Outgoing
 from bot.db.tables import Answer, Classroom, Flag, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
 from cogs.authors import texts
@@ -128,7 +128,9 @@ class Fanout:
         if answer.reasons:
             await self._hold(answer, author, t)
             return ""
-        await self.post_in_class(t, key, texts.answer_in_class(author, t.wording, answer.text, asked_by))
+        await self.post_in_class(
+            t, key, texts.answer_in_class(author, t.wording, answer.text, asked_by)
+        )
         text = texts.answer_for_teachers(author, t.wording, t.student, answer.text)
         await self._teachers(t, key, text)
         return "answered"
@@ -144,7 +146,9 @@ class Fanout:
                 await self.deliveries.once(key, thread, partial(chat.send, thread, out))
                 return
             except Exception as e:
-                log.warning("class %s: thread %s unusable (%s); posting in the room", t.cls.id, t.thread, e)
+                log.warning(
+                    "class %s: thread %s unusable (%s); posting in the room", t.cls.id, t.thread, e
+                )
         room = t.cls.channel
         out = Outgoing(text, key=room_key, notice=False)
         await self.deliveries.once(room_key, room, partial(chat.send, room, out))
@@ -186,7 +190,9 @@ class Fanout:
     async def review(self, flag: Flag, key: str) -> Outgoing:
         """The teacher's review message for a held answer, quoting the class's question."""
         async with self.sessionmaker() as db:
-            wording = await db.scalar(select(Question.text).where(Question.answer_flag_id == flag.id))
+            wording = await db.scalar(
+                select(Question.text).where(Question.answer_flag_id == flag.id)
+            )
         text = texts.answer_review(flag.user_name, wording or "", flag.text, flag.reasons, flag.id)
         return Outgoing(text, key=key, notice=False)
 
@@ -222,4 +228,3 @@ class Fanout:
             row = await db.get_one(Question, q.id)
             if row.state == "answer_held":
                 row.state, row.updated_at = state, self.clock.now()
-

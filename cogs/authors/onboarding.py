@@ -22,7 +22,7 @@ from bot.core.dispatch import Chats
 from bot.core.errors import NotAllowed, UserError
 from bot.core.model import Actor, ChannelRef, Outgoing, Role, UserRef
 from bot.db import audit
-from bot.db.tables import AuthorInvite, Classroom, ClassProfile, GuestAuthor, InboxItem, Question
+from bot.db.tables import AuthorInvite, ClassProfile, Classroom, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
 from cogs.authors import texts
 from cogs.classroom.service import ClassroomService

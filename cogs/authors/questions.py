@@ -250,7 +250,9 @@ class QuestionDesk:
         key = f"authors:item{item_id}:dm"
         inbox = ChannelRef(platform, f"dm:{author.user_id}")
         try:
-            sent = await self.deliveries.once(key, inbox, partial(chat.dm, person, Outgoing(text, key=key)))
+            sent = await self.deliveries.once(
+                key, inbox, partial(chat.dm, person, Outgoing(text, key=key))
+            )
         except Exception:
             log.exception("could not send inbox item %s to author %s", item_id, author.id)
             return  # it stays in their `author inbox`
@@ -268,7 +270,9 @@ class QuestionDesk:
 
     # ---- statuses ----
 
-    async def statuses(self, where: ChannelRef, actor: Actor, limit: int = 10) -> list[QuestionView]:
+    async def statuses(
+        self, where: ChannelRef, actor: Actor, limit: int = 10
+    ) -> list[QuestionView]:
         """The class's latest questions; only teachers see who asked."""
         cls = await self.classes.require(where)
         async with self.sessionmaker() as db:
@@ -287,4 +291,3 @@ class QuestionDesk:
                 )
                 for q in rows
             ]
-

@@ -151,9 +151,10 @@ def goodbye(name: str) -> str:
     return f"Thank you for visiting, {name}! You won't receive any more questions."
 
 
-def question_review(student: str, text: str, author: str, ctx: str, number: int) -> str:
+def question_review(student: str, text: str, for_whom: str, number: int) -> str:
+    """`for_whom` is like: for Jo Lee, “The Book”, read up to chapter 3."""
     return (
-        f"Question #{number} for {author} from {student}, {ctx}:\n“{text}”\n"
+        f"Question #{number} from {student}, {for_whom}:\n“{text}”\n"
         "Approve to send it to the author (without the student's name); reject to keep it. "
         f"React ✅ / ❌ or type: mod approve {number} / mod reject {number} reason"
     )

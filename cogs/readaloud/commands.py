@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.commands import Command, Invocation, Kind, Param, Reply
 from bot.core.errors import UserError
-from bot.core.model import Attachment, Role
+from bot.core.model import Attachment, ChannelRef, Role
 from cogs.classroom.service import ClassroomService
 from cogs.readaloud.changes import CalendarChanges
 from cogs.readaloud.season import parse_season, render_season
@@ -124,8 +124,16 @@ def declare(
         cls = await classes.require(inv.channel, inv.prefix)
         return Reply(_calendar(await readaloud.schedule(cls), cls.timezone))
 
+    async def titles(channel: ChannelRef) -> list[str]:
+        cls = await classes.find(channel)
+        return await readaloud.titles(cls.id) if cls else []
+
     book_param = Param(
-        "book", Kind.WORD, "the book's title (the latest book if left out)", required=False
+        "book",
+        Kind.WORD,
+        "the book's title (the latest book if left out)",
+        required=False,
+        suggest=titles,
     )
     return [
         Command(
@@ -245,7 +253,15 @@ def declare(
             "the season plan as a .toml file other classes can import",
             Role.TEACHER,
             export,
-            (Param("book", Kind.WORD, "the book (the latest if left out)", required=False),),
+            (
+                Param(
+                    "book",
+                    Kind.WORD,
+                    "the book (the latest if left out)",
+                    required=False,
+                    suggest=titles,
+                ),
+            ),
         ),
         Command(("readaloud", "schedule"), "the read-aloud calendar", Role.STUDENT, schedule),
     ]

@@ -229,6 +229,14 @@ class ReadAloudService:
         self.on_schedule_change()
         return number
 
+    async def titles(self, class_id: int) -> list[str]:
+        """The class's book titles, newest first (for suggestions while typing)."""
+        async with self.sessionmaker() as db:
+            rows = await db.scalars(
+                select(Book.title).where(Book.classroom_id == class_id).order_by(Book.id.desc())
+            )
+            return list(rows)
+
     async def schedule(self, cls: ClassInfo) -> list[SessionView]:
         """Every session of the class, in the class timezone."""
         tz = ZoneInfo(cls.timezone)

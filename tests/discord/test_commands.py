@@ -145,3 +145,23 @@ async def test_a_slow_answer_is_deferred_then_sent_privately_or_publicly(
     steps = [r.method for r in c.discord.requests_for(public)]
     assert steps == ["POST", "PATCH"]
     assert "No sessions planned" in c.discord.requests_for(public)[-1].json["content"]
+
+
+async def test_book_options_suggest_the_classes_books_while_typing(classroom: Classroom) -> None:
+    c = classroom
+    await set_up_class(c)
+    await c.discord.slash(c.teacher, c.room, "readaloud book", title="Wonder", chapters=12)
+    await c.discord.slash(c.teacher, c.room, "readaloud book", title="The Wild Robot", chapters=80)
+    data = {
+        "id": c.world.new_id(),
+        "name": "readaloud",
+        "type": 1,
+        "options": [
+            {"name": "plan", "type": 1, "options": [
+                {"name": "book", "type": 3, "value": "wil", "focused": True}]}
+        ],
+    }  # fmt: skip
+    typed = await c.discord._interact(c.teacher, c.room, 4, data)
+    (answer,) = c.discord.answers(typed)
+    assert answer["type"] == 8
+    assert answer["data"]["choices"] == [{"name": "The Wild Robot", "value": "The Wild Robot"}]

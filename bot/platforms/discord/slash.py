@@ -21,7 +21,7 @@ from discord import app_commands
 from bot.core.commands import Command, Kind, Param, Registry
 from bot.core.errors import UserError
 from bot.core.model import MAX_ATTACHMENT_BYTES, Attachment, Platform, Role, UserRef
-from bot.platforms.discord.people import user_ref
+from bot.platforms.discord.people import channel_ref, user_ref
 
 Run = Callable[[discord.Interaction, Command, dict[str, Any]], Awaitable[None]]
 GUILDS_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
@@ -81,7 +81,10 @@ def _slash(command: Command, name: str, run: Run) -> app_commands.Command[Any, .
     callback.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
     app_commands.describe(**{_identifier(p.name): p.help[:100] for p in command.params})(callback)
     app_commands.rename(**{k: v for k, v in py_names.items() if k != v})(callback)
-    auto = {_identifier(p.name): timezones for p in command.params if p.kind is Kind.TIMEZONE}
+    auto: dict[str, Any] = {
+        _identifier(p.name): timezones for p in command.params if p.kind is Kind.TIMEZONE
+    }
+    auto |= {_identifier(p.name): _suggester(p) for p in command.params if p.suggest}
     if auto:
         app_commands.autocomplete(**auto)(callback)
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
@@ -130,6 +133,22 @@ def member_lookup(values: dict[str, Any]) -> Callable[[str], UserRef]:
 @cache
 def _all_timezones() -> tuple[str, ...]:
     return tuple(sorted(zoneinfo.available_timezones() | {"UTC"}))
+
+
+def _suggester(p: Param) -> Callable[..., Awaitable[list[app_commands.Choice[str]]]]:
+    """Autocomplete from the declaration's own suggestions (books, sessions of this class)."""
+    assert p.suggest is not None
+    suggest = p.suggest
+
+    async def complete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        values = await suggest(channel_ref(interaction.channel, interaction.channel_id))
+        typed = current.strip().casefold()
+        found = [v for v in values if typed in v.casefold()]
+        return [app_commands.Choice(name=v[:100], value=v[:100]) for v in found[:25]]
+
+    return complete
 
 
 async def timezones(

@@ -122,6 +122,14 @@ class _Clean:
         return self.fold_spans[i][0], self.fold_spans[j][1]
 
 
+def _shouted_or_mixed(word: str) -> bool:
+    """All capitals ("KNOB") or case mixed inside the word ("kNoB"), not "Knob"."""
+    letters = "".join(c for c in word if c.isalpha())
+    if len(letters) < 3 or letters.islower():
+        return False
+    return letters.isupper() or not (letters[0].isupper() and letters[1:].islower())
+
+
 def screen(text: str, context: Context | None = None) -> Verdict:
     """Screen one message. Never raises for any ``str``; other types are screened as text."""
     if not isinstance(text, str):
@@ -174,7 +182,23 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         for cat in ph.categories:
             add(cat, ph.severity, fs, fe, ph.term or ph.reason, folded_span=True)
     if len(readings) <= 8:
-        lone = phrases.standalone(readings)
+        lone_word = phrases.lone_word(readings)
+        lone = lexicon.CONTEXT.get(lone_word) if lone_word else None
+        if lone is None and lone_word in lexicon.FRAME:
+            # an ambiguous name-calling word ("knob") as the whole message, shouted or
+            # disguised: "KNOB!!!", "kNoB", "kn0b", "k n o b", look-alike letters
+            toks = tokens if tokens is not None else lexicon.plain_tokens(folded)
+            tok = next((t for t in toks if t.reading == lone_word), None)
+            if tok is not None:
+                s, e = f.original_span(tok.start, tok.end)
+                orig = body[s:e]
+                if (
+                    tok.obfuscated
+                    or "!!" in body
+                    or not orig.isascii()
+                    or _shouted_or_mixed(orig)
+                ):
+                    lone = lexicon.FRAME[lone_word]
         if lone is not None and not (allowed and lone.term in allowed):
             toks = tokens if tokens is not None else lexicon.plain_tokens(folded)
             for t in toks:

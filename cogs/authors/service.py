@@ -1,0 +1,57 @@
+"""The guest author relay, assembled: onboarding, questions, the author's desk, the fan-out.
+
+Built once by the composition root, which hands it the shared services; it
+registers its two review kinds ("question", "answer") with moderation.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import Clock
+from bot.core.dispatch import Chats
+from bot.core.events import DirectMessage
+from bot.core.model import Actor, ChannelRef
+from bot.core.ports import Chat
+from bot.deliveries import Deliveries
+from cogs.authors.answers import AnswerDesk
+from cogs.authors.fanout import CONCURRENCY, Fanout
+from cogs.authors.onboarding import AuthorDirectory
+from cogs.authors.questions import QuestionDesk
+from cogs.classroom.service import ClassroomService
+from cogs.moderation.service import ModerationService
+
+
+class GuestAuthors:
+    """Everything about guest authors, with one entry point per use."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        classes: ClassroomService,
+        moderation: ModerationService,
+        chats: Chats,
+        deliveries: Deliveries,
+        clock: Clock,
+        concurrency: int = CONCURRENCY,
+    ) -> None:
+        self.directory = AuthorDirectory(sessionmaker, classes, chats, deliveries, clock)
+        self.questions = QuestionDesk(sessionmaker, classes, moderation, chats, deliveries, clock)
+        self.fanout = Fanout(sessionmaker, moderation, chats, deliveries, clock, concurrency)
+        self.desk = AnswerDesk(
+            sessionmaker, classes, self.directory, self.fanout, deliveries, clock
+        )
+        moderation.add_kind("question", self.questions)
+        moderation.add_kind("answer", self.fanout)
+
+    async def resolve_role(self, actor: Actor, where: ChannelRef) -> Actor:
+        """The dispatcher's role hook: joined guest authors get the AUTHOR role."""
+        return await self.directory.resolve_role(actor, where)
+
+    async def on_direct(self, chat: Chat, event: DirectMessage) -> None:
+        """A non-command direct message to the bot."""
+        await self.desk.on_direct(chat, event)
+
+    async def resume(self) -> int:
+        """Finish interrupted answer deliveries (questions resume with their flags)."""
+        return await self.desk.resume()
