@@ -56,13 +56,18 @@ class Dispatcher:
         """Subscribe a feature to neutral events."""
         self._event_handlers.append(handler)
 
+    async def resolve(self, actor: Actor, channel: ChannelRef) -> Actor:
+        """The caller with every feature's role hook applied (as `command` does)."""
+        for resolve in self._resolvers:
+            actor = await resolve(actor, channel)
+        return actor
+
     async def command(self, inv: Invocation, prefix: str | None = None) -> Reply:
         """Run a parsed command for its caller and return what to show them."""
         prefix = self.prefix if prefix is None else prefix
         inv = replace(inv, prefix=prefix)
         try:
-            for resolve in self._resolvers:
-                inv = replace(inv, actor=await resolve(inv.actor, inv.channel))
+            inv = replace(inv, actor=await self.resolve(inv.actor, inv.channel))
             if inv.actor.role < inv.command.role:
                 raise NotAllowed(
                     f"Only {ROLE_NAMES[inv.command.role]} can use {prefix}{inv.command.name}. "

@@ -124,7 +124,7 @@ def _dictionary() -> frozenset[str]:
         return frozenset()
     try:
         # a pickle shipped inside an installed package, not user input
-        words = pickle.loads(path.read_bytes())  # noqa: S301
+        words = pickle.loads(path.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError):  # pragma: no cover
         return frozenset()
     return frozenset(w for w in words if isinstance(w, str))
@@ -279,7 +279,35 @@ SAFE: frozenset[str] = frozenset(_LEX.safe)
 # every reading worth resolving an obfuscated token to
 KNOWN: dict[str, Entry] = {**FRAME, **CONTEXT, **WORDS}
 
-_STEM_RE = re.compile("|".join(sorted(map(re.escape, _LEX.stems), key=len, reverse=True)))
+
+def trie_pattern(
+    words: list[str] | set[str] | frozenset[str] | dict[str, Entry], sep: str = " "
+) -> str:
+    """A regex matching any of ``words`` (longest first), written as a trie:
+    "b(?:ad|ull(?:y)?)" instead of "bully|bull|bad", so the regex engine picks a branch
+    by its next character instead of trying every word at every position."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [
+            (sep if ch == " " else re.escape(ch)) + build(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+_STEM_RE = re.compile(trie_pattern(_LEX.stems))
 _STEMS = _LEX.stems
 _WORD_SET = frozenset(WORDS)
 _ENDINGS = frozenset(("", *_INFLECT, *_TAILS, *(t + "s" for t in _TAILS), "a", "as", "az"))
@@ -445,6 +473,9 @@ def _mixed(folded: str) -> bool:
     return _MIXED_RE.search(folded) is not None
 
 
+_SINGLE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
 def suspicious(folded: str, words: list[str]) -> bool:
     """Does the text need the slow, de-obfuscating tokenizer?"""
     if _SYMBOL_RE.search(folded) is not None:
@@ -457,12 +488,8 @@ def suspicious(folded: str, words: list[str]) -> bool:
                     return True
     if _TRIPLE_RE.search(folded) is not None:
         return True
-    singles = 0
-    for w in words:
-        if len(w) == 1:
-            singles += 1
-            if singles >= 3:
-                return _SPACED_RE.search(folded) is not None
+    if sum(map(_SINGLE_CHARS.__contains__, words)) >= 3:
+        return _SPACED_RE.search(folded) is not None
     return False
 
 
@@ -513,7 +540,7 @@ def tokenize(folded: str, plain: list[str] | None = None) -> list[Token]:
     # "a b c") are tokenized as usual, so a mask or leetspeak inside them still counts
     spaced: list[tuple[int, int, list[Token]]] = []
     triples = _TRIPLE_RE.search(folded) is not None
-    if plain is None or sum(1 for w in plain if len(w) == 1) >= 2:
+    if plain is None or sum(map(_SINGLE_CHARS.__contains__, plain)) >= 2:
         spaced_iter = _SPACED_RE.finditer(folded)
     else:
         spaced_iter = iter(())

@@ -23,7 +23,6 @@ import json
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
 from importlib import resources
 
 __all__ = ["Folded", "fold", "fold_word"]
@@ -36,13 +35,33 @@ _cache: dict[str, str] = {}
 _lock = threading.Lock()
 
 
-@dataclass(frozen=True, slots=True)
 class Folded:
-    """Folded text and, unless the text was plain ASCII, its offset map."""
+    """Folded text and, unless the text was plain ASCII, its offset map.
 
-    text: str
-    index: tuple[int, ...] | None  # None: folded offset == original offset
-    original_length: int
+    (A plain slotted class: built once per message, so no dataclass machinery.)
+    """
+
+    __slots__ = ("index", "original_length", "text")
+
+    def __init__(self, text: str, index: tuple[int, ...] | None, original_length: int) -> None:
+        self.text = text
+        self.index = index  # None: folded offset == original offset
+        self.original_length = original_length
+
+    def __repr__(self) -> str:
+        return f"Folded(text={self.text!r}, index={self.index!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Folded):
+            return NotImplemented
+        return (self.text, self.index, self.original_length) == (
+            other.text,
+            other.index,
+            other.original_length,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.index, self.original_length))
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded [start, end) span back to the original text."""

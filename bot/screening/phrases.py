@@ -13,9 +13,10 @@ user-supplied is compiled.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.screening.lexicon import CONTEXT, FRAME, PHRASES, WORDS, Entry
+from bot.screening.lexicon import CONTEXT, FRAME, PHRASES, WORDS, Entry, trie_pattern
 from bot.screening.verdict import BULLYING, INSULT, PII, SELF_HARM, SLUR
 
 __all__ = ["FILLERS", "PhraseHit", "lone_word", "scan_phrases", "standalone"]
@@ -35,8 +36,14 @@ class PhraseHit:
     term: str = ""
 
 
+_PLAIN = re.compile(r"[a-z0-9 ]+")
+
+
 def _w(*alts: str) -> str:
-    """Alternation of words; inside a word, a space means a word separator."""
+    """Alternation of words; inside a word, a space means a word separator.
+    Plain words are compiled as a trie (the engine then picks a branch by letter)."""
+    if all(_PLAIN.fullmatch(a) for a in alts):
+        return "(?:" + trie_pattern(set(alts), sep=S) + ")"
     return "(?:" + "|".join(a.replace(" ", S) for a in alts) + ")"
 
 
@@ -53,6 +60,34 @@ def _seq(*parts: str) -> str:
 
 def _opt(part: str) -> str:
     return f"(?:{part}{S})?"
+
+
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _word_start_free(pattern: str) -> re.Pattern[str]:
+    """Compile ``pattern`` without its leading word-start look-behinds: a pattern that
+    starts with letters lets the regex engine skip ahead to a possible first letter.
+    ``_matches`` puts the word-start test back."""
+    return re.compile(pattern.replace(B0, ""))
+
+
+def _matches(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Like ``rx.finditer(text)`` for a pattern from ``_word_start_free``: only matches
+    that start a word (a match inside a word is skipped and the search goes on from
+    the next character, so the result is the same as with the look-behind)."""
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        m = rx.search(text, pos)
+        if m is None:
+            return
+        start, end = m.span()
+        if start and text[start - 1] in _ALNUM:
+            pos = start + 1
+            continue
+        yield m
+        pos = end if end > start else start + 1
 
 
 _YOU = _w("you", "u", "ya", "yu", "yuo", "youu")
@@ -74,11 +109,11 @@ _NAMECALL = {
     **FRAME,
     **CONTEXT,
 }
-_X = "(?P<x>" + "|".join(sorted(map(re.escape, _NAMECALL), key=len, reverse=True)) + ")"
+_X = "(?P<x>" + trie_pattern(_NAMECALL) + ")"
 
 # "you X", "u r so X", "ur such a X", "what a X", "shut up X", "your mom is X"
 _FRAME_RES = tuple(
-    re.compile(p)
+    _word_start_free(p)
     for p in (
         (
             B0 + _YOU + S + f"(?:{_BE}{S})?" + f"(?:{_DEGREE}{S}){{0,3}}" + _X + B1,
@@ -119,7 +154,7 @@ def _group(anchors: str, pattern: str, cats: tuple[str, ...], sev: int, reason: 
     anchor written "a+b", when it has both words."""
     singles = frozenset(a for a in anchors.split() if "+" not in a)
     pairs = tuple(frozenset(a.split("+")) for a in anchors.split() if "+" in a)
-    return (singles, pairs, re.compile(pattern), cats, sev, reason)
+    return (singles, pairs, _word_start_free(pattern), cats, sev, reason)
 
 
 _ME = _w("myself", "my self", "meself", "me", "my life", "my own life")
@@ -659,7 +694,7 @@ def scan_phrases(clean: str, words: set[str]) -> list[PhraseHit]:
     hits: list[PhraseHit] = []
     if not _FRAME_ANCHORS.isdisjoint(words) and not _NAMECALL_SET.isdisjoint(words):
         for i, rx in enumerate(_FRAME_RES):
-            for m in rx.finditer(clean):
+            for m in _matches(rx, clean):
                 e = _NAMECALL[m.group("x")]
                 fcats: tuple[str, ...] = (e.category, BULLYING) if i == _DISMISS else (e.category,)
                 hits.append(PhraseHit(m.start(), m.end(), fcats, max(e.severity, 1),
@@ -674,7 +709,7 @@ def scan_phrases(clean: str, words: set[str]) -> list[PhraseHit]:
                     todo.add(gi)
         for gi in sorted(todo):
             _singles, _pairs, rx, cats, sev, reason = _GROUPS[gi]
-            for m in rx.finditer(clean):
+            for m in _matches(rx, clean):
                 hits.append(PhraseHit(m.start(), m.end(), cats, sev, reason))
     if PHRASES and not _PHRASE_ANCHORS.isdisjoint(words) and _has_phrase_pair(clean, words):
         for m in _PHRASE_RE.finditer(clean):

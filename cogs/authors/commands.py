@@ -19,6 +19,8 @@ def declare(authors: GuestAuthors) -> list[Command]:
     async def invite(inv: Invocation) -> Reply:
         a = inv.args
         made = await directory.invite(inv.channel, a["name"], a["book"], inv.actor, a["days"])
+        if not made.in_teacher_room:
+            return Reply("I've put the one-time invite code in the teacher room.", private=True)
         text = texts.invite_code(made.code, made.name, made.book, made.expires_at, made.days)
         return Reply(text, private=True)
 

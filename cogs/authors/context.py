@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import Member, Session
+from bot.db.tables import Member, Question, Session
 
 STARTED = ("running", "done")
 NAME_PLACEHOLDER = "[name]"
@@ -48,10 +48,13 @@ async def places(db: AsyncSession, class_ids: Iterable[int], now: datetime) -> d
 
 
 async def class_people(db: AsyncSession, class_id: int) -> list[tuple[str, str]]:
-    """(platform id, display name) of everyone the class knows, for de-identifying."""
-    rows = await db.execute(
-        select(Member.user_id, Member.display_name).where(Member.classroom_id == class_id)
+    """(platform id, display name) of everyone the class knows, for de-identifying:
+    its members and everyone who ever asked a question there."""
+    members = select(Member.user_id, Member.display_name).where(Member.classroom_id == class_id)
+    askers = select(Question.student_id, Question.student_name).where(
+        Question.classroom_id == class_id
     )
+    rows = await db.execute(members.union(askers))
     return [(uid, name) for uid, name in rows]
 
 
@@ -63,8 +66,15 @@ def _handles(user_id: str, name: str) -> list[str]:
     return [h for h in found if len(h.strip()) >= 2]
 
 
+# any account written out, known to the class or not: Matrix ids and links, Discord mentions
+ACCOUNT = re.compile(
+    r"(?:https?://matrix\.to/#/)?@[\w.=/+-]+:[\w.-]+(?::\d+)?|<@!?\d+>", re.IGNORECASE
+)
+
+
 def deidentify(text: str, people: Iterable[tuple[str, str]]) -> str:
-    """The text with every known student id, username and display name replaced."""
+    """The text with every account, and every known student username and name, replaced."""
+    text = ACCOUNT.sub(NAME_PLACEHOLDER, text)
     handles = sorted(
         {h for uid, name in people for h in _handles(uid, name)}, key=len, reverse=True
     )

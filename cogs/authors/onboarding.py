@@ -43,6 +43,7 @@ class Invited:
     book: str
     expires_at: datetime
     days: int
+    in_teacher_room: bool  # False: the code was posted in the teacher room instead
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,11 @@ class AuthorDirectory:
     async def invite(
         self, where: ChannelRef, name: str, book: str, actor: Actor, days: int = INVITE_DAYS
     ) -> Invited:
-        """A one-time code for an author to join this class's read-aloud of `book`."""
+        """A one-time code for an author to join this class's read-aloud of `book`.
+
+        Outside the teacher room the code goes to the teacher room, since a reply in
+        the class room may be seen by students on some platforms.
+        """
         cls = await self.classes.require(where)
         code, now = new_code(), self.clock.now()
         expires = now + timedelta(days=days)
@@ -125,7 +130,12 @@ class AuthorDirectory:
                 )
             )
             audit.record(db, now, cls.id, actor.user.id, "author.invite", name=name, book=book)
-        return Invited(code, name, book, expires, days)
+        here = cls.teacher_channel is None or cls.teacher_channel.id == where.id
+        made = Invited(code, name, book, expires, days, here)
+        if not here:
+            text = texts.invite_code(code, name, book, expires, days)
+            await self._tell_teachers(cls.id, f"authors:invite:{code_hash(code)[:16]}", text)
+        return made
 
     async def join(self, user: UserRef, code: str, where: ChannelRef) -> Joined:
         """Use a code from a direct message; refuses unknown, used, expired or exposed codes."""

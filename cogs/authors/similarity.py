@@ -10,6 +10,7 @@ merge, while questions that differ in one meaningful word ("a real mouse" /
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -41,7 +42,7 @@ def normalize(text: str) -> str:
     """Lower case, accents and punctuation gone, spaces collapsed."""
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("’", "'")
+    text = re.sub(r"['’]s\b", "", text.replace("’", "'"))  # possessives: Auggie's → Auggie
     for short, long in CONTRACTIONS.items():
         text = text.replace(short, long)
     return " ".join(re.sub(r"[^\w\s]|_", " ", text).split())
@@ -51,7 +52,7 @@ def meaning_words(text: str) -> list[str]:
     """The words that carry the question's meaning, stemmed, in order, each once."""
     seen: list[str] = []
     for word in normalize(text).split():
-        if word in FILLER:
+        if word in FILLER or len(word) < 2:
             continue
         stem = _stem(word)
         if stem not in seen:
@@ -61,6 +62,10 @@ def meaning_words(text: str) -> list[str]:
 
 def _same_word(a: str, b: str) -> bool:
     if a == b:
+        return True
+    # stems that differ only in an ending ("auggy" / "auggie")
+    common = len(os.path.commonprefix([a, b]))
+    if common >= 4 and max(len(a), len(b)) - common <= 2:
         return True
     if min(len(a), len(b)) < TYPO_MIN_LENGTH:
         return False

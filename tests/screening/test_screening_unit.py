@@ -185,3 +185,26 @@ def test_clean_and_empty() -> None:
     assert screen("").clean
     assert screen("   ").clean
     assert screen("What a lovely chapter, I liked the rabbit!").clean
+
+
+# --- disguised ambiguous words, masks inside spaced letters ---------------------------
+
+
+def test_mask_inside_a_run_of_single_letters_is_still_read() -> None:
+    # "a p*g": the run of single letters reads as nothing, so the mask is read instead
+    assert INSULT in cats("you are a p*g")
+
+
+@pytest.mark.parametrize("text", ["pIg", "p1g", "p i g", "pig!!!", "ｐｉｇ", "p\u200big"])
+def test_lone_ambiguous_word_counts_when_disguised_or_emphasised(text: str) -> None:
+    assert INSULT in cats(text)
+
+
+@pytest.mark.parametrize("text", ["Pig", "PIGS", "the pig ran", "the p\u200bigs were asleep"])
+def test_lone_ambiguous_word_alone_or_in_a_sentence_is_clean(text: str) -> None:
+    assert screen(text).clean
+
+
+def test_second_base_list_adds_slang_but_not_dictionary_words() -> None:
+    assert PROFANITY in cats("shut up numbnuts")  # only in the second list
+    assert screen("we had a fart joke and a drunk sailor in the story").clean

@@ -40,7 +40,8 @@ class CommandCalls:
     async def _run_slash(
         self, interaction: discord.Interaction, command: Command, values: dict[str, Any]
     ) -> Reply:
-        actor = self.actor(interaction)
+        where = channel_ref(interaction.channel, interaction.channel_id)
+        actor = await self.dispatcher.resolve(self.actor(interaction), where)
         args: dict[str, Any] = {}
         # a refused caller hears the refusal, not a complaint about their values
         if actor.role >= command.role:

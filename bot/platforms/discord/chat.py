@@ -16,6 +16,7 @@ from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform, UserRef
 from bot.platforms.discord.calls import CommandCalls
 from bot.platforms.discord.client import ReadAloudClient
 from bot.platforms.discord.decisions import decision_view
+from bot.platforms.discord.direct import send_dm
 from bot.platforms.discord.outbound import (
     NO_PINGS,
     native_poll,
@@ -200,6 +201,10 @@ class DiscordChat:
             await self.send(channel, fallback)
         except Exception:
             log.exception("could not tell %s anything", user.id)
+
+    async def dm(self, user: UserRef, out: Outgoing) -> MessageRef:
+        """In the user's DM channel; Discord allows it only if they share a server with the bot."""
+        return await send_dm(self.client, user, out)
 
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
         """The flag as an embed with Approve / Reject / Reject-with-reason buttons."""

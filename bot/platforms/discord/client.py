@@ -11,7 +11,7 @@ from discord import app_commands
 from bot.core.dispatch import Dispatcher
 from bot.core.events import Event, MessagePosted, PollVoted, ReactionAdded
 from bot.core.model import MessageRef
-from bot.platforms.discord import slash
+from bot.platforms.discord import direct, slash
 from bot.platforms.discord.calls import CommandCalls
 from bot.platforms.discord.decisions import FlagButton, on_reason
 from bot.platforms.discord.people import actor_of, channel_ref
@@ -29,7 +29,7 @@ def intents() -> discord.Intents:
     wanted.guild_messages = True
     wanted.guild_reactions = True
     wanted.guild_polls = True
-    wanted.dm_messages = False
+    wanted.dm_messages = True  # guest authors write to the bot directly
     return wanted
 
 
@@ -58,6 +58,9 @@ class ReadAloudClient(discord.Client):
         await self.dispatcher.event(self.chat, event)
 
     async def on_message(self, message: discord.Message) -> None:
+        if message.guild is None and isinstance(message.channel, discord.DMChannel):
+            await direct.on_direct_message(self, message)
+            return
         if message.guild is None or message.author.bot or message.webhook_id is not None:
             return
         if message.type not in HUMAN_MESSAGES or not isinstance(message.author, discord.Member):

@@ -25,6 +25,8 @@ from bot.platforms.discord.people import channel_ref, user_ref
 
 Run = Callable[[discord.Interaction, Command, dict[str, Any]], Awaitable[None]]
 GUILDS_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
+# commands declared `direct` (guest authors) also work in a DM with the bot
+WITH_DMS = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
 TEACHER_PERMISSIONS = discord.Permissions(manage_channels=True)
 GROUP_HELP = {
     "class": "set up this class",
@@ -53,8 +55,8 @@ def build(tree: app_commands.CommandTree[Any], registry: Registry, run: Run) -> 
         group = app_commands.Group(
             name=word,
             description=GROUP_HELP.get(word, f"{word} commands"),
-            guild_only=True,
-            allowed_contexts=GUILDS_ONLY,
+            guild_only=not any(c.direct for c in commands),
+            allowed_contexts=WITH_DMS if any(c.direct for c in commands) else GUILDS_ONLY,
             default_permissions=TEACHER_PERMISSIONS if teacher_only else None,
         )
         for command in commands:
@@ -91,9 +93,9 @@ def _slash(command: Command, name: str, run: Run) -> app_commands.Command[Any, .
         name=name,
         description=command.help[:100],
         callback=callback,  # its real signature is set above
-        allowed_contexts=GUILDS_ONLY,
+        allowed_contexts=WITH_DMS if command.direct else GUILDS_ONLY,
     )
-    slash.guild_only = True
+    slash.guild_only = not command.direct
     return slash
 
 

@@ -24,6 +24,7 @@ from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
 from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform, UserRef
 from bot.platforms.matrix.client import SyncLoop, connect
+from bot.platforms.matrix.direct import DirectRooms
 from bot.platforms.matrix.inbound import Inbound
 from bot.platforms.matrix.outbound import MatrixSendError, message_content, send_event
 from bot.platforms.matrix.rooms import TEACHER_LEVEL, Rooms
@@ -65,6 +66,7 @@ class MatrixChat:
         self._client: AsyncClient | None = None
         self._loop: SyncLoop | None = None
         self.rooms: Rooms | None = None
+        self._direct: DirectRooms | None = None
 
     # ---- lifecycle ----
 
@@ -156,6 +158,11 @@ class MatrixChat:
         posted = await self.send(channel, dataclasses.replace(out, text="\n".join(lines)))
         await self._react(posted, keys, out.key)
         return posted
+
+    async def dm(self, user: UserRef, out: Outgoing) -> MessageRef:
+        """In the one-to-one room with `user` (found, or opened with an is_direct invite)."""
+        self._direct = self._direct or DirectRooms(self.client)
+        return await self._direct.send(user, out)
 
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
         """Post the flag as m.text (teachers get notified) with ✅ / ❌ ready to tap."""

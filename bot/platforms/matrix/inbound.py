@@ -29,10 +29,10 @@ from nio import (
 from bot.core.commands import Invocation, Registry, Reply
 from bot.core.dispatch import Dispatcher
 from bot.core.errors import UserError
-from bot.core.events import EncryptedRoom, MessagePosted, ReactionAdded
+from bot.core.events import EncryptedRoom, ReactionAdded
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform
 from bot.core.textcommand import parse
-from bot.platforms.matrix import files
+from bot.platforms.matrix import direct, files
 from bot.platforms.matrix.client import Batch, RoomUpdate
 from bot.platforms.matrix.rooms import Rooms
 
@@ -182,7 +182,9 @@ class Inbound:
             await self._command(channel, actor, body, ev.event_id)
         else:
             message = MessageRef(channel, ev.event_id)
-            await self.dispatcher.event(self.chat, MessagePosted(message, actor, body))
+            # in a one-to-one room it is a direct message (guest authors), else a class post
+            event = direct.posted(self.client, message, actor, body, content)
+            await self.dispatcher.event(self.chat, event)
 
     async def _command(self, channel: ChannelRef, actor: Actor, body: str, event_id: str) -> None:
         try:

@@ -32,6 +32,7 @@ MAX_CHARS = 20_000
 
 _EMPTY = Verdict()
 _NO_CONTEXT = Context()
+_NO_DOMAINS: frozenset[str] = frozenset()
 
 _REASON = {
     PROFANITY: "Swearing or sexual language",
@@ -122,12 +123,12 @@ class _Clean:
         return self.fold_spans[i][0], self.fold_spans[j][1]
 
 
-def _shouted_or_mixed(word: str) -> bool:
-    """All capitals ("KNOB") or case mixed inside the word ("kNoB"), not "Knob"."""
+def _mixed_case(word: str) -> bool:
+    """Case mixed inside the word ("kNoB"); not "knob", "Knob" or "KNOB"."""
     letters = "".join(c for c in word if c.isalpha())
-    if len(letters) < 3 or letters.islower():
+    if len(letters) < 3 or letters.islower() or letters.isupper():
         return False
-    return letters.isupper() or not (letters[0].isupper() and letters[1:].islower())
+    return not (letters[0].isupper() and letters[1:].islower())
 
 
 def screen(text: str, context: Context | None = None) -> Verdict:
@@ -185,19 +186,14 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         lone_word = phrases.lone_word(readings)
         lone = lexicon.CONTEXT.get(lone_word) if lone_word else None
         if lone is None and lone_word in lexicon.FRAME:
-            # an ambiguous name-calling word ("knob") as the whole message, shouted or
-            # disguised: "KNOB!!!", "kNoB", "kn0b", "k n o b", look-alike letters
+            # an ambiguous name-calling word ("knob") as the whole message, with "!!" or
+            # disguised: "knob!!", "kNoB", "kn0b", "k n o b", look-alike letters
             toks = tokens if tokens is not None else lexicon.plain_tokens(folded)
             tok = next((t for t in toks if t.reading == lone_word), None)
             if tok is not None:
                 s, e = f.original_span(tok.start, tok.end)
                 orig = body[s:e]
-                if (
-                    tok.obfuscated
-                    or "!!" in body
-                    or not orig.isascii()
-                    or _shouted_or_mixed(orig)
-                ):
+                if tok.obfuscated or "!!" in body or not orig.isascii() or _mixed_case(orig):
                     lone = lexicon.FRAME[lone_word]
         if lone is not None and not (allowed and lone.term in allowed):
             toks = tokens if tokens is not None else lexicon.plain_tokens(folded)
@@ -211,7 +207,8 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         add(PII, 2, p.start, p.end, p.detail, folded_span=False)
 
     # links
-    for lk in links.find_links(folded, words, _domains(ctx.allowed_domains)):
+    doms = _domains(ctx.allowed_domains) if ctx.allowed_domains else _NO_DOMAINS
+    for lk in links.find_links(folded, words, doms):
         add(LINK, lk.severity, lk.start, lk.end, f"{lk.detail}: {lk.host}", folded_span=True)
 
     # spam
