@@ -35,6 +35,7 @@ class RecordingChat:
         self._ids = itertools.count(1)
         self._teachers = teachers or []
         self.crash_on: str | None = None
+        self.problems: dict[str, str] = {}  # channel id -> why students could read it
 
     async def start(self) -> None:
         pass
@@ -91,6 +92,9 @@ class RecordingChat:
         self, classroom: ChannelRef, name: str, teachers: list[UserRef]
     ) -> ChannelRef:
         return ChannelRef(classroom.platform, classroom.id + "-teachers")
+
+    async def private_problem(self, classroom: ChannelRef, channel: ChannelRef) -> str | None:
+        return self.problems.get(channel.id)
 
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         return list(self._teachers)

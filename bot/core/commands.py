@@ -16,7 +16,7 @@ from datetime import date, time
 from typing import Any
 
 from bot.core.errors import UserError
-from bot.core.model import Actor, Attachment, ChannelRef, Role, UserRef
+from bot.core.model import Actor, Attachment, ChannelRef, Platform, Role, UserRef
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -33,6 +33,7 @@ class Kind(enum.StrEnum):
     WEEKDAYS = "weekdays"
     USER = "user"
     CHOICE = "choice"
+    CHANNEL = "channel"  # a room/channel on the same platform
     FILE = "file"  # an uploaded text file; adapters read it into an Attachment
 
 
@@ -47,6 +48,7 @@ EXAMPLES: dict[Kind, str] = {
     Kind.USER: "@name",
     Kind.CHOICE: "",
     Kind.FILE: "plan.toml",
+    Kind.CHANNEL: "#teachers",
 }
 
 
@@ -167,7 +169,12 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
-def convert(param: Param, raw: str, platform_user: Callable[[str], UserRef]) -> Any:
+def convert(
+    param: Param,
+    raw: str,
+    platform_user: Callable[[str], UserRef],
+    platform: Platform | None = None,
+) -> Any:
     """Turn the text a user typed into the parameter's value, or say what to type."""
     raw = raw.strip()
     want = f"{param.name} must look like {param.example}"
@@ -209,6 +216,8 @@ def convert(param: Param, raw: str, platform_user: Callable[[str], UserRef]) -> 
         return raw.lower()
     if param.kind is Kind.USER:
         return platform_user(raw)
+    if param.kind is Kind.CHANNEL:
+        return parse_channel(param, raw, platform)
     if param.kind is Kind.FILE:
         raise UserError(f"{param.name}: attach the file to the command (upload {param.example}).")
     raise AssertionError(param.kind)
@@ -226,3 +235,16 @@ def parse_timezone(raw: str, name: str = "timezone") -> str:
             "or America/New_York"
         ) from None
     return raw
+
+
+def parse_channel(param: Param, raw: str, platform: Platform | None) -> ChannelRef:
+    """A channel named by its id (Discord channel option, Matrix room id like !abc:server)."""
+    raw = raw.strip()
+    if platform is Platform.MATRIX and not raw.startswith("!"):
+        raise UserError(
+            f"{param.name} must be a room id like !abcdef:example.org "
+            "(room settings → Advanced → Internal room ID)"
+        )
+    if platform is None or not raw:
+        raise UserError(f"{param.name}: name the channel, like {param.example}")
+    return ChannelRef(platform, raw)

@@ -68,6 +68,10 @@ class Chat(Protocol):
         """Create the private teacher channel for a class and let its teachers in."""
         ...
 
+    async def private_problem(self, classroom: ChannelRef, channel: ChannelRef) -> str | None:
+        """Why students could read `channel` (with the exact fix), or None if only teachers can."""
+        ...
+
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         """The people with the teacher role in a class channel."""
         ...

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.core.commands import Command, Kind, Registry, convert
 from bot.core.errors import UserError
-from bot.core.model import UserRef
+from bot.core.model import Platform, UserRef
 
 QUOTES = {'"': '"', "“": "”", "”": "”"}
 
@@ -47,6 +47,7 @@ def parse(
     text: str,
     prefix: str,
     platform_user: Callable[[str], UserRef],
+    platform: Platform | None = None,
 ) -> tuple[Command, dict[str, Any]]:
     """Find the command and convert its arguments, or raise a UserError saying what to type."""
     body = text[len(prefix) :]
@@ -89,7 +90,7 @@ def parse(
     args: dict[str, Any] = {}
     for p in command.params:
         if p.name in raw:
-            args[p.name] = convert(p, raw[p.name], platform_user)
+            args[p.name] = convert(p, raw[p.name], platform_user, platform)
         elif p.required and p.kind is Kind.FILE:
             raise UserError(f"Upload the file ({p.example}) in this room and I will read it.")
         elif p.required:

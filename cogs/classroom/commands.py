@@ -12,11 +12,17 @@ def declare(classes: ClassroomService, registry_ref: list[Registry]) -> list[Com
 
     async def setup(inv: Invocation) -> Reply:
         info, created = await classes.setup(
-            inv.channel, inv.actor, inv.args["timezone"], inv.args["name"] or ""
+            inv.channel,
+            inv.actor,
+            inv.args["timezone"],
+            inv.args["name"] or "",
+            inv.args["teachers"],
         )
         lines = [f'This room is now the class "{info.name}" (timezone {info.timezone}).']
         if created:
             lines.append("I made a private teacher room and invited you: held messages go there.")
+        elif inv.args["teachers"] is not None:
+            lines.append("Held messages will go to the private teacher channel you named.")
         lines.append(f'Next: {inv.prefix}readaloud book "Title" chapters=12')
         return Reply("\n".join(lines))
 
@@ -34,6 +40,12 @@ def declare(classes: ClassroomService, registry_ref: list[Registry]) -> list[Com
                     "timezone", Kind.TIMEZONE, "the class's timezone", required=False, default="UTC"
                 ),
                 Param("name", Kind.TEXT, "the class's name", required=False),
+                Param(
+                    "teachers",
+                    Kind.CHANNEL,
+                    "an existing private channel for teachers (made for you if left out)",
+                    required=False,
+                ),
             ),
         ),
         Command(("help",), "what you can do here", Role.STUDENT, help_),

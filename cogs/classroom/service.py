@@ -60,20 +60,38 @@ class ClassroomService:
         self.clock = clock
 
     async def setup(
-        self, channel: ChannelRef, actor: Actor, timezone: str, name: str = ""
+        self,
+        channel: ChannelRef,
+        actor: Actor,
+        timezone: str,
+        name: str = "",
+        teacher_channel: ChannelRef | None = None,
     ) -> tuple[ClassInfo, bool]:
-        """Make `channel` a class (or update it); create the private teacher channel once.
+        """Make `channel` a class (or update it) with a private teacher channel.
 
-        Returns the class and whether the teacher channel was created now.
+        A teacher channel the teacher names is checked: if students could read it,
+        nothing changes and the error says exactly how to fix it. Without one, a
+        private channel is created once. Returns the class and whether the teacher
+        channel was created now.
         """
         timezone = parse_timezone(timezone)
         room = channel.room
+        if teacher_channel is not None:
+            if teacher_channel.id == room.id:
+                raise UserError("The teacher channel must be a different, private channel.")
+            problem = await self.chats[room.platform].private_problem(room, teacher_channel)
+            if problem:
+                raise UserError(problem)
         async with self.sessionmaker.begin() as db:
             row = await self._row(db, room.platform, room.id)
             if row is not None and row.teacher_channel_id == room.id:
                 raise UserError(
                     "This is the private teacher room. Run class setup in the class room."
                 )
+            if teacher_channel is not None:
+                taken = await self._row(db, room.platform, teacher_channel.id)
+                if taken is not None and (row is None or taken.id != row.id):
+                    raise UserError("That channel already belongs to another class.")
             if row is None:
                 row = Classroom(
                     platform=room.platform.value,
@@ -86,6 +104,8 @@ class ClassroomService:
             else:
                 row.timezone = timezone
                 row.name = name or row.name
+            if teacher_channel is not None:
+                row.teacher_channel_id = teacher_channel.id
             await db.flush()
             audit.record(
                 db, self.clock.now(), row.id, actor.user.id, "class.setup", timezone=timezone

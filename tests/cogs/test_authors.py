@@ -142,7 +142,10 @@ async def test_two_classes_asking_alike_get_one_item_and_both_get_the_answer(ben
     assert different != first, "one different word of meaning is a different question"
 
     await b.type(f"!answer {first} Yes — my grandmother's mouse.", AUTHOR, AUTHOR_DM)
-    for room, wording in ((ROOM, "Is Pip based on a real mouse?"), (ROOM7, "is pip based on a real mouse??")):
+    for room, wording in (
+        (ROOM, "Is Pip based on a real mouse?"),
+        (ROOM7, "is pip based on a real mouse??"),
+    ):
         thread = thread_of(b, room)
         (posted,) = [p for p in b.chat.posts if p.channel == thread and "✉️" in p.text]
         assert posted.text.startswith("✉️ Jo Lee answered our class's question (2 classes asked")
@@ -153,7 +156,9 @@ async def test_a_rejected_question_never_reaches_the_author(bench: Bench) -> Non
     b = bench
     await b.type("!ask Where do you live? What is your address?", BEN)
     review = reviews(b, ROOM)[-1]
-    await b.type(f"!mod reject {number(review)} we keep addresses private", TEACHER, teachers_of(ROOM))
+    await b.type(
+        f"!mod reject {number(review)} we keep addresses private", TEACHER, teachers_of(ROOM)
+    )
     assert to_author(b) == []
     assert "empty" in (await b.type("!author inbox", AUTHOR, AUTHOR_DM)).text
     told = [p.text for p in b.chat.posts if p.action == "tell" and p.to == BEN.user.id]
@@ -165,7 +170,10 @@ async def test_a_rejected_question_never_reaches_the_author(bench: Bench) -> Non
 async def test_nothing_sent_to_the_author_identifies_a_student(bench: Bench) -> None:
     b = bench
     replies = []
-    for who, text in ((AROHA, "Hi from Aroha and @ben:school! Why mice?"), (BEN, "Do you have a cat?")):
+    for who, text in (
+        (AROHA, "Hi from Aroha and @ben:school! Why mice?"),
+        (BEN, "Do you have a cat?"),
+    ):
         replies.append(await b.type(f"!ask {text}", who))
         await b.type(f"!mod approve {number(reviews(b, ROOM)[-1])}", TEACHER, teachers_of(ROOM))
     inbox = await b.type("!author inbox", AUTHOR, AUTHOR_DM)
@@ -206,17 +214,25 @@ async def test_direct_messages_get_help_and_a_reply_answers(bench: Bench) -> Non
     await ask_and_approve(b, AROHA, ROOM, TEACHER, "How long did the book take to write?")
     (dm,) = to_author(b)
 
-    async def direct(actor: Actor, where: ChannelRef, text: str, reply_to: str | None = None) -> str:
+    async def direct(
+        actor: Actor, where: ChannelRef, text: str, reply_to: str | None = None
+    ) -> str:
         message = MessageRef(where, f"$dm{len(b.chat.posts)}")
         await b.app.dispatcher.event(b.chat, DirectMessage(message, actor, text, reply_to))  # type: ignore[union-attr,arg-type]
         return b.chat.posts[-1].text
 
     stranger = Actor(UserRef(Platform.MATRIX, "@kim:example", "Kim"), Role.STUDENT)
-    assert "author join CODE" in await direct(stranger, ChannelRef(Platform.MATRIX, "!dm-kim"), "hello?")
+    assert "author join CODE" in await direct(
+        stranger, ChannelRef(Platform.MATRIX, "!dm-kim"), "hello?"
+    )
     assert "author inbox" in await direct(AUTHOR, AUTHOR_DM, "what do I do now?")
     said = await direct(AUTHOR, AUTHOR_DM, "About two years!", reply_to=dm.id)
     assert said == "Thank you! Your answer is on its way to 1 class."
-    assert any(p.text.endswith("\nAbout two years!") for p in b.chat.posts if p.channel == thread_of(b, ROOM))
+    assert any(
+        p.text.endswith("\nAbout two years!")
+        for p in b.chat.posts
+        if p.channel == thread_of(b, ROOM)
+    )
 
 
 async def test_a_link_in_an_answer_waits_for_each_teacher(bench: Bench) -> None:
@@ -238,7 +254,9 @@ async def test_pass_quota_thread_gone_and_leaving(bench: Bench) -> None:
     b = bench
     item = await ask_and_approve(b, AROHA, ROOM, TEACHER, "What is your favourite colour?")
     assert "1 class(es)" in (await b.type(f"!author pass {item}", AUTHOR, AUTHOR_DM)).text
-    assert any("can't answer that one" in p.text for p in b.chat.posts if p.channel == thread_of(b, ROOM))
+    assert any(
+        "can't answer that one" in p.text for p in b.chat.posts if p.channel == thread_of(b, ROOM)
+    )
 
     item = await ask_and_approve(b, BEN, ROOM, TEACHER, "Do you write every day?")
     b.chat.crash_on = f"authors:answer"  # the thread is gone: the next post there fails

@@ -44,9 +44,7 @@ async def test_upgrading_from_0001_keeps_held_messages_and_adds_author_tables(
                 "INSERT INTO flag (classroom_id, post_id, user_id, user_name, channel_id, text, "
                 "reasons, action, student_note, state, settled, decision_reason, "
                 f"created_at{extra}) VALUES (1, 1, '@a:x', 'Aroha', '!r', 'hello', '[]', 'hold', "
-                "'', 'pending', false, '', :at"
-                + (", '[]'" if extra else "")
-                + ")"
+                "'', 'pending', false, '', :at" + (", '[]'" if extra else "") + ")"
             ),
             {"at": NOW},
         )

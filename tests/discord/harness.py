@@ -106,10 +106,14 @@ def interaction(
 
 
 def options(values: dict[str, Any], w: World) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Option payloads by Python type: int → INTEGER, str → STRING, a user dict → USER."""
-    out, resolved = [], {"users": {}, "members": {}}
+    """Option payloads by Python type: int → INTEGER, str → STRING, a user dict → USER,
+    a channel dict → CHANNEL."""
+    out, resolved = [], {"users": {}, "members": {}, "channels": {}}
     for name, value in values.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and "guild_id" in value and "type" in value:
+            out.append({"name": name, "type": 7, "value": value["id"]})
+            resolved["channels"][value["id"]] = {**value, "permissions": "0"}
+        elif isinstance(value, dict):
             out.append({"name": name, "type": 6, "value": value["id"]})
             resolved["users"][value["id"]] = value
             resolved["members"][value["id"]] = {**_member(w, value, with_user=False),

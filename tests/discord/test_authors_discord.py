@@ -54,7 +54,9 @@ async def school(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterat
     made: list[dict[str, Any]] = []
     for room, teacher, name in zip(rooms, teachers, ("Class 7B", "Class 8A"), strict=True):
         await d.slash(teacher, room, "class setup", timezone="UTC", name=name)
-        made.append(next(c for c in reversed(w.channels.values()) if c["name"].endswith("teachers")))
+        made.append(
+            next(c for c in reversed(w.channels.values()) if c["name"].endswith("teachers"))
+        )
         await d.slash(teacher, room, "author profile", name=name, region="Leeds, UK")
         await d.slash(teacher, room, "readaloud book", title="Wonder", chapters=12)
         await d.slash(teacher, room, "readaloud plan", start="2027-02-03", days="wed", time="09:30")

@@ -132,3 +132,32 @@ def w_threads(c: Classroom) -> list[str]:
     return [
         r.path.split("/")[4] for r in c.world.sent("POST", r"/channels/\d+/messages/\d+/threads")
     ]
+
+
+async def test_class_setup_refuses_a_teacher_channel_students_can_read(
+    classroom: Classroom,
+) -> None:
+    c, w = classroom, classroom.world
+    everyone = w.text_channel("staff-chat")
+    await c.discord.feed("channel_create", everyone)
+    refused = await c.discord.slash(
+        c.teacher, c.room, "class setup", timezone="UTC", teachers=everyone
+    )
+    (answer,) = c.discord.answers(refused)
+    assert ephemeral(answer)
+    assert "Everyone can read #staff-chat" in content(answer)
+    assert "turn off View Channel for @everyone" in content(answer)
+
+    staff_only = w.text_channel(
+        "staff-only",
+        permission_overwrites=[
+            {"id": w.guild_id, "type": 0, "allow": "0", "deny": str(VIEW)},
+            {"id": c.teacher["id"], "type": 1, "allow": str(VIEW), "deny": "0"},
+        ],
+    )
+    await c.discord.feed("channel_create", staff_only)
+    accepted = await c.discord.slash(
+        c.teacher, c.room, "class setup", timezone="UTC", teachers=staff_only
+    )
+    assert "private teacher channel you named" in content(c.discord.answers(accepted)[0])
+    assert not w.sent("POST", rf"/guilds/{w.guild_id}/channels"), "nothing new was created"

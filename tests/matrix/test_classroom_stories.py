@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -219,3 +220,31 @@ async def test_a_teacher_uploads_a_season_file_and_gets_the_export_back(room12: 
         )
     )
     assert body(file).endswith(".toml")
+
+
+async def test_class_setup_refuses_a_teacher_room_with_students_in_it(room12: Classroom) -> None:
+    from nio import RoomMemberEvent
+
+    teacher, aroha = room12.teacher, room12.students[0]
+
+    async def room_with(*people: Any) -> str:
+        room = await teacher.create_room(invite=[room12.bot, *(p.user_id for p in people)])
+        for p in people:
+            await p.join(room)
+        await teacher.wait_for(
+            lambda rid, ev: (
+                isinstance(ev, RoomMemberEvent)
+                and ev.state_key == room12.bot
+                and ev.membership == "join"
+            ),
+            room_id=room,
+        )
+        await room12.idle()
+        return room
+
+    shared = await room_with(aroha)
+    refused = await room12.teacher_types(f"!class setup teachers={shared}", expect="Students are")
+    assert "Aroha" in body(refused)
+    private = await room_with()
+    accepted = await room12.teacher_types(f"!class setup teachers={private}", expect="now the")
+    assert "private teacher channel you named" in body(accepted)

@@ -11,7 +11,7 @@ import discord
 from bot.core.commands import Command, Invocation, Kind, Registry, Reply, convert
 from bot.core.dispatch import Dispatcher
 from bot.core.errors import UserError
-from bot.core.model import Actor
+from bot.core.model import Actor, Platform
 from bot.platforms.discord.people import actor_of, channel_ref
 from bot.platforms.discord.replies import answer
 from bot.platforms.discord.slash import member_lookup, read_files, to_text
@@ -61,7 +61,11 @@ class CommandCalls:
             value = values.get(p.name)
             if p.kind is Kind.FILE:
                 continue  # read by read_files
-            args[p.name] = p.default if value is None else convert(p, to_text(p, value), lookup)
+            args[p.name] = (
+                p.default
+                if value is None
+                else convert(p, to_text(p, value), lookup, Platform.DISCORD)
+            )
         return args
 
     async def run(

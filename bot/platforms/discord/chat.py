@@ -225,5 +225,8 @@ class DiscordChat:
     ) -> ChannelRef:
         return await self.rooms.create_teacher_channel(classroom, name, teachers)
 
+    async def private_problem(self, classroom: ChannelRef, channel: ChannelRef) -> str | None:
+        return await self.rooms.private_problem(classroom, channel)
+
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         return self.rooms.teachers(classroom)

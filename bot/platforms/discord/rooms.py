@@ -80,6 +80,32 @@ class Rooms:
             ) from None
         return ChannelRef(Platform.DISCORD, str(created.id))
 
+    async def private_problem(self, classroom: ChannelRef, channel: ChannelRef) -> str | None:
+        """Who besides teachers and bots can read `channel`, and how to fix it."""
+        room = await self.channel(classroom)
+        native = room.guild.get_channel(int(channel.id))
+        if not isinstance(native, discord.TextChannel):
+            return "I cannot see that channel. Pick a text channel I can read, or leave it out."
+        if native.permissions_for(room.guild.default_role).view_channel:
+            return (
+                f"Everyone can read #{native.name}. In its settings → Permissions, turn off "
+                "View Channel for @everyone (and allow your teachers), then run /class setup again."
+            )
+        readers = [
+            m.display_name
+            for m in room.guild.members
+            if not m.bot
+            and native.permissions_for(m).view_channel
+            and not is_teacher(m, room.permissions_for(m), self.teacher_role)
+        ]
+        if readers:
+            shown = ", ".join(sorted(readers)[:5])
+            return (
+                f"Students can read #{native.name} ({shown}). In its settings → Permissions, "
+                "remove their access, then run /class setup again."
+            )
+        return None
+
     async def webhook(self, channel: ChannelRef) -> discord.Webhook:
         """The bot's "readaloud" webhook on the class channel (threads use the parent's)."""
         parent = int(channel.id)

@@ -112,13 +112,17 @@ def _annotation(p: Param) -> Any:
         return Literal[p.choices]
     if p.kind is Kind.FILE:
         return discord.Attachment
+    if p.kind is Kind.CHANNEL:
+        return discord.TextChannel
     assert p.kind in STRING_KINDS, p.kind
     return str
 
 
 def to_text(p: Param, value: Any) -> str:
-    """An option value as the text `convert` expects (members become their id)."""
-    return str(value.id) if isinstance(value, discord.abc.User) else str(value)
+    """An option value as the text `convert` expects (members and channels become their id)."""
+    if isinstance(value, discord.abc.User | discord.abc.GuildChannel):
+        return str(value.id)
+    return str(value)
 
 
 def member_lookup(values: dict[str, Any]) -> Callable[[str], UserRef]:

@@ -222,6 +222,10 @@ class MatrixChat:
         if isinstance(put, RoomPutStateError):
             raise MatrixSendError(f"setting power levels in {room_id} failed: {put.message}")
 
+    async def private_problem(self, classroom: ChannelRef, channel: ChannelRef) -> str | None:
+        assert self.rooms is not None, "start() first"
+        return self.rooms.private_problem(classroom.id, channel.id)
+
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         assert self.rooms is not None, "start() first"
         return self.rooms.teachers(classroom.id)

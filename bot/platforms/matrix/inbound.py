@@ -189,7 +189,7 @@ class Inbound:
     async def _command(self, channel: ChannelRef, actor: Actor, body: str, event_id: str) -> None:
         try:
             find_user = partial(self.rooms.find_user, channel.id)
-            command, args = parse(self.registry, body, self.prefix, find_user)
+            command, args = parse(self.registry, body, self.prefix, find_user, Platform.MATRIX)
             invocation = Invocation(command, actor, channel, args)
             reply = await self.dispatcher.command(invocation, self.prefix)
         except UserError as e:

@@ -81,6 +81,25 @@ class Rooms:
             if uid != self.client.user_id and self.power(room_id, uid) >= TEACHER_LEVEL
         ]
 
+    def private_problem(self, class_room: str, room_id: str) -> str | None:
+        """Who besides the class's teachers is in `room_id`, and how to fix it."""
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return "I am not in that room. Invite me there first, then run class setup again."
+        if room.join_rule == "public":
+            return "Anyone can join that room. Make it invite-only, then run class setup again."
+        readers = [
+            self.name(room_id, uid)
+            for uid in self.members(room_id)
+            if uid != self.client.user_id and self.role(class_room, uid) < Role.TEACHER
+        ]
+        if readers:
+            return (
+                f"Students are in that room ({', '.join(sorted(readers)[:5])}). Remove them, "
+                "or give them power level 50 in the class room if they are teachers."
+            )
+        return None
+
     def find_user(self, room_id: str, raw: str) -> UserRef:
         """A user named by id, matrix.to link, @localpart or display name, or a UserError."""
         raw = raw.strip()

@@ -1,0 +1,150 @@
+"""End to end on two federated Synapses: the class on one, the guest author on the other.
+
+The author opens a direct room with the bot from their own homeserver, joins
+with the code, receives an approved question (with no student identity in it)
+and answers by replying; the answer lands in the class's session thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import pytest_asyncio
+from classroom import Classroom, body, make_classroom, relates
+from federation import FederatedHomeserver
+from nio import Event, RoomCreateError
+from people import Person, PersonFactory, unique
+
+from bot.localserver import LocalHomeserver
+
+pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def homeservers(
+    synapse_installed: LocalHomeserver, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[tuple[FederatedHomeserver, FederatedHomeserver]]:
+    """The school's homeserver and the author's, federated on loopback."""
+    venv = synapse_installed.venv
+    school = FederatedHomeserver(tmp_path_factory.mktemp("school-hs"), venv=venv)
+    home = FederatedHomeserver(tmp_path_factory.mktemp("author-hs"), venv=venv)
+    await asyncio.gather(school.start(), home.start())
+    try:
+        yield school, home
+    finally:
+        await asyncio.gather(school.stop(), home.stop())
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def room12(
+    homeservers: tuple[FederatedHomeserver, FederatedHomeserver], tmp_path: Path
+) -> AsyncIterator[Classroom]:
+    school, _ = homeservers
+    made: list[Person] = []
+
+    async def people(name: str, display_name: str | None = None) -> Person:
+        person = await Person.register(school, unique(name), display_name or name.title())
+        made.append(person)
+        return person
+
+    factory: PersonFactory = people
+    cls = await make_classroom(school, factory, tmp_path)
+    yield cls
+    for app in list(cls.started):
+        await app.stop()
+    for person in made:
+        await person.close()
+
+
+async def open_direct_room(author: Person, bot: str) -> str:
+    resp = await author.client.room_create(is_direct=True, invite=[bot])
+    assert not isinstance(resp, RoomCreateError), resp
+    return resp.room_id
+
+
+def bot_says(cls: Classroom, fragment: str, room: str):  # type: ignore[no-untyped-def]
+    def match(room_id: str, ev: Event) -> bool:
+        return room_id == room and ev.sender == cls.bot and fragment in body(ev)
+
+    return match
+
+
+async def start_session(cls: Classroom) -> str:
+    """A book and plan whose first session starts now; returns the thread root id."""
+    first = (cls.clock.now() + timedelta(hours=2)).astimezone(ZoneInfo("Pacific/Auckland"))
+    await cls.teacher_types('!readaloud book "The Lighthouse Mice" chapters=4', expect="Added")
+    await cls.teacher_types(
+        f"!ra plan start={first:%Y-%m-%d} days=mon,tue,wed,thu,fri,sat,sun "
+        f"time={first:%H:%M} per=2",
+        expect="Read-aloud calendar",
+    )
+    cls.clock.set(first.replace(second=0, microsecond=0) + timedelta(seconds=1))
+    assert cls.app is not None
+    await cls.app.scheduler.run_due()
+    announcement = await cls.students[0].wait_for(cls.says("Read-aloud time", cls.room))
+    return announcement.event_id
+
+
+async def test_an_author_on_another_homeserver_answers_a_class_question(
+    room12: Classroom, homeservers: tuple[FederatedHomeserver, FederatedHomeserver]
+) -> None:
+    cls, (_, home) = room12, homeservers
+    aroha, teacher = cls.students[0], cls.teacher
+    thread_root = await start_session(cls)
+    await cls.teacher_types(
+        '!author profile name="Room 12" region="Wellington, NZ"', expect="see this class"
+    )
+    await cls.teacher_types(
+        '!author invite name="Jo Lee" book="The Lighthouse Mice"', cls.teacher_room, "RA-"
+    )
+    told = await teacher.wait_for(bot_says(cls, "Invite code", cls.teacher_room), room_id=None)
+    code = re.search(r"RA-\w{4}-\w{4}", body(told))
+    assert code, body(told)
+
+    author = await Person.register(home, unique("jo"), "Jo Lee")
+    try:
+        assert author.user_id.endswith(":" + home.server_name)
+        dm = await open_direct_room(author, cls.bot)
+        await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
+                              and getattr(ev, "state_key", "") == cls.bot, 30, dm)  # fmt: skip
+        await author.send(dm, "hello?")
+        assert "author join CODE" in body(await author.wait_for(bot_says(cls, "", dm), 30))
+        await author.send(dm, f"!author join {code.group(0)}")
+        assert "Welcome, Jo Lee!" in body(await author.wait_for(bot_says(cls, "Welcome", dm), 30))
+
+        await aroha.send(cls.room, "!ask Why did the keeper live alone?")
+        review = await teacher.wait_for(cls.says("Question #", cls.teacher_room))
+        assert "Aroha" in body(review)
+        await teacher.react(cls.teacher_room, review.event_id, "✅")
+
+        question = await author.wait_for(bot_says(cls, "📬 Question", dm), 30)
+        text = body(question)
+        assert "Room 12 (Wellington, NZ)" in text and "Why did the keeper live alone?" in text
+        for handle in (aroha.user_id, "Aroha", aroha.user_id[1:].split(":")[0]):
+            assert handle.casefold() not in text.casefold()
+
+        reply: dict[str, Any] = {
+            "msgtype": "m.text",
+            "body": f"> <{cls.bot}> ...\n\nThe keeper loved the quiet of the sea.",
+            "m.relates_to": {"m.in_reply_to": {"event_id": question.event_id}},
+        }
+        await author.send_event(dm, "m.room.message", reply)
+        thanks = await author.wait_for(bot_says(cls, "Thank you!", dm), 30)
+        assert "on its way to 1 class" in body(thanks)
+
+        answer = await aroha.wait_for(cls.says("✉️ Jo Lee answered", cls.room), 30)
+        assert relates(answer)["event_id"] == thread_root, "posted in the session thread"
+        assert body(answer).endswith(
+            "> Why did the keeper live alone?\nThe keeper loved the quiet of the sea."
+        )
+        await teacher.wait_for(cls.says("(asked by Aroha)", cls.teacher_room))
+    finally:
+        await author.close()
