@@ -63,7 +63,7 @@ def test_db_upgrade_command(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     assert main(["db", "upgrade"]) == 0
-    assert "revision 0001" in capsys.readouterr().out
+    assert "revision 0002" in capsys.readouterr().out
 
 
 def test_discord_invite_url_names_exactly_the_needed_scopes(

@@ -10,7 +10,6 @@ merge, while questions that differ in one meaningful word ("a real mouse" /
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -64,7 +63,8 @@ def _same_word(a: str, b: str) -> bool:
     if a == b:
         return True
     # stems that differ only in an ending ("auggy" / "auggie")
-    common = len(os.path.commonprefix([a, b]))
+    pairs = enumerate(zip(a, b, strict=False))
+    common = next((i for i, (x, y) in pairs if x != y), min(len(a), len(b)))
     if common >= 4 and max(len(a), len(b)) - common <= 2:
         return True
     if min(len(a), len(b)) < TYPO_MIN_LENGTH:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -54,9 +53,10 @@ async def invite(b: Bench, room: ChannelRef, teacher: Actor) -> str:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    """Two classes reading the same book, both in their first session, one guest author."""
-    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", START - timedelta(days=1))
+async def bench(database_url: str) -> AsyncIterator[Bench]:
+    """Two classes reading the same book, both in their first session, one guest author
+    (on SQLite, and on PostgreSQL when DATABASE_URL is set)."""
+    b = Bench(database_url, START - timedelta(days=1))
     await b.start()
     await make_class(b, ROOM, TEACHER, "Room 12", "Wellington, NZ")
     await make_class(b, ROOM7, OKAFOR, "Class 7", "Nelson, NZ")
@@ -259,7 +259,7 @@ async def test_pass_quota_thread_gone_and_leaving(bench: Bench) -> None:
     )
 
     item = await ask_and_approve(b, BEN, ROOM, TEACHER, "Do you write every day?")
-    b.chat.crash_on = f"authors:answer"  # the thread is gone: the next post there fails
+    b.chat.crash_on = "authors:answer"  # the thread is gone: the next post there fails
     await b.type(f"!answer {item} Most days, yes.", AUTHOR, AUTHOR_DM)
     assert [p for p in b.chat.posts if p.channel == ROOM and p.text.endswith("Most days, yes.")]
 
@@ -273,6 +273,6 @@ async def test_pass_quota_thread_gone_and_leaving(bench: Bench) -> None:
     for room in (ROOM, ROOM7):
         told = [p.text for p in b.chat.posts if p.channel == teachers_of(room) and "👋" in p.text]
         assert told and "has left" in told[0]
-    assert "1 question(s) waiting" in [p.text for p in b.chat.posts if "👋" in p.text][0]
+    assert "1 question(s) waiting" in next(p.text for p in b.chat.posts if "👋" in p.text)
     assert "no guest author right now" in (await b.type("!ask Anyone there?", CHEN)).text
     assert "Only a guest author" in (await b.type("!author inbox", AUTHOR, AUTHOR_DM)).text

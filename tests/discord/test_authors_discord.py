@@ -13,7 +13,7 @@ import discord
 import pytest
 import pytest_asyncio
 from fakediscord import World
-from harness import TEACHER_ROLE, Discord, install, options
+from harness import Discord, install, options
 
 from bot.core.clock import FakeClock
 

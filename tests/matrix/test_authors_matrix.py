@@ -102,10 +102,9 @@ async def test_an_author_on_another_homeserver_answers_a_class_question(
     await cls.teacher_types(
         '!author profile name="Room 12" region="Wellington, NZ"', expect="see this class"
     )
-    await cls.teacher_types(
+    told = await cls.teacher_types(
         '!author invite name="Jo Lee" book="The Lighthouse Mice"', cls.teacher_room, "RA-"
     )
-    told = await teacher.wait_for(bot_says(cls, "Invite code", cls.teacher_room), room_id=None)
     code = re.search(r"RA-\w{4}-\w{4}", body(told))
     assert code, body(told)
 
@@ -148,3 +147,67 @@ async def test_an_author_on_another_homeserver_answers_a_class_question(
         await teacher.wait_for(cls.says("(asked by Aroha)", cls.teacher_room))
     finally:
         await author.close()
+
+
+async def test_two_classes_share_one_inbox_item_and_a_rejected_question_stays_home(
+    room12: Classroom, homeservers: tuple[FederatedHomeserver, FederatedHomeserver]
+) -> None:
+    first, (school, _) = room12, homeservers
+    assert first.app is not None
+    second = Classroom(
+        hs=school,
+        bot_account=first.bot_account,
+        db_url=first.db_url,
+        clock=first.clock,
+        teacher=await Person.register(school, unique("okafor"), "Mr Okafor"),
+        students=[await Person.register(school, unique("chen"), "Chen")],
+        app=first.app,
+    )
+    await second.set_up()
+    author = await Person.register(school, unique("jo"), "Jo Lee")
+    try:
+        dm = await open_direct_room(author, first.bot)
+        await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
+                              and getattr(ev, "state_key", "") == first.bot, 30, dm)  # fmt: skip
+        for cls in (first, second):
+            told = await cls.teacher_types(
+                '!author invite name="Jo Lee" book="The Lighthouse Mice"', cls.teacher_room, "RA-"
+            )
+            code = re.search(r"RA-\w{4}-\w{4}", body(told))
+            assert code
+            await author.send(dm, f"!author join {code.group(0)}")
+            await author.wait_for(bot_says(first, "Welcome", dm), 30)
+
+        asks = [
+            (first, first.students[0], "Why did the keeper live alone?", "✅"),
+            (second, second.students[0], "why does the keeper live all alone", "✅"),
+            (second, second.students[0], "What is your home address?", "❌"),
+        ]
+        for cls, student, text, decision in asks:
+            await student.send(cls.room, f"!ask {text}")
+            review = await cls.teacher.wait_for(cls.says("Question #", cls.teacher_room))
+            assert text in body(review)
+            await cls.teacher.react(cls.teacher_room, review.event_id, decision)
+            await cls.teacher.wait_for(cls.says("#", cls.teacher_room))  # the decision notice
+        await first.idle()
+
+        inbox_reply = await author.send(dm, "!author inbox")
+        inbox = body(await author.wait_for(bot_says(first, "waiting", dm), 30))
+        assert "asked by 2 classes" in inbox and "address" not in inbox, inbox
+        seen = [body(ev) for ev in await author.collect(dm, 0.5)] + [inbox]
+        assert len([t for t in seen if "📬 Question" in t]) <= 1
+        assert not [t for t in seen if "address" in t], "a rejected question never reaches them"
+        assert inbox_reply
+
+        number = re.search(r"#(\d+) · asked by 2 classes", inbox)
+        assert number
+        await author.send(dm, f"!answer {number.group(1)} The quiet helped him think.")
+        for cls, wording in ((first, asks[0][2]), (second, asks[1][2])):
+            posted = await cls.students[0].wait_for(cls.says("✉️ Jo Lee answered", cls.room), 30)
+            assert f"> {wording}\n" in body(posted) and "(2 classes asked this)" in body(posted)
+        told = await second.students[0].wait_for(second.says("decided not to send", second.room))
+        assert "address" not in body(told)
+    finally:
+        await author.close()
+        await second.teacher.close()
+        await second.students[0].close()
