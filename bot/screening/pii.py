@@ -194,13 +194,27 @@ _EU_WORD_ENDINGS = tuple(
         }
     )
 )
-_BEFORE_NUMBER_RE = re.compile(r"(?<!\S)(\S{3,40})\s{1,3}\d")
+# ASCII bytes -> "s" whitespace (as ``\\s``/``str.split`` see it), "d" digit, "x" other
+_SPACE_DIGIT = bytes(
+    ord("s") if c in b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+    else ord("d") if 48 <= c <= 57
+    else ord("x")
+    for c in range(256)
+)  # fmt: skip
 
 
 def _eu_street_word(text: str) -> bool:
-    for m in _BEFORE_NUMBER_RE.finditer(text):
-        if m.group(1).lower().endswith(_EU_WORD_ENDINGS):
-            return True
+    """Could an EU street pattern match ("Hauptstraße 5")? A word (3 to 40 characters)
+    with a street ending, then whitespace and a digit. A cheap gate: it may say yes
+    more often than the patterns match, never less."""
+    if text.isascii() and b"sd" not in text.encode().translate(_SPACE_DIGIT):
+        return False
+    toks = text.split()
+    for i in range(1, len(toks)):
+        if toks[i][0].isdigit():
+            w = toks[i - 1]
+            if 3 <= len(w) <= 40 and w.lower().endswith(_EU_WORD_ENDINGS):
+                return True
     return False
 
 
@@ -246,6 +260,12 @@ def _emails(text: str) -> list[PiiHit]:
     hits: list[PiiHit] = []
     i = text.find("@")
     while i > 0:
+        c = text[i - 1]
+        if not (c.isalnum() or c in "_.+-\n"):
+            # no local part ends right before this "@" (a mention: "hi @sam"); "\n"
+            # stays a candidate because "$" also matches before a final newline
+            i = text.find("@", i + 1)
+            continue
         local = _LOCAL_RE.search(text, max(0, i - 64), i)
         if local is not None:
             dom = _EMAIL_DOMAIN_RE.match(text, i + 1)
@@ -256,10 +276,11 @@ def _emails(text: str) -> list[PiiHit]:
 
 
 def _count_digits(text: str) -> int:
+    """Digits in ``text`` (0 unless it has a decimal digit, as ``\\d`` sees them)."""
     if text.isascii():
         raw = text.encode()
         return len(raw) - len(raw.translate(None, _DIGIT_BYTES))
-    return _digits(text)
+    return _digits(text) if _DIGIT_RE.search(text) is not None else 0
 
 
 def find_pii(text: str, words: set[str] | None = None) -> list[PiiHit]:
@@ -276,7 +297,7 @@ def find_pii(text: str, words: set[str] | None = None) -> list[PiiHit]:
     if not _MAIL_WORDS.isdisjoint(words):
         hits += [PiiHit(m.start(), m.end(), "email address")
                  for m in _EMAIL_SPOKEN_RE.finditer(text)]  # fmt: skip
-    ndig = _count_digits(text) if _DIGIT_RE.search(text) is not None else 0
+    ndig = _count_digits(text)
     if ndig:
         if ndig >= 7:
             hits += _long_numbers(text)

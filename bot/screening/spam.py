@@ -90,7 +90,6 @@ _PROMO_ANCHORS = frozenset().union(*(a for a, _ in _PROMO)) - {"£", "$", "€",
 _ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
 _ANY_TRIPLE_RE = re.compile(r"(\S)\1\1")
 _LONG_DIGITS_RE = re.compile(r"\d{10}")
-_CURRENCY = frozenset("£$€")
 
 
 def _key(text: str) -> str:
@@ -127,7 +126,11 @@ def find_spam(
             m2 = _WORD_FLOOD_RE.search(text)
             if m2:
                 hits.append(SpamHit(m2.start(), m2.end(), "repeated words"))
-        if not text.isascii() and len(_EMOJI_RE.findall(text)) >= 20:
+        if (
+            not text.isascii()
+            and n - len(text.encode("ascii", "ignore")) >= 20  # 20 non-ASCII characters
+            and len(_EMOJI_RE.findall(text)) >= 20
+        ):
             hits.append(SpamHit(0, n, "emoji flood"))
     if text.count("@") + text.count("<@") >= MENTION_LIMIT:
         mentions = _MENTION_RE.findall(text)
@@ -139,9 +142,9 @@ def find_spam(
         groups = [rx for anchors, rx in _PROMO if not anchors.isdisjoint(words)]
         if len(groups) + 2 >= PROMO_THRESHOLD:
             extra = set()
-            if not _CURRENCY.isdisjoint(text):
+            if "£" in text or "$" in text or "€" in text:
                 extra.add("£")
-            if _LONG_DIGITS_RE.search(text) is not None:
+            if _enough_digits(text, 10) and _LONG_DIGITS_RE.search(text) is not None:
                 extra.add("#digits")
             if extra:
                 groups = [rx for anchors, rx in _PROMO if not anchors.isdisjoint(words | extra)]
@@ -156,14 +159,25 @@ def find_spam(
     return hits
 
 
-_SAMPLE_DOUBLE_RE = re.compile(r"(\S)\1")
+_SAMPLE_RUN_RE = re.compile(r"(\S)\1\1\1")
 
 
 def _flood_hint(text: str) -> bool:
-    """Cheap pre-test for 20 identical characters in a row: such a run covers two
-    neighbouring positions that are multiples of 10, so every 10th character of the
-    text has a doubled (non-space) character."""
-    return _SAMPLE_DOUBLE_RE.search(text[::10]) is not None
+    """Cheap pre-test for 20 identical characters in a row: such a run covers four
+    neighbouring positions that are multiples of 5, so every 5th character of the
+    text has the same (non-space) character four times in a row."""
+    return _SAMPLE_RUN_RE.search(text[::5]) is not None
+
+
+_DIGIT_BYTES = b"0123456789"
+
+
+def _enough_digits(text: str, k: int) -> bool:
+    """Could ``text`` have ``k`` digits? (exact count for ASCII text; else yes)"""
+    if text.isascii():
+        raw = text.encode()
+        return len(raw) - len(raw.translate(None, _DIGIT_BYTES)) >= k
+    return True
 
 
 def _mostly_caps(text: str) -> bool:

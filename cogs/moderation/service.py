@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Protocol
 
@@ -26,6 +27,7 @@ from bot.db import audit
 from bot.db.tables import Classroom, Flag, Post, Session
 from bot.deliveries import Deliveries
 from bot.screening import screen
+from bot.screening.verdict import SPAM
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation import texts
 from cogs.moderation.policy import decide
@@ -34,6 +36,7 @@ from cogs.moderation.rules import ClassRules
 
 log = logging.getLogger(__name__)
 CLOSED_REASON = "posted after the session's discussion closed"
+SPAM_NOTICE_EVERY = timedelta(minutes=10)
 ESCALATE = "escalate"
 APPROVE_KEYS = {"✅", "✔️", "👍"}
 REJECT_KEYS = {"❌", "✖️", "👎"}
@@ -148,6 +151,9 @@ class ModerationService:
         await db.flush()
         if action == "allow":
             return None, action
+        if action == "flag" and verdict.categories == {SPAM}:
+            if await self._spam_already_flagged(db, cls.id, ev.actor.user.id, now):
+                return None, action  # one notice per flood, not one per message
         flag = Flag(
             classroom_id=cls.id,
             post_id=post.id,
@@ -167,6 +173,19 @@ class ModerationService:
         await db.flush()
         audit.record(db, now, cls.id, "readaloud", f"flag.{action}", flag=flag.id, reasons=reasons)
         return flag.id, action
+
+    @staticmethod
+    async def _spam_already_flagged(
+        db: AsyncSession, class_id: int, user_id: str, now: datetime
+    ) -> bool:
+        matches = await db.scalars(
+            select(Flag.matches).where(
+                Flag.classroom_id == class_id,
+                Flag.user_id == user_id,
+                Flag.created_at >= now - SPAM_NOTICE_EVERY,
+            )
+        )
+        return any(m.startswith(f"{SPAM}:") for found in matches for m in (found or []))
 
     @staticmethod
     async def _closed_thread(db: AsyncSession, class_id: int, thread: str) -> bool:

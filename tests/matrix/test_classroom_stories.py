@@ -16,7 +16,7 @@ from nio import RedactionEvent, RoomMessageText
 from people import PersonFactory
 from sqlalchemy import func, select, update
 
-from bot.db.tables import Delivery, Post, Session
+from bot.db.tables import Delivery, Flag, Post, Session
 from bot.localserver import LocalHomeserver
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
@@ -185,7 +185,10 @@ async def test_a_burst_of_200_messages_from_8_students_is_screened_completely(
         await asyncio.gather(*(chatter(i) for i in range(8)))
         screened = await cls.wait_count(select(func.count(Post.id)), 200)
         assert screened == 200
-        assert await cls.count(select(func.count(Post.id)).where(Post.outcome == "allow")) == 200
+        shown = select(func.count(Post.id)).where(Post.outcome.in_(("allow", "flag")))
+        assert await cls.count(shown) == 200  # nothing hidden: clean words, trusted students
+        # 25 messages in a few seconds is a flood: the teacher hears once per student, not 25x
+        assert await cls.count(select(func.count(Flag.id))) <= 8
     finally:
         for app in list(cls.started):
             await app.stop()
