@@ -16,16 +16,18 @@ dict look-ups plus a few precompiled regexes.
 
 from __future__ import annotations
 
-import importlib.util
-import pickle
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import NamedTuple
 
-from bot.screening.verdict import INSULT, PROFANITY, SLUR
+from bot.screening.lexicon_tables import (  # noqa: F401 (part of this module's API)
+    _INFLECT,
+    _TAILS,
+    CATEGORIES,
+    Entry,
+    inflections,
+)
+from bot.screening.lexicon_tables import Lexicon as _Lexicon
 
 __all__ = [
     "CONTEXT",
@@ -42,15 +44,6 @@ __all__ = [
     "suspicious",
     "tokenize",
 ]
-
-CATEGORIES = frozenset({PROFANITY, INSULT, SLUR})
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    term: str
-    category: str
-    severity: int
 
 
 class Token(NamedTuple):
@@ -69,205 +62,6 @@ class Hit(NamedTuple):
     entry: Entry
     form: str  # the reading that matched (for teacher allow-lists)
     how: str  # "word", "stem", "masked", "leet", "spaced", "elongated"
-
-
-# ---------------------------------------------------------------------------
-# Data loading and expansion (import time)
-
-_INFLECT = ("s", "es", "ed", "er", "ers", "ing", "in", "y", "ies", "z", "ish", "ass")
-_TAILS = (
-    "head", "face", "bag", "wad", "hole", "wipe", "stain", "sucker", "licker", "lord",
-    "nugget", "brain", "breath", "clown", "hat", "weasel", "muncher", "stick", "tard",
-    "rag", "boy", "girl", "job", "lover", "bucket", "burger", "biscuit", "goblin",
-    "weed", "fest", "show", "storm", "load", "dump", "wit", "nut", "monkey",
-)  # fmt: skip
-_ASS_PREFIXES = (
-    "dumb", "fat", "lard", "jack", "smart", "kiss", "lazy", "stupid", "ugly", "lame",
-    "half", "hard", "wise", "candy", "punk", "bitch", "dick", "shit", "cock", "butt",
-)  # fmt: skip
-_ASS_WORDS = ("ass", "arse", "tard", "wad", "hole")
-_VOWELS = frozenset("aeiou")
-
-
-def _read_data(name: str) -> str:
-    return resources.files("bot.screening").joinpath("data", name).read_text("utf-8")
-
-
-def _base_words() -> list[str]:
-    try:
-        text = resources.files("badwords").joinpath("resource/words/en.txt").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError):  # pragma: no cover
-        return []
-    return [w.strip().lower() for w in text.splitlines() if w.strip()]
-
-
-def _package_file(package: str, *parts: str) -> Path | None:
-    """A data file inside an installed package, found without importing the package
-    (better-profanity builds its own filter at import time)."""
-    try:
-        spec = importlib.util.find_spec(package)
-    except (ImportError, ValueError):  # pragma: no cover
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for loc in spec.submodule_search_locations:
-        path = Path(loc).joinpath(*parts)
-        if path.is_file():
-            return path
-    return None
-
-
-def _dictionary() -> frozenset[str]:
-    """Ordinary English words (GCIDE, from the ``english-words`` package)."""
-    path = _package_file("english_words", "data", "gcide_alpha_lower.pickle")
-    if path is None:  # pragma: no cover
-        return frozenset()
-    try:
-        # a pickle shipped inside an installed package, not user input
-        words = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError):  # pragma: no cover
-        return frozenset()
-    return frozenset(w for w in words if isinstance(w, str))
-
-
-_DICT_SUFFIXES = ("s", "es", "ed", "d", "ing", "in", "er", "ers", "y", "ies", "ied", "ie")
-
-
-def _is_ordinary(word: str, dictionary: frozenset[str]) -> bool:
-    """Is ``word`` (or a word it inflects) an ordinary dictionary word?"""
-    if word in dictionary:
-        return True
-    for suf in _DICT_SUFFIXES:
-        if word.endswith(suf) and len(word) - len(suf) >= 3:
-            stem = word[: -len(suf)]
-            if stem in dictionary or stem + "e" in dictionary or stem + "y" in dictionary:
-                return True
-            if len(stem) >= 4 and stem[-1] == stem[-2] and stem[:-1] in dictionary:
-                return True
-    return False
-
-
-def _second_base_words() -> list[str]:
-    """The word list of the ``better-profanity`` package, less ordinary dictionary words
-    ("drunk", "poop", "organ") and short or non-alphabetic entries: it adds slang and
-    compound profanity that the base list lacks."""
-    path = _package_file("better_profanity", "profanity_wordlist.txt")
-    if path is None:  # pragma: no cover
-        return []
-    try:
-        text = path.read_text("utf-8")
-    except OSError:  # pragma: no cover
-        return []
-    dictionary = _dictionary()
-    out = []
-    for line in text.splitlines():
-        w = line.strip().lower()
-        if len(w) < 4 or not w.isalpha() or _is_ordinary(w, dictionary):
-            continue
-        out.append(w)
-    return out
-
-
-def inflections(word: str) -> set[str]:
-    """Inflected forms of a single-token word (the word itself included)."""
-    forms = {word}
-    forms.update(word + s for s in _INFLECT)
-    if word.endswith("e"):
-        stem = word[:-1]
-        forms.update((word + "d", word + "r", word + "rs", stem + "ing", stem + "in", stem + "y"))
-    if word.endswith("y"):
-        forms.update((word[:-1] + "ies", word[:-1] + "ied"))
-    if (
-        len(word) >= 3
-        and word[-1] not in _VOWELS
-        and word[-1] not in "wxy"
-        and word[-2] in _VOWELS
-        and word[-3] not in _VOWELS
-    ):
-        dbl = word + word[-1]
-        forms.update(dbl + s for s in ("ed", "er", "ers", "ing", "in", "y", "ie", "ies"))
-    return forms
-
-
-class _Lexicon:
-    def __init__(self) -> None:
-        self.words: dict[str, Entry] = {}  # token form -> entry
-        self.context: dict[str, Entry] = {}  # name-calling words (frames + standalone)
-        self.frame: dict[str, Entry] = {}  # name-calling words (frames only)
-        self.phrases: dict[tuple[str, ...], Entry] = {}
-        self.stems: dict[str, Entry] = {}
-        self.safe: set[str] = set()
-        self._build()
-
-    def _add(self, table: dict[str, Entry], form: str, entry: Entry, *, force: bool) -> None:
-        if not form or (not force and form in self.safe):
-            return
-        old = table.get(form)
-        if old is None or (force and old.term != form) or old.severity < entry.severity:
-            table[form] = entry
-
-    def _build(self) -> None:
-        rows: list[tuple[str, str, int, str]] = []
-        for line in _read_data("lexicon.tsv").splitlines():
-            if not line.strip() or line.startswith("#"):
-                continue
-            parts = line.split("\t")
-            if len(parts) != 4 or parts[1] not in CATEGORIES:
-                raise ValueError(f"bad lexicon line: {line!r}")
-            rows.append((parts[0].lower(), parts[1], int(parts[2]), parts[3]))
-        self.safe = {
-            w.strip().lower()
-            for w in _read_data("safe_forms.txt").splitlines()
-            if w.strip() and not w.startswith("#")
-        }
-        own_terms = {t for t, *_ in rows}
-        safe_terms = {t for t, _, _, m in rows if m == "safe"}
-        self.safe |= safe_terms
-        # base list: profanity, severity 2, whole word + inflections
-        for term in _base_words():
-            if term in own_terms or term in safe_terms:
-                continue
-            term = re.sub(r"[^a-z0-9 ]+", "", term).strip()
-            if not term or not re.search("[a-z]", term):
-                continue
-            self._add_term(term, Entry(term, PROFANITY, 2), "word")
-        own_forms = set(self.words)
-        for term in _second_base_words():
-            if term in own_terms or term in self.safe or term in own_forms:
-                continue
-            self._add_term(term, Entry(term, PROFANITY, 2), "exact")
-        for term, cat, sev, mode in rows:
-            if mode != "safe":
-                self._add_term(term, Entry(term, cat, sev), mode)
-
-    def _add_term(self, term: str, entry: Entry, mode: str) -> None:
-        words = tuple(term.split())
-        if len(words) > 1:
-            self.phrases[words] = entry
-            if mode in ("word", "stem"):
-                self._add(self.words, "".join(words), entry, force=True)
-            return
-        if mode in ("context", "frame"):
-            table = self.context if mode == "context" else self.frame
-            for form in (term, term + "s", term + "es"):
-                self._add(table, form, entry, force=form == term)
-            return
-        self._add(self.words, term, entry, force=True)
-        if mode == "exact":
-            self._add(self.words, term + "s", entry, force=False)
-            return
-        for form in inflections(term):
-            self._add(self.words, form, entry, force=False)
-        if len(term) >= 3 and entry.category in CATEGORIES:
-            for tail in _TAILS:
-                for form in (term + tail, term + tail + "s"):
-                    self._add(self.words, form, entry, force=False)
-        if term in _ASS_WORDS:
-            for prefix in _ASS_PREFIXES:
-                for form in inflections(prefix + term):
-                    self._add(self.words, form, entry, force=False)
-        if mode == "stem":
-            self.stems[term] = entry
 
 
 _LEX = _Lexicon()
@@ -476,8 +270,10 @@ def _mixed(folded: str) -> bool:
 _SINGLE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
-def suspicious(folded: str, words: list[str]) -> bool:
-    """Does the text need the slow, de-obfuscating tokenizer?"""
+def suspicious(folded: str, words: list[str], triples: bool | None = None) -> bool:
+    """Does the text need the slow, de-obfuscating tokenizer?
+
+    ``triples``: ``has_triple(folded)`` if already computed."""
     if _SYMBOL_RE.search(folded) is not None:
         if _mixed(folded):
             return True
@@ -486,7 +282,7 @@ def suspicious(folded: str, words: list[str]) -> bool:
             for m in _AT_WORD_RE.finditer(folded):
                 if "a" + m.group(1) in KNOWN:
                     return True
-    if _TRIPLE_RE.search(folded) is not None:
+    if triples if triples is not None else _TRIPLE_RE.search(folded) is not None:
         return True
     if sum(map(_SINGLE_CHARS.__contains__, words)) >= 3:
         return _SPACED_RE.search(folded) is not None
@@ -496,7 +292,8 @@ def suspicious(folded: str, words: list[str]) -> bool:
 def plain_hits(folded: str, words: set[str]) -> list[Hit]:
     """Lexicon hits for text that needs no de-obfuscation (empty list in the common case)."""
     found = words.intersection(_WORD_SET)
-    longer = [w for w in words if len(w) > 4 and w not in found]
+    # every word is a substring of the folded text: no stem there, none in any word
+    longer = [w for w in words if len(w) > 4 and w not in found] if _STEM_RE.search(folded) else []
     if longer:
         joined = " ".join(longer)
         if _STEM_RE.search(joined) is not None:
@@ -531,15 +328,27 @@ def plain_tokens(folded: str) -> list[Token]:
     ]
 
 
-def tokenize(folded: str, plain: list[str] | None = None) -> list[Token]:
+def has_triple(folded: str) -> bool:
+    """A letter three times in a row ("fuuuck")."""
+    return _TRIPLE_RE.search(folded) is not None
+
+
+_new_tuple = tuple.__new__
+
+
+def tokenize(
+    folded: str, plain: list[str] | None = None, triples: bool | None = None
+) -> list[Token]:
     """Tokens of folded text, with single-character runs joined and readings resolved.
 
-    ``plain``: ``quick_words(folded)`` if already computed (lets checks be skipped).
+    ``plain``: ``quick_words(folded)`` if already computed (lets checks be skipped);
+    ``triples``: ``has_triple(folded)`` if already computed.
     """
     # runs of spaced-out letters that read as a known word; other runs ("a w*p",
     # "a b c") are tokenized as usual, so a mask or leetspeak inside them still counts
     spaced: list[tuple[int, int, list[Token]]] = []
-    triples = _TRIPLE_RE.search(folded) is not None
+    if triples is None:
+        triples = _TRIPLE_RE.search(folded) is not None
     if plain is None or sum(map(_SINGLE_CHARS.__contains__, plain)) >= 2:
         spaced_iter = _SPACED_RE.finditer(folded)
     else:
@@ -550,6 +359,10 @@ def tokenize(folded: str, plain: list[str] | None = None) -> list[Token]:
         if any(t.obfuscated for t in toks):
             spaced.append((m.start(), m.end(), toks))
     out: list[Token] = []
+    append = out.append
+    new = _new_tuple
+    tok_cls = Token
+    tri = _TRIPLE_RE.search if triples else None
     si = 0
     nsp = len(spaced)
     n = len(folded)
@@ -564,9 +377,10 @@ def tokenize(folded: str, plain: list[str] | None = None) -> list[Token]:
                     out.extend(stoks)
                 continue
         raw = m.group()
-        if raw.isalpha() and not (triples and _TRIPLE_RE.search(raw)):
-            # a plain word: nothing to read into it
-            out.append(Token(start, end, raw, raw, False))
+        if raw.isalpha() and (tri is None or tri(raw) is None):
+            # a plain word: nothing to read into it (built as Token(...) without the
+            # Python-level NamedTuple constructor)
+            append(new(tok_cls, (start, end, raw, raw, False)))
             continue
         if raw.isdigit():
             if end < n and folded[end] == "!":
@@ -615,7 +429,10 @@ def _spaced_tokens(s0: int, s1: int, letters: str, folded: str) -> list[Token]:
 def scan_tokens(tokens: list[Token]) -> list[Hit]:
     """Lexicon hits among tokens (words, inflections, compounds, stems)."""
     hits: list[Hit] = []
-    stems = _STEM_RE.search(" ".join(t.reading for t in tokens if len(t.reading) > 4)) is not None
+    readings = [t.reading for t in tokens]
+    stems = _STEM_RE.search(" ".join(r for r in readings if len(r) > 4)) is not None
+    if not stems and _WORD_SET.isdisjoint(readings):
+        return hits
     for tok in tokens:
         form = tok.reading
         e = WORDS.get(form)

@@ -36,17 +36,35 @@ _lock = threading.Lock()
 
 
 class Folded:
-    """Folded text and, unless the text was plain ASCII, its offset map.
+    """Folded text and, unless offsets did not move, its offset map.
 
     (A plain slotted class: built once per message, so no dataclass machinery.)
+    The offset map is built on first use: most messages never need one.
     """
 
-    __slots__ = ("index", "original_length", "text")
+    __slots__ = ("_index", "_src", "_table", "original_length", "text")
 
-    def __init__(self, text: str, index: tuple[int, ...] | None, original_length: int) -> None:
+    def __init__(
+        self,
+        text: str,
+        index: tuple[int, ...] | None,
+        original_length: int,
+        *,
+        src: str | None = None,
+        table: dict[int, str] | None = None,
+    ) -> None:
         self.text = text
-        self.index = index  # None: folded offset == original offset
+        self._index = index  # None: folded offset == original offset
         self.original_length = original_length
+        self._src = src  # set: the map is built lazily from src and table
+        self._table = table
+
+    @property
+    def index(self) -> tuple[int, ...] | None:
+        if self._src is not None:
+            self._index = _offsets(self._src, self._table or {})
+            self._src = self._table = None
+        return self._index
 
     def __repr__(self) -> str:
         return f"Folded(text={self.text!r}, index={self.index!r})"
@@ -65,12 +83,26 @@ class Folded:
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded [start, end) span back to the original text."""
-        if self.index is None:
+        index = self.index
+        if index is None:
             return start, end
-        if end <= start or start >= len(self.index):
-            pos = self.index[start] if start < len(self.index) else self.original_length
+        if end <= start or start >= len(index):
+            pos = index[start] if start < len(index) else self.original_length
             return pos, pos
-        return self.index[start], self.index[end - 1] + 1
+        return index[start], index[end - 1] + 1
+
+
+def _offsets(text: str, table: dict[int, str]) -> tuple[int, ...]:
+    """Original offset of each folded character (non-ASCII characters per ``table``)."""
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            index.append(i)
+            continue
+        k = len(table[ord(ch)])
+        if k:
+            index.extend([i] * k)
+    return tuple(index)
 
 
 def _load_confusables() -> dict[str, str]:
@@ -150,28 +182,23 @@ def fold(text: str) -> Folded:
     """Fold ``text``; plain ASCII takes a fast path without an offset map."""
     if text.isascii():
         return Folded(text.lower(), None, len(text))
-    # Common case: every non-ASCII character folds to exactly one character, so
-    # offsets do not move and a translate table does the work in C.
     table: dict[int, str] = {}
+    same_length = True
     for ch in set(_NON_ASCII_RE.findall(text)):
         rep = _fold_char(ch)
-        if len(rep) != 1:
-            break
         table[ord(ch)] = rep
-    else:
+        if len(rep) != 1:
+            same_length = False
+    if same_length:
+        # common case: offsets do not move, and a translate table does the work in C
         return Folded(text.translate(table).lower(), None, len(text))
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isascii():
-            out.append(ch.lower())
-            index.append(i)
-            continue
-        rep = _fold_char(ch)
-        if rep:
-            out.append(rep)
-            index.extend([i] * len(rep))
-    return Folded("".join(out), tuple(index), len(text))
+    # ASCII characters lower-cased, each non-ASCII one replaced by its folding (not
+    # lower-cased again); the offset map is built only if a span is mapped back
+    table.update(_ASCII_UPPER)
+    return Folded(text.translate(table), None, len(text), src=text, table=table)
+
+
+_ASCII_UPPER = {c: chr(c + 32) for c in range(65, 91)}
 
 
 def fold_word(word: str) -> str:

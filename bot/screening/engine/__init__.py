@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from functools import lru_cache
+from operator import itemgetter
 
 from bot.screening import lexicon, links, phrases, pii, spam
 from bot.screening.normalize import fold, fold_word
@@ -30,6 +31,8 @@ __all__ = ["MAX_CHARS", "screen"]
 # Longer messages are screened on their first MAX_CHARS characters (and flagged as spam).
 MAX_CHARS = 20_000
 
+_READING = itemgetter(3)  # Token.reading
+_OBFUSCATED = itemgetter(4)  # Token.obfuscated
 _EMPTY = Verdict()
 _NO_CONTEXT = Context()
 _NO_DOMAINS: frozenset[str] = frozenset()
@@ -155,12 +158,13 @@ def screen(text: str, context: Context | None = None) -> Verdict:
             sev[cat] = severity
 
     tokens: list[lexicon.Token] | None
-    if lexicon.suspicious(folded, plain):
-        tokens = lexicon.tokenize(folded, plain)
-        readings = [t.reading for t in tokens]
+    triples = lexicon.has_triple(folded)
+    if lexicon.suspicious(folded, plain, triples):
+        tokens = lexicon.tokenize(folded, plain, triples)
+        readings = list(map(_READING, tokens))
         words = set(readings)
         words.update(plain)
-        clean = _Clean(folded, tokens, any(t.obfuscated for t in tokens))
+        clean = _Clean(folded, tokens, any(map(_OBFUSCATED, tokens)))
         word_hits = lexicon.scan_tokens(tokens)
     else:
         tokens = None

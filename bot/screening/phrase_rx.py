@@ -1,0 +1,87 @@
+"""Building blocks for phrase patterns (see ``phrases.py``).
+
+Patterns run on "clean" text: folded, obfuscated tokens replaced by their readings;
+words are separated by any run of non-alphanumerics. Only project-written patterns
+are compiled here; nothing user-supplied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.screening.lexicon import trie_pattern
+
+S = r"[^a-z0-9]+"  # word separator
+B0 = r"(?<![a-z0-9])"  # word start
+B1 = r"(?![a-z0-9])"  # word end
+
+
+_PLAIN = re.compile(r"[a-z0-9 ]+")
+
+
+def _w(*alts: str) -> str:
+    """Alternation of words; inside a word, a space means a word separator.
+    Plain words are compiled as a trie (the engine then picks a branch by letter)."""
+    if all(_PLAIN.fullmatch(a) for a in alts):
+        return "(?:" + trie_pattern(set(alts), sep=S) + ")"
+    return "(?:" + "|".join(a.replace(" ", S) for a in alts) + ")"
+
+
+def _seq(*parts: str) -> str:
+    """Words in sequence; a part written as "(?:X<sep>)?" is optional and brings its own
+    separator."""
+    out = ""
+    for i, part in enumerate(parts):
+        out += part
+        if i < len(parts) - 1 and not part.endswith(S + ")?"):
+            out += S
+    return B0 + out + B1
+
+
+def _opt(part: str) -> str:
+    return f"(?:{part}{S})?"
+
+
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _word_start_free(pattern: str) -> re.Pattern[str]:
+    """Compile ``pattern`` without its leading word-start look-behinds: a pattern that
+    starts with letters lets the regex engine skip ahead to a possible first letter.
+    ``_matches`` puts the word-start test back."""
+    return re.compile(pattern.replace(B0, ""))
+
+
+def _matches(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Like ``rx.finditer(text)`` for a pattern from ``_word_start_free``: only matches
+    that start a word (a match inside a word is skipped and the search goes on from
+    the next character, so the result is the same as with the look-behind)."""
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        m = rx.search(text, pos)
+        if m is None:
+            return
+        start, end = m.span()
+        if start and text[start - 1] in _ALNUM:
+            pos = start + 1
+            continue
+        yield m
+        pos = end if end > start else start + 1
+
+
+_YOU = _w("you", "u", "ya", "yu", "yuo", "youu")
+_YOUR = _w("your", "ur", "youre", "yer", "yur", "you re", "you are", "u r", "ur a")
+
+_Group = tuple[
+    frozenset[str], tuple[frozenset[str], ...], "re.Pattern[str]", tuple[str, ...], int, str
+]
+
+
+def _group(anchors: str, pattern: str, cats: tuple[str, ...], sev: int, reason: str) -> _Group:
+    """A phrase group; it runs when the message has one of the anchor words, and for an
+    anchor written "a+b", when it has both words."""
+    singles = frozenset(a for a in anchors.split() if "+" not in a)
+    pairs = tuple(frozenset(a.split("+")) for a in anchors.split() if "+" in a)
+    return (singles, pairs, _word_start_free(pattern), cats, sev, reason)
