@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["LinkHit", "find_links", "host_allowed"]
+__all__ = ["TRIGGERS", "LinkHit", "find_links", "host_allowed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,8 @@ def host_allowed(host: str, allowed: frozenset[str]) -> bool:
 
 _TLD_SET = frozenset(_TLDS.split())
 _WORD_TLD_SET = frozenset(_WORD_TLDS.split())
+# every word ``find_links`` looks at (``words & TRIGGERS`` gives the same links)
+TRIGGERS: frozenset[str] = _TLD_SET | _WORD_TLD_SET | {"www", "dot"}
 
 
 def find_links(

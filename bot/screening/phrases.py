@@ -21,7 +21,7 @@ from bot.screening.phrases_safety import SAFETY_GROUPS
 from bot.screening.phrases_social import SOCIAL_GROUPS
 from bot.screening.verdict import BULLYING, INSULT, SLUR
 
-__all__ = ["FILLERS", "PhraseHit", "lone_word", "scan_phrases", "standalone"]
+__all__ = ["FILLERS", "TRIGGERS", "PhraseHit", "lone_word", "scan_phrases", "standalone"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +170,17 @@ def scan_phrases(clean: str, words: set[str]) -> list[PhraseHit]:
 
 _PHRASE_PAIRS = frozenset((w[0], w[1]) for w in PHRASES)
 _PAIR_FIRST = {a: frozenset(b for a2, b in _PHRASE_PAIRS if a2 == a) for a, _ in _PHRASE_PAIRS}
+
+# every word ``scan_phrases`` looks at: it gives the same hits for ``words`` as for
+# ``words & TRIGGERS`` (so a caller may pass that smaller set)
+TRIGGERS: frozenset[str] = frozenset().union(
+    _FRAME_ANCHORS,
+    _NAMECALL_SET,
+    _ANCHOR_WORDS,
+    *(others for pairs in _PAIR_INDEX.values() for others, _gi in pairs),
+    _PHRASE_ANCHORS,
+    *_PAIR_FIRST.values(),
+)
 
 
 def _has_phrase_pair(clean: str, words: set[str]) -> bool:

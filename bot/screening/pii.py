@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-__all__ = ["PiiHit", "find_pii"]
+__all__ = ["TRIGGERS", "PiiHit", "find_pii"]
 
 DEFAULT_REGION = "US"
 
@@ -140,7 +140,25 @@ def _digits(s: str) -> int:
     return sum(map(str.isdigit, s))
 
 
+_NON_DIGIT_BYTES = bytes(c for c in range(256) if not 48 <= c <= 57)
+
+
+def _maybe_phone(candidate: str) -> bool:
+    """Exact pre-test for ``_is_phone`` (no for a number ``phonenumbers`` cannot call
+    possible). Without "+", an IDD "011" or a leading "1" (country code or national
+    prefix, which parsing may strip), a US number keeps all its digits, and only 10
+    digits (or 7, local) are possible; anything else goes to ``phonenumbers``."""
+    if DEFAULT_REGION != "US" or "+" in candidate or not candidate.isascii():
+        return True
+    digits = candidate.encode().translate(None, _NON_DIGIT_BYTES)
+    if digits[:1] == b"1" or digits[:3] == b"011":
+        return True
+    return len(digits) == 10 or len(digits) == 7
+
+
 def _is_phone(candidate: str) -> bool:
+    if not _maybe_phone(candidate):
+        return False
     try:
         region = None if candidate.lstrip("(").startswith("+") else DEFAULT_REGION
         num = phonenumbers.parse(candidate, region)
@@ -242,6 +260,11 @@ _SCHOOL_WORDS = frozenset(
 _MAIL_WORDS = frozenset(
     "gmail yahoo hotmail outlook icloud aol msn proton protonmail gmx ymail".split()
 )
+# every word ``find_pii`` looks at (``words & TRIGGERS`` gives the same findings)
+TRIGGERS: frozenset[str] = frozenset().union(
+    _MAIL_WORDS, _PHONE_WORDS, _SUFFIX_WORDS, _PREFIX_WORDS, _UNIT_WORDS, _ZIP_WORDS,
+    _LIVE_WORDS, _HANDLE_WORDS, _SCHOOL_WORDS, {"name"},
+)  # fmt: skip
 _DIGIT_RE = re.compile(r"\d")
 _SEVEN_DIGITS_RE = re.compile(r"\d{7}")
 _FIVE_DIGITS_RE = re.compile(r"\d{5}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["SpamHit", "find_spam"]
+__all__ = ["TRIGGERS", "SpamHit", "find_spam"]
 
 REPEAT_LIMIT = 2  # the same message already in recent this many times
 FLOOD_RECENT = 12  # this many recent messages in the window
@@ -87,6 +87,9 @@ _PROMO: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
 )
 # at least one group's anchor must be present for the score to reach the threshold
 _PROMO_ANCHORS = frozenset().union(*(a for a, _ in _PROMO)) - {"£", "$", "€", "#digits"}
+# every word ``find_spam`` looks at: ``words & TRIGGERS`` gives the same findings when
+# ``n_distinct`` is the number of distinct words
+TRIGGERS: frozenset[str] = frozenset().union(*(a for a, _ in _PROMO))
 _ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
 _ANY_TRIPLE_RE = re.compile(r"(\S)\1\1")
 _LONG_DIGITS_RE = re.compile(r"\d{10}")
@@ -97,18 +100,25 @@ def _key(text: str) -> str:
 
 
 def find_spam(
-    text: str, recent: tuple[str, ...] = (), words: set[str] | None = None, n_tokens: int = 0
+    text: str,
+    recent: tuple[str, ...] = (),
+    words: set[str] | frozenset[str] | None = None,
+    n_tokens: int = 0,
+    n_distinct: int | None = None,
 ) -> list[SpamHit]:
     """Spam findings (original offsets; whole-message findings span the whole text).
 
     ``words``/``n_tokens``: the message's folded words and word count, used to skip
-    checks that cannot match (computed here when not given).
+    checks that cannot match (computed here when not given); ``n_distinct``: the
+    number of distinct words, if ``words`` holds only the message's ``TRIGGERS``.
     """
     hits: list[SpamHit] = []
     n = len(text)
     if words is None:
         toks = re.findall(r"[a-z0-9]+", text.lower())
         words, n_tokens = set(toks), len(toks)
+    if n_distinct is None:
+        n_distinct = len(words)
     if recent:
         key = _key(text)
         if key and sum(1 for r in recent if _key(r) == key) >= REPEAT_LIMIT:
@@ -122,7 +132,7 @@ def find_spam(
             m = _CHAR_FLOOD_RE.search(text)
             if m:
                 hits.append(SpamHit(m.start(), m.end(), "repeated characters"))
-        if n >= 40 and n_tokens - len(words) >= 7:
+        if n >= 40 and n_tokens - n_distinct >= 7:
             m2 = _WORD_FLOOD_RE.search(text)
             if m2:
                 hits.append(SpamHit(m2.start(), m2.end(), "repeated words"))
@@ -185,6 +195,13 @@ def _mostly_caps(text: str) -> bool:
         raw = text.encode()
         lower = len(raw) - len(raw.translate(None, _ASCII_LOWER))
         if lower * 9 > len(raw):
+            return False
+    else:
+        # lower-case ASCII letters are letters and not upper-case: with more of them
+        # than a tenth of the characters, upper < 0.9 * letters (exact early exit)
+        raw = text.encode("ascii", "ignore")
+        lower = len(raw) - len(raw.translate(None, _ASCII_LOWER))
+        if lower * 10 > len(text):
             return False
     letters = sum(map(str.isalpha, text))
     upper = sum(map(str.isupper, text))

@@ -12,6 +12,7 @@ from operator import itemgetter
 
 from bot.screening import lexicon, links, phrases, pii, spam
 from bot.screening.normalize import fold, fold_word
+from bot.screening.readings import tokenize
 from bot.screening.verdict import (
     BULLYING,
     INSULT,
@@ -36,6 +37,9 @@ _OBFUSCATED = itemgetter(4)  # Token.obfuscated
 _EMPTY = Verdict()
 _NO_CONTEXT = Context()
 _NO_DOMAINS: frozenset[str] = frozenset()
+# the words any detector looks at: one look-up per message, then each detector
+# tests its anchor words against this (usually empty) set instead of every word
+_TRIGGERS = phrases.TRIGGERS | pii.TRIGGERS | links.TRIGGERS | spam.TRIGGERS
 
 _REASON = {
     PROFANITY: "Swearing or sexual language",
@@ -148,19 +152,20 @@ def screen(text: str, context: Context | None = None) -> Verdict:
     folded = f.text
     plain = lexicon.quick_words(folded)
     allowed = _allowed(ctx.allowed_words) if ctx.allowed_words else frozenset()
-    spans: list[Span] = []
+    # findings as (start, end, category, detail): made into Spans once, deduplicated
+    spans: list[tuple[int, int, str, str]] = []
     sev: dict[str, int] = {}
 
     def add(cat: str, severity: int, fs: int, fe: int, detail: str, *, folded_span: bool) -> None:
         s, e = f.original_span(fs, fe) if folded_span else (fs, fe)
-        spans.append(Span(s, e, cat, detail))
+        spans.append((s, e, cat, detail))
         if severity > sev.get(cat, 0):
             sev[cat] = severity
 
     tokens: list[lexicon.Token] | None
     triples = lexicon.has_triple(folded)
     if lexicon.suspicious(folded, plain, triples):
-        tokens = lexicon.tokenize(folded, plain, triples)
+        tokens = tokenize(folded, plain, triples)
         readings = list(map(_READING, tokens))
         words = set(readings)
         words.update(plain)
@@ -173,6 +178,8 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         clean = _Clean(folded, [], False)
         word_hits = lexicon.plain_hits(folded, words)
 
+    trig = words.intersection(_TRIGGERS)
+
     # words, inflections, compounds, obfuscations
     for h in word_hits:
         if allowed and (h.form in allowed or h.entry.term in allowed):
@@ -180,7 +187,7 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         add(h.entry.category, h.entry.severity, h.start, h.end, h.entry.term, folded_span=True)
 
     # name-calling frames, bullying, self-harm, phrase terms, PII requests
-    for ph in phrases.scan_phrases(clean.text, words):
+    for ph in phrases.scan_phrases(clean.text, trig):
         if ph.term and allowed and ph.term in allowed:
             continue
         fs, fe = clean.to_folded(ph.start, ph.end)
@@ -207,16 +214,16 @@ def screen(text: str, context: Context | None = None) -> Verdict:
                     break
 
     # personal information (original text: case matters for names and addresses)
-    for p in pii.find_pii(body, words):
+    for p in pii.find_pii(body, trig):
         add(PII, 2, p.start, p.end, p.detail, folded_span=False)
 
     # links
     doms = _domains(ctx.allowed_domains) if ctx.allowed_domains else _NO_DOMAINS
-    for lk in links.find_links(folded, words, doms):
+    for lk in links.find_links(folded, trig, doms):
         add(LINK, lk.severity, lk.start, lk.end, f"{lk.detail}: {lk.host}", folded_span=True)
 
     # spam
-    for sp in spam.find_spam(body, ctx.recent, words, len(readings)):
+    for sp in spam.find_spam(body, ctx.recent, trig, len(readings), len(words)):
         add(SPAM, 1, sp.start, sp.end, sp.detail, folded_span=False)
     if too_long:
         add(SPAM, 1, MAX_CHARS, len(text), "very long message", folded_span=False)
@@ -226,14 +233,23 @@ def screen(text: str, context: Context | None = None) -> Verdict:
     return _verdict(spans, sev)
 
 
-def _verdict(spans: list[Span], sev: dict[str, int]) -> Verdict:
+def _verdict(spans: list[tuple[int, int, str, str]], sev: dict[str, int]) -> Verdict:
     cats = frozenset(sev)
     if SELF_HARM in cats:
         sev[SELF_HARM] = 3  # always escalates
     severity = max(sev.values())
-    uniq = sorted(set(spans), key=lambda s: (s.start, s.end, s.category, s.detail))
+    # unique findings ordered by (start, end, category, detail); details per category
+    uniq = sorted(set(spans))
+    details: dict[str, list[str]] = {}
+    for _s, _e, cat, detail in uniq:
+        if detail:
+            seen = details.get(cat)
+            if seen is None:
+                details[cat] = [detail]
+            elif detail not in seen:
+                seen.append(detail)
     reasons = tuple(
-        f"{_REASON[c]} (severity {sev[c]})" + _details(c, uniq) for c in _ORDER if c in cats
+        f"{_REASON[c]} (severity {sev[c]})" + _details(details.get(c)) for c in _ORDER if c in cats
     )
     if SELF_HARM in cats:
         note = _NOTES[SELF_HARM]
@@ -245,14 +261,10 @@ def _verdict(spans: list[Span], sev: dict[str, int]) -> Verdict:
         note = _NOTES[LINK]
     else:
         note = _NOTES[SPAM]
-    return Verdict(cats, severity, tuple(uniq), reasons, note)
+    return Verdict(cats, severity, tuple([Span(*t) for t in uniq]), reasons, note)
 
 
-def _details(cat: str, spans: list[Span]) -> str:
-    seen: list[str] = []
-    for s in spans:
-        if s.category == cat and s.detail and s.detail not in seen:
-            seen.append(s.detail)
+def _details(seen: list[str] | None) -> str:
     if not seen:
         return ""
     shown = ", ".join(seen[:3]) + (", ..." if len(seen) > 3 else "")
