@@ -6,7 +6,6 @@ a new App on the same database).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,7 +17,6 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
 from bot.core.dispatch import Chats, Dispatcher
 from bot.core.events import (
-    DecisionClicked,
     DirectMessage,
     EncryptedRoom,
     Event,
@@ -105,7 +103,6 @@ class App:
         self.dispatcher = Dispatcher(self.registry)
         self.dispatcher.on_event(self._route)
         self.dispatcher.resolve_roles(self.services.authors.resolve_role)
-        self._stopped = asyncio.Event()
 
     def _registry(self) -> Registry:
         s = self.services
@@ -130,10 +127,6 @@ class App:
             await self.services.answers.on_vote(event)
         elif isinstance(event, PollVoted):
             await self.services.answers.on_vote(event)
-        elif isinstance(event, DecisionClicked):
-            await self.services.moderation.decide(
-                event.flag_id, event.approve, event.actor, event.reason, event.channel
-            )
         elif isinstance(event, DirectMessage):
             await self.services.authors.on_direct(chat, event)
         elif isinstance(event, EncryptedRoom):
@@ -168,7 +161,7 @@ class App:
         """Migrate, connect, finish interrupted work, then start the timers."""
         await upgrade(self.engine)
         for chat in self._platforms():
-            await chat.start()  # type: ignore[attr-defined]
+            await chat.start()
             self.chats.add(chat)
         resumed = await self.services.moderation.resume()
         if resumed:
@@ -183,9 +176,8 @@ class App:
         """Stop timers and platforms and close the database."""
         await self.scheduler.stop()
         for chat in self.chats.by_platform.values():
-            await chat.stop()  # type: ignore[attr-defined]
+            await chat.stop()
         await self.engine.dispose()
-        self._stopped.set()
 
     async def __aenter__(self) -> App:
         await self.start()

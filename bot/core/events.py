@@ -30,17 +30,6 @@ class ReactionAdded:
 
 
 @dataclass(frozen=True, slots=True)
-class DecisionClicked:
-    """A teacher pressed a decision button (Discord) on a flag."""
-
-    flag_id: int
-    approve: bool
-    actor: Actor
-    channel: ChannelRef
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class PollVoted:
     """Someone chose option `option` (0-based) in a native platform poll."""
 
@@ -81,4 +70,4 @@ class DirectMessage:
         return self.message.channel
 
 
-Event = MessagePosted | ReactionAdded | DecisionClicked | PollVoted | EncryptedRoom | DirectMessage
+Event = MessagePosted | ReactionAdded | PollVoted | EncryptedRoom | DirectMessage

@@ -40,6 +40,16 @@ _NO_DOMAINS: frozenset[str] = frozenset()
 # the words any detector looks at: one look-up per message, then each detector
 # tests its anchor words against this (usually empty) set instead of every word
 _TRIGGERS = phrases.TRIGGERS | pii.TRIGGERS | links.TRIGGERS | spam.TRIGGERS
+# hot-path functions bound once (module attribute look-ups cost on every message)
+_TRIPLE_SEARCH = lexicon._TRIPLE_RE.search  # lexicon.has_triple without the call
+_quick_words = lexicon.quick_words
+_suspicious = lexicon.suspicious
+_scan_tokens = lexicon.scan_tokens
+_plain_hits = lexicon.plain_hits
+_scan_phrases = phrases.scan_phrases
+_find_pii = pii.find_pii
+_find_links = links.find_links
+_find_spam = spam.find_spam
 
 _REASON = {
     PROFANITY: "Swearing or sexual language",
@@ -150,7 +160,7 @@ def screen(text: str, context: Context | None = None) -> Verdict:
 
     f = fold(body)
     folded = f.text
-    plain = lexicon.quick_words(folded)
+    plain = _quick_words(folded)
     allowed = _allowed(ctx.allowed_words) if ctx.allowed_words else frozenset()
     # findings as (start, end, category, detail): made into Spans once, deduplicated
     spans: list[tuple[int, int, str, str]] = []
@@ -163,20 +173,22 @@ def screen(text: str, context: Context | None = None) -> Verdict:
             sev[cat] = severity
 
     tokens: list[lexicon.Token] | None
-    triples = lexicon.has_triple(folded)
-    if lexicon.suspicious(folded, plain, triples):
+    # phrase patterns run on clean text; ``clean`` maps back to folded offsets if rebuilt
+    clean: _Clean | None = None
+    triples = _TRIPLE_SEARCH(folded) is not None
+    if _suspicious(folded, plain, triples):
         tokens = tokenize(folded, plain, triples)
         readings = list(map(_READING, tokens))
         words = set(readings)
         words.update(plain)
-        clean = _Clean(folded, tokens, any(map(_OBFUSCATED, tokens)))
-        word_hits = lexicon.scan_tokens(tokens)
+        if any(map(_OBFUSCATED, tokens)):
+            clean = _Clean(folded, tokens, True)
+        word_hits = _scan_tokens(tokens)
     else:
         tokens = None
         readings = plain
         words = set(plain)
-        clean = _Clean(folded, [], False)
-        word_hits = lexicon.plain_hits(folded, words)
+        word_hits = _plain_hits(folded, words)
 
     trig = words.intersection(_TRIGGERS)
 
@@ -187,10 +199,10 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         add(h.entry.category, h.entry.severity, h.start, h.end, h.entry.term, folded_span=True)
 
     # name-calling frames, bullying, self-harm, phrase terms, PII requests
-    for ph in phrases.scan_phrases(clean.text, trig):
+    for ph in _scan_phrases(folded if clean is None else clean.text, trig):
         if ph.term and allowed and ph.term in allowed:
             continue
-        fs, fe = clean.to_folded(ph.start, ph.end)
+        fs, fe = (ph.start, ph.end) if clean is None else clean.to_folded(ph.start, ph.end)
         for cat in ph.categories:
             add(cat, ph.severity, fs, fe, ph.term or ph.reason, folded_span=True)
     if len(readings) <= 8:
@@ -214,16 +226,16 @@ def screen(text: str, context: Context | None = None) -> Verdict:
                     break
 
     # personal information (original text: case matters for names and addresses)
-    for p in pii.find_pii(body, trig):
+    for p in _find_pii(body, trig):
         add(PII, 2, p.start, p.end, p.detail, folded_span=False)
 
     # links
     doms = _domains(ctx.allowed_domains) if ctx.allowed_domains else _NO_DOMAINS
-    for lk in links.find_links(folded, trig, doms):
+    for lk in _find_links(folded, trig, doms):
         add(LINK, lk.severity, lk.start, lk.end, f"{lk.detail}: {lk.host}", folded_span=True)
 
     # spam
-    for sp in spam.find_spam(body, ctx.recent, trig, len(readings), len(words)):
+    for sp in _find_spam(body, ctx.recent, trig, len(readings), len(words)):
         add(SPAM, 1, sp.start, sp.end, sp.detail, folded_span=False)
     if too_long:
         add(SPAM, 1, MAX_CHARS, len(text), "very long message", folded_span=False)
