@@ -246,10 +246,6 @@ def screen(text: str, context: Context | None = None) -> Verdict:
 
 
 def _verdict(spans: list[tuple[int, int, str, str]], sev: dict[str, int]) -> Verdict:
-    cats = frozenset(sev)
-    if SELF_HARM in cats:
-        sev[SELF_HARM] = 3  # always escalates
-    severity = max(sev.values())
     # unique findings ordered by (start, end, category, detail); details per category
     uniq = sorted(set(spans))
     details: dict[str, list[str]] = {}
@@ -260,6 +256,24 @@ def _verdict(spans: list[tuple[int, int, str, str]], sev: dict[str, int]) -> Ver
                 details[cat] = [detail]
             elif detail not in seen:
                 seen.append(detail)
+    cats, severity, reasons, note = _summary(
+        tuple(sev.items()), tuple([(c, tuple(d)) for c, d in details.items()])
+    )
+    return Verdict(cats, severity, tuple([Span(*t) for t in uniq]), reasons, note)
+
+
+@lru_cache(maxsize=4096)
+def _summary(
+    sev_items: tuple[tuple[str, int], ...], detail_items: tuple[tuple[str, tuple[str, ...]], ...]
+) -> tuple[frozenset[str], int, tuple[str, ...], str]:
+    """Categories, severity, reasons and student note: a pure function of the findings'
+    severities and details, cached (the same few combinations recur constantly)."""
+    sev = dict(sev_items)
+    details = {c: list(d) for c, d in detail_items}
+    cats = frozenset(sev)
+    if SELF_HARM in cats:
+        sev[SELF_HARM] = 3  # always escalates
+    severity = max(sev.values())
     reasons = tuple(
         f"{_REASON[c]} (severity {sev[c]})" + _details(details.get(c)) for c in _ORDER if c in cats
     )
@@ -273,7 +287,7 @@ def _verdict(spans: list[tuple[int, int, str, str]], sev: dict[str, int]) -> Ver
         note = _NOTES[LINK]
     else:
         note = _NOTES[SPAM]
-    return Verdict(cats, severity, tuple([Span(*t) for t in uniq]), reasons, note)
+    return cats, severity, reasons, note
 
 
 def _details(seen: list[str] | None) -> str:
