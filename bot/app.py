@@ -17,6 +17,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
 from bot.core.dispatch import Chats, Dispatcher
 from bot.core.events import (
+    CommandTyped,
     DirectMessage,
     EncryptedRoom,
     Event,
@@ -122,6 +123,8 @@ class App:
     async def _route(self, chat: Chat, event: Event) -> None:
         if isinstance(event, MessagePosted):
             await self.services.moderation.on_message(chat, event)
+        elif isinstance(event, CommandTyped):
+            await self.services.moderation.on_command_typed(chat, event)
         elif isinstance(event, ReactionAdded):
             await self.services.moderation.on_reaction(chat, event)
             await self.services.answers.on_vote(event)

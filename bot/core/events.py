@@ -21,6 +21,15 @@ class MessagePosted:
 
 
 @dataclass(frozen=True, slots=True)
+class CommandTyped:
+    """A command typed as a visible chat message; its words are screened like any message."""
+
+    message: MessageRef
+    actor: Actor
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReactionAdded:
     """Someone reacted to a message with `key` (an emoji)."""
 
@@ -70,4 +79,4 @@ class DirectMessage:
         return self.message.channel
 
 
-Event = MessagePosted | ReactionAdded | PollVoted | EncryptedRoom | DirectMessage
+Event = MessagePosted | CommandTyped | ReactionAdded | PollVoted | EncryptedRoom | DirectMessage

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.dispatch import Chats
 from bot.core.errors import NotFound, UserError
-from bot.core.events import MessagePosted, MessageShared, ReactionAdded
+from bot.core.events import CommandTyped, MessagePosted, MessageShared, ReactionAdded
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
@@ -125,6 +125,12 @@ class ModerationService:
             await self._shared(MessageShared(cls.id, ev.channel, ev.actor.user, ev.text))
         if flag_id is not None:
             await self.settle(flag_id)
+
+    async def on_command_typed(self, chat: Chat, ev: CommandTyped) -> None:
+        """A student's visible command is held only when its words need a look."""
+        if ev.actor.is_teacher or screen(ev.text).clean:
+            return
+        await self.on_message(chat, MessagePosted(ev.message, ev.actor, ev.text))
 
     async def _screen(
         self, db: AsyncSession, cls: ClassInfo, ev: MessagePosted

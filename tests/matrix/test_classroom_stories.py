@@ -251,3 +251,15 @@ async def test_class_setup_refuses_a_teacher_room_with_students_in_it(room12: Cl
     private = await room_with()
     accepted = await room12.teacher_types(f"!class setup teachers={private}", expect="now the")
     assert "private teacher channel you named" in body(accepted)
+
+
+async def test_rude_words_typed_as_a_command_are_held_too(room12: Classroom) -> None:
+    ben = room12.students[1]
+    await room12.teacher_types(f"!mod trust {ben.user_id}", expect="trusted")
+    said = await ben.send(room12.room, "!schedule you idiot")
+
+    await ben.wait_for(lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts == said)
+    review = await room12.teacher.wait_for(room12.says("Held #", room12.teacher_room))
+    assert "!schedule you idiot" in body(review)
+    await ben.send(room12.room, "!readaloud schedule")  # clean commands stay as they are
+    await ben.wait_for(room12.says("No sessions planned yet", room12.room))

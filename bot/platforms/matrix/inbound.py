@@ -29,7 +29,7 @@ from nio import (
 from bot.core.commands import Invocation, Registry, Reply
 from bot.core.dispatch import Dispatcher
 from bot.core.errors import UserError
-from bot.core.events import EncryptedRoom, ReactionAdded
+from bot.core.events import CommandTyped, EncryptedRoom, ReactionAdded
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform
 from bot.core.textcommand import parse
 from bot.platforms.matrix import direct, files
@@ -179,6 +179,9 @@ class Inbound:
         actor = self._actor(room_id, ev.sender)
         rest = body[len(self.prefix) :]
         if body.startswith(self.prefix) and rest[:1].isalpha():
+            # the class sees what was typed, so its words are screened too
+            typed = CommandTyped(MessageRef(channel, ev.event_id), actor, body)
+            await self.dispatcher.event(self.chat, typed)
             await self._command(channel, actor, body, ev.event_id)
         else:
             message = MessageRef(channel, ev.event_id)
