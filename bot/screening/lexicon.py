@@ -178,7 +178,12 @@ def suspicious(folded: str, words: list[str], triples: bool | None = None) -> bo
 
     ``triples``: ``has_triple(folded)`` if already computed."""
     if _SYMBOL_RE.search(folded) is not None:
-        if _mixed(folded):
+        # ``_mixed`` inlined (hot path)
+        if folded.isascii():
+            cls = folded.encode().translate(_CLASSES)
+            if b"a1" in cls or b"1a" in cls or b"a2" in cls or b"3a" in cls:
+                return True
+        elif _MIXED_RE.search(folded) is not None:
             return True
         if "@" in folded:
             # "@ss": a leading @ read as "a" gives a known word

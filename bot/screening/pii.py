@@ -167,6 +167,9 @@ def _is_phone(candidate: str) -> bool:
         return False
 
 
+_IPV4_FULL_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+
+
 def _long_numbers(text: str) -> list[PiiHit]:
     hits: list[PiiHit] = []
     masked = text
@@ -177,7 +180,7 @@ def _long_numbers(text: str) -> list[PiiHit]:
         n = _digits(s)
         if n < 7:
             continue
-        if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", s):
+        if _IPV4_FULL_RE.fullmatch(s) is not None:
             continue  # an IP address, reported separately
         if n <= 15 and _is_phone(s):
             detail = "phone number"
@@ -314,19 +317,27 @@ def find_pii(text: str, words: set[str] | None = None) -> list[PiiHit]:
     """
     if words is None:
         words = set(re.findall(r"[a-z0-9]+", text.lower()))
+    # no trigger word (the common case): every word-gated check below is skipped
+    kw = not TRIGGERS.isdisjoint(words)
+    if text.isascii():
+        raw = text.encode()
+        ndig = len(raw) - len(raw.translate(None, _DIGIT_BYTES))
+    else:
+        ndig = _digits(text) if _DIGIT_RE.search(text) is not None else 0
+    if not ndig and not kw and "@" not in text:
+        return []
     hits: list[PiiHit] = []
     if "@" in text:
         hits += _emails(text)
-    if not _MAIL_WORDS.isdisjoint(words):
+    if kw and not _MAIL_WORDS.isdisjoint(words):
         hits += [PiiHit(m.start(), m.end(), "email address")
                  for m in _EMAIL_SPOKEN_RE.finditer(text)]  # fmt: skip
-    ndig = _count_digits(text)
     if ndig:
         if ndig >= 7:
             hits += _long_numbers(text)
             if _SEVEN_DIGITS_RE.search(text) is not None:
                 hits += [PiiHit(m.start(), m.end(), "id number") for m in _ID_RE.finditer(text)]
-        if ndig >= 6 and not _PHONE_WORDS.isdisjoint(words):
+        if ndig >= 6 and kw and not _PHONE_WORDS.isdisjoint(words):
             hits += [PiiHit(m.start(), m.end(), "phone number")
                      for m in _PHONE_WORD_RE.finditer(text) if _digits(m.group()) >= 6]  # fmt: skip
         if ndig >= 4 and text.count(".") >= 3:
@@ -337,21 +348,25 @@ def find_pii(text: str, words: set[str] | None = None) -> list[PiiHit]:
             for m in _IBAN_RE.finditer(text):
                 if _digits(m.group()) >= 8:
                     hits.append(PiiHit(m.start(), m.end(), "bank account (IBAN)"))
-        rxs = []
-        if not _SUFFIX_WORDS.isdisjoint(words):
-            rxs.append(_ADDR_NUM_FIRST_RE)
+        if kw and not _SUFFIX_WORDS.isdisjoint(words):
+            hits += [PiiHit(m.start(), m.end(), "street address")
+                     for m in _ADDR_NUM_FIRST_RE.finditer(text)]  # fmt: skip
         if "ul." in text or " u. " in text or _eu_street_word(text):
-            rxs.append(_ADDR_EU_RE)
-        if not _PREFIX_WORDS.isdisjoint(words):
-            rxs.append(_ADDR_PREFIX_RE)
-        if not _UNIT_WORDS.isdisjoint(words):
-            rxs.append(_ADDR_UNIT_RE)
-        for rx in rxs:
-            hits += [PiiHit(m.start(), m.end(), "street address") for m in rx.finditer(text)]
-        if not _ZIP_WORDS.isdisjoint(words) or (
+            hits += [PiiHit(m.start(), m.end(), "street address")
+                     for m in _ADDR_EU_RE.finditer(text)]  # fmt: skip
+        if kw:
+            if not _PREFIX_WORDS.isdisjoint(words):
+                hits += [PiiHit(m.start(), m.end(), "street address")
+                         for m in _ADDR_PREFIX_RE.finditer(text)]  # fmt: skip
+            if not _UNIT_WORDS.isdisjoint(words):
+                hits += [PiiHit(m.start(), m.end(), "street address")
+                         for m in _ADDR_UNIT_RE.finditer(text)]  # fmt: skip
+        if (kw and not _ZIP_WORDS.isdisjoint(words)) or (
             ndig >= 5 and _FIVE_DIGITS_RE.search(text) is not None
         ):
             hits += [PiiHit(m.start(), m.end(), "post code") for m in _ZIP_RE.finditer(text)]
+    if not kw:
+        return hits
     if not _LIVE_WORDS.isdisjoint(words):
         hits += [PiiHit(m.start(), m.end(), "home address") for m in _LIVE_AT_RE.finditer(text)]
     if not _HANDLE_WORDS.isdisjoint(words):

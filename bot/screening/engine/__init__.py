@@ -50,6 +50,9 @@ _scan_phrases = phrases.scan_phrases
 _find_pii = pii.find_pii
 _find_links = links.find_links
 _find_spam = spam.find_spam
+_lone_word = phrases.lone_word
+_CONTEXT_GET = lexicon.CONTEXT.get
+_FRAME = lexicon.FRAME
 
 _REASON = {
     PROFANITY: "Swearing or sexual language",
@@ -206,9 +209,9 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         for cat in ph.categories:
             add(cat, ph.severity, fs, fe, ph.term or ph.reason, folded_span=True)
     if len(readings) <= 8:
-        lone_word = phrases.lone_word(readings)
-        lone = lexicon.CONTEXT.get(lone_word) if lone_word else None
-        if lone is None and lone_word in lexicon.FRAME:
+        lone_word = _lone_word(readings)
+        lone = _CONTEXT_GET(lone_word) if lone_word else None
+        if lone is None and lone_word in _FRAME:
             # an ambiguous name-calling word ("knob") as the whole message, with "!!" or
             # disguised: "knob!!", "kNoB", "kn0b", "k n o b", look-alike letters
             toks = tokens if tokens is not None else lexicon.plain_tokens(folded)
@@ -217,7 +220,7 @@ def screen(text: str, context: Context | None = None) -> Verdict:
                 s, e = f.original_span(tok.start, tok.end)
                 orig = body[s:e]
                 if tok.obfuscated or "!!" in body or not orig.isascii() or _mixed_case(orig):
-                    lone = lexicon.FRAME[lone_word]
+                    lone = _FRAME[lone_word]
         if lone is not None and not (allowed and lone.term in allowed):
             toks = tokens if tokens is not None else lexicon.plain_tokens(folded)
             for t in toks:
