@@ -1,11 +1,19 @@
-"""Each student's last few messages, for spotting repeats and floods (kept in memory only)."""
+"""What came just before a message: the student's last few messages (in memory), whether
+a flood was already flagged, whether the discussion thread has closed."""
 
 from __future__ import annotations
 
 from collections import deque
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.tables import Flag, Session
+from bot.screening.verdict import SPAM
+
 WINDOW = timedelta(minutes=2)
+SPAM_NOTICE_EVERY = timedelta(minutes=10)
 KEEP = 20
 MAX_STUDENTS = 10_000
 
@@ -26,3 +34,25 @@ class RecentMessages:
         earlier = tuple(t for _, t in history)
         history.append((now, text))
         return earlier
+
+
+async def spam_already_flagged(
+    db: AsyncSession, class_id: int, user_id: str, now: datetime
+) -> bool:
+    """Whether this student's flood was flagged in the last few minutes (one notice per flood)."""
+    matches = await db.scalars(
+        select(Flag.matches).where(
+            Flag.classroom_id == class_id,
+            Flag.user_id == user_id,
+            Flag.created_at >= now - SPAM_NOTICE_EVERY,
+        )
+    )
+    return any(m.startswith(f"{SPAM}:") for found in matches for m in (found or []))
+
+
+async def thread_closed(db: AsyncSession, class_id: int, thread: str) -> bool:
+    """Whether `thread` is a session discussion that has closed."""
+    state = await db.scalar(
+        select(Session.state).where(Session.classroom_id == class_id, Session.thread_id == thread)
+    )
+    return state == "done"

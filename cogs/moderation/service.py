@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import partial
 from typing import Protocol
 
@@ -24,19 +23,18 @@ from bot.core.events import CommandTyped, MessagePosted, MessageShared, Reaction
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
-from bot.db.tables import Classroom, Flag, Post, Session
+from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
 from bot.screening import screen
 from bot.screening.verdict import SPAM
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation import texts
 from cogs.moderation.policy import decide
-from cogs.moderation.recent import RecentMessages
+from cogs.moderation.recent import RecentMessages, spam_already_flagged, thread_closed
 from cogs.moderation.rules import ClassRules
 
 log = logging.getLogger(__name__)
 CLOSED_REASON = "posted after the session's discussion closed"
-SPAM_NOTICE_EVERY = timedelta(minutes=10)
 ESCALATE = "escalate"
 APPROVE_KEYS = {"✅", "✔️", "👍"}
 REJECT_KEYS = {"❌", "✖️", "👎"}
@@ -141,7 +139,7 @@ class ModerationService:
         verdict = screen(ev.text, rules.context(recent))
         decision = decide(verdict, member.trust, rules.policy)
         action, reasons = decision.action, decision.reasons
-        if ev.channel.thread and await self._closed_thread(db, cls.id, ev.channel.thread):
+        if ev.channel.thread and await thread_closed(db, cls.id, ev.channel.thread):
             action, reasons = "hold", [*reasons, CLOSED_REASON]
         now = self.clock.now()
         post = Post(
@@ -158,7 +156,7 @@ class ModerationService:
         if action == "allow":
             return None, action
         if action == "flag" and verdict.categories == {SPAM}:
-            if await self._spam_already_flagged(db, cls.id, ev.actor.user.id, now):
+            if await spam_already_flagged(db, cls.id, ev.actor.user.id, now):
                 return None, action  # one notice per flood, not one per message
         flag = Flag(
             classroom_id=cls.id,
@@ -179,28 +177,6 @@ class ModerationService:
         await db.flush()
         audit.record(db, now, cls.id, "readaloud", f"flag.{action}", flag=flag.id, reasons=reasons)
         return flag.id, action
-
-    @staticmethod
-    async def _spam_already_flagged(
-        db: AsyncSession, class_id: int, user_id: str, now: datetime
-    ) -> bool:
-        matches = await db.scalars(
-            select(Flag.matches).where(
-                Flag.classroom_id == class_id,
-                Flag.user_id == user_id,
-                Flag.created_at >= now - SPAM_NOTICE_EVERY,
-            )
-        )
-        return any(m.startswith(f"{SPAM}:") for found in matches for m in (found or []))
-
-    @staticmethod
-    async def _closed_thread(db: AsyncSession, class_id: int, thread: str) -> bool:
-        state = await db.scalar(
-            select(Session.state).where(
-                Session.classroom_id == class_id, Session.thread_id == thread
-            )
-        )
-        return state == "done"
 
     # ---- teacher decisions ----
 
