@@ -170,6 +170,8 @@ def _mixed(folded: str) -> bool:
     return _MIXED_RE.search(folded) is not None
 
 
+# the ASCII characters of ``_SYMBOL_RE``
+_SYMBOL_BYTES = b"0123456789@$*#!|+"
 _SINGLE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
@@ -177,19 +179,23 @@ def suspicious(folded: str, words: list[str], triples: bool | None = None) -> bo
     """Does the text need the slow, de-obfuscating tokenizer?
 
     ``triples``: ``has_triple(folded)`` if already computed."""
-    if _SYMBOL_RE.search(folded) is not None:
-        # ``_mixed`` inlined (hot path)
-        if folded.isascii():
-            cls = folded.encode().translate(_CLASSES)
+    if folded.isascii():
+        # ``_SYMBOL_RE`` and ``_mixed`` inlined (hot path): one encoding, C byte passes
+        raw = folded.encode()
+        symbols = len(raw.translate(None, _SYMBOL_BYTES)) != len(raw)
+        if symbols:
+            cls = raw.translate(_CLASSES)
             if b"a1" in cls or b"1a" in cls or b"a2" in cls or b"3a" in cls:
                 return True
-        elif _MIXED_RE.search(folded) is not None:
+    else:
+        symbols = _SYMBOL_RE.search(folded) is not None
+        if symbols and _MIXED_RE.search(folded) is not None:
             return True
-        if "@" in folded:
-            # "@ss": a leading @ read as "a" gives a known word
-            for m in _AT_WORD_RE.finditer(folded):
-                if "a" + m.group(1) in KNOWN:
-                    return True
+    if symbols and "@" in folded:
+        # "@ss": a leading @ read as "a" gives a known word
+        for m in _AT_WORD_RE.finditer(folded):
+            if "a" + m.group(1) in KNOWN:
+                return True
     if triples if triples is not None else _TRIPLE_RE.search(folded) is not None:
         return True
     if sum(map(_SINGLE_CHARS.__contains__, words)) >= 3:

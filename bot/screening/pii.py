@@ -224,11 +224,14 @@ _SPACE_DIGIT = bytes(
 )  # fmt: skip
 
 
-def _eu_street_word(text: str) -> bool:
+def _eu_street_word(text: str, raw: bytes | None = None) -> bool:
     """Could an EU street pattern match ("Hauptstraße 5")? A word (3 to 40 characters)
     with a street ending, then whitespace and a digit. A cheap gate: it may say yes
-    more often than the patterns match, never less."""
-    if text.isascii() and b"sd" not in text.encode().translate(_SPACE_DIGIT):
+    more often than the patterns match, never less. ``raw``: ``text.encode()`` if
+    already made for ASCII text."""
+    if raw is None and text.isascii():
+        raw = text.encode()
+    if raw is not None and b"sd" not in raw.translate(_SPACE_DIGIT):
         return False
     toks = text.split()
     for i in range(1, len(toks)):
@@ -309,18 +312,20 @@ def _count_digits(text: str) -> int:
     return _digits(text) if _DIGIT_RE.search(text) is not None else 0
 
 
-def find_pii(text: str, words: set[str] | None = None) -> list[PiiHit]:
+def find_pii(text: str, words: set[str] | None = None, raw: bytes | None = None) -> list[PiiHit]:
     """Personal-information findings in ``text`` (original offsets).
 
     ``words`` is the message's set of folded words; it lets checks that cannot
-    match be skipped (computed here when not given).
+    match be skipped (computed here when not given). ``raw``: ``text.encode()`` if
+    the caller already has it for ASCII text (``None`` otherwise).
     """
     if words is None:
         words = set(re.findall(r"[a-z0-9]+", text.lower()))
     # no trigger word (the common case): every word-gated check below is skipped
     kw = not TRIGGERS.isdisjoint(words)
-    if text.isascii():
+    if raw is None and text.isascii():
         raw = text.encode()
+    if raw is not None:
         ndig = len(raw) - len(raw.translate(None, _DIGIT_BYTES))
     else:
         ndig = _digits(text) if _DIGIT_RE.search(text) is not None else 0
@@ -351,7 +356,7 @@ def find_pii(text: str, words: set[str] | None = None) -> list[PiiHit]:
         if kw and not _SUFFIX_WORDS.isdisjoint(words):
             hits += [PiiHit(m.start(), m.end(), "street address")
                      for m in _ADDR_NUM_FIRST_RE.finditer(text)]  # fmt: skip
-        if "ul." in text or " u. " in text or _eu_street_word(text):
+        if "ul." in text or " u. " in text or _eu_street_word(text, raw):
             hits += [PiiHit(m.start(), m.end(), "street address")
                      for m in _ADDR_EU_RE.finditer(text)]  # fmt: skip
         if kw:

@@ -87,6 +87,11 @@ _PROMO: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
 )
 # at least one group's anchor must be present for the score to reach the threshold
 _PROMO_ANCHORS = frozenset().union(*(a for a, _ in _PROMO)) - {"£", "$", "€", "#digits"}
+# anchor word -> the indexes of the ``_PROMO`` groups it belongs to
+_GROUPS_OF: dict[str, tuple[int, ...]] = {
+    w: tuple(i for i, (anchors, _rx) in enumerate(_PROMO) if w in anchors)
+    for w in frozenset().union(*(a for a, _ in _PROMO))
+}
 # every word ``find_spam`` looks at: ``words & TRIGGERS`` gives the same findings when
 # ``n_distinct`` is the number of distinct words
 TRIGGERS: frozenset[str] = frozenset().union(*(a for a, _ in _PROMO))
@@ -105,13 +110,17 @@ def find_spam(
     words: set[str] | frozenset[str] | None = None,
     n_tokens: int = 0,
     n_distinct: int | None = None,
+    raw: bytes | None = None,
 ) -> list[SpamHit]:
     """Spam findings (original offsets; whole-message findings span the whole text).
 
     ``words``/``n_tokens``: the message's folded words and word count, used to skip
     checks that cannot match (computed here when not given); ``n_distinct``: the
-    number of distinct words, if ``words`` holds only the message's ``TRIGGERS``.
+    number of distinct words, if ``words`` holds only the message's ``TRIGGERS``;
+    ``raw``: ``text.encode()`` if the caller already has it for ASCII text.
     """
+    if raw is None and text.isascii():
+        raw = text.encode()
     hits: list[SpamHit] = []
     n = len(text)
     if words is None:
@@ -137,7 +146,7 @@ def find_spam(
             if m2:
                 hits.append(SpamHit(m2.start(), m2.end(), "repeated words"))
         if (
-            not text.isascii()
+            raw is None
             and n - len(text.encode("ascii", "ignore")) >= 20  # 20 non-ASCII characters
             and len(_EMOJI_RE.findall(text)) >= 20
         ):
@@ -146,18 +155,21 @@ def find_spam(
         mentions = _MENTION_RE.findall(text)
         if len(mentions) >= MENTION_LIMIT:
             hits.append(SpamHit(0, n, "many mentions"))
-    if n >= CAPS_MIN_LETTERS and _mostly_caps(text):
+    if n >= CAPS_MIN_LETTERS and _mostly_caps(text, raw):
         hits.append(SpamHit(0, n, "all capitals"))
     if n >= 25 and not _PROMO_ANCHORS.isdisjoint(words):
-        groups = [rx for anchors, rx in _PROMO if not anchors.isdisjoint(words)]
-        if len(groups) + 2 >= PROMO_THRESHOLD:
-            extra = set()
+        # the groups whose anchors are among the words (indexes into ``_PROMO``)
+        hit: set[int] = set()
+        for w in words:
+            g = _GROUPS_OF.get(w)
+            if g is not None:
+                hit.update(g)
+        if len(hit) + 2 >= PROMO_THRESHOLD:
             if "£" in text or "$" in text or "€" in text:
-                extra.add("£")
-            if _enough_digits(text, 10) and _LONG_DIGITS_RE.search(text) is not None:
-                extra.add("#digits")
-            if extra:
-                groups = [rx for anchors, rx in _PROMO if not anchors.isdisjoint(words | extra)]
+                hit.update(_GROUPS_OF["£"])
+            if _enough_digits(raw, 10) and _LONG_DIGITS_RE.search(text) is not None:
+                hit.update(_GROUPS_OF["#digits"])
+        groups = [rx for i, (_anchors, rx) in enumerate(_PROMO) if i in hit]
         if len(groups) >= PROMO_THRESHOLD:
             score = 0
             for rx in groups:
@@ -182,17 +194,17 @@ def _flood_hint(text: str) -> bool:
 _DIGIT_BYTES = b"0123456789"
 
 
-def _enough_digits(text: str, k: int) -> bool:
-    """Could ``text`` have ``k`` digits? (exact count for ASCII text; else yes)"""
-    if text.isascii():
-        raw = text.encode()
+def _enough_digits(raw: bytes | None, k: int) -> bool:
+    """Could the text have ``k`` digits? (exact count for ASCII text, given as ``raw``
+    bytes; else yes)"""
+    if raw is not None:
         return len(raw) - len(raw.translate(None, _DIGIT_BYTES)) >= k
     return True
 
 
-def _mostly_caps(text: str) -> bool:
-    if text.isascii():
-        raw = text.encode()
+def _mostly_caps(text: str, raw: bytes | None = None) -> bool:
+    """``raw``: ``text.encode()`` for ASCII text, else ``None``."""
+    if raw is not None:
         lower = len(raw) - len(raw.translate(None, _ASCII_LOWER))
         if lower * 9 > len(raw):
             return False

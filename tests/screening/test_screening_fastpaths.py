@@ -90,3 +90,111 @@ def test_phone_pre_test_never_rejects_a_possible_number() -> None:
         cand = "".join(d + (rnd.choice(seps) if rnd.random() < 0.3 else "") for d in digits)
         cand = cand.rstrip(" .-(")
         assert pii._is_phone(cand) == _is_phone_reference(cand), cand
+
+
+def _random_texts(n: int = 1500) -> list[str]:
+    import random
+
+    rnd = random.Random(11)
+    alphabet = "abcxyz ABC 0123456789 @$£€.:-/!\n" + "ßäöü\u00e9\u200b😀"
+    words = "free win prize claim call txt cash 18 per stop code offer street road".split()
+    texts = list(SAMPLES)
+    for _ in range(n):
+        parts = [
+            rnd.choice(words) if rnd.random() < 0.5 else
+            "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(1, 12)))
+            for _ in range(rnd.randrange(1, 15))
+        ]  # fmt: skip
+        texts.append(" ".join(parts))
+    return texts
+
+
+def test_shared_ascii_bytes_give_the_same_findings() -> None:
+    """The engine passes ``text.encode()`` (ASCII text) down; results must not change."""
+    for text in _random_texts():
+        words = _words(text)
+        raw = text.encode() if text.isascii() else None
+        assert pii.find_pii(text, words, raw) == pii.find_pii(text, words)
+        assert spam.find_spam(text, (), words, len(words), len(words), raw) == spam.find_spam(
+            text, (), words, len(words), len(words)
+        )
+        assert pii._eu_street_word(text, raw) == pii._eu_street_word(text)
+
+
+def _promo_groups_reference(text: str, words: set[str]) -> list[object]:
+    # the former implementation: every group's anchors tested against the words
+    groups = [rx for anchors, rx in spam._PROMO if not anchors.isdisjoint(words)]
+    extra = set()
+    if "£" in text or "$" in text or "€" in text:
+        extra.add("£")
+    if spam._enough_digits(text.encode() if text.isascii() else None, 10) and (
+        spam._LONG_DIGITS_RE.search(text) is not None
+    ):
+        extra.add("#digits")
+    if extra:
+        groups = [rx for anchors, rx in spam._PROMO if not anchors.isdisjoint(words | extra)]
+    return groups
+
+
+def test_promo_group_index_matches_reference() -> None:
+    for text in _random_texts():
+        words = _words(text)
+        if len(text) < 25 or spam._PROMO_ANCHORS.isdisjoint(words):
+            continue
+        ref = _promo_groups_reference(text, words)
+        hit: set[int] = set()
+        for w in words:
+            hit.update(spam._GROUPS_OF.get(w, ()))
+        if "£" in text or "$" in text or "€" in text:
+            hit.update(spam._GROUPS_OF["£"])
+        raw = text.encode() if text.isascii() else None
+        if spam._enough_digits(raw, 10) and spam._LONG_DIGITS_RE.search(text) is not None:
+            hit.update(spam._GROUPS_OF["#digits"])
+        assert [rx for i, (_a, rx) in enumerate(spam._PROMO) if i in hit] == ref
+
+
+def _suspicious_reference(folded: str, words: list[str]) -> bool:
+    # the former implementation: a regex symbol test before the byte-class test
+    from bot.screening import lexicon as lx
+
+    if lx._SYMBOL_RE.search(folded) is not None:
+        if folded.isascii():
+            cls = folded.encode().translate(lx._CLASSES)
+            if b"a1" in cls or b"1a" in cls or b"a2" in cls or b"3a" in cls:
+                return True
+        elif lx._MIXED_RE.search(folded) is not None:
+            return True
+        if "@" in folded:
+            for m in lx._AT_WORD_RE.finditer(folded):
+                if "a" + m.group(1) in lx.KNOWN:
+                    return True
+    if lx._TRIPLE_RE.search(folded) is not None:
+        return True
+    if sum(map(lx._SINGLE_CHARS.__contains__, words)) >= 3:
+        return lx._SPACED_RE.search(folded) is not None
+    return False
+
+
+def test_suspicious_matches_reference() -> None:
+    import random
+
+    from bot.screening.lexicon import suspicious
+
+    rnd = random.Random(5)
+    alphabet = "abcsdklmo 0123456789@$*#!|+€.,_-~/'^:=\"`aaa\u00e9\u00df😀\u200b"
+    texts = [*_random_texts(), "@ss", "a@ss", "1@a", "sh1t", "f u c k", "€a", "a€"]
+    texts += [
+        "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 30))) for _ in range(5000)
+    ]
+    for text in texts:
+        folded = fold(text).text
+        words = quick_words(folded)
+        expected = _suspicious_reference(folded, words)
+        assert suspicious(folded, words) == expected, folded
+        assert suspicious(folded, words, lx_has_triple(folded)) == expected, folded
+
+
+def lx_has_triple(folded: str) -> bool:
+    from bot.screening.lexicon import has_triple
+
+    return has_triple(folded)

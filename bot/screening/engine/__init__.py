@@ -229,7 +229,8 @@ def screen(text: str, context: Context | None = None) -> Verdict:
                     break
 
     # personal information (original text: case matters for names and addresses)
-    for p in _find_pii(body, trig):
+    raw = body.encode() if body.isascii() else None  # shared by PII and spam checks
+    for p in _find_pii(body, trig, raw):
         add(PII, 2, p.start, p.end, p.detail, folded_span=False)
 
     # links
@@ -238,7 +239,7 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         add(LINK, lk.severity, lk.start, lk.end, f"{lk.detail}: {lk.host}", folded_span=True)
 
     # spam
-    for sp in _find_spam(body, ctx.recent, trig, len(readings), len(words)):
+    for sp in _find_spam(body, ctx.recent, trig, len(readings), len(words), raw):
         add(SPAM, 1, sp.start, sp.end, sp.detail, folded_span=False)
     if too_long:
         add(SPAM, 1, MAX_CHARS, len(text), "very long message", folded_span=False)
