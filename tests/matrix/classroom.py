@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from nio import Event, RoomMemberEvent
 from people import Person, PersonFactory, unique
@@ -112,6 +113,20 @@ class Classroom:
                 return got
             await asyncio.sleep(0.1)
         return await self.count(query)
+
+    async def plan_book(self) -> datetime:
+        """A 4-chapter book planned daily, first session two hours from (fake) now.
+
+        Returns the session's local start (Pacific/Auckland, whole minutes).
+        """
+        first = (self.clock.now() + timedelta(hours=2)).astimezone(ZoneInfo("Pacific/Auckland"))
+        await self.teacher_types('!readaloud book "The Lighthouse Mice" chapters=4', expect="Added")
+        await self.teacher_types(
+            f"!ra plan start={first:%Y-%m-%d} days=mon,tue,wed,thu,fri,sat,sun "
+            f"time={first:%H:%M} per=2",
+            expect="Read-aloud calendar",
+        )
+        return first.replace(second=0, microsecond=0)
 
     async def set_up(self, timezone: str = "Pacific/Auckland") -> None:
         """The teacher makes the room a class; everyone joins; the teacher room exists."""

@@ -13,13 +13,12 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
 from classroom import Classroom, body, make_classroom, relates
 from federation import FederatedHomeserver
-from nio import Event, RoomCreateError
+from nio import RoomCreateError
 from people import Person, PersonFactory, unique
 
 from bot.localserver import LocalHomeserver
@@ -70,23 +69,10 @@ async def open_direct_room(author: Person, bot: str) -> str:
     return resp.room_id
 
 
-def bot_says(cls: Classroom, fragment: str, room: str):  # type: ignore[no-untyped-def]
-    def match(room_id: str, ev: Event) -> bool:
-        return room_id == room and ev.sender == cls.bot and fragment in body(ev)
-
-    return match
-
-
 async def start_session(cls: Classroom) -> str:
     """A book and plan whose first session starts now; returns the thread root id."""
-    first = (cls.clock.now() + timedelta(hours=2)).astimezone(ZoneInfo("Pacific/Auckland"))
-    await cls.teacher_types('!readaloud book "The Lighthouse Mice" chapters=4', expect="Added")
-    await cls.teacher_types(
-        f"!ra plan start={first:%Y-%m-%d} days=mon,tue,wed,thu,fri,sat,sun "
-        f"time={first:%H:%M} per=2",
-        expect="Read-aloud calendar",
-    )
-    cls.clock.set(first.replace(second=0, microsecond=0) + timedelta(seconds=1))
+    first = await cls.plan_book()
+    cls.clock.set(first + timedelta(seconds=1))
     assert cls.app is not None
     await cls.app.scheduler.run_due()
     announcement = await cls.students[0].wait_for(cls.says("Read-aloud time", cls.room))
@@ -115,16 +101,16 @@ async def test_an_author_on_another_homeserver_answers_a_class_question(
         await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
                               and getattr(ev, "state_key", "") == cls.bot, 30, dm)  # fmt: skip
         await author.send(dm, "hello?")
-        assert "author join CODE" in body(await author.wait_for(bot_says(cls, "", dm), 30))
+        assert "author join CODE" in body(await author.wait_for(cls.says("", dm), 30))
         await author.send(dm, f"!author join {code.group(0)}")
-        assert "Welcome, Jo Lee!" in body(await author.wait_for(bot_says(cls, "Welcome", dm), 30))
+        assert "Welcome, Jo Lee!" in body(await author.wait_for(cls.says("Welcome", dm), 30))
 
         await aroha.send(cls.room, "!ask Why did the keeper live alone?")
         review = await teacher.wait_for(cls.says("Question #", cls.teacher_room))
         assert "Aroha" in body(review)
         await teacher.react(cls.teacher_room, review.event_id, "✅")
 
-        question = await author.wait_for(bot_says(cls, "📬 Question", dm), 30)
+        question = await author.wait_for(cls.says("📬 Question", dm), 30)
         text = body(question)
         assert "Room 12 (Wellington, NZ)" in text and "Why did the keeper live alone?" in text
         for handle in (aroha.user_id, "Aroha", aroha.user_id[1:].split(":")[0]):
@@ -136,7 +122,7 @@ async def test_an_author_on_another_homeserver_answers_a_class_question(
             "m.relates_to": {"m.in_reply_to": {"event_id": question.event_id}},
         }
         await author.send_event(dm, "m.room.message", reply)
-        thanks = await author.wait_for(bot_says(cls, "Thank you!", dm), 30)
+        thanks = await author.wait_for(cls.says("Thank you!", dm), 30)
         assert "on its way to 1 class" in body(thanks)
 
         answer = await aroha.wait_for(cls.says("✉️ Jo Lee answered", cls.room), 30)
@@ -176,7 +162,7 @@ async def test_two_classes_share_one_inbox_item_and_a_rejected_question_stays_ho
             code = re.search(r"RA-\w{4}-\w{4}", body(told))
             assert code
             await author.send(dm, f"!author join {code.group(0)}")
-            await author.wait_for(bot_says(first, "Welcome", dm), 30)
+            await author.wait_for(first.says("Welcome", dm), 30)
 
         asks = [
             (first, first.students[0], "Why did the keeper live alone?", "✅"),
@@ -192,7 +178,7 @@ async def test_two_classes_share_one_inbox_item_and_a_rejected_question_stays_ho
         await first.idle()
 
         inbox_reply = await author.send(dm, "!author inbox")
-        inbox = body(await author.wait_for(bot_says(first, "waiting", dm), 30))
+        inbox = body(await author.wait_for(first.says("waiting", dm), 30))
         assert "asked by 2 classes" in inbox and "address" not in inbox, inbox
         seen = [body(ev) for ev in await author.collect(dm, 0.5)] + [inbox]
         assert len([t for t in seen if "📬 Question" in t]) <= 1

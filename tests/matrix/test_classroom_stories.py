@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
@@ -34,17 +33,11 @@ async def room12(
 
 async def plan_first_session(cls: Classroom) -> None:
     """A book, a plan whose first session is two hours from (fake) now, one prompt."""
-    first = (cls.clock.now() + timedelta(hours=2)).astimezone(ZoneInfo("Pacific/Auckland"))
-    await cls.teacher_types('!readaloud book "The Lighthouse Mice" chapters=4', expect="Added")
-    await cls.teacher_types(
-        f"!ra plan start={first:%Y-%m-%d} days=mon,tue,wed,thu,fri,sat,sun "
-        f"time={first:%H:%M} per=2",
-        expect="Read-aloud calendar",
-    )
+    first = await cls.plan_book()
     await cls.teacher_types(
         "!readaloud prompt 1 What would you pack for a night in a lighthouse?", expect="Prompt"
     )
-    cls.clock.set(first.replace(second=0, microsecond=0) + timedelta(seconds=1))
+    cls.clock.set(first + timedelta(seconds=1))
 
 
 async def test_a_planned_session_posts_its_announcement_thread_and_prompt(
