@@ -13,6 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -m bot.screening.fetch_list var/lexicons
 	touch $@
 
 # Synapse gets its own virtualenv: its pins clash with the bot's.

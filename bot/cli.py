@@ -36,7 +36,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     where = config.path or "built-in defaults (no config file)"
     mode = "embedded demo homeserver" if config.embedded else "configured platforms"
     print(f"Configuration OK: {where}; {mode}.")
+    warning = _word_list_warning()
+    if warning:
+        print(warning, file=sys.stderr)
     return 0
+
+
+def _word_list_warning() -> str | None:
+    """Screening runs without the obscenity list, but catches less: say so."""
+    from bot.screening.obscenity_list import locate
+
+    if locate() is not None:
+        return None
+    return (
+        "Warning: the obscenity word list is not installed, so screening catches fewer "
+        "rude words. Run `make install` (or `python -m bot.screening.fetch_list var/lexicons`)."
+    )
 
 
 async def _serve(config: Config) -> None:
@@ -66,6 +81,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     for noisy in ("apscheduler", "nio", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    warning = _word_list_warning()
+    if warning:
+        logging.getLogger("readaloud").warning(warning)
     asyncio.run(_serve(config))
     return 0
 

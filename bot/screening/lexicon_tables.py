@@ -7,9 +7,11 @@ import importlib.util
 import pickle
 import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from bot.screening import obscenity_list
 from bot.screening.verdict import INSULT, PROFANITY, SLUR
 
 __all__ = ["CATEGORIES", "Entry", "Lexicon", "inflections"]
@@ -70,6 +72,7 @@ def _package_file(package: str, *parts: str) -> Path | None:
     return None
 
 
+@cache
 def _dictionary() -> frozenset[str]:
     """Ordinary English words (GCIDE, from the ``english-words`` package)."""
     path = _package_file("english_words", "data", "gcide_alpha_lower.pickle")
@@ -150,6 +153,7 @@ class Lexicon:
         self.phrases: dict[tuple[str, ...], Entry] = {}
         self.stems: dict[str, Entry] = {}
         self.safe: set[str] = set()
+        self.sources_terms = 0  # entries taken from the obscenity list
         self._build()
 
     def _add(self, table: dict[str, Entry], form: str, entry: Entry, *, force: bool) -> None:
@@ -189,9 +193,31 @@ class Lexicon:
             if term in own_terms or term in self.safe or term in own_forms:
                 continue
             self._add_term(term, Entry(term, PROFANITY, 2), "exact")
+        self._add_obscenity_list(own_terms)
         for term, cat, sev, mode in rows:
             if mode != "safe":
                 self._add_term(term, Entry(term, cat, sev), mode)
+        # a stem inside an ordinary dictionary word is not a swear ("shittah", "niggardly")
+        if self.stems:
+            inside = re.compile("|".join(map(re.escape, self.stems)))
+            self.safe |= {w for w in _dictionary() if w not in self.words and inside.search(w)}
+
+    def _add_obscenity_list(self, own_terms: set[str]) -> None:
+        dictionary = _dictionary()
+        known = set(self.words) | own_terms | self.safe
+
+        def ordinary(word: str) -> bool:
+            # "coot" and "crows" are; "bitchs" is not, though "bitch" is in the dictionary
+            if word in dictionary:
+                return True
+            stems = (word[: -len(s)] for s in _DICT_SUFFIXES if word.endswith(s))
+            return _is_ordinary(word, dictionary) and not any(s in self.words for s in stems)
+
+        for item in obscenity_list.entries(ordinary):
+            if item.term in known or tuple(item.term.split()) in self.phrases:
+                continue
+            self.sources_terms += 1
+            self._add_term(item.term, Entry(item.term, item.category, item.severity), item.mode)
 
     def _add_term(self, term: str, entry: Entry, mode: str) -> None:
         words = tuple(term.split())

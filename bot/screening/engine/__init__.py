@@ -143,10 +143,10 @@ class _Clean:
         return self.fold_spans[i][0], self.fold_spans[j][1]
 
 
-def _mixed_case(word: str) -> bool:
-    """Case mixed inside the word ("kNoB"); not "knob", "Knob" or "KNOB"."""
+def _stressed(word: str) -> bool:
+    """Shouted or with case mixed inside ("KNOB", "kNoB"); not "knob" or "Knob"."""
     letters = "".join(c for c in word if c.isalpha())
-    if len(letters) < 3 or letters.islower() or letters.isupper():
+    if len(letters) < 3 or letters.islower():
         return False
     return not (letters[0].isupper() and letters[1:].islower())
 
@@ -211,16 +211,24 @@ def screen(text: str, context: Context | None = None) -> Verdict:
     if len(readings) <= 8:
         lone_word = _lone_word(readings)
         lone = _CONTEXT_GET(lone_word) if lone_word else None
-        if lone is None and lone_word in _FRAME:
-            # an ambiguous name-calling word ("knob") as the whole message, with "!!" or
-            # disguised: "knob!!", "kNoB", "kn0b", "k n o b", look-alike letters
+        if lone is None and lone_word in _FRAME and _FRAME[lone_word].term == lone_word:
+            # an ambiguous name-calling word ("knob", not "knobs") as the whole message:
+            # a strong one always, a mild one stressed or disguised ("knob!!", "KNOB",
+            # "kNoB", "kn0b", "k n o b", look-alike letters)
             toks = tokens if tokens is not None else lexicon.plain_tokens(folded)
             tok = next((t for t in toks if t.reading == lone_word), None)
             if tok is not None:
                 s, e = f.original_span(tok.start, tok.end)
                 orig = body[s:e]
-                if tok.obfuscated or "!!" in body or not orig.isascii() or _mixed_case(orig):
-                    lone = _FRAME[lone_word]
+                entry = _FRAME[lone_word]
+                if (
+                    entry.severity >= 2
+                    or tok.obfuscated
+                    or "!!" in body
+                    or not orig.isascii()
+                    or _stressed(orig)
+                ):
+                    lone = entry
         if lone is not None and not (allowed and lone.term in allowed):
             toks = tokens if tokens is not None else lexicon.plain_tokens(folded)
             for t in toks:
