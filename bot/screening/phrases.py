@@ -121,15 +121,9 @@ _ANCHOR_WORDS = frozenset(_SINGLE_INDEX) | frozenset(_PAIR_INDEX)
 
 # multi-word lexicon terms
 _PHRASE_ANCHORS = frozenset(words[0] for words in PHRASES)
+# one trie over every phrase (words joined by any non-alphanumerics), not ~400 branches
 _PHRASE_RE = re.compile(
-    B0
-    + "(?P<p>"
-    + "|".join(
-        S.join(map(re.escape, words)).replace(S, "[^a-z0-9]*")
-        for words in sorted(PHRASES, key=lambda w: -len(" ".join(w)))
-    )
-    + ")"
-    + B1
+    B0 + "(?P<p>" + trie_pattern({" ".join(w) for w in PHRASES}, sep="[^a-z0-9]*") + ")" + B1
 )
 _PHRASE_KEY = {"".join(words): entry for words, entry in PHRASES.items()}
 _NONALNUM = re.compile(r"[^a-z0-9]+")

@@ -36,7 +36,11 @@ def _squeeze(s: str) -> str:
 _SQUEEZE_RE = re.compile(r"(.)\1+")
 
 SQUEEZED: dict[str, tuple[str, Entry]] = {}
-for _form, _entry in sorted(KNOWN.items(), key=lambda kv: (-kv[1].severity, kv[0])):
+# most severe first; among equals a term itself before forms generated from a term
+# ("coonies" before "cooniees"), then the shortest
+for _form, _entry in sorted(
+    KNOWN.items(), key=lambda kv: (-kv[1].severity, kv[0] != kv[1].term, len(kv[0]), kv[0])
+):
     SQUEEZED.setdefault(_squeeze(_form), (_form, _entry))
 
 # masked look-up: per length, newline-joined forms (searched with a tiny regex)
