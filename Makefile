@@ -41,6 +41,7 @@ format: install
 
 eval: install
 	$(BIN)/python -m bot.screening.eval_all $(MODDATA)
+	$(BIN)/python benchmarks/obfuscation.py $(MODDATA)
 
 bench: install
 	$(BIN)/python benchmarks/screening.py $(MODDATA)
