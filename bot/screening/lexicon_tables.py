@@ -214,6 +214,12 @@ class Lexicon:
             return _is_ordinary(word, dictionary) and not any(s in self.words for s in stems)
 
         for item in obscenity_list.entries(ordinary):
+            if item.term in self.safe and " " not in item.term and item.term not in self.words:
+                # a word we keep clean ("fart", "rectum") still counts as name-calling
+                # ("ur such a fart"), mildly, never on its own
+                self.sources_terms += 1
+                self._add(self.frame, item.term, Entry(item.term, item.category, 1), force=True)
+                continue
             if item.term in known or tuple(item.term.split()) in self.phrases:
                 continue
             self.sources_terms += 1
