@@ -49,8 +49,11 @@ _CATEGORY = {
 
 # everyday phrases a class uses about lunch, maths or stories
 INNOCENT_PHRASES = frozenset(
-    {"garbage bag", "pussy cat", "sixty nine", "nut butter", "double pen", "mushroom tip"}
-)
+    {
+        "garbage bag", "pussy cat", "sixty nine", "nut butter", "double pen", "mushroom tip",
+        "tossing salad", "packing fudge", "dump a load",
+    }
+)  # fmt: skip
 
 _ALPHA = re.compile(r"[a-z]+(?: [a-z]+)*")
 
