@@ -9,11 +9,15 @@ from bot.core.model import Actor, ChannelRef, MessageRef, UserRef
 
 @dataclass(frozen=True, slots=True)
 class MessagePosted:
-    """Someone posted a plain (non-command) message in a channel the bot watches."""
+    """Someone posted a plain (non-command) message in a channel the bot watches.
+
+    ``revision``: "" when first posted; for an edit that keeps the message's id
+    (Discord), the edit's version, so the new text is screened once more."""
 
     message: MessageRef
     actor: Actor
     text: str
+    revision: str = ""
 
     @property
     def channel(self) -> ChannelRef:

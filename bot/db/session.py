@@ -60,8 +60,18 @@ def _alembic_config(connection: Connection) -> Config:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Apply migrations up to `revision` (start-up and `readaloud db upgrade`)."""
-    async with engine.begin() as conn:
-        await conn.run_sync(lambda c: command.upgrade(_alembic_config(c), revision))
+    async with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite rebuilds a table to change it; with foreign keys on, dropping the old
+            # copy would cascade-delete the rows that point at it (a post's flags)
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            await conn.run_sync(lambda c: command.upgrade(_alembic_config(c), revision))
+            await conn.commit()
+        finally:
+            if sqlite:
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

@@ -181,11 +181,15 @@ class Post(Base):
     """A student message the bot has seen; makes message handling idempotent."""
 
     __tablename__ = "post"
-    __table_args__ = (UniqueConstraint("platform", "message_id"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "message_id", "revision", name="uq_post_message_revision"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     classroom_id: Mapped[int] = mapped_column(ForeignKey("classroom.id", ondelete="CASCADE"))
     platform: Mapped[str] = mapped_column(String(16))
     message_id: Mapped[str] = mapped_column(String(255))
+    # "" for the message as first posted; an edit's version where edits keep the id (Discord)
+    revision: Mapped[str] = mapped_column(String(64), default="", server_default="")
     thread_id: Mapped[str | None] = mapped_column(String(255))
     user_id: Mapped[str] = mapped_column(String(255))
     outcome: Mapped[str] = mapped_column(String(16))

@@ -111,7 +111,9 @@ class ModerationService:
         async with self.sessionmaker.begin() as db:
             existing = await db.scalar(
                 select(Post).where(
-                    Post.platform == chat.platform.value, Post.message_id == ev.message.id
+                    Post.platform == chat.platform.value,
+                    Post.message_id == ev.message.id,
+                    Post.revision == ev.revision,
                 )
             )
             if existing is not None:
@@ -146,6 +148,7 @@ class ModerationService:
             classroom_id=cls.id,
             platform=cls.platform.value,
             message_id=ev.message.id,
+            revision=ev.revision,
             thread_id=ev.channel.thread,
             user_id=ev.actor.user.id,
             outcome=action,

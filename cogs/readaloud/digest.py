@@ -20,7 +20,9 @@ async def digest_text(
             list(
                 await db.scalars(
                     select(Post).where(
-                        Post.classroom_id == s.classroom_id, Post.thread_id == s.thread_id
+                        Post.classroom_id == s.classroom_id,
+                        Post.thread_id == s.thread_id,
+                        Post.revision == "",  # an edited message counts once
                     )
                 )
             )

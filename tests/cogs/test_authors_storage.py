@@ -49,7 +49,7 @@ async def test_upgrading_from_0001_keeps_held_messages_and_adds_author_tables(
             {"at": NOW},
         )
     await upgrade(engine)
-    assert await current_revision(engine) == "0002"
+    assert await current_revision(engine) == "0003"
     async with engine.begin() as conn:
         kind, post = (await conn.execute(text("SELECT kind, post_id FROM flag"))).one()
         assert (kind, post) == ("message", 1)

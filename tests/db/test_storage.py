@@ -18,7 +18,7 @@ async def test_migrations_reach_head_and_can_run_twice(database_url: str) -> Non
     engine = make_engine(database_url)
     await upgrade(engine)
     await upgrade(engine)
-    assert await current_revision(engine) == "0002"
+    assert await current_revision(engine) == "0003"
     await engine.dispose()
 
 
@@ -79,3 +79,42 @@ async def test_the_migrations_build_exactly_the_tables_the_code_declares(databas
         )
     await engine.dispose()
     assert diff == []
+
+
+async def test_upgrading_a_running_class_keeps_its_posts_and_allows_edits(
+    database_url: str,
+) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine(database_url)
+    await upgrade(engine, "0002")
+    now = datetime.now(UTC).replace(tzinfo=None)  # how UTCDateTime stores it
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO classroom (id, platform, channel_id, name, timezone, policy, "
+                "allowed_words, allowed_domains, retention_days, created_at) VALUES "
+                "(1, 'discord', '42', 'Room 12', 'UTC', '{}', '[]', '[]', 30, :t)"
+            ),
+            {"t": now},
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO post (classroom_id, platform, message_id, user_id, outcome, at) "
+                "VALUES (1, 'discord', '7', 's', 'allow', :t)"
+            ),
+            {"t": now},
+        )
+    await upgrade(engine)
+    sm = make_sessionmaker(engine)
+    async with sm() as db:
+        old = await db.scalar(select(Post))
+        assert old is not None and old.message_id == "7" and old.revision == ""
+    edit = {"classroom_id": 1, "platform": "discord", "message_id": "7", "user_id": "s",
+            "revision": "2027-01-01T00:00:00", "outcome": "hold"}  # fmt: skip
+    async with sm.begin() as db:  # the same message edited: a new revision
+        db.add(Post(**edit, at=datetime.now(UTC)))
+    with pytest.raises(IntegrityError):  # that edit seen twice
+        async with sm.begin() as db:
+            db.add(Post(**edit, at=datetime.now(UTC)))
+    await engine.dispose()

@@ -178,3 +178,29 @@ async def test_a_message_replayed_after_a_gateway_resume_is_handled_once(
     await c.discord.feed("message_create", payload)  # Discord replays what we may have missed
     assert len(w.sent("DELETE", rf"/channels/{c.room['id']}/messages/{payload['id']}")) == 1
     assert len(w.posts_in(teachers["id"])) == 1
+
+
+async def test_a_clean_message_edited_into_a_rude_one_is_held(classroom: Classroom) -> None:
+    from harness import message_create
+
+    c, w = classroom, classroom.world
+    teachers = await set_up_class(c)
+    await c.discord.slash(c.teacher, c.room, "mod trust", student=c.ana)
+    payload = message_create(w, c.ana, c.room, "Chapter two was funny")
+    await c.discord.feed("message_create", payload)
+    assert not w.sent("DELETE"), "a trusted student's clean message stays"
+
+    # Discord sends a link preview as an update without an edit time: not an edit
+    await c.discord.feed("message_update", {**payload, "embeds": [{"type": "link"}]})
+    edit = {
+        **payload,
+        "content": "you are a stupid b1tch",
+        "edited_timestamp": "2027-01-01T09:01:00+00:00",
+    }  # noqa: E501
+    await c.discord.feed("message_update", edit)
+    await c.discord.feed("message_update", edit)  # replayed after a resume: handled once
+    deleted = w.sent("DELETE", rf"/channels/{c.room['id']}/messages/{payload['id']}")
+    assert len(deleted) == 1, "the edited message is taken down"
+    (review,) = w.posts_in(teachers["id"])
+    mid = next(m for m in w.messages.values() if m.get("nonce") == review.json["nonce"])
+    assert "stupid b1tch" in mid["embeds"][0]["description"]

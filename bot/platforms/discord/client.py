@@ -61,6 +61,20 @@ class ReadAloudClient(discord.Client):
         if message.guild is None and isinstance(message.channel, discord.DMChannel):
             await direct.on_direct_message(self, message)
             return
+        await self._posted(message)
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edited message is screened again: a clean post must not become a rude one.
+        Updates that only add link previews (no new edit time) or keep the text are skipped."""
+        edited_at = payload.data.get("edited_timestamp")
+        if not edited_at or "content" not in payload.data:
+            return
+        before = payload.cached_message
+        if before is not None and before.content == payload.message.content:
+            return
+        await self._posted(payload.message, revision=str(edited_at))
+
+    async def _posted(self, message: discord.Message, revision: str = "") -> None:
         if message.guild is None or message.author.bot or message.webhook_id is not None:
             return
         if message.type not in HUMAN_MESSAGES or not isinstance(message.author, discord.Member):
@@ -71,7 +85,7 @@ class ReadAloudClient(discord.Client):
         permissions = channel.permissions_for(message.author)
         actor = actor_of(message.author, permissions, self.teacher_role)
         where = MessageRef(channel_ref(channel), str(message.id))
-        await self._event(MessagePosted(where, actor, message.content))
+        await self._event(MessagePosted(where, actor, message.content, revision))
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         member = payload.member
