@@ -196,7 +196,7 @@ async def test_a_clean_message_edited_into_a_rude_one_is_held(classroom: Classro
         **payload,
         "content": "you are a stupid b1tch",
         "edited_timestamp": "2027-01-01T09:01:00+00:00",
-    }  # noqa: E501
+    }
     await c.discord.feed("message_update", edit)
     await c.discord.feed("message_update", edit)  # replayed after a resume: handled once
     deleted = w.sent("DELETE", rf"/channels/{c.room['id']}/messages/{payload['id']}")
