@@ -256,3 +256,25 @@ async def test_rude_words_typed_as_a_command_are_held_too(room12: Classroom) -> 
     assert "!schedule you idiot" in body(review)
     await ben.send(room12.room, "!readaloud schedule")  # clean commands stay as they are
     await ben.wait_for(room12.says("No sessions planned yet", room12.room))
+
+
+async def test_a_clean_message_edited_into_a_rude_one_is_held(room12: Classroom) -> None:
+    ben = room12.students[1]
+    await room12.teacher_types(f"!mod trust {ben.user_id}", expect="trusted")
+    first = await ben.send(room12.room, "the keeper was kind")
+    edit = await ben.send_event(
+        room12.room,
+        "m.room.message",
+        {
+            "msgtype": "m.text",
+            "body": "* you are an idiot",
+            "m.new_content": {"msgtype": "m.text", "body": "you are an idiot"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": first},
+        },
+    )
+    # the edit is taken back (clients show the clean first version again) and held
+    await ben.wait_for(lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts == edit)
+    review = await room12.teacher.wait_for(room12.says("Held #", room12.teacher_room))
+    assert "you are an idiot" in body(review)
+    posts = await room12.count(select(func.count()).select_from(Post))
+    assert posts == 2, "the first version and the edit were each screened once"
