@@ -3,7 +3,7 @@
 Phone numbers (``phonenumbers`` for international forms, and any long
 number: cards, ids, account numbers), e-mail addresses (also "name at gmail dot
 com"), street addresses and "I live at ...", post codes, IP addresses, IBANs,
-social handles ("add me on insta"), school plus full name. Meet-up proposals and
+social handles ("add me on insta"), school plus full name, passwords and PINs. Meet-up proposals and
 requests for details are phrase patterns (``phrases.py``).
 
 Runs on the original text (case matters for names and addresses); every
@@ -267,9 +267,17 @@ _MAIL_WORDS = frozenset(
     "gmail yahoo hotmail outlook icloud aol msn proton protonmail gmx ymail".split()
 )
 # every word ``find_pii`` looks at (``words & TRIGGERS`` gives the same findings)
+# "my password is sunshine1", "pin: 4821"
+_SECRET_WORDS = frozenset("password passwords passcode passwd pw pwd pin".split())
+_SECRET_RE = re.compile(
+    r"(?i)\b(?:password|passcode|passwd|pwd?)\s{0,3}(?:is|was|=|:|-)\s{0,3}"
+    r"(?!(?:wrong|right|correct|incorrect|secret|hard|easy|long|short|too|not|an?|the|same|"
+    r"different|changed|forgotten|weak|strong|safe|private|so|very|really)\b)[^\s.,!?]{3,64}"
+    r"|\bpin(?: ?code| ?number)?\s{0,3}(?:is|was|=|:|-)\s{0,3}\d{4,8}\b"
+)
 TRIGGERS: frozenset[str] = frozenset().union(
     _MAIL_WORDS, _PHONE_WORDS, _SUFFIX_WORDS, _PREFIX_WORDS, _UNIT_WORDS, _ZIP_WORDS,
-    _LIVE_WORDS, _HANDLE_WORDS, _SCHOOL_WORDS, {"name"},
+    _LIVE_WORDS, _HANDLE_WORDS, _SCHOOL_WORDS, _SECRET_WORDS, {"name"},
 )  # fmt: skip
 _DIGIT_RE = re.compile(r"\d")
 _SEVEN_DIGITS_RE = re.compile(r"\d{7}")
@@ -374,6 +382,8 @@ def find_pii(text: str, words: set[str] | None = None, raw: bytes | None = None)
         return hits
     if not _LIVE_WORDS.isdisjoint(words):
         hits += [PiiHit(m.start(), m.end(), "home address") for m in _LIVE_AT_RE.finditer(text)]
+    if not _SECRET_WORDS.isdisjoint(words):
+        hits += [PiiHit(m.start(), m.end(), "password") for m in _SECRET_RE.finditer(text)]
     if not _HANDLE_WORDS.isdisjoint(words):
         hits += [PiiHit(m.start(), m.end(), "social media handle")
                  for m in _HANDLE_RE.finditer(text)]  # fmt: skip

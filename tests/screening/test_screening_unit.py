@@ -128,10 +128,19 @@ def test_self_harm_always_escalates(text: str) -> None:
         "add me on insta @sunny_reads",
         "lets meet at the park after school",
         "I'm Sam Jones and I go to Oakwood Primary School",
+        "my password is sunshine123",
+        "my pin is 4821",
     ],
 )
 def test_personal_information(text: str) -> None:
     assert PII in cats(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["the password was wrong", "what is the password?", "the pin is sharp"]
+)
+def test_talking_about_passwords_is_not_sharing_one(text: str) -> None:
+    assert PII not in cats(text)
 
 
 def test_names_alone_and_dates_are_not_pii() -> None:
