@@ -3,12 +3,16 @@
 Every question waits in the class's review queue as a flag of kind "question"
 (same `mod approve N`, buttons and reactions as held messages). On approval
 it joins the author's inbox de-identified: merged into an open item that
-asks the same thing, or a new item sent to the author by direct message.
+asks the same thing, or a new item sent to the author by direct message. A
+question the author has already answered gets that answer at once, without
+asking the author again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from functools import partial
@@ -22,7 +26,7 @@ from bot.core.dispatch import Chats
 from bot.core.errors import UserError
 from bot.core.model import Actor, ChannelRef, Outgoing, Platform, UserRef
 from bot.db import audit
-from bot.db.tables import AuthorInvite, Flag, GuestAuthor, InboxItem, Question
+from bot.db.tables import Answer, AuthorInvite, Flag, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
 from cogs.authors import texts
 from cogs.authors.context import class_people, deidentify, places
@@ -42,6 +46,15 @@ class Asked:
     question_id: int
     flag_id: int
     author: str
+
+
+@dataclass(frozen=True)
+class Relayed:
+    """Where an approved question went: an inbox item, or an answer it already has."""
+
+    item_id: int
+    author: GuestAuthor
+    answer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,7 @@ class QuestionDesk:
         chats: Chats,
         deliveries: Deliveries,
         clock: Clock,
+        deliver: Callable[[int], Awaitable[int]],
     ) -> None:
         self.sessionmaker = sessionmaker
         self.classes = classes
@@ -72,6 +86,10 @@ class QuestionDesk:
         self.chats = chats
         self.deliveries = deliveries
         self.clock = clock
+        self.deliver = deliver  # the fan-out of one answer (``Fanout.deliver``)
+        # approvals are relayed one at a time, so two alike questions approved at
+        # once still share one inbox item
+        self._relaying = asyncio.Lock()
 
     async def ask(self, where: ChannelRef, student: UserRef, text: str) -> Asked:
         """Hold a student's question for the teacher (it reaches the teacher channel)."""
@@ -184,19 +202,23 @@ class QuestionDesk:
             text = texts.not_sent(student.label, flag.decision_reason)
             await self._tell(cls, student, f"authors:q{question_id}:rejected", text)
             return
-        item_id, author = await self._relay(question_id)
-        if item_id is None or author is None:
+        async with self._relaying:
+            relayed = await self._relay(question_id)
+        if relayed is None:
             return
-        await self._tell(
-            cls,
-            student,
-            f"authors:q{question_id}:relayed",
-            texts.with_author(student.label, author.name, flag.text),
-        )
-        await self._notify_author(item_id, author)
+        name = relayed.author.name
+        if relayed.answer_id is not None:
+            text = texts.already_answered(student.label, name, flag.text)
+            await self._tell(cls, student, f"authors:q{question_id}:answered", text)
+            await self.deliver(relayed.answer_id)
+            return
+        text = texts.with_author(student.label, name, flag.text)
+        await self._tell(cls, student, f"authors:q{question_id}:relayed", text)
+        await self._notify_author(relayed.item_id, relayed.author)
 
-    async def _relay(self, question_id: int) -> tuple[int | None, GuestAuthor | None]:
-        """Put an approved question in the author's inbox (merged when alike); one transaction."""
+    async def _relay(self, question_id: int) -> Relayed | None:
+        """Put an approved question in the author's inbox (merged when alike), or with the
+        answer the author already gave to the same question; one transaction."""
         now = self.clock.now()
         async with self.sessionmaker.begin() as db:
             q = await db.get_one(Question, question_id)
@@ -204,16 +226,27 @@ class QuestionDesk:
             author = await db.get(GuestAuthor, invite.author_id) if invite.author_id else None
             if q.state == "approved" and (author is None or author.state != "joined"):
                 q.state, q.updated_at = "dropped", now
-                return None, None
+                return None
             if q.state != "approved":
-                return q.item_id, author
+                if q.item_id is None or author is None:
+                    return None
+                return Relayed(q.item_id, author, await _answer_of(db, q.item_id))
             assert author is not None
-            open_items = await db.execute(
-                select(InboxItem.id, InboxItem.text).where(
-                    InboxItem.author_id == author.id, InboxItem.state == "open"
+            items = (
+                await db.execute(
+                    select(InboxItem.id, InboxItem.text, InboxItem.state).where(
+                        InboxItem.author_id == author.id,
+                        InboxItem.state.in_(("open", "answered")),
+                    )
                 )
-            )
-            item_id = best_match(q.text, [(i, t) for i, t in open_items])
+            ).all()
+            item_id = best_match(q.text, [(i, t) for i, t, st in items if st == "open"])
+            answered = best_match(q.text, [(i, t) for i, t, st in items if st == "answered"])
+            answer_id = await _answer_of(db, answered) if item_id is None and answered else None
+            if answer_id is not None and answered is not None:
+                # delivering again: a restart finishes this class's post (``resume``)
+                (await db.get_one(Answer, answer_id)).state = "delivering"
+                item_id = answered
             if item_id is None:
                 shown = deidentify(q.text, await class_people(db, q.classroom_id))
                 item = InboxItem(
@@ -228,7 +261,7 @@ class QuestionDesk:
                 item_id = item.id
             q.item_id, q.state, q.updated_at = item_id, "relayed", now
             audit.record(db, now, q.classroom_id, "readaloud", "question.relayed", item=item_id)
-            return item_id, author
+            return Relayed(item_id, author, answer_id)
 
     async def _notify_author(self, item_id: int, author: GuestAuthor) -> None:
         """Send a new inbox item to the author once; merged questions only raise its count."""
@@ -291,3 +324,10 @@ class QuestionDesk:
                 )
                 for q in rows
             ]
+
+
+async def _answer_of(db: AsyncSession, item_id: int) -> int | None:
+    """The author's answer (not a pass) to an inbox item, if there is one."""
+    return await db.scalar(
+        select(Answer.id).where(Answer.item_id == item_id, Answer.kind == "answer")
+    )

@@ -36,8 +36,10 @@ class GuestAuthors:
         concurrency: int = CONCURRENCY,
     ) -> None:
         self.directory = AuthorDirectory(sessionmaker, classes, chats, deliveries, clock)
-        self.questions = QuestionDesk(sessionmaker, classes, moderation, chats, deliveries, clock)
         self.fanout = Fanout(sessionmaker, moderation, chats, deliveries, clock, concurrency)
+        self.questions = QuestionDesk(
+            sessionmaker, classes, moderation, chats, deliveries, clock, self.fanout.deliver
+        )
         self.desk = AnswerDesk(
             sessionmaker, classes, self.directory, self.fanout, deliveries, clock
         )

@@ -99,6 +99,14 @@ def with_author(student: str, author: str, text: str) -> str:
     return f"{student}, your teacher approved your question “{text}”. It's now with {author}! 📬"
 
 
+def already_answered(student: str, author: str, text: str) -> str:
+    return (
+        f"{student}, your teacher approved your question “{text}”. {author} has already "
+        "answered the same question for another class, so the answer is on its way "
+        "to our thread now! ✉️"
+    )
+
+
 def not_sent(student: str, reason: str) -> str:
     why = f" Your teacher says: {reason}" if reason else ""
     return f"{student}, your teacher decided not to send your question this time.{why}"

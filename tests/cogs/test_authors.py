@@ -152,6 +152,29 @@ async def test_two_classes_asking_alike_get_one_item_and_both_get_the_answer(ben
         assert f"> {wording}\n" in posted.text
 
 
+async def test_a_question_already_answered_gets_that_answer_without_asking_again(
+    bench: Bench,
+) -> None:
+    b = bench
+    item = await ask_and_approve(b, AROHA, ROOM, TEACHER, "Did you ever live in a lighthouse?")
+    await b.type(f"!answer {item} Only for one summer, as a girl.", AUTHOR, AUTHOR_DM)
+    assert len(to_author(b)) == 1
+
+    await b.type("!ask did you ever live in a lighthouse", CHEN, ROOM7)
+    review = reviews(b, ROOM7)[-1]
+    await b.type(f"!mod approve {number(review)}", OKAFOR, teachers_of(ROOM7))
+
+    assert len(to_author(b)) == 1, "the author is not asked again"
+    (posted,) = [p for p in b.chat.posts if p.channel == thread_of(b, ROOM7) and "✉️" in p.text]
+    assert "> did you ever live in a lighthouse\n" in posted.text
+    assert posted.text.endswith("Only for one summer, as a girl.")
+    told = [p.text for p in b.chat.posts if p.action == "tell" and p.to == CHEN.user.id]
+    assert "already answered the same question" in told[-1]
+    assert "— answered" in (await b.type("!questions", CHEN, ROOM7)).text
+    ours = [p for p in b.chat.posts if p.channel == thread_of(b, ROOM) and "✉️" in p.text]
+    assert len(ours) == 1, "the class that asked first is not sent the answer twice"
+
+
 async def test_a_rejected_question_never_reaches_the_author(bench: Bench) -> None:
     b = bench
     await b.type("!ask Where do you live? What is your address?", BEN)
