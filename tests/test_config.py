@@ -9,6 +9,7 @@ import pytest
 from bot.cli import main
 from bot.config import load
 from bot.core.errors import ConfigError
+from bot.db.session import head_revision
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -63,7 +64,7 @@ def test_db_upgrade_command(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     assert main(["db", "upgrade"]) == 0
-    assert "revision 0002" in capsys.readouterr().out
+    assert f"revision {head_revision()}" in capsys.readouterr().out
 
 
 def test_discord_invite_url_names_exactly_the_needed_scopes(
@@ -73,3 +74,13 @@ def test_discord_invite_url_names_exactly_the_needed_scopes(
     url = capsys.readouterr().out.strip()
     assert "client_id=123456789012345678" in url and "scope=bot+applications.commands" in url
     assert main(["discord", "invite-url", "--application-id", "my-bot"]) == 2
+
+
+def test_check_warns_when_the_obscenity_list_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check"]) == 0
+    assert "obscenity word list" not in capsys.readouterr().err, "make install fetched it"
+    monkeypatch.setenv("READALOUD_LEXICON_DIR", str(tmp_path))
+    assert main(["check"]) == 0
+    assert "Run `make install`" in capsys.readouterr().err

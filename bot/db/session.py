@@ -74,6 +74,17 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
                 await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
+def head_revision() -> str:
+    """The newest migration this code ships."""
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
 async def current_revision(engine: AsyncEngine) -> str | None:
     """The revision the database is at, or None if it was never migrated."""
     from alembic.runtime.migration import MigrationContext

@@ -8,7 +8,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.db.session import current_revision, make_engine, make_sessionmaker, upgrade
+from bot.db.session import (
+    current_revision,
+    head_revision,
+    make_engine,
+    make_sessionmaker,
+    upgrade,
+)
 from bot.db.tables import Classroom, Post
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -18,7 +24,7 @@ async def test_migrations_reach_head_and_can_run_twice(database_url: str) -> Non
     engine = make_engine(database_url)
     await upgrade(engine)
     await upgrade(engine)
-    assert await current_revision(engine) == "0003"
+    assert await current_revision(engine) == head_revision() == "0003"
     await engine.dispose()
 
 
