@@ -95,6 +95,16 @@ class Classroom:
 
         return match
 
+    def privately(self, fragment: str):  # type: ignore[no-untyped-def]
+        """Predicate: the bot told someone `fragment` in a direct room, never in the class."""
+
+        def match(room_id: str, ev: Event) -> bool:
+            said = ev.sender == self.bot and fragment in body(ev)
+            assert not (said and room_id == self.room), f"{fragment!r} was said in class"
+            return said and room_id != self.teacher_room
+
+        return match
+
     async def teacher_types(self, text: str, room: str | None = None, expect: str = "") -> Event:
         """The teacher sends a command and waits for the bot's answer."""
         room = room or self.room

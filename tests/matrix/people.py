@@ -35,10 +35,12 @@ class Person:
     """A user who has done a first sync and only looks at events after it."""
 
     def __init__(self, account: Account, client: AsyncClient) -> None:
+        self.accepts_invites = True
         self.account = account
         self.client = client
         self.user_id = account.user_id
         self._unseen: list[tuple[str, Event]] = []
+        self._invites: set[str] = set()
 
     @classmethod
     async def register(cls, hs: LocalHomeserver, localpart: str, display_name: str) -> Person:
@@ -120,6 +122,9 @@ class Person:
             assert isinstance(resp, SyncResponse), resp
             for rid, info in resp.rooms.join.items():
                 self._unseen.extend((rid, ev) for ev in info.timeline.events)
+            self._invites.update(resp.rooms.invite)
+            while self.accepts_invites and self._invites:
+                await self.join(self._invites.pop())  # like tapping "accept" (the bot's DMs)
             await asyncio.sleep(0)
 
     async def collect(self, room_id: str, seconds: float) -> list[Event]:

@@ -191,7 +191,7 @@ async def test_two_classes_share_one_inbox_item_and_a_rejected_question_stays_ho
         for cls, wording in ((first, asks[0][2]), (second, asks[1][2])):
             posted = await cls.students[0].wait_for(cls.says("✉️ Jo Lee answered", cls.room), 30)
             assert f"> {wording}\n" in body(posted) and "(2 classes asked this)" in body(posted)
-        told = await second.students[0].wait_for(second.says("decided not to send", second.room))
+        told = await second.students[0].wait_for(second.privately("decided not to send"), 30)
         assert "address" not in body(told)
     finally:
         await author.close()

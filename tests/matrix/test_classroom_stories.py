@@ -68,13 +68,17 @@ async def test_a_new_students_message_is_held_and_the_teacher_approves_it_with_a
     room12: Classroom,
 ) -> None:
     aroha, teacher = room12.students[0], room12.teacher
+    aroha.accepts_invites = False
     said = await aroha.send(room12.room, "I think the keeper was lonely")
 
     redaction = await aroha.wait_for(
         lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts == said
     )
     assert redaction.sender == room12.bot
-    notice = await aroha.wait_for(room12.says("waiting for your teacher", room12.room))
+    # until Aroha accepts the bot's invite, the class only sees that she has a message
+    await aroha.wait_for(room12.says("I've sent you a private message", room12.room))
+    aroha.accepts_invites = True
+    notice = await aroha.wait_for(room12.privately("waiting for your teacher"))
     assert "lonely" not in body(notice)
     review = await teacher.wait_for(room12.says("Held #", room12.teacher_room))
     assert "I think the keeper was lonely" in body(review) and "Aroha" in body(review)
@@ -93,7 +97,7 @@ async def test_a_rude_message_is_held_rejected_and_the_student_told_why(
     ben = room12.students[1]
     await room12.teacher_types(f"!mod trust {ben.user_id}", expect="trusted")
     await ben.send(room12.room, "you are an idiot, ben")
-    await ben.wait_for(room12.says("waiting for your teacher", room12.room))
+    await ben.wait_for(room12.privately("waiting for your teacher"))
     review = await room12.teacher.wait_for(room12.says("Held #", room12.teacher_room))
     flag_id = body(review).split("#", 1)[1].split(" ", 1)[0]
 
@@ -103,7 +107,7 @@ async def test_a_rude_message_is_held_rejected_and_the_student_told_why(
         expect="rejected",
     )
 
-    told = await ben.wait_for(room12.says("decided not to share", room12.room))
+    told = await ben.wait_for(room12.privately("decided not to share"))
     assert "please use kind words" in body(told) and "idiot" not in body(told)
     again = await room12.teacher_types(
         f"!mod approve {flag_id}", room=room12.teacher_room, expect="already"

@@ -83,7 +83,7 @@ class MatrixDriver:
 
     async def notice_to(self, who: str, contains: str) -> str:
         person = self.cls.students[NAMES[who]]
-        return body(await person.wait_for(self.cls.says(contains, self.cls.room)))
+        return body(await person.wait_for(self.cls.privately(contains)))
 
     async def review(self, contains: str) -> str:
         ev = await self.cls.teacher.wait_for(

@@ -32,6 +32,13 @@ from bot.platforms.matrix.tokens import TokenStore
 from bot.platforms.matrix.txn import txn_id
 
 log = logging.getLogger(__name__)
+DM_POINTER = "I've sent you a private message 📬 (accept my invite to read it)."
+
+
+def _sub(key: str | None, part: str) -> str | None:
+    """A delivery key for one part of a keyed post (None stays None)."""
+    return f"{key}:{part}" if key else None
+
 
 APPROVE, REJECT = "✅", "❌"
 NUMBER_KEYS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
@@ -144,9 +151,21 @@ class MatrixChat:
         )
 
     async def tell(self, user: UserRef, channel: ChannelRef, out: Outgoing) -> None:
-        """Matrix has no private replies here: a notice in the channel that mentions them."""
-        mentions = out.mentions if user in out.mentions else (user, *out.mentions)
-        await self.send(channel, dataclasses.replace(out, mentions=mentions))
+        """Privately, in the one-to-one room with them: classmates never read why a message
+        was held. Until they have joined that room, a short pointer in the channel says
+        where to look; if no direct room can be opened, the note goes in the channel."""
+        private = dataclasses.replace(out, key=_sub(out.key, "dm"), mentions=())
+        try:
+            self._direct = self._direct or DirectRooms(self.client)
+            sent = await self._direct.send(user, private)
+        except MatrixSendError as e:
+            log.warning("no direct room with %s (%s); telling them in the channel", user.id, e)
+            mentions = out.mentions if user in out.mentions else (user, *out.mentions)
+            await self.send(channel, dataclasses.replace(out, mentions=mentions))
+            return
+        if not self._direct.joined(sent.channel.id, user.id):
+            pointer = Outgoing(DM_POINTER, key=_sub(out.key, "pointer"), mentions=(user,))
+            await self.send(channel, pointer)
 
     async def send_poll(
         self, channel: ChannelRef, question: str, options: list[str], out: Outgoing

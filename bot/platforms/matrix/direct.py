@@ -84,6 +84,11 @@ class DirectRooms:
         await self._save(listed, user_id, resp.room_id)
         return self._remember(user_id, resp.room_id)
 
+    def joined(self, room_id: str, user_id: str) -> bool:
+        """Has `user_id` joined the room (not just been invited)?"""
+        room = self.client.rooms.get(room_id)
+        return room is not None and user_id in room.users and user_id not in room.invited_users
+
     def _shared(self, room_id: str, user_id: str) -> bool:
         room = self.client.rooms.get(room_id)
         # a room the bot has just opened is not in its sync state yet
