@@ -45,6 +45,7 @@ from cogs.readaloud.service import ReadAloudService
 from cogs.readaloud.sessions import SessionRunner
 
 log = logging.getLogger(__name__)
+RETRY_EVERY = timedelta(minutes=5)  # unfinished moderation steps are tried again
 
 
 @dataclass
@@ -173,6 +174,8 @@ class App:
             log.info("finished %d interrupted guest author answer(s)", answers_resumed)
         await self.scheduler.start()
         self.scheduler.every(timedelta(hours=24), self.services.records.purge)
+        # a step that failed (a message the bot could not remove yet) is tried again
+        self.scheduler.every(RETRY_EVERY, self.services.moderation.resume, now=False)
         log.info("ready")
 
     async def stop(self) -> None:

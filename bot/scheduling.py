@@ -46,11 +46,13 @@ class Scheduler:
         )
         await self.rebuild()
 
-    def every(self, interval: timedelta, job: Callable[[], Awaitable[object]]) -> None:
-        """Run housekeeping (like the retention clean-up) at start and then regularly."""
-        self._aps.add_job(
-            job, "interval", seconds=interval.total_seconds(), next_run_time=datetime.now(UTC)
-        )
+    def every(
+        self, interval: timedelta, job: Callable[[], Awaitable[object]], *, now: bool = True
+    ) -> None:
+        """Run housekeeping (like the retention clean-up) regularly: at start too, unless
+        ``now`` is False (the job already ran at start)."""
+        first = datetime.now(UTC) + (timedelta(0) if now else interval)
+        self._aps.add_job(job, "interval", seconds=interval.total_seconds(), next_run_time=first)
 
     async def stop(self) -> None:
         self._aps.shutdown(wait=False)

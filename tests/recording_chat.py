@@ -36,6 +36,7 @@ class RecordingChat:
         self._teachers = teachers or []
         self.crash_on: str | None = None
         self.problems: dict[str, str] = {}  # channel id -> why students could read it
+        self.hide_refused = ""  # set: removing messages fails with this error
 
     async def start(self) -> None:
         pass
@@ -73,6 +74,8 @@ class RecordingChat:
         self._post("close", thread, notice)
 
     async def hide(self, message: MessageRef, reason: str) -> None:
+        if self.hide_refused:  # what a platform says without the permission to remove
+            raise PermissionError(self.hide_refused)
         self.posts.append(Posted("hide", message.channel, reason, None, message.id))
 
     async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:

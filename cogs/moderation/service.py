@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Protocol
 
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from bot.core.clock import Clock
 from bot.core.dispatch import Chats
 from bot.core.errors import NotFound, UserError
 from bot.core.events import CommandTyped, MessagePosted, MessageShared, ReactionAdded
-from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, UserRef
+from bot.core.model import Actor, ChannelRef, Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
 from bot.db.tables import Classroom, Flag, Post
@@ -29,13 +28,13 @@ from bot.screening import screen
 from bot.screening.verdict import SPAM
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation import texts
+from cogs.moderation.effects import ESCALATE, FlagEffects
 from cogs.moderation.policy import decide
 from cogs.moderation.recent import RecentMessages, spam_already_flagged, thread_closed
 from cogs.moderation.rules import ClassRules
 
 log = logging.getLogger(__name__)
 CLOSED_REASON = "posted after the session's discussion closed"
-ESCALATE = "escalate"
 APPROVE_KEYS = {"✅", "✔️", "👍"}
 REJECT_KEYS = {"❌", "✖️", "👎"}
 
@@ -85,6 +84,9 @@ class ModerationService:
         self._listeners: list[Callable[[MessageShared], Awaitable[None]]] = []
         self._recent = RecentMessages()
         self._kinds: dict[str, FlagKind] = {}
+        self._effects = FlagEffects(
+            sessionmaker, classes, chats, deliveries, self._kinds, self._shared
+        )
 
     def add_kind(self, kind: str, handler: FlagKind) -> None:
         """Review flags of `kind` in the queue, with `handler` saying what a decision does."""
@@ -265,122 +267,12 @@ class ModerationService:
                 for f in rows
             ]
 
-    # ---- carrying out holds and decisions, exactly once ----
+    # ---- carrying out holds and decisions, exactly once (``effects.py``) ----
 
     async def resume(self) -> int:
-        """At start: finish every hold or decision a crash interrupted."""
-        async with self.sessionmaker() as db:
-            ids = list(await db.scalars(select(Flag.id).where(Flag.settled.is_(False))))
-        for flag_id in ids:
-            try:
-                await self.settle(flag_id)
-            except Exception:
-                log.exception("could not finish flag %s; will retry at next start", flag_id)
-        return len(ids)
+        """Finish every hold or decision not fully carried out (at start, then regularly)."""
+        return await self._effects.resume()
 
     async def settle(self, flag_id: int) -> None:
         """Deliver every effect of a flag's current state that is not delivered yet."""
-        async with self.sessionmaker() as db:
-            flag = await db.get_one(Flag, flag_id)
-        if flag.settled:
-            return
-        cls = await self.classes.get(flag.classroom_id)
-        chat = self.chats[cls.platform]
-        where = ChannelRef(cls.platform, flag.channel_id, flag.thread_id)
-        student = UserRef(cls.platform, flag.user_id, flag.user_name)
-        key = f"flag:{flag.id}"
-        if flag.kind in self._kinds:
-            await self._settle_kind(flag, cls, self._kinds[flag.kind])
-            return
-        if flag.action == "hold":
-            message = MessageRef(where, await self._message_id(flag))
-            await self.deliveries.once(key + ":hide", where, lambda: self._hide(chat, message))
-            await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
-        if cls.teacher_channel is not None:
-            review = await self.deliveries.once(
-                key + ":review",
-                cls.teacher_channel,
-                lambda: chat.ask_decision(
-                    cls.teacher_channel,  # type: ignore[arg-type]
-                    flag.id,
-                    texts.review(flag, key + ":review"),
-                ),
-            )
-            if review is not None and flag.review_message_id != review.id:
-                async with self.sessionmaker.begin() as db:
-                    (await db.get_one(Flag, flag.id)).review_message_id = review.id
-            if ESCALATE in (flag.matches or []):
-                await self._escalate(chat, cls.teacher_channel, flag, key + ":escalate")
-        if flag.state == "approved" and flag.action == "hold":
-            first_time = await self.deliveries.sent(key + ":repost") is None
-            await self.deliveries.once(
-                key + ":repost",
-                where,
-                lambda: chat.repost_as(where, student, texts.repost(flag, key + ":repost")),
-            )
-            if first_time:
-                await self._shared(MessageShared(cls.id, where, student, flag.text))
-        elif flag.state == "rejected":
-            if flag.action == "flag":  # it was visible while waiting; now it goes
-                message = MessageRef(where, await self._message_id(flag))
-                await self.deliveries.once(key + ":hide", where, lambda: self._hide(chat, message))
-            await self._once_tell(chat, key + ":rejected", student, where, texts.rejected(flag))
-        if flag.state != "pending" and cls.teacher_channel is not None:
-            await self.deliveries.once(
-                key + ":decided",
-                cls.teacher_channel,
-                lambda: chat.send(cls.teacher_channel, texts.decided(flag, key + ":decided")),  # type: ignore[arg-type]
-            )
-        async with self.sessionmaker.begin() as db:
-            row = await db.get_one(Flag, flag.id)
-            if row.state == flag.state:
-                row.settled = True
-
-    async def _escalate(self, chat: Chat, teachers: ChannelRef, flag: Flag, key: str) -> None:
-        """Self-harm and abuse signals: the safeguarding lead is named and pinged."""
-        async with self.sessionmaker() as db:
-            lead_id = (await db.get_one(Classroom, flag.classroom_id)).safeguarding_id
-        lead = UserRef(teachers.platform, lead_id) if lead_id else None
-        out = Outgoing(
-            texts.escalation(flag, lead), key=key, notice=False, mentions=(lead,) if lead else ()
-        )
-        await self.deliveries.once(key, teachers, partial(chat.send, teachers, out))
-
-    async def _settle_kind(self, flag: Flag, cls: ClassInfo, kind: FlagKind) -> None:
-        """A question or answer: review message, then the owning feature carries out the
-        decision; settled only once all of it is done."""
-        chat, key = self.chats[cls.platform], f"flag:{flag.id}"
-        teachers = cls.teacher_channel
-        if teachers is not None:
-            out = await kind.review(flag, key + ":review")
-            ask = partial(chat.ask_decision, teachers, flag.id, out)
-            review = await self.deliveries.once(key + ":review", teachers, ask)
-            if review is not None and flag.review_message_id != review.id:
-                async with self.sessionmaker.begin() as db:
-                    (await db.get_one(Flag, flag.id)).review_message_id = review.id
-        if flag.state != "pending":
-            await kind.decided(flag)
-            if teachers is not None:
-                done = partial(chat.send, teachers, texts.decided(flag, key + ":decided"))
-                await self.deliveries.once(key + ":decided", teachers, done)
-        async with self.sessionmaker.begin() as db:
-            row = await db.get_one(Flag, flag.id)
-            if row.state == flag.state:
-                row.settled = True
-
-    async def _message_id(self, flag: Flag) -> str:
-        async with self.sessionmaker() as db:
-            return (await db.get_one(Post, flag.post_id)).message_id
-
-    @staticmethod
-    async def _hide(chat: Chat, message: MessageRef) -> MessageRef | None:
-        await chat.hide(message, "held for the teacher")
-        return None
-
-    async def _once_tell(
-        self, chat: Chat, key: str, student: UserRef, where: ChannelRef, text: str
-    ) -> None:
-        async def tell() -> None:
-            await chat.tell(student, where, texts.outgoing(text, key, student))
-
-        await self.deliveries.once(key, where, tell)
+        await self._effects.settle(flag_id)

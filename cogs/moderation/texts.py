@@ -56,6 +56,17 @@ def decided(flag: Flag, key: str) -> Outgoing:
     return Outgoing(f"{mark} #{flag.id} by {flag.decided_by}{why}.", key=key)
 
 
+def hide_failed(flag: Flag, detail: str, key: str) -> Outgoing:
+    """For teachers: the class can still see a message that should be hidden."""
+    return Outgoing(
+        f"⚠️ I could not remove {flag.user_name}'s message (flag #{flag.id}): the class can "
+        f"still see it. Please remove it yourself or fix my permissions; I'll keep trying. "
+        f"({detail[:300]})",
+        key=key,
+        notice=False,
+    )
+
+
 def trusted(name: str, level: str) -> str:
     if level == "trusted":
         return f"{name} is now trusted: their messages are shared unless screening finds a problem."

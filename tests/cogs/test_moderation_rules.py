@@ -70,6 +70,27 @@ async def test_self_harm_is_held_and_the_safeguarding_lead_is_named(bench: Bench
     assert "Safeguarding lead, please look at this." in alert[0].text
 
 
+async def test_a_message_the_bot_cannot_remove_still_reaches_the_teacher_and_is_retried(
+    bench: Bench,
+) -> None:
+    assert bench.app is not None
+    bench.chat.hide_refused = "M_FORBIDDEN: the bot needs power level 50"
+    said = await bench.say(NOA, "nobody would care if i was dead, i want to die")
+    assert said not in hidden(bench)
+    posts = [p for p in bench.chat.posts if p.channel == TEACHERS]
+    assert any("may be about self-harm" in p.text for p in posts), "the alert is not blocked"
+    assert any(p.action == "review" and "Held #" in p.text for p in posts)
+    (warning,) = [p for p in posts if "could not remove" in p.text]
+    assert "power level 50" in warning.text and "the class can still see it" in warning.text
+
+    await bench.app.services.moderation.resume()  # still refused: told only once
+    assert len([p for p in bench.chat.posts if "could not remove" in p.text]) == 1
+    bench.chat.hide_refused = ""
+    assert await bench.app.services.moderation.resume() >= 1  # the regular retry
+    assert said in hidden(bench)
+    assert await bench.app.services.moderation.resume() == 0, "settled now"
+
+
 async def test_not_a_problem_shares_it_and_allows_the_word_from_then_on(bench: Bench) -> None:
     await bench.say(MAIA, "that chapter was damn good")
     flag_id = last(bench, "review").split("#", 1)[1].split(" ", 1)[0]

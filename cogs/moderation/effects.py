@@ -1,0 +1,203 @@
+"""Carrying out a flag's state exactly once: hide, tell the student, the teacher's
+review, escalation, repost or removal after the decision.
+
+Every effect is a keyed delivery, so ``settle`` can run again after a crash (or
+from the regular ``resume``) and only does what is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.dispatch import Chats
+from bot.core.events import MessageShared
+from bot.core.model import ChannelRef, MessageRef, Outgoing, UserRef
+from bot.core.ports import Chat
+from bot.db.tables import Classroom, Flag, Post
+from bot.deliveries import Deliveries
+from cogs.classroom.service import ClassInfo, ClassroomService
+from cogs.moderation import texts
+
+if TYPE_CHECKING:
+    from cogs.moderation.service import FlagKind
+
+log = logging.getLogger(__name__)
+ESCALATE = "escalate"
+
+
+class FlagEffects:
+    """Delivers what a flag's state calls for, once each."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        classes: ClassroomService,
+        chats: Chats,
+        deliveries: Deliveries,
+        kinds: dict[str, FlagKind],
+        shared: Callable[[MessageShared], Awaitable[None]],
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.classes = classes
+        self.chats = chats
+        self.deliveries = deliveries
+        self._kinds = kinds
+        self._shared = shared
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def resume(self) -> int:
+        """Finish every hold or decision not fully carried out: interrupted by a crash, or
+        a step that failed (a message the bot could not remove yet)."""
+        async with self.sessionmaker() as db:
+            ids = list(await db.scalars(select(Flag.id).where(Flag.settled.is_(False))))
+        for flag_id in ids:
+            try:
+                await self.settle(flag_id)
+            except Exception:
+                log.exception("could not finish flag %s; will try again", flag_id)
+        return len(ids)
+
+    async def settle(self, flag_id: int) -> None:
+        """Deliver every effect of a flag's current state that is not delivered yet
+        (one settling per flag at a time: a regular resume may meet a live decision)."""
+        lock = self._locks.setdefault(flag_id, asyncio.Lock())
+        try:
+            async with lock:
+                await self._settle(flag_id)
+        finally:
+            if not lock.locked():
+                self._locks.pop(flag_id, None)
+
+    async def _settle(self, flag_id: int) -> None:
+        async with self.sessionmaker() as db:
+            flag = await db.get_one(Flag, flag_id)
+        if flag.settled:
+            return
+        cls = await self.classes.get(flag.classroom_id)
+        chat = self.chats[cls.platform]
+        where = ChannelRef(cls.platform, flag.channel_id, flag.thread_id)
+        student = UserRef(cls.platform, flag.user_id, flag.user_name)
+        key = f"flag:{flag.id}"
+        if flag.kind in self._kinds:
+            await self._settle_kind(flag, cls, self._kinds[flag.kind])
+            return
+        hidden = True
+        if flag.action == "hold":
+            # a message the bot cannot remove (no permission, a server error) must not keep
+            # the review and a safeguarding alert from the teacher: say so, try again later
+            hidden = await self._hide_once(chat, flag, where, key)
+            await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
+        if cls.teacher_channel is not None:
+            review = await self.deliveries.once(
+                key + ":review",
+                cls.teacher_channel,
+                lambda: chat.ask_decision(
+                    cls.teacher_channel,  # type: ignore[arg-type]
+                    flag.id,
+                    texts.review(flag, key + ":review"),
+                ),
+            )
+            if review is not None and flag.review_message_id != review.id:
+                async with self.sessionmaker.begin() as db:
+                    (await db.get_one(Flag, flag.id)).review_message_id = review.id
+            if ESCALATE in (flag.matches or []):
+                await self._escalate(chat, cls.teacher_channel, flag, key + ":escalate")
+        if flag.state == "approved" and flag.action == "hold":
+            first_time = await self.deliveries.sent(key + ":repost") is None
+            await self.deliveries.once(
+                key + ":repost",
+                where,
+                lambda: chat.repost_as(where, student, texts.repost(flag, key + ":repost")),
+            )
+            if first_time:
+                await self._shared(MessageShared(cls.id, where, student, flag.text))
+        elif flag.state == "rejected":
+            if flag.action == "flag":  # it was visible while waiting; now it goes
+                hidden = await self._hide_once(chat, flag, where, key)
+            await self._once_tell(chat, key + ":rejected", student, where, texts.rejected(flag))
+        if flag.state != "pending" and cls.teacher_channel is not None:
+            await self.deliveries.once(
+                key + ":decided",
+                cls.teacher_channel,
+                lambda: chat.send(cls.teacher_channel, texts.decided(flag, key + ":decided")),  # type: ignore[arg-type]
+            )
+        if not hidden:
+            return  # not settled: ``resume`` tries the removal again
+        async with self.sessionmaker.begin() as db:
+            row = await db.get_one(Flag, flag.id)
+            if row.state == flag.state:
+                row.settled = True
+
+    async def _hide_once(self, chat: Chat, flag: Flag, where: ChannelRef, key: str) -> bool:
+        """Remove the student's message (once); False, with the teachers told once, if the
+        platform refused."""
+        message = MessageRef(where, await self._message_id(flag))
+        try:
+            await self.deliveries.once(key + ":hide", where, lambda: self._hide(chat, message))
+            return True
+        except Exception as e:
+            log.warning("could not remove the message of flag %s: %s", flag.id, e)
+            cls = await self.classes.get(flag.classroom_id)
+            if cls.teacher_channel is not None:
+                teachers = cls.teacher_channel
+                out = texts.hide_failed(flag, str(e), key + ":hide-failed")
+                await self.deliveries.once(
+                    key + ":hide-failed", teachers, partial(chat.send, teachers, out)
+                )
+            return False
+
+    async def _escalate(self, chat: Chat, teachers: ChannelRef, flag: Flag, key: str) -> None:
+        """Self-harm and abuse signals: the safeguarding lead is named and pinged."""
+        async with self.sessionmaker() as db:
+            lead_id = (await db.get_one(Classroom, flag.classroom_id)).safeguarding_id
+        lead = UserRef(teachers.platform, lead_id) if lead_id else None
+        out = Outgoing(
+            texts.escalation(flag, lead), key=key, notice=False, mentions=(lead,) if lead else ()
+        )
+        await self.deliveries.once(key, teachers, partial(chat.send, teachers, out))
+
+    async def _settle_kind(self, flag: Flag, cls: ClassInfo, kind: FlagKind) -> None:
+        """A question or answer: review message, then the owning feature carries out the
+        decision; settled only once all of it is done."""
+        chat, key = self.chats[cls.platform], f"flag:{flag.id}"
+        teachers = cls.teacher_channel
+        if teachers is not None:
+            out = await kind.review(flag, key + ":review")
+            ask = partial(chat.ask_decision, teachers, flag.id, out)
+            review = await self.deliveries.once(key + ":review", teachers, ask)
+            if review is not None and flag.review_message_id != review.id:
+                async with self.sessionmaker.begin() as db:
+                    (await db.get_one(Flag, flag.id)).review_message_id = review.id
+        if flag.state != "pending":
+            await kind.decided(flag)
+            if teachers is not None:
+                done = partial(chat.send, teachers, texts.decided(flag, key + ":decided"))
+                await self.deliveries.once(key + ":decided", teachers, done)
+        async with self.sessionmaker.begin() as db:
+            row = await db.get_one(Flag, flag.id)
+            if row.state == flag.state:
+                row.settled = True
+
+    async def _message_id(self, flag: Flag) -> str:
+        async with self.sessionmaker() as db:
+            return (await db.get_one(Post, flag.post_id)).message_id
+
+    @staticmethod
+    async def _hide(chat: Chat, message: MessageRef) -> MessageRef | None:
+        await chat.hide(message, "held for the teacher")
+        return None
+
+    async def _once_tell(
+        self, chat: Chat, key: str, student: UserRef, where: ChannelRef, text: str
+    ) -> None:
+        async def tell() -> None:
+            await chat.tell(student, where, texts.outgoing(text, key, student))
+
+        await self.deliveries.once(key, where, tell)
