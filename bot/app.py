@@ -132,6 +132,7 @@ class App:
         elif isinstance(event, PollVoted):
             await self.services.answers.on_vote(event)
         elif isinstance(event, DirectMessage):
+            await self.services.moderation.on_direct(chat, event)
             await self.services.authors.on_direct(chat, event)
         elif isinstance(event, EncryptedRoom):
             log.warning("room %s is encrypted; the bot cannot read it", event.channel.id)

@@ -18,7 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.dispatch import Chats
 from bot.core.errors import NotFound, UserError
-from bot.core.events import CommandTyped, MessagePosted, MessageShared, ReactionAdded
+from bot.core.events import (
+    CommandTyped,
+    DirectMessage,
+    MessagePosted,
+    MessageShared,
+    ReactionAdded,
+)
 from bot.core.model import Actor, ChannelRef, Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
@@ -127,6 +133,12 @@ class ModerationService:
             await self._shared(MessageShared(cls.id, ev.channel, ev.actor.user, ev.text))
         if flag_id is not None:
             await self.settle(flag_id)
+
+    async def on_direct(self, chat: Chat, ev: DirectMessage) -> None:
+        """A class room where the bot and one student are alone looks one-to-one to the
+        platform; it is still the class, and the message is screened like any other."""
+        if await self.classes.find(ev.channel) is not None:
+            await self.on_message(chat, MessagePosted(ev.message, ev.actor, ev.text))
 
     async def on_command_typed(self, chat: Chat, ev: CommandTyped) -> None:
         """A student's visible command is held only when its words need a look."""

@@ -91,6 +91,17 @@ async def test_a_message_the_bot_cannot_remove_still_reaches_the_teacher_and_is_
     assert await bench.app.services.moderation.resume() == 0, "settled now"
 
 
+async def test_a_class_room_with_one_student_is_still_screened(bench: Bench) -> None:
+    from bot.core.events import DirectMessage
+    from bot.core.model import MessageRef
+
+    assert bench.app is not None
+    # the platform sees the bot and one student alone and calls it one-to-one
+    event = DirectMessage(MessageRef(ROOM, "$alone"), MAIA, "you are an idiot")
+    await bench.app.dispatcher.event(bench.chat, event)  # type: ignore[arg-type]
+    assert "$alone" in hidden(bench) and "idiot" in last(bench, "review")
+
+
 async def test_not_a_problem_shares_it_and_allows_the_word_from_then_on(bench: Bench) -> None:
     await bench.say(MAIA, "that chapter was damn good")
     flag_id = last(bench, "review").split("#", 1)[1].split(" ", 1)[0]
