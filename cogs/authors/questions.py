@@ -28,11 +28,14 @@ from bot.core.model import Actor, ChannelRef, Outgoing, Platform, UserRef
 from bot.db import audit
 from bot.db.tables import Answer, AuthorInvite, Flag, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
+from bot.screening import screen
+from bot.screening.verdict import SELF_HARM
 from cogs.authors import texts
 from cogs.authors.context import class_people, deidentify, places
 from cogs.authors.onboarding import profile_of
 from cogs.authors.similarity import best_match, normalize
 from cogs.classroom.service import ClassInfo, ClassroomService
+from cogs.moderation.effects import ESCALATE
 from cogs.moderation.service import ModerationService
 
 log = logging.getLogger(__name__)
@@ -97,6 +100,8 @@ class QuestionDesk:
         if where.id != cls.channel.id:
             raise UserError("Questions for the guest author are asked in the class room.")
         text = " ".join(text.split())[:MAX_QUESTION]
+        verdict = screen(text)  # personal details or rude words: the teacher is shown
+        found = list(verdict.reasons)
         now = self.clock.now()
         async with self.sessionmaker.begin() as db:
             invite, author = await self._visit(db, cls.id)
@@ -117,7 +122,9 @@ class QuestionDesk:
                 channel_id=cls.channel.id,
                 thread_id=where.thread,
                 text=text,
-                reasons=[f"for {author.name}, {texts.context(invite.book, chapter)}"],
+                # first the author and book; then what screening saw, for the teacher
+                reasons=[f"for {author.name}, {texts.context(invite.book, chapter)}", *found],
+                matches=[ESCALATE] if SELF_HARM in verdict.categories else [],
                 action="hold",
                 created_at=now,
             )
@@ -182,7 +189,8 @@ class QuestionDesk:
     async def review(self, flag: Flag, key: str) -> Outgoing:
         """The teacher's review message for a question."""
         author_ctx = flag.reasons[0] if flag.reasons else "for the guest author"
-        text = texts.question_review(flag.user_name, flag.text, author_ctx, flag.id)
+        found = flag.reasons[1:]
+        text = texts.question_review(flag.user_name, flag.text, author_ctx, flag.id, found)
         return Outgoing(text, key=key, notice=False)
 
     async def decided(self, flag: Flag) -> None:

@@ -159,10 +159,14 @@ def goodbye(name: str) -> str:
     return f"Thank you for visiting, {name}! You won't receive any more questions."
 
 
-def question_review(student: str, text: str, for_whom: str, number: int) -> str:
-    """`for_whom` is like: for Jo Lee, “The Book”, read up to chapter 3."""
+def question_review(
+    student: str, text: str, for_whom: str, number: int, found: list[str] | None = None
+) -> str:
+    """`for_whom` is like: for Jo Lee, “The Book”, read up to chapter 3; `found`: what
+    screening saw in the question (personal details, rude words)."""
+    seen = f"⚠️ Screening found: {'; '.join(found)}\n" if found else ""
     return (
-        f"Question #{number} from {student}, {for_whom}:\n“{text}”\n"
+        f"Question #{number} from {student}, {for_whom}:\n“{text}”\n{seen}"
         "Approve to send it to the author (without the student's name); reject to keep it. "
         f"React ✅ / ❌ or type: mod approve {number} / mod reject {number} reason"
     )

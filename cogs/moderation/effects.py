@@ -175,6 +175,8 @@ class FlagEffects:
             if review is not None and flag.review_message_id != review.id:
                 async with self.sessionmaker.begin() as db:
                     (await db.get_one(Flag, flag.id)).review_message_id = review.id
+            if ESCALATE in (flag.matches or []):
+                await self._escalate(chat, teachers, flag, key + ":escalate")
         if flag.state != "pending":
             await kind.decided(flag)
             if teachers is not None:

@@ -175,6 +175,20 @@ async def test_a_question_already_answered_gets_that_answer_without_asking_again
     assert len(ours) == 1, "the class that asked first is not sent the answer twice"
 
 
+async def test_the_teacher_sees_what_screening_found_in_a_question(bench: Bench) -> None:
+    b = bench
+    await b.type("!ask can you call me? my number is 021 555 0192", BEN)
+    review = reviews(b, ROOM)[-1]
+    assert "⚠️ Screening found: Personal information" in review.text
+    assert "phone number" in review.text
+
+    await b.type("!ask do you ever want to kill yourself like i do", BEN)
+    alert = [p for p in b.chat.posts if "may be about self-harm" in p.text]
+    assert len(alert) == 1 and alert[0].channel == teachers_of(ROOM)
+    await b.type("!ask Who drew the pictures?", CHEN, ROOM7)
+    assert "Screening found" not in reviews(b, ROOM7)[-1].text
+
+
 async def test_a_rejected_question_never_reaches_the_author(bench: Bench) -> None:
     b = bench
     await b.type("!ask Where do you live? What is your address?", BEN)
