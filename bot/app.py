@@ -101,6 +101,7 @@ class App:
                 self.sessionmaker, classes, moderation, self.chats, deliveries, self.clock
             ),
         )
+        classes.on_timezone_change(self.services.changes.retime)
         self.registry = self._registry()
         self.dispatcher = Dispatcher(self.registry)
         self.dispatcher.on_event(self._route)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
@@ -58,6 +59,11 @@ class ClassroomService:
         self.sessionmaker = sessionmaker
         self.chats = chats
         self.clock = clock
+        self._retime: list[Callable[[int, str, str], Awaitable[object]]] = []
+
+    def on_timezone_change(self, listener: Callable[[int, str, str], Awaitable[object]]) -> None:
+        """Be told (class id, old zone, new zone) when a class moves to another timezone."""
+        self._retime.append(listener)
 
     async def setup(
         self,
@@ -76,6 +82,7 @@ class ClassroomService:
         """
         timezone = parse_timezone(timezone)
         room = channel.room
+        old_timezone = timezone
         if teacher_channel is not None:
             if teacher_channel.id == room.id:
                 raise UserError("The teacher channel must be a different, private channel.")
@@ -102,6 +109,7 @@ class ClassroomService:
                 )
                 db.add(row)
             else:
+                old_timezone = row.timezone
                 row.timezone = timezone
                 row.name = name or row.name
             if teacher_channel is not None:
@@ -111,6 +119,9 @@ class ClassroomService:
                 db, self.clock.now(), row.id, actor.user.id, "class.setup", timezone=timezone
             )
             class_id, has_teacher_room, class_name = row.id, bool(row.teacher_channel_id), row.name
+        if old_timezone != timezone:  # planned sessions keep their local times
+            for listener in self._retime:
+                await listener(class_id, old_timezone, timezone)
         created = False
         if not has_teacher_room:
             chat = self.chats[room.platform]

@@ -111,6 +111,30 @@ class CalendarChanges:
                 moved += 1
         return moved
 
+    async def retime(self, class_id: int, old: str, new: str) -> int:
+        """The class moved to another timezone: every session not started yet keeps its
+        local date and time ("Monday 09:30") in the new zone. Returns how many moved."""
+        moved = 0
+        now = self.clock.now()
+        async with self.sessionmaker.begin() as db:
+            rows = await db.execute(
+                select(Session, Plan)
+                .join(Plan, Plan.id == Session.plan_id)
+                .where(Session.classroom_id == class_id, Session.state == "planned")
+            )
+            for s, plan in rows.all():
+                local = s.starts_at.astimezone(ZoneInfo(old))
+                when = local_to_utc(local.date(), local.time(), new)
+                if when != s.starts_at and when > now:
+                    s.starts_at = when
+                    s.next_step_at = first_step_at(when, plan.reminder_minutes)
+                    moved += 1
+            if moved:
+                audit.record(db, now, class_id, "readaloud", "session.retime", moved=moved)
+        if moved:
+            self.on_change()
+        return moved
+
     async def move(
         self, cls: ClassInfo, number: int, day: date, at: time | None, actor: Actor
     ) -> str:

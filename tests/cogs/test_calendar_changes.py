@@ -45,6 +45,26 @@ async def test_a_break_shifts_the_remaining_sessions_to_later_days(bench: Bench)
     ]
 
 
+async def test_a_new_timezone_keeps_the_planned_local_times(bench: Bench) -> None:
+    from sqlalchemy import select
+
+    from bot.db.tables import Session
+
+    assert bench.app is not None
+    await bench.type("!readaloud plan 2027-02-01 mon,wed 09:00 per=2")
+    await bench.type("!class setup timezone=Pacific/Auckland")  # the class moved
+    schedule = await bench.type("!readaloud schedule")
+    assert lines(schedule.text)[:3] == [
+        "1. Mon 01 Feb 2027 09:00",
+        "2. Wed 03 Feb 2027 09:00",
+        "3. Mon 08 Feb 2027 09:00",
+    ]
+    async with bench.app.sessionmaker() as db:
+        first = await db.scalar(select(Session).order_by(Session.starts_at).limit(1))
+    assert first is not None and first.starts_at == datetime(2027, 1, 31, 20, 0, tzinfo=UTC)
+    assert first.next_step_at is not None and first.next_step_at <= first.starts_at
+
+
 async def test_one_session_moves_and_bad_moves_are_explained(bench: Bench) -> None:
     await bench.type("!readaloud plan 2027-02-01 mon,wed,fri 09:00 per=2")
     reply = await bench.type("!readaloud move 2 2027-02-04 13:15")
