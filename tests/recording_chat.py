@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform, UserRef
+from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Posted:
     id: str
     to: str | None = None
     options: list[str] = field(default_factory=list)
+    media: tuple[Media, ...] = ()
 
 
 class RecordingChat:
@@ -50,7 +51,9 @@ class RecordingChat:
         if self.crash_on and out.key and self.crash_on in out.key:
             self.crash_on = None
             raise ConnectionError("the bot crashed here")
-        posted = Posted(action, channel, out.text, out.key, f"$m{next(self._ids)}", **extra)  # type: ignore[arg-type]
+        posted = Posted(
+            action, channel, out.text, out.key, f"$m{next(self._ids)}", media=out.media, **extra  # type: ignore[arg-type]
+        )
         self.posts.append(posted)
         if out.key:
             self.by_key[out.key] = posted
@@ -90,6 +93,10 @@ class RecordingChat:
 
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
         return MessageRef(channel, self._post("review", channel, out).id)
+
+    async def kept_media(self, review: MessageRef, media: tuple[Media, ...]) -> tuple[Media, ...]:
+        """The copies shown with the review (the student's originals are gone)."""
+        return tuple(Media(m.kind, m.name, f"{review.id}/{i}") for i, m in enumerate(media))
 
     async def create_teacher_channel(
         self, classroom: ChannelRef, name: str, teachers: list[UserRef]

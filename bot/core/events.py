@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.model import Actor, ChannelRef, MessageRef, UserRef
+from bot.core.model import Actor, ChannelRef, Media, MessageRef, UserRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,7 @@ class MessagePosted:
     actor: Actor
     text: str
     revision: str = ""
+    media: tuple[Media, ...] = ()  # pictures, files, stickers it carries
 
     @property
     def channel(self) -> ChannelRef:

@@ -87,6 +87,21 @@ class Outgoing:
     key: str | None = None
     notice: bool = True
     mentions: tuple[UserRef, ...] = ()
+    media: tuple[Media, ...] = ()  # pictures or files shown with the text
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A picture, video, sound, sticker or file in someone's message.
+
+    `ref` is the platform's own handle for showing it again (features never read it)."""
+
+    kind: str  # image | video | audio | sticker | file
+    name: str
+    ref: str
+
+    def describe(self) -> str:
+        return f"{self.kind} “{self.name}”" if self.name else self.kind
 
 
 MAX_ATTACHMENT_BYTES = 64 * 1024

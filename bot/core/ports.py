@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform, UserRef
+from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
 
 
 class Chat(Protocol):
@@ -47,7 +47,7 @@ class Chat(Protocol):
         ...
 
     async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:
-        """Post text on behalf of `author` (approved messages), naming them."""
+        """Post text (and `out.media`) on behalf of `author` (approved messages), naming them."""
         ...
 
     async def tell(self, user: UserRef, channel: ChannelRef, out: Outgoing) -> None:
@@ -59,7 +59,13 @@ class Chat(Protocol):
         ...
 
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
-        """Post a flag in the teacher channel with Approve / Reject controls."""
+        """Post a flag in the teacher channel with Approve / Reject controls; `out.media`
+        (a held picture) is shown there too, copied while the original still exists."""
+        ...
+
+    async def kept_media(self, review: MessageRef, media: tuple[Media, ...]) -> tuple[Media, ...]:
+        """Handles for `media` that still work after the student's message is gone (the
+        copies shown with the review), for reposting it once approved."""
         ...
 
     async def create_teacher_channel(

@@ -218,6 +218,8 @@ class Flag(Base):
     student_note: Mapped[str] = mapped_column(Text, default="")
     # what screening matched ("category:word"), for "not a problem" allow-listing
     matches: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # pictures or files in the message: [kind, name, platform handle] each
+    media: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default="[]")
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     review_message_id: Mapped[str | None] = mapped_column(String(255), index=True)
     decided_by: Mapped[str | None] = mapped_column(String(255))

@@ -13,6 +13,7 @@ SELF_HARM = "selfharm"
 PII = "pii"
 LINK = "link"
 SPAM = "spam"
+MEDIA = "media"  # pictures and files: screening reads only text, so a teacher looks
 TOXIC = frozenset({PROFANITY, INSULT, SLUR, BULLYING})
 
 

@@ -8,6 +8,7 @@ from the regular ``resume``) and only does what is missing.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.dispatch import Chats
 from bot.core.events import MessageShared
-from bot.core.model import ChannelRef, MessageRef, Outgoing, UserRef
+from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
@@ -89,32 +90,24 @@ class FlagEffects:
             await self._settle_kind(flag, cls, self._kinds[flag.kind])
             return
         hidden = True
+        media = media_of(flag)
+        if media:  # copied for the teacher while the student's message still exists
+            await self._review(chat, cls, flag, key, media)
         if flag.action == "hold":
             # a message the bot cannot remove (no permission, a server error) must not keep
             # the review and a safeguarding alert from the teacher: say so, try again later
             hidden = await self._hide_once(chat, flag, where, key)
             await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
-        if cls.teacher_channel is not None:
-            review = await self.deliveries.once(
-                key + ":review",
-                cls.teacher_channel,
-                lambda: chat.ask_decision(
-                    cls.teacher_channel,  # type: ignore[arg-type]
-                    flag.id,
-                    texts.review(flag, key + ":review"),
-                ),
-            )
-            if review is not None and flag.review_message_id != review.id:
-                async with self.sessionmaker.begin() as db:
-                    (await db.get_one(Flag, flag.id)).review_message_id = review.id
-            if ESCALATE in (flag.matches or []):
-                await self._escalate(chat, cls.teacher_channel, flag, key + ":escalate")
+        if not media:
+            await self._review(chat, cls, flag, key, media)
         if flag.state == "approved" and flag.action == "hold":
             first_time = await self.deliveries.sent(key + ":repost") is None
+            if media and cls.teacher_channel is not None and flag.review_message_id:
+                review_ref = MessageRef(cls.teacher_channel, flag.review_message_id)
+                media = await chat.kept_media(review_ref, media)
+            out = dataclasses.replace(texts.repost(flag, key + ":repost"), media=media)
             await self.deliveries.once(
-                key + ":repost",
-                where,
-                lambda: chat.repost_as(where, student, texts.repost(flag, key + ":repost")),
+                key + ":repost", where, lambda: chat.repost_as(where, student, out)
             )
             if first_time:
                 await self._shared(MessageShared(cls.id, where, student, flag.text))
@@ -134,6 +127,23 @@ class FlagEffects:
             row = await db.get_one(Flag, flag.id)
             if row.state == flag.state:
                 row.settled = True
+
+    async def _review(
+        self, chat: Chat, cls: ClassInfo, flag: Flag, key: str, media: tuple[Media, ...]
+    ) -> None:
+        """The teacher's review message (with any picture), and escalation when needed."""
+        teachers = cls.teacher_channel
+        if teachers is None:
+            return
+        out = dataclasses.replace(texts.review(flag, key + ":review"), media=media)
+        ask = partial(chat.ask_decision, teachers, flag.id, out)
+        review = await self.deliveries.once(key + ":review", teachers, ask)
+        if review is not None and flag.review_message_id != review.id:
+            async with self.sessionmaker.begin() as db:
+                (await db.get_one(Flag, flag.id)).review_message_id = review.id
+            flag.review_message_id = review.id
+        if ESCALATE in (flag.matches or []):
+            await self._escalate(chat, teachers, flag, key + ":escalate")
 
     async def _hide_once(self, chat: Chat, flag: Flag, where: ChannelRef, key: str) -> bool:
         """Remove the student's message (once); False, with the teachers told once, if the
@@ -203,3 +213,8 @@ class FlagEffects:
             await chat.tell(student, where, texts.outgoing(text, key, student))
 
         await self.deliveries.once(key, where, tell)
+
+
+def media_of(flag: Flag) -> tuple[Media, ...]:
+    """The pictures or files a flag holds."""
+    return tuple(Media(*item) for item in (flag.media or []) if len(item) == 3)

@@ -8,13 +8,15 @@ until the teacher trusts them. When in doubt, hold.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.core.model import Media
 from bot.screening import Verdict
 from bot.screening.verdict import (
     BULLYING,
     INSULT,
     LINK,
+    MEDIA,
     PII,
     PROFANITY,
     SELF_HARM,
@@ -23,7 +25,7 @@ from bot.screening.verdict import (
 )
 
 ACTIONS = ("allow", "flag", "hold")
-CATEGORIES = (PROFANITY, INSULT, SLUR, BULLYING, SELF_HARM, PII, LINK, SPAM)
+CATEGORIES = (PROFANITY, INSULT, SLUR, BULLYING, SELF_HARM, PII, LINK, SPAM, MEDIA)
 NEW_STUDENT_REASON = "new student: their messages wait for you until you trust them (mod trust)"
 DEFAULTS = {
     PROFANITY: "hold",  # mild language (severity 1) is only flagged, see below
@@ -34,8 +36,28 @@ DEFAULTS = {
     PII: "hold",
     LINK: "hold",  # trusted students' links are flagged, see below
     SPAM: "flag",
+    MEDIA: "hold",  # a photo can show a child's face, uniform or street
 }
 LOCKED = {SELF_HARM: "hold"}  # a class cannot turn these down
+
+
+MEDIA_NOTE = (
+    "Pictures and files wait for your teacher to look at them first. Thank you for your patience!"
+)
+
+
+def with_media(verdict: Verdict, media: tuple[Media, ...]) -> Verdict:
+    """Screening reads text only: pictures and files are a finding of their own."""
+    if not media:
+        return verdict
+    shown = ", ".join(m.describe() for m in media[:3]) + (", ..." if len(media) > 3 else "")
+    return replace(
+        verdict,
+        categories=verdict.categories | {MEDIA},
+        severity=max(verdict.severity, 1),
+        reasons=(*verdict.reasons, f"A picture or file (severity 1): {shown}"),
+        student_note=verdict.student_note or MEDIA_NOTE,
+    )
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from bot.screening.verdict import SPAM
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation import texts
 from cogs.moderation.effects import ESCALATE, FlagEffects
-from cogs.moderation.policy import decide
+from cogs.moderation.policy import decide, with_media
 from cogs.moderation.recent import RecentMessages, spam_already_flagged, thread_closed
 from cogs.moderation.rules import ClassRules
 
@@ -152,7 +152,7 @@ class ModerationService:
         member = await self.classes.member(db, cls.id, ev.actor.user)
         rules = ClassRules.of(await db.get_one(Classroom, cls.id))
         recent = self._recent.seen(ev.actor.user.id, ev.text, self.clock.now())
-        verdict = screen(ev.text, rules.context(recent))
+        verdict = with_media(screen(ev.text, rules.context(recent)), ev.media)
         decision = decide(verdict, member.trust, rules.policy)
         action, reasons = decision.action, decision.reasons
         if ev.channel.thread and await thread_closed(db, cls.id, ev.channel.thread):
@@ -188,6 +188,7 @@ class ModerationService:
             student_note=verdict.student_note,
             matches=[f"{sp.category}:{sp.detail}" for sp in verdict.spans]
             + ([ESCALATE] if decision.escalate else []),
+            media=[[m.kind, m.name, m.ref] for m in ev.media],
             created_at=now,
         )
         db.add(flag)

@@ -102,6 +102,35 @@ async def test_a_class_room_with_one_student_is_still_screened(bench: Bench) -> 
     assert "$alone" in hidden(bench) and "idiot" in last(bench, "review")
 
 
+async def test_a_picture_waits_for_the_teacher_who_sees_it_and_approves_it(bench: Bench) -> None:
+    from bot.core.events import MessagePosted
+    from bot.core.model import Media, MessageRef
+
+    assert bench.app is not None
+    photo = Media("image", "me-at-the-beach.jpg", "original")
+    event = MessagePosted(MessageRef(ROOM, "$pic"), NOA, "look!", media=(photo,))
+    await bench.app.dispatcher.event(bench.chat, event)  # type: ignore[arg-type]
+    assert "$pic" in hidden(bench), "even a trusted student's picture waits"
+    (review,) = [p for p in bench.chat.posts if p.action == "review"]
+    assert review.media == (photo,) and "me-at-the-beach.jpg" in review.text
+    actions = [p.action for p in bench.chat.posts]
+    assert actions.index("review") < actions.index("hide"), "copied before it is removed"
+    told = [p.text for p in bench.chat.posts if p.action == "tell"]
+    assert "Pictures and files wait for your teacher" in told[-1]
+
+    flag_id = review.text.split("#", 1)[1].split(" ", 1)[0]
+    await bench.type(f"!mod approve {flag_id}", where=TEACHERS)
+    (repost,) = [p for p in bench.chat.posts if p.action == "repost"]
+    assert repost.text == "look!" and repost.media == (
+        Media("image", "me-at-the-beach.jpg", f"{review.id}/0"),
+    ), "reposted from the teacher's copy"
+
+    await bench.type("!mod rules media allow")
+    shown = MessagePosted(MessageRef(ROOM, "$pic2"), NOA, "", media=(photo,))
+    await bench.app.dispatcher.event(bench.chat, shown)  # type: ignore[arg-type]
+    assert "$pic2" not in hidden(bench)
+
+
 async def test_not_a_problem_shares_it_and_allows_the_word_from_then_on(bench: Bench) -> None:
     await bench.say(MAIA, "that chapter was damn good")
     flag_id = last(bench, "review").split("#", 1)[1].split(" ", 1)[0]
