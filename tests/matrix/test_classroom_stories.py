@@ -282,3 +282,43 @@ async def test_a_clean_message_edited_into_a_rude_one_is_held(room12: Classroom)
     assert "you are an idiot" in body(review)
     posts = await room12.count(select(func.count()).select_from(Post))
     assert posts == 2, "the first version and the edit were each screened once"
+
+
+async def test_a_picture_waits_for_the_teacher_who_sees_it_and_approves_it(
+    room12: Classroom,
+) -> None:
+    import io
+
+    from nio import RoomMessageImage, UploadResponse
+
+    ben, teacher = room12.students[1], room12.teacher
+    await room12.teacher_types(f"!mod trust {ben.user_id}", expect="trusted")
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    )
+    uploaded, _ = await ben.client.upload(
+        io.BytesIO(png), content_type="image/png", filename="lighthouse.png", filesize=len(png)
+    )
+    assert isinstance(uploaded, UploadResponse), uploaded
+    url = uploaded.content_uri
+    content = {"msgtype": "m.image", "body": "lighthouse.png", "url": url,
+               "info": {"mimetype": "image/png", "size": len(png), "w": 1, "h": 1}}  # fmt: skip
+    said = await ben.send_event(room12.room, "m.room.message", content)
+
+    review = await teacher.wait_for(room12.says("Held #", room12.teacher_room))
+    assert "lighthouse.png" in body(review)
+    copy = await teacher.wait_for(
+        lambda rid, ev: rid == room12.teacher_room and isinstance(ev, RoomMessageImage)
+    )
+    assert copy.url == url, "the teacher sees the same picture"
+    await ben.wait_for(lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts == said)
+
+    await teacher.react(room12.teacher_room, review.event_id, "✅")
+    await ben.wait_for(room12.says("Ben shared:", room12.room))
+    again = await ben.wait_for(
+        lambda rid, ev: (
+            rid == room12.room and isinstance(ev, RoomMessageImage) and ev.sender == room12.bot
+        )
+    )
+    assert again.url == url

@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.config import MatrixSettings
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
-from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform, UserRef
+from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
+from bot.platforms.matrix import media
 from bot.platforms.matrix.client import SyncLoop, connect
 from bot.platforms.matrix.direct import DirectRooms
 from bot.platforms.matrix.inbound import Inbound
@@ -145,10 +146,12 @@ class MatrixChat:
             )
 
     async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:
-        """Matrix cannot post as someone else: a notice starting with their name."""
-        return await self.send(
-            channel, dataclasses.replace(out, text=f"{author.label}: {out.text}")
-        )
+        """Matrix cannot post as someone else: a notice starting with their name, then
+        their picture or file again."""
+        text = f"{author.label}: {out.text}" if out.text else f"{author.label} shared:"
+        posted = await self.send(channel, dataclasses.replace(out, text=text))
+        await media.show(self.client, channel, out.media, out.key)
+        return posted
 
     async def tell(self, user: UserRef, channel: ChannelRef, out: Outgoing) -> None:
         """Privately, in the one-to-one room with them: classmates never read why a message
@@ -184,10 +187,16 @@ class MatrixChat:
         return await self._direct.send(user, out)
 
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
-        """Post the flag as m.text (teachers get notified) with ✅ / ❌ ready to tap."""
+        """Post the flag as m.text (teachers get notified) with ✅ / ❌ ready to tap; a
+        held picture or file is shown right after it."""
         posted = await self.send(channel, dataclasses.replace(out, notice=False))
+        await media.show(self.client, channel, out.media, out.key)
         await self._react(posted, (APPROVE, REJECT), out.key)
         return posted
+
+    async def kept_media(self, review: MessageRef, items: tuple[Media, ...]) -> tuple[Media, ...]:
+        """The homeserver keeps the file when the student's event is redacted."""
+        return items
 
     async def _react(self, message: MessageRef, keys: Sequence[str], key: str | None) -> None:
         """The bot's own reactions on its message, one per key (idempotent per delivery key)."""

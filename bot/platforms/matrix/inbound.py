@@ -23,16 +23,19 @@ from nio import (
     RoomGetEventResponse,
     RoomMessageEmote,
     RoomMessageFile,
+    RoomMessageMedia,
+    RoomMessageNotice,
     RoomMessageText,
+    StickerEvent,
 )
 
 from bot.core.commands import Invocation, Registry, Reply
 from bot.core.dispatch import Dispatcher
 from bot.core.errors import UserError
-from bot.core.events import CommandTyped, EncryptedRoom, ReactionAdded
+from bot.core.events import CommandTyped, EncryptedRoom, MessagePosted, ReactionAdded
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform
 from bot.core.textcommand import parse
-from bot.platforms.matrix import direct, files
+from bot.platforms.matrix import direct, files, media
 from bot.platforms.matrix.client import Batch, RoomUpdate
 from bot.platforms.matrix.rooms import Rooms
 
@@ -148,15 +151,29 @@ class Inbound:
             await self.dispatcher.event(
                 self.chat, ReactionAdded(target, self._actor(room_id, ev.sender), ev.key)
             )
-        elif isinstance(ev, RoomMessageText | RoomMessageEmote):
+        elif isinstance(ev, RoomMessageText | RoomMessageEmote | RoomMessageNotice):
             await self._message(room_id, ev)
-        elif isinstance(ev, RoomMessageFile):
+        elif isinstance(ev, RoomMessageFile) and files.import_command(self.registry, ev.body):
             await self._upload(room_id, ev)
+        elif isinstance(ev, RoomMessageMedia | StickerEvent):
+            await self._media(room_id, ev)
+
+    async def _media(self, room_id: str, ev: RoomMessageMedia | StickerEvent) -> None:
+        """A picture, video, sound, sticker or file: screening cannot read it, so the
+        class's media rule decides (held for the teacher by default)."""
+        if direct.is_direct(self.client, room_id):
+            return  # a guest author's direct room: nothing to screen
+        caption, item = media.media_of(ev)
+        content = ev.source.get("content", {})
+        channel = ChannelRef(Platform.MATRIX, room_id, thread_root(content))
+        where = MessageRef(channel, ev.event_id)
+        event = MessagePosted(where, self._actor(room_id, ev.sender), caption, media=(item,))
+        await self.dispatcher.event(self.chat, event)
 
     async def _upload(self, room_id: str, ev: RoomMessageFile) -> None:
         """A season plan file uploaded by a teacher is imported like a command."""
         command = files.import_command(self.registry, ev.body or "")
-        if command is None:
+        if command is None:  # pragma: no cover (checked by the caller)
             return
         channel = ChannelRef(Platform.MATRIX, room_id, thread_root(ev.source.get("content", {})))
         actor = self._actor(room_id, ev.sender)
