@@ -33,6 +33,7 @@ from cogs.authors import commands as author_commands
 from cogs.authors.service import GuestAuthors
 from cogs.classroom import commands as classroom_commands
 from cogs.classroom.service import ClassroomService
+from cogs.classroom.watch import TeacherRoomWatch
 from cogs.moderation import commands as moderation_commands
 from cogs.moderation.records import Records
 from cogs.moderation.rules import ClassRules
@@ -102,6 +103,8 @@ class App:
             ),
         )
         classes.on_timezone_change(self.services.changes.retime)
+        self.watch = TeacherRoomWatch(self.sessionmaker, self.chats)
+        moderation.pause_when(self.watch.exposed)
         self.registry = self._registry()
         self.dispatcher = Dispatcher(self.registry)
         self.dispatcher.on_event(self._route)
@@ -178,6 +181,7 @@ class App:
         self.scheduler.every(timedelta(hours=24), self.services.records.purge)
         # a step that failed (a message the bot could not remove yet) is tried again
         self.scheduler.every(RETRY_EVERY, self.services.moderation.resume, now=False)
+        self.scheduler.every(RETRY_EVERY, self.watch.check)  # teacher rooms stay private
         log.info("ready")
 
     async def stop(self) -> None:

@@ -52,7 +52,13 @@ class RecordingChat:
             self.crash_on = None
             raise ConnectionError("the bot crashed here")
         posted = Posted(
-            action, channel, out.text, out.key, f"$m{next(self._ids)}", media=out.media, **extra  # type: ignore[arg-type]
+            action,
+            channel,
+            out.text,
+            out.key,
+            f"$m{next(self._ids)}",
+            media=out.media,
+            **extra,  # type: ignore[arg-type]
         )
         self.posts.append(posted)
         if out.key:

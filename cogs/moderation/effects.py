@@ -52,6 +52,8 @@ class FlagEffects:
         self._kinds = kinds
         self._shared = shared
         self._locks: dict[int, asyncio.Lock] = {}
+        # classes whose teacher room students can read right now (see classroom/watch.py)
+        self.exposed: Callable[[int], bool] = lambda _class_id: False
 
     async def resume(self) -> int:
         """Finish every hold or decision not fully carried out: interrupted by a crash, or
@@ -86,6 +88,13 @@ class FlagEffects:
         where = ChannelRef(cls.platform, flag.channel_id, flag.thread_id)
         student = UserRef(cls.platform, flag.user_id, flag.user_name)
         key = f"flag:{flag.id}"
+        if self.exposed(cls.id):
+            # students can read the teacher room: nothing goes there until it is private
+            # again (``resume`` finishes then); the student's side happens now
+            if flag.kind not in self._kinds and flag.action == "hold":
+                await self._hide_once(chat, flag, where, key, tell_teachers=False)
+                await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
+            return
         if flag.kind in self._kinds:
             await self._settle_kind(flag, cls, self._kinds[flag.kind])
             return
@@ -145,7 +154,9 @@ class FlagEffects:
         if ESCALATE in (flag.matches or []):
             await self._escalate(chat, teachers, flag, key + ":escalate")
 
-    async def _hide_once(self, chat: Chat, flag: Flag, where: ChannelRef, key: str) -> bool:
+    async def _hide_once(
+        self, chat: Chat, flag: Flag, where: ChannelRef, key: str, tell_teachers: bool = True
+    ) -> bool:
         """Remove the student's message (once); False, with the teachers told once, if the
         platform refused."""
         message = MessageRef(where, await self._message_id(flag))
@@ -155,7 +166,7 @@ class FlagEffects:
         except Exception as e:
             log.warning("could not remove the message of flag %s: %s", flag.id, e)
             cls = await self.classes.get(flag.classroom_id)
-            if cls.teacher_channel is not None:
+            if cls.teacher_channel is not None and tell_teachers:
                 teachers = cls.teacher_channel
                 out = texts.hide_failed(flag, str(e), key + ":hide-failed")
                 await self.deliveries.once(

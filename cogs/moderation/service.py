@@ -94,6 +94,11 @@ class ModerationService:
             sessionmaker, classes, chats, deliveries, self._kinds, self._shared
         )
 
+    def pause_when(self, exposed: Callable[[int], bool]) -> None:
+        """Post nothing in a class's teacher room while `exposed(class id)` says students
+        can read it; ``resume`` delivers it afterwards."""
+        self._effects.exposed = exposed
+
     def add_kind(self, kind: str, handler: FlagKind) -> None:
         """Review flags of `kind` in the queue, with `handler` saying what a decision does."""
         self._kinds[kind] = handler

@@ -131,6 +131,26 @@ async def test_a_picture_waits_for_the_teacher_who_sees_it_and_approves_it(bench
     assert "$pic2" not in hidden(bench)
 
 
+async def test_nothing_goes_to_a_teacher_room_students_can_read(bench: Bench) -> None:
+    app = bench.app
+    assert app is not None
+    bench.chat.problems[TEACHERS.id] = "Students are in that room (Sam)."
+    assert await app.watch.check() == 1
+    (warning,) = [p for p in bench.chat.posts if p.channel == TEACHERS]
+    assert "Students can read this teacher room" in warning.text and "(Sam)" in warning.text
+
+    said = await bench.say(MAIA, "you are an idiot")
+    assert said in hidden(bench), "the class is still protected"
+    assert [p.action for p in bench.chat.posts if p.channel == TEACHERS] == ["send"]
+
+    del bench.chat.problems[TEACHERS.id]
+    assert await app.watch.check() == 0
+    await app.services.moderation.resume()
+    review = last(bench, "review")
+    assert "idiot" in review and "Maia" in review
+    assert "private again" in [p.text for p in bench.chat.posts if p.channel == TEACHERS][1]
+
+
 async def test_not_a_problem_shares_it_and_allows_the_word_from_then_on(bench: Bench) -> None:
     await bench.say(MAIA, "that chapter was damn good")
     flag_id = last(bench, "review").split("#", 1)[1].split(" ", 1)[0]
