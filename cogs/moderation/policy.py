@@ -8,10 +8,11 @@ until the teacher trusts them. When in doubt, hold.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 
 from bot.core.model import Media
-from bot.screening import Verdict
+from bot.screening import Context, Verdict, screen
 from bot.screening.verdict import (
     BULLYING,
     INSULT,
@@ -24,6 +25,7 @@ from bot.screening.verdict import (
     SPAM,
 )
 
+log = logging.getLogger(__name__)
 ACTIONS = ("allow", "flag", "hold")
 CATEGORIES = (PROFANITY, INSULT, SLUR, BULLYING, SELF_HARM, PII, LINK, SPAM, MEDIA)
 NEW_STUDENT_REASON = "new student: their messages wait for you until you trust them (mod trust)"
@@ -38,12 +40,31 @@ DEFAULTS = {
     SPAM: "flag",
     MEDIA: "hold",  # a photo can show a child's face, uniform or street
 }
-LOCKED = {SELF_HARM: "hold"}  # a class cannot turn these down
+UNCHECKED_CATEGORY = "unchecked"  # screening failed: not a rule a class can change
+LOCKED = {SELF_HARM: "hold", UNCHECKED_CATEGORY: "hold"}  # a class cannot turn these down
 
 
 MEDIA_NOTE = (
     "Pictures and files wait for your teacher to look at them first. Thank you for your patience!"
 )
+
+
+UNCHECKED = "I could not check this message (a fault in screening), so it waits for you"
+
+
+def checked(text: str, context: Context | None = None) -> Verdict:
+    """Screen the text; if screening itself fails, the message is held (when in doubt,
+    hold) instead of slipping through unchecked."""
+    try:
+        return screen(text, context)
+    except Exception:
+        log.exception("screening failed on a message; holding it")
+        return Verdict(
+            categories=frozenset({UNCHECKED_CATEGORY}),
+            severity=2,
+            reasons=(UNCHECKED,),
+            student_note="Your message is waiting for your teacher to look at it.",
+        )
 
 
 def with_media(verdict: Verdict, media: tuple[Media, ...]) -> Verdict:

@@ -30,12 +30,11 @@ from bot.core.ports import Chat
 from bot.db import audit
 from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
-from bot.screening import screen
 from bot.screening.verdict import SPAM
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation import texts
 from cogs.moderation.effects import ESCALATE, FlagEffects
-from cogs.moderation.policy import decide, with_media
+from cogs.moderation.policy import checked, decide, with_media
 from cogs.moderation.recent import RecentMessages, spam_already_flagged, thread_closed
 from cogs.moderation.rules import ClassRules
 
@@ -147,7 +146,7 @@ class ModerationService:
 
     async def on_command_typed(self, chat: Chat, ev: CommandTyped) -> None:
         """A student's visible command is held only when its words need a look."""
-        if ev.actor.is_teacher or screen(ev.text).clean:
+        if ev.actor.is_teacher or checked(ev.text).clean:
             return
         await self.on_message(chat, MessagePosted(ev.message, ev.actor, ev.text))
 
@@ -157,7 +156,7 @@ class ModerationService:
         member = await self.classes.member(db, cls.id, ev.actor.user)
         rules = ClassRules.of(await db.get_one(Classroom, cls.id))
         recent = self._recent.seen(ev.actor.user.id, ev.text, self.clock.now())
-        verdict = with_media(screen(ev.text, rules.context(recent)), ev.media)
+        verdict = with_media(checked(ev.text, rules.context(recent)), ev.media)
         decision = decide(verdict, member.trust, rules.policy)
         action, reasons = decision.action, decision.reasons
         if ev.channel.thread and await thread_closed(db, cls.id, ev.channel.thread):

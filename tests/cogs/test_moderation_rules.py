@@ -151,6 +151,20 @@ async def test_nothing_goes_to_a_teacher_room_students_can_read(bench: Bench) ->
     assert "private again" in [p.text for p in bench.chat.posts if p.channel == TEACHERS][1]
 
 
+async def test_a_fault_in_screening_holds_the_message(
+    bench: Bench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cogs.moderation import policy
+
+    def broken(text: str, context: object = None) -> object:
+        raise RuntimeError("a bug in a detector")
+
+    monkeypatch.setattr(policy, "screen", broken)
+    said = await bench.say(NOA, "what a lovely chapter")
+    assert said in hidden(bench), "when in doubt, hold"
+    assert "I could not check this message" in last(bench, "review")
+
+
 async def test_not_a_problem_shares_it_and_allows_the_word_from_then_on(bench: Bench) -> None:
     await bench.say(MAIA, "that chapter was damn good")
     flag_id = last(bench, "review").split("#", 1)[1].split(" ", 1)[0]
