@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.errors import NotFound, UserError
 from bot.core.model import Actor, ChannelRef, UserRef
-from bot.db.tables import AuditEvent, Classroom, Flag
+from bot.db.tables import AuditEvent, Classroom, Entry, Flag, Post, Question, Session, Vote
 from bot.screening.verdict import LINK, TOXIC
 from cogs.classroom.service import ClassroomService
 from cogs.moderation import texts
@@ -19,6 +19,7 @@ from cogs.moderation.rules import ClassRules
 from cogs.moderation.service import ModerationService
 
 log = logging.getLogger(__name__)
+FINISHED_QUESTIONS = ("answered", "passed", "rejected", "dropped")
 HISTORY_LINES = 20
 
 
@@ -79,18 +80,32 @@ class Records:
         return answer
 
     async def purge(self) -> int:
-        """Delete flags and audit events older than each class's retention period."""
+        """Delete what students wrote or did once it is older than the class's retention
+        period: flags, audit events, seen-message records, prompt answers, poll votes
+        and finished questions for the guest author."""
         now = self.clock.now()
         removed = 0
         async with self.sessionmaker.begin() as db:
             classes = list(await db.execute(select(Classroom.id, Classroom.retention_days)))
             for class_id, days in classes:
                 cutoff: datetime = now - timedelta(days=days)
-                for table, column in ((Flag, Flag.created_at), (AuditEvent, AuditEvent.at)):
-                    result = await db.execute(
-                        delete(table).where(table.classroom_id == class_id, column < cutoff)
-                    )
+                sessions = select(Session.id).where(Session.classroom_id == class_id)
+                for statement in (
+                    delete(Flag).where(Flag.classroom_id == class_id, Flag.created_at < cutoff),
+                    delete(AuditEvent).where(
+                        AuditEvent.classroom_id == class_id, AuditEvent.at < cutoff
+                    ),
+                    delete(Post).where(Post.classroom_id == class_id, Post.at < cutoff),
+                    delete(Entry).where(Entry.session_id.in_(sessions), Entry.at < cutoff),
+                    delete(Vote).where(Vote.session_id.in_(sessions), Vote.at < cutoff),
+                    delete(Question).where(
+                        Question.classroom_id == class_id,
+                        Question.state.in_(FINISHED_QUESTIONS),
+                        Question.updated_at < cutoff,
+                    ),
+                ):
+                    result = await db.execute(statement)
                     removed += result.rowcount or 0  # type: ignore[attr-defined]
         if removed:
-            log.info("retention: deleted %d old flags and audit events", removed)
+            log.info("retention: deleted %d old records", removed)
         return removed

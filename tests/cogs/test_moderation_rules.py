@@ -191,3 +191,11 @@ async def test_old_evidence_is_deleted_after_the_retention_period(bench: Bench) 
     assert await bench.app.services.records.purge() > 0
     history = await bench.type(f"!mod history {MAIA.user.id}", where=TEACHERS)
     assert history.text.startswith("Nothing has been held or flagged")
+    from sqlalchemy import func, select
+
+    from bot.db.tables import AuditEvent, Post
+
+    async with bench.app.sessionmaker() as db:
+        for table in (Post, AuditEvent):
+            left = await db.scalar(select(func.count()).select_from(table))
+            assert left == 0, f"{table.__name__} rows outlived the retention period"
