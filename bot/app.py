@@ -181,7 +181,8 @@ class App:
         self.scheduler.every(timedelta(hours=24), self.services.records.purge)
         # a step that failed (a message the bot could not remove yet) is tried again
         self.scheduler.every(RETRY_EVERY, self.services.moderation.resume, now=False)
-        self.scheduler.every(RETRY_EVERY, self.watch.check)  # teacher rooms stay private
+        # teacher rooms stay private (first look once the platforms have their room state)
+        self.scheduler.every(RETRY_EVERY, self.watch.check, now=False)
         log.info("ready")
 
     async def stop(self) -> None:

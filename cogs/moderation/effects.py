@@ -88,15 +88,13 @@ class FlagEffects:
         where = ChannelRef(cls.platform, flag.channel_id, flag.thread_id)
         student = UserRef(cls.platform, flag.user_id, flag.user_name)
         key = f"flag:{flag.id}"
-        if self.exposed(cls.id):
+        exposed = self.exposed(cls.id)
+        if exposed:
             # students can read the teacher room: nothing goes there until it is private
-            # again (``resume`` finishes then); the student's side happens now
-            if flag.kind not in self._kinds and flag.action == "hold":
-                await self._hide_once(chat, flag, where, key, tell_teachers=False)
-                await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
-            return
+            # again (``resume`` finishes then and settles the flag); the class side goes on
+            cls = dataclasses.replace(cls, teacher_channel=None)
         if flag.kind in self._kinds:
-            await self._settle_kind(flag, cls, self._kinds[flag.kind])
+            await self._settle_kind(flag, cls, self._kinds[flag.kind], exposed)
             return
         hidden = True
         media = media_of(flag)
@@ -105,7 +103,7 @@ class FlagEffects:
         if flag.action == "hold":
             # a message the bot cannot remove (no permission, a server error) must not keep
             # the review and a safeguarding alert from the teacher: say so, try again later
-            hidden = await self._hide_once(chat, flag, where, key)
+            hidden = await self._hide_once(chat, flag, where, key, not exposed)
             await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
         if not media:
             await self._review(chat, cls, flag, key, media)
@@ -122,7 +120,7 @@ class FlagEffects:
                 await self._shared(MessageShared(cls.id, where, student, flag.text))
         elif flag.state == "rejected":
             if flag.action == "flag":  # it was visible while waiting; now it goes
-                hidden = await self._hide_once(chat, flag, where, key)
+                hidden = await self._hide_once(chat, flag, where, key, not exposed)
             await self._once_tell(chat, key + ":rejected", student, where, texts.rejected(flag))
         if flag.state != "pending" and cls.teacher_channel is not None:
             await self.deliveries.once(
@@ -130,8 +128,8 @@ class FlagEffects:
                 cls.teacher_channel,
                 lambda: chat.send(cls.teacher_channel, texts.decided(flag, key + ":decided")),  # type: ignore[arg-type]
             )
-        if not hidden:
-            return  # not settled: ``resume`` tries the removal again
+        if not hidden or exposed:
+            return  # not settled: ``resume`` tries again
         async with self.sessionmaker.begin() as db:
             row = await db.get_one(Flag, flag.id)
             if row.state == flag.state:
@@ -184,7 +182,9 @@ class FlagEffects:
         )
         await self.deliveries.once(key, teachers, partial(chat.send, teachers, out))
 
-    async def _settle_kind(self, flag: Flag, cls: ClassInfo, kind: FlagKind) -> None:
+    async def _settle_kind(
+        self, flag: Flag, cls: ClassInfo, kind: FlagKind, exposed: bool = False
+    ) -> None:
         """A question or answer: review message, then the owning feature carries out the
         decision; settled only once all of it is done."""
         chat, key = self.chats[cls.platform], f"flag:{flag.id}"
@@ -203,6 +203,8 @@ class FlagEffects:
             if teachers is not None:
                 done = partial(chat.send, teachers, texts.decided(flag, key + ":decided"))
                 await self.deliveries.once(key + ":decided", teachers, done)
+        if exposed:
+            return
         async with self.sessionmaker.begin() as db:
             row = await db.get_one(Flag, flag.id)
             if row.state == flag.state:

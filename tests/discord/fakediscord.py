@@ -30,6 +30,7 @@ class Request:
     path: str
     json: Any
     params: dict[str, Any] | None = None
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # (filename, content) uploaded
 
 
 class FakeResponse:
@@ -60,8 +61,11 @@ class World:
     dms: dict[str, str] = field(default_factory=dict)  # dm channel id → user id
     closed_dms: set[str] = field(default_factory=set)
     forbidden: set[tuple[str, str]] = field(default_factory=set)  # (method, path regex)
+    no_attach: set[str] = field(default_factory=set)  # channels where the bot cannot attach files
     nonces: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     gateway: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # events to deliver
+    cdn: dict[str, bytes] = field(default_factory=dict)  # attachment URL → its bytes
+    downloads: list[str] = field(default_factory=list)  # attachment URLs the bot fetched
 
     def __post_init__(self) -> None:
         self.guild_id = self.new_id()
@@ -129,6 +133,26 @@ class World:
         self.messages[data["id"]] = data
         return data
 
+    def upload(self, channel_id: str, filename: str, data: bytes, content_type: str = ""):
+        """An attachment as Discord describes it; its URL serves `data` until deleted."""
+        aid = self.new_id()
+        url = f"https://cdn.discordapp.com/attachments/{channel_id}/{aid}/{filename}?ex=1"
+        self.cdn[url] = data
+        return {"id": aid, "filename": filename, "size": len(data), "url": url,
+                "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
+                **({"content_type": content_type} if content_type else {})}  # fmt: skip
+
+    def download(self, url: str) -> bytes:
+        """The CDN: the bytes of an attachment (of a message not deleted), else 404."""
+        self.downloads.append(url)
+        if url not in self.cdn:
+            raise http_error(404, 0, "asset not found")
+        return self.cdn[url]
+
+    def _attach(self, channel_id: str, files: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
+        """The attachments of a message posted with files (multipart, in order)."""
+        return [self.upload(channel_id, name, data) for name, data in files]
+
     # ---- what a person sees ----
 
     def sent(self, method: str = "", pattern: str = "") -> list[Request]:
@@ -143,11 +167,20 @@ class World:
 
     # ---- answering requests ----
 
-    def answer(self, method: str, path: str, body: Any, params: dict[str, Any] | None) -> Any:
-        self.requests.append(Request(method, path, body, params))
+    def answer(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        params: dict[str, Any] | None,
+        files: list[tuple[str, bytes]] | None = None,
+    ) -> Any:
+        self.requests.append(Request(method, path, body, params, files or []))
         for m, pattern in self.forbidden:
             if m == method and re.fullmatch(pattern, path):
                 raise http_error(403, 50013, "Missing Permissions")
+        if files and any(path == f"/channels/{cid}/messages" for cid in self.no_attach):
+            raise http_error(403, 50013, "Missing Permissions")
         for m, pattern, handler in ROUTES:
             match = re.fullmatch(pattern, path)
             if m == method and match:
@@ -173,7 +206,8 @@ def _post_message(w: World, body: Any, cid: str) -> Any:
     if nonce and body.get("enforce_nonce") and (cid, nonce) in w.nonces:
         return w.nonces[(cid, nonce)]  # Discord returns the first message for a repeated nonce
     msg = w.message(cid, w.bot, body.get("content") or "", embeds=body.get("embeds", []),
-                    components=body.get("components", []), nonce=nonce)  # fmt: skip
+                    components=body.get("components", []), nonce=nonce,
+                    attachments=w._attach(cid, w.requests[-1].files))  # fmt: skip
     if nonce:
         w.nonces[(cid, nonce)] = msg
     return msg
@@ -238,7 +272,23 @@ def _execute(w: World, body: Any, hook_id: str, token: str, params: dict[str, An
     author = {"id": hook_id, "username": body.get("username") or hook["name"], "avatar": None,
               "discriminator": "0000", "bot": True}  # fmt: skip
     where = str(params.get("thread_id") or hook["channel_id"])
-    return w.message(where, author, body.get("content", ""), webhook_id=hook_id)
+    attachments = w._attach(where, w.requests[-1].files)
+    return w.message(where, author, body.get("content", ""), webhook_id=hook_id,
+                     attachments=attachments)  # fmt: skip
+
+
+def _get_message(w: World, body: Any, cid: str, mid: str) -> Any:
+    msg = w.messages.get(mid)
+    if msg is None or msg["channel_id"] != cid:
+        raise http_error(404, 10008, "Unknown Message")
+    return msg
+
+
+def _delete_message(w: World, body: Any, mid: str) -> Any:
+    """Gone, and so are its attachments on the CDN."""
+    msg = w.messages.pop(mid, None)
+    for a in (msg or {}).get("attachments", []):
+        w.cdn.pop(a["url"], None)
 
 
 ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
@@ -246,7 +296,8 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     ("GET", r"/oauth2/applications/@me", _app_info),
     ("PUT", r"/applications/(\d+)/commands", _sync),
     ("POST", r"/channels/(\d+)/messages", _post_message),
-    ("DELETE", r"/channels/\d+/messages/(\d+)", lambda w, body, mid: w.messages.pop(mid, None)),
+    ("GET", r"/channels/(\d+)/messages/(\d+)", _get_message),
+    ("DELETE", r"/channels/\d+/messages/(\d+)", _delete_message),
     ("POST", r"/channels/(\d+)/messages/(\d+)/threads", _thread),
     ("PATCH", r"/channels/(\d+)", _edit_channel),
     ("GET", r"/channels/(\d+)", lambda w, body, cid: w.channels[cid]),

@@ -10,6 +10,8 @@ discord.py builds is answered and recorded by `fakediscord.World`.
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +34,33 @@ def path_of(route: Route) -> str:
     return route.url.removeprefix(Route.BASE)
 
 
+def multipart(form: Iterable[dict[str, Any]] | None) -> tuple[Any, list[tuple[str, bytes]]]:
+    """The JSON part and the files of a multipart body, as discord.py lays it out
+    (`payload_json`, then `files[i]` fields holding the file streams)."""
+    body, files = None, []
+    for part in form or []:
+        if part["name"] == "payload_json":
+            body = json.loads(part["value"])
+        elif part["name"].startswith("files["):
+            files.append((part["filename"], part["value"].read()))
+    return body, files
+
+
 def install(monkeypatch: pytest.MonkeyPatch, world: World) -> None:
-    """Answer discord.py's HTTP and webhook requests from `world`; fake the gateway socket."""
+    """Answer discord.py's HTTP and webhook requests and CDN downloads from `world`;
+    fake the gateway socket."""
 
     async def request(http: HTTPClient, route: Route, **kw: Any) -> Any:
-        return world.answer(route.method, path_of(route), kw.get("json"), kw.get("params"))
+        body, files = multipart(kw.get("form")) if kw.get("form") else (kw.get("json"), [])
+        return world.answer(route.method, path_of(route), body, kw.get("params"), files)
 
     async def webhook_request(adapter: Any, route: Route, session: Any, **kw: Any) -> Any:
-        return world.answer(route.method, path_of(route), kw.get("payload"), kw.get("params"))
+        parts = kw.get("multipart")
+        body, files = multipart(parts) if parts else (kw.get("payload"), [])
+        return world.answer(route.method, path_of(route), body, kw.get("params"), files)
+
+    async def get_from_cdn(http: HTTPClient, url: str) -> bytes:
+        return world.download(url)
 
     async def connect(client: ReadAloudClient, *, reconnect: bool = True) -> None:
         client._connection.guild_ready_timeout = 0.01  # no more GUILD_CREATEs will come
@@ -49,6 +70,7 @@ def install(monkeypatch: pytest.MonkeyPatch, world: World) -> None:
 
     monkeypatch.setattr(HTTPClient, "request", request)
     monkeypatch.setattr(AsyncWebhookAdapter, "request", webhook_request)
+    monkeypatch.setattr(HTTPClient, "get_from_cdn", get_from_cdn)
     monkeypatch.setattr(ReadAloudClient, "connect", connect)
 
 
@@ -76,8 +98,11 @@ def guild_create(w: World) -> dict[str, Any]:
             "joined_at": "2027-01-01T00:00:00+00:00"}  # fmt: skip
 
 
-def message_create(w: World, user: dict[str, Any], channel: dict[str, Any], text: str):
-    msg = w.message(channel["id"], user, text)
+def message_create(
+    w: World, user: dict[str, Any], channel: dict[str, Any], text: str, **extra: Any
+) -> dict[str, Any]:
+    """A person's message; `extra` adds fields such as `attachments` or `sticker_items`."""
+    msg = w.message(channel["id"], user, text, **extra)
     return {**msg, "guild_id": w.guild_id, "member": _member(w, user, with_user=False)}
 
 
@@ -190,8 +215,10 @@ class Discord:
 
     # ---- people act ----
 
-    async def say(self, user: dict[str, Any], channel: dict[str, Any], text: str) -> str:
-        payload = message_create(self.world, user, channel, text)
+    async def say(
+        self, user: dict[str, Any], channel: dict[str, Any], text: str, **extra: Any
+    ) -> str:
+        payload = message_create(self.world, user, channel, text, **extra)
         await self.feed("message_create", payload)
         return payload["id"]
 

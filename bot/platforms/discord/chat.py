@@ -12,7 +12,8 @@ from discord.utils import MISSING
 from bot.config import DiscordSettings
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
-from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform, UserRef
+from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
+from bot.platforms.discord import media as files
 from bot.platforms.discord.calls import CommandCalls
 from bot.platforms.discord.client import ReadAloudClient
 from bot.platforms.discord.decisions import decision_view
@@ -163,13 +164,15 @@ class DiscordChat:
             await self.hints.forbidden(where, "Manage Messages", "remove a held message")
 
     async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:
-        """Post through the channel's "readaloud" webhook under the student's name and avatar."""
-        text = out.text
+        """Post through the channel's "readaloud" webhook under the student's name and avatar,
+        with the pictures and files of `out.media` (from the review's copies) on the first part."""
+        copies = await files.for_repost(self.client.http, out.media)
+        text = " ".join([out.text, *copies.notes]).strip()
         try:
             hook = await self.rooms.webhook(channel)
             thread = discord.Object(int(channel.thread)) if channel.thread else MISSING
             sent: discord.Message | None = None
-            for part in split(text):
+            for part in split(text) or [""]:
                 msg = await hook.send(
                     part,
                     username=webhook_name(author.label),
@@ -177,6 +180,7 @@ class DiscordChat:
                     thread=thread,
                     allowed_mentions=NO_PINGS,
                     wait=True,
+                    files=copies.files if copies.files and sent is None else MISSING,
                 )
                 sent = sent or msg
         except discord.Forbidden:
@@ -207,18 +211,44 @@ class DiscordChat:
         return await send_dm(self.client, user, out)
 
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
-        """The flag as an embed with Approve / Reject / Reject-with-reason buttons."""
+        """The flag as an embed with Approve / Reject / Reject-with-reason buttons, and copies
+        of the held pictures and files attached (a file that cannot be copied is named)."""
+        copies = await files.for_review(self.client.http, out.media, self.client.sizes)
+        if copies.files:
+            try:
+                return await self._review(channel, flag_id, out, copies)
+            except discord.Forbidden:  # no Attach Files: the review says so, without copies
+                log.warning("cannot attach files in teacher channel %s", channel.id)
+            copies = files.Copies(notes=[*copies.notes, files.NOT_ATTACHED])
+        return await self._review(channel, flag_id, out, copies)
+
+    async def _review(
+        self, channel: ChannelRef, flag_id: int, out: Outgoing, copies: files.Copies
+    ) -> MessageRef:
         target = self.client.get_partial_messageable(int(channel.thread or channel.id))
         embed = discord.Embed(
             title=f"Flag #{flag_id}", description=out.text[:4096], colour=discord.Colour.orange()
         )
+        if copies.notes:
+            embed.add_field(name="Pictures and files", value="\n".join(copies.notes)[:1024])
         try:
-            sent = await target.send(embed=embed, view=decision_view(flag_id), **nonce(out.key))
+            sent = await target.send(
+                embed=embed,
+                view=decision_view(flag_id),
+                files=copies.files or MISSING,
+                **nonce(out.key),
+            )
         except discord.Forbidden:
+            if copies.files:
+                raise
             raise await self.hints.forbidden(
                 channel, "Send Messages and Embed Links", "show a held message"
             ) from None
         return MessageRef(channel, str(sent.id))
+
+    async def kept_media(self, review: MessageRef, media: tuple[Media, ...]) -> tuple[Media, ...]:
+        """The review message's copies of `media` (the student's message is gone by now)."""
+        return await files.kept(self.client.http, review, media)
 
     async def create_teacher_channel(
         self, classroom: ChannelRef, name: str, teachers: list[UserRef]

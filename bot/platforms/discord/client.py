@@ -14,6 +14,7 @@ from bot.core.model import MessageRef
 from bot.platforms.discord import direct, slash
 from bot.platforms.discord.calls import CommandCalls
 from bot.platforms.discord.decisions import FlagButton, on_reason
+from bot.platforms.discord.media import Sizes, media_of
 from bot.platforms.discord.people import actor_of, channel_ref
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class ReadAloudClient(discord.Client):
         self.dispatcher = dispatcher
         self.chat = chat  # the DiscordChat handed to features with each event
         self.teacher_role = teacher_role
+        self.sizes = Sizes()  # of attachments seen, so a file too big to copy is not fetched
         self.tree: app_commands.CommandTree[ReadAloudClient] = app_commands.CommandTree(self)
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
 
@@ -85,7 +87,9 @@ class ReadAloudClient(discord.Client):
         permissions = channel.permissions_for(message.author)
         actor = actor_of(message.author, permissions, self.teacher_role)
         where = MessageRef(channel_ref(channel), str(message.id))
-        await self._event(MessagePosted(where, actor, message.content, revision))
+        self.sizes.note(message)
+        media = media_of(message)  # a picture or sticker without words is a message too
+        await self._event(MessagePosted(where, actor, message.content, revision, media))
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         member = payload.member
