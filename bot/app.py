@@ -18,6 +18,7 @@ from bot.core.commands import Registry
 from bot.core.dispatch import Chats, Dispatcher
 from bot.core.events import (
     CommandTyped,
+    Connected,
     DirectMessage,
     EncryptedRoom,
     Event,
@@ -138,6 +139,8 @@ class App:
         elif isinstance(event, DirectMessage):
             await self.services.moderation.on_direct(chat, event)
             await self.services.authors.on_direct(chat, event)
+        elif isinstance(event, Connected):
+            await self.services.moderation.catch_up(chat)
         elif isinstance(event, EncryptedRoom):
             log.warning("room %s is encrypted; the bot cannot read it", event.channel.id)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.core.model import Actor, ChannelRef, Media, MessageRef, UserRef
 
@@ -12,13 +13,16 @@ class MessagePosted:
     """Someone posted a plain (non-command) message in a channel the bot watches.
 
     ``revision``: "" when first posted; for an edit that keeps the message's id
-    (Discord), the edit's version, so the new text is screened once more."""
+    (Discord), the edit's version, so the new text is screened once more.
+    ``posted_at``: when it was posted, for a message handed over late (caught up after a
+    restart); None for one that arrives as it is posted."""
 
     message: MessageRef
     actor: Actor
     text: str
     revision: str = ""
     media: tuple[Media, ...] = ()  # pictures, files, stickers it carries
+    posted_at: datetime | None = None
 
     @property
     def channel(self) -> ChannelRef:
@@ -84,4 +88,18 @@ class DirectMessage:
         return self.message.channel
 
 
-Event = MessagePosted | CommandTyped | ReactionAdded | PollVoted | EncryptedRoom | DirectMessage
+@dataclass(frozen=True, slots=True)
+class Connected:
+    """The platform connected afresh and will not replay what was posted while the bot was
+    away (a new Discord gateway session); features catch up through `Chat.catch_up`."""
+
+
+Event = (
+    MessagePosted
+    | CommandTyped
+    | ReactionAdded
+    | PollVoted
+    | EncryptedRoom
+    | DirectMessage
+    | Connected
+)

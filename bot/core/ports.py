@@ -6,6 +6,7 @@ business rule lives behind this interface.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
@@ -80,4 +81,11 @@ class Chat(Protocol):
 
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         """The people with the teacher role in a class channel."""
+        ...
+
+    async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
+        """Hand over (as `MessagePosted`, oldest first) what was posted in `channel` (or its
+        thread) after message `after`, or after `since` when there is no such message, that
+        the platform will not deliver by itself; a bounded number, the newest. Returns how
+        many were handed over. A platform that replays what it missed returns 0."""
         ...

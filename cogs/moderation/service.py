@@ -33,6 +33,7 @@ from bot.deliveries import Deliveries
 from bot.screening.verdict import SPAM
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation import texts
+from cogs.moderation.catchup import catch_up
 from cogs.moderation.effects import ESCALATE, FlagEffects
 from cogs.moderation.policy import checked, decide, with_media
 from cogs.moderation.recent import RecentMessages, spam_already_flagged, thread_closed
@@ -138,6 +139,13 @@ class ModerationService:
         if flag_id is not None:
             await self.settle(flag_id)
 
+    async def catch_up(self, chat: Chat) -> int:
+        """Screen what students posted on `chat` while the bot was away (``catchup.py``)."""
+        handed = await catch_up(self.sessionmaker, chat, self.clock.now())
+        if handed:
+            log.info("%s: caught up on %d message(s) posted while away", chat.platform, handed)
+        return handed
+
     async def on_direct(self, chat: Chat, ev: DirectMessage) -> None:
         """A class room where the bot and one student are alone looks one-to-one to the
         platform; it is still the class, and the message is screened like any other."""
@@ -155,7 +163,9 @@ class ModerationService:
     ) -> tuple[int | None, str]:
         member = await self.classes.member(db, cls.id, ev.actor.user)
         rules = ClassRules.of(await db.get_one(Classroom, cls.id))
-        recent = self._recent.seen(ev.actor.user.id, ev.text, self.clock.now())
+        # a message caught up after a restart counts when it was posted (not as a flood)
+        posted_at = ev.posted_at or self.clock.now()
+        recent = self._recent.seen(ev.actor.user.id, ev.text, posted_at)
         verdict = with_media(checked(ev.text, rules.context(recent)), ev.media)
         decision = decide(verdict, member.trust, rules.policy)
         action, reasons = decision.action, decision.reasons

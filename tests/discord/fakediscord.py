@@ -7,13 +7,14 @@ a second client after a "restart" sees what the first one created.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
+from discord.utils import time_snowflake
 
 EVERYONE = discord.Permissions(
     view_channel=True, send_messages=True, read_message_history=True, add_reactions=True,
@@ -50,7 +51,7 @@ def http_error(status: int, code: int, message: str) -> discord.HTTPException:
 class World:
     """A guild, its people and channels, and everything the bot asked for."""
 
-    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(10**17))
+    now: Callable[[], datetime] = lambda: datetime(2027, 2, 1, 9, 0, tzinfo=UTC)  # ids' time
     requests: list[Request] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -68,13 +69,16 @@ class World:
     downloads: list[str] = field(default_factory=list)  # attachment URLs the bot fetched
 
     def __post_init__(self) -> None:
+        self.last_id = 0
         self.guild_id = self.new_id()
         self.app_id = self.new_id()
         self.bot = self.user("readaloud", bot=True)
         self.roles[self.guild_id] = self.role("@everyone", EVERYONE, self.guild_id)
 
     def new_id(self) -> str:
-        return str(next(self.ids))
+        """A snowflake like Discord's: ids grow, and each says when it was made (`now`)."""
+        self.last_id = max(self.last_id + 1, time_snowflake(self.now()))
+        return str(self.last_id)
 
     # ---- building the world ----
 
@@ -184,7 +188,7 @@ class World:
         for m, pattern, handler in ROUTES:
             match = re.fullmatch(pattern, path)
             if m == method and match:
-                extra = (params or {},) if handler is _execute else ()
+                extra = (params or {},) if handler in (_execute, _history) else ()
                 return handler(self, body or {}, *match.groups(), *extra)
         raise NotImplementedError(f"fake Discord has no answer for {method} {path}")
 
@@ -284,6 +288,20 @@ def _get_message(w: World, body: Any, cid: str, mid: str) -> Any:
     return msg
 
 
+def _history(w: World, body: Any, cid: str, params: dict[str, Any]) -> Any:
+    """A channel's messages as Discord pages them: at most `limit`, the ones just after
+    `after`, else the newest (before `before`); always newest first."""
+    ids = sorted(int(m["id"]) for m in w.messages.values() if m["channel_id"] == cid)
+    limit = int(params.get("limit", 50))
+    if params.get("after") is not None:
+        ids = [i for i in ids if i > int(params["after"])][:limit]
+    else:
+        if params.get("before") is not None:
+            ids = [i for i in ids if i < int(params["before"])]
+        ids = ids[-limit:]
+    return [w.messages[str(i)] for i in reversed(ids)]
+
+
 def _delete_message(w: World, body: Any, mid: str) -> Any:
     """Gone, and so are its attachments on the CDN."""
     msg = w.messages.pop(mid, None)
@@ -296,6 +314,7 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     ("GET", r"/oauth2/applications/@me", _app_info),
     ("PUT", r"/applications/(\d+)/commands", _sync),
     ("POST", r"/channels/(\d+)/messages", _post_message),
+    ("GET", r"/channels/(\d+)/messages", _history),
     ("GET", r"/channels/(\d+)/messages/(\d+)", _get_message),
     ("DELETE", r"/channels/\d+/messages/(\d+)", _delete_message),
     ("POST", r"/channels/(\d+)/messages/(\d+)/threads", _thread),

@@ -153,6 +153,7 @@ class Discord:
 
     def __init__(self, world: World, db: Path, clock: FakeClock) -> None:
         self.world = world
+        world.now = clock.now  # new ids say when, by the test's clock, as Discord's do
         self.db = db
         self.clock = clock
         self.app: App | None = None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import datetime
 
 import discord
-from discord.utils import MISSING
+from discord.utils import MISSING, time_snowflake
 
 from bot.config import DiscordSettings
 from bot.core.commands import Registry
@@ -260,3 +261,16 @@ class DiscordChat:
 
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         return self.rooms.teachers(classroom)
+
+    async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
+        """Read the channel's (or thread's) history after message `after`, else after `since`,
+        and hand the people's messages over like live ones (client.catch_up): a new gateway
+        session never replays what was posted while the bot was away."""
+        start = discord.Object(int(after) if after else time_snowflake(since))
+        try:
+            return await self.client.catch_up(int(channel.thread or channel.id), start)
+        except discord.Forbidden:
+            await self.hints.forbidden(
+                channel, "Read Message History", "check what was posted while I was away"
+            )
+            return 0

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.core.dispatch import Dispatcher
-from bot.core.events import Event, MessagePosted, PollVoted, ReactionAdded
+from bot.core.events import Connected, Event, MessagePosted, PollVoted, ReactionAdded
 from bot.core.model import MessageRef
 from bot.platforms.discord import direct, slash
 from bot.platforms.discord.calls import CommandCalls
@@ -19,6 +20,7 @@ from bot.platforms.discord.people import actor_of, channel_ref
 
 log = logging.getLogger(__name__)
 HUMAN_MESSAGES = (discord.MessageType.default, discord.MessageType.reply)
+CATCH_UP_LIMIT = 200  # messages read per channel after a new gateway session, the newest
 
 
 def intents() -> discord.Intents:
@@ -59,6 +61,36 @@ class ReadAloudClient(discord.Client):
     async def _event(self, event: Event) -> None:
         await self.dispatcher.event(self.chat, event)
 
+    async def on_ready(self) -> None:
+        """A new gateway session (start-up, or a reconnect that could not resume), with the
+        guilds and members cached: Discord does not replay what was posted before it, so the
+        features are told to catch up. (A resumed session replays; no READY then.)"""
+        await self._event(Connected())
+
+    async def catch_up(self, channel_id: int, after: discord.Object) -> int:
+        """Hand over the messages posted in a channel or thread after `after` (the newest
+        CATCH_UP_LIMIT, oldest first) exactly as live ones; returns how many were handed over.
+        Raises discord.Forbidden without Read Message History."""
+        channel = self.get_channel(channel_id)
+        if channel is None:  # an archived thread is not in the cache
+            try:
+                channel = await self.fetch_channel(channel_id)
+            except discord.HTTPException:
+                log.warning("cannot see channel %s; not catching up there", channel_id)
+                return 0
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            return 0
+        # newest first, so that in a busy channel the last messages are the ones read
+        history = channel.history(limit=CATCH_UP_LIMIT, after=after, oldest_first=False)
+        missed = [message async for message in history]
+        handed = 0
+        for message in reversed(missed):
+            if self._connection._get_message(message.id) is not None:
+                continue  # delivered live in this session (it is in the message cache)
+            if await self._posted(message, posted_at=message.created_at):
+                handed += 1
+        return handed
+
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is None and isinstance(message.channel, discord.DMChannel):
             await direct.on_direct_message(self, message)
@@ -76,20 +108,26 @@ class ReadAloudClient(discord.Client):
             return
         await self._posted(payload.message, revision=str(edited_at))
 
-    async def _posted(self, message: discord.Message, revision: str = "") -> None:
+    async def _posted(
+        self, message: discord.Message, revision: str = "", posted_at: datetime | None = None
+    ) -> bool:
+        """A person's message in a guild channel becomes a MessagePosted (True), live or
+        caught up; bots, webhooks and system messages are skipped (False)."""
         if message.guild is None or message.author.bot or message.webhook_id is not None:
-            return
+            return False
         if message.type not in HUMAN_MESSAGES or not isinstance(message.author, discord.Member):
-            return
+            return False
         channel = await self._channel(message.guild, message.channel.id)
         if channel is None:
-            return
+            return False
         permissions = channel.permissions_for(message.author)
         actor = actor_of(message.author, permissions, self.teacher_role)
         where = MessageRef(channel_ref(channel), str(message.id))
         self.sizes.note(message)
         media = media_of(message)  # a picture or sticker without words is a message too
-        await self._event(MessagePosted(where, actor, message.content, revision, media))
+        posted = MessagePosted(where, actor, message.content, revision, media, posted_at)
+        await self._event(posted)
+        return True
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         member = payload.member
