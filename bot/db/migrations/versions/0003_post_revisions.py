@@ -1,5 +1,4 @@
-"""post revisions and held media: an edited message is screened again (Discord keeps
-its id); a flag keeps the pictures or files of the message it holds
+"""post revisions: an edited message is screened again (Discord keeps its id)
 
 Revision ID: 0003
 Revises: 0002
@@ -34,13 +33,9 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(
             "uq_post_message_revision", ["platform", "message_id", "revision"]
         )
-    with op.batch_alter_table("flag") as batch_op:
-        batch_op.add_column(sa.Column("media", sa.JSON(), server_default="[]", nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("flag") as batch_op:
-        batch_op.drop_column("media")
     with op.batch_alter_table("post") as batch_op:
         batch_op.drop_constraint("uq_post_message_revision", type_="unique")
         batch_op.create_unique_constraint(_old_name(), ["platform", "message_id"])
