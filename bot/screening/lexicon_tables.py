@@ -153,7 +153,6 @@ class Lexicon:
         self.phrases: dict[tuple[str, ...], Entry] = {}
         self.stems: dict[str, Entry] = {}
         self.safe: set[str] = set()
-        self.sources_terms = 0  # entries taken from the obscenity list
         self._build()
 
     def _add(self, table: dict[str, Entry], form: str, entry: Entry, *, force: bool) -> None:
@@ -217,12 +216,10 @@ class Lexicon:
             if item.term in self.safe and " " not in item.term and item.term not in self.words:
                 # a word we keep clean ("fart", "rectum") still counts as name-calling
                 # ("ur such a fart"), mildly, never on its own
-                self.sources_terms += 1
                 self._add(self.frame, item.term, Entry(item.term, item.category, 1), force=True)
                 continue
             if item.term in known or tuple(item.term.split()) in self.phrases:
                 continue
-            self.sources_terms += 1
             self._add_term(item.term, Entry(item.term, item.category, item.severity), item.mode)
 
     def _add_term(self, term: str, entry: Entry, mode: str) -> None:
