@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.names import clean
+from cogs.moderation.texts import review_layout
+
 P = "!"  # direct messages take `!` commands on every platform (Discord also has /answer)
 
 STATUS = {
@@ -96,12 +99,12 @@ def asked(author: str) -> str:
 
 
 def with_author(student: str, author: str, text: str) -> str:
-    return f"{student}, your teacher approved your question “{text}”. It's now with {author}! 📬"
+    return f"{clean(student)}, your teacher approved your question “{text}”. It's now with {author}! 📬"
 
 
 def already_answered(student: str, author: str, text: str) -> str:
     return (
-        f"{student}, your teacher approved your question “{text}”. {author} has already "
+        f"{clean(student)}, your teacher approved your question “{text}”. {author} has already "
         "answered the same question for another class, so the answer is on its way "
         "to our thread now! ✉️"
     )
@@ -109,7 +112,7 @@ def already_answered(student: str, author: str, text: str) -> str:
 
 def not_sent(student: str, reason: str) -> str:
     why = f" Your teacher says: {reason}" if reason else ""
-    return f"{student}, your teacher decided not to send your question this time.{why}"
+    return f"{clean(student)}, your teacher decided not to send your question this time.{why}"
 
 
 def answer_in_class(author: str, wording: str, answer: str, classes: int) -> str:
@@ -125,11 +128,11 @@ def pass_in_class(author: str, wording: str) -> str:
 
 
 def answer_for_teachers(author: str, wording: str, student: str, answer: str) -> str:
-    return f"✉️ {author} answered “{wording}” (asked by {student}), posted for the class:\n{answer}"
+    return f"✉️ {author} answered “{wording}” (asked by {clean(student)}), posted for the class:\n{answer}"
 
 
 def pass_for_teachers(author: str, wording: str, student: str) -> str:
-    return f"🙏 {author} passed on “{wording}” (asked by {student}); the class was told kindly."
+    return f"🙏 {author} passed on “{wording}” (asked by {clean(student)}); the class was told kindly."
 
 
 def sent(classes: int, held: bool) -> str:
@@ -164,11 +167,15 @@ def question_review(
 ) -> str:
     """`for_whom` is like: for Jo Lee, “The Book”, read up to chapter 3; `found`: what
     screening saw in the question (personal details, rude words)."""
-    seen = f"⚠️ Screening found: {'; '.join(found)}\n" if found else ""
-    return (
-        f"Question #{number} from {student}, {for_whom}:\n“{text}”\n{seen}"
+    seen = f"⚠️ Screening found: {'; '.join(found)}" if found else "Why: every question waits for you"
+    return review_layout(
+        f"Question #{number} from {clean(student)}, {for_whom}",
+        seen,
         "Approve to send it to the author (without the student's name); reject to keep it. "
-        f"React ✅ / ❌ or type: mod approve {number} / mod reject {number} reason"
+        f"React ✅ / ❌ or type: mod approve {number} / mod reject {number} reason",
+        clean(student),
+        text,
+        number,
     )
 
 

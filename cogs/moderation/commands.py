@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from bot.core.commands import Command, Invocation, Kind, Param, Reply
 from bot.core.model import Role
+from bot.core.names import clean
 from cogs.classroom.service import TRUST_LEVELS, ClassroomService
 from cogs.moderation.policy import ACTIONS, CATEGORIES, describe
 from cogs.moderation.records import Records
 from cogs.moderation.rules import ClassRules
 from cogs.moderation.service import ModerationService
+from cogs.moderation.texts import snippet
 
 # the queue's sections: held class messages, then questions and answers for the guest author
 SECTIONS = {
@@ -36,10 +38,14 @@ def declare(
             if section and len(section) < len(flags):
                 lines.append(title)
             lines += [
-                f"#{f.id} · {f.student} · {f.age} · “{f.text[:80]}” — {'; '.join(f.reasons)}"
+                f"#{f.id} · {clean(f.student)} · {f.age} · “{snippet(f.text, 80)}” — "
+                + "; ".join(f.reasons)
                 for f in section
             ]
         return Reply("\n".join(lines))
+
+    async def show(inv: Invocation) -> Reply:
+        return Reply(await records.show(inv.args["flag"], inv.channel))
 
     async def approve(inv: Invocation) -> Reply:
         return Reply(await mod.decide(inv.args["flag"], True, inv.actor, "", inv.channel))
@@ -93,6 +99,7 @@ def declare(
     teacher = Role.TEACHER
     return [
         Command(("mod", "queue"), "messages waiting for you, oldest first", teacher, queue),
+        Command(("mod", "show"), "read a held message in full", teacher, show, (FLAG,)),
         Command(("mod", "approve"), "share a held message", teacher, approve, (FLAG,)),
         Command(
             ("mod", "edit"),

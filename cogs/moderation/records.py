@@ -53,6 +53,15 @@ class Records:
             )
             return [texts.history_line(f, texts.age(now - f.created_at)) for f in flags]
 
+    async def show(self, flag_id: int, where: ChannelRef) -> str:
+        """Every line of a flagged message (a review shows only its first lines)."""
+        cls = await self.classes.require(where)
+        async with self.sessionmaker() as db:
+            flag = await db.get(Flag, flag_id)
+            if flag is None or flag.classroom_id != cls.id:
+                raise NotFound(f"There is no flag #{flag_id} in this class. Try mod queue.")
+            return texts.shown_in_full(flag)
+
     async def not_a_problem(self, flag_id: int, actor: Actor, where: ChannelRef) -> str:
         """Approve, and allow what screening matched so it is not held again in this class."""
         cls = await self.classes.require(where)

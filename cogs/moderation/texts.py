@@ -5,7 +5,27 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.model import Outgoing, UserRef
+from bot.core.names import clean
+from bot.core.quoting import lines_of, quoted, review_quote
 from bot.db.tables import Flag
+
+
+def name(flag: Flag) -> str:
+    """The student's name as the bot shows it (one clean line, whatever their display name)."""
+    return clean(flag.user_name)
+
+
+def snippet(text: str, limit: int) -> str:
+    """The start of someone's text on one line (lists of flags stay one line per flag)."""
+    flat = " ⏎ ".join(line.strip() for line in lines_of(text) if line.strip())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def review_layout(header: str, why: str, decide: str, author: str, words: str, number: int) -> str:
+    """Every review reads the same way: what and from whom, why, how to decide, then the
+    person's words quoted and capped, so their text can never forge the lines above it."""
+    rest = review_quote(words, more=f"mod show {number} shows it all")
+    return f"{header}\n{why}\n{decide}\n{author} wrote:\n{rest}"
 
 
 def outgoing(text: str, key: str, to: UserRef | None = None) -> Outgoing:
@@ -18,23 +38,31 @@ def held(flag: Flag) -> str:
         "Your teacher checks messages from new class members before everyone sees them."
     )
     return (
-        f"Hi {flag.user_name}! Your message is waiting for your teacher to read it "
+        f"Hi {name(flag)}! Your message is waiting for your teacher to read it "
         f"before it is shared. {note}"
     )
 
 
 def review(flag: Flag, key: str) -> Outgoing:
-    """For the teacher: the text, the reasons, the student and how to decide."""
+    """For the teacher: the student and the reasons first, how to decide, then the text
+    quoted (at most a screenful; `mod show` has all of it)."""
     reasons = "; ".join(flag.reasons) or "needs a look"
     verb = "Held" if flag.action == "hold" else "Flagged (still visible)"
-    text = (
-        f"{verb} #{flag.id} from {flag.user_name} ({flag.user_id}):\n"
-        f"“{flag.text}”\n"
-        f"Why: {reasons}\n"
+    text = review_layout(
+        f"{verb} #{flag.id} from {name(flag)} ({flag.user_id})",
+        f"Why: {reasons}",
         f"React ✅ to approve or ❌ to reject, or type: mod approve {flag.id} / "
-        f"mod reject {flag.id} reason"
+        f"mod reject {flag.id} reason",
+        name(flag),
+        flag.text,
+        flag.id,
     )
     return Outgoing(text, key=key, notice=False)
+
+
+def shown_in_full(flag: Flag) -> str:
+    """For the teacher: every line of a flagged message, quoted."""
+    return f"#{flag.id} from {name(flag)} ({flag.user_id}), {flag.state}:\n{quoted(flag.text)}"
 
 
 def repost(flag: Flag, key: str) -> Outgoing:
@@ -45,7 +73,7 @@ def repost(flag: Flag, key: str) -> Outgoing:
 def rejected(flag: Flag) -> str:
     why = f" Your teacher says: {flag.decision_reason}" if flag.decision_reason else ""
     return (
-        f"Hi {flag.user_name}, your teacher decided not to share your message this time.{why} "
+        f"Hi {name(flag)}, your teacher decided not to share your message this time.{why} "
         "You're welcome to try again with different words."
     )
 
@@ -53,13 +81,13 @@ def rejected(flag: Flag) -> str:
 def decided(flag: Flag, key: str) -> Outgoing:
     mark = "✅ Approved" if flag.state == "approved" else "❌ Rejected"
     why = f" ({flag.decision_reason})" if flag.decision_reason else ""
-    return Outgoing(f"{mark} #{flag.id} by {flag.decided_by}{why}.", key=key)
+    return Outgoing(f"{mark} #{flag.id} by {clean(flag.decided_by or '', fallback='a teacher')}{why}.", key=key)
 
 
 def hide_failed(flag: Flag, detail: str, key: str) -> Outgoing:
     """For teachers: the class can still see a message that should be hidden."""
     return Outgoing(
-        f"⚠️ I could not remove {flag.user_name}'s message (flag #{flag.id}): the class can "
+        f"⚠️ I could not remove {name(flag)}'s message (flag #{flag.id}): the class can "
         f"still see it. Please remove it yourself or fix my permissions; I'll keep trying. "
         f"({detail[:300]})",
         key=key,
@@ -90,13 +118,13 @@ def escalation(flag: Flag, lead: UserRef | None) -> str:
         else "No safeguarding lead is set for this class: class safeguarding @person"
     )
     return (
-        f"⚠️ Flag #{flag.id}: {flag.user_name}'s message may be about self-harm or abuse. "
-        f"Please check on {flag.user_name} today and follow your school's safeguarding steps. "
+        f"⚠️ Flag #{flag.id}: {name(flag)}'s message may be about self-harm or abuse. "
+        f"Please check on {name(flag)} today and follow your school's safeguarding steps. "
         + who
     )
 
 
 def history_line(flag: Flag, age_text: str) -> str:
     state = flag.state if flag.state != "pending" else "waiting"
-    by = f" by {flag.decided_by}" if flag.decided_by else ""
-    return f"#{flag.id} · {age_text} ago · {flag.action} → {state}{by} · “{flag.text[:60]}”"
+    by = f" by {clean(flag.decided_by, fallback='a teacher')}" if flag.decided_by else ""
+    return f"#{flag.id} · {age_text} ago · {flag.action} → {state}{by} · “{snippet(flag.text, 60)}”"

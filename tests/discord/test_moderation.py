@@ -56,7 +56,7 @@ async def test_approve_reposts_under_the_students_name(classroom: Classroom) -> 
     (made,) = w.sent("POST", rf"/channels/{c.room['id']}/webhooks")
     assert made.json["name"] == "readaloud"
     (repost,) = w.sent("POST", r"/webhooks/(\d+)/hooktoken")
-    assert repost.json["username"] == "Ana"
+    assert repost.json["username"] == "Ana (student)"
     assert repost.json["content"] == "I loved chapter one!"
     assert repost.json["allowed_mentions"] == {"parse": []}
 
@@ -102,7 +102,7 @@ async def test_a_restart_between_hold_and_decision_still_approves_the_right_flag
     clicked = await c.discord.click(c.teacher, review["id"], buttons(review)["Approve"])
     assert "approved" in content(c.discord.answers(clicked)[0])
     (repost,) = c.world.sent("POST", r"/webhooks/(\d+)/hooktoken")
-    assert (repost.json["username"], repost.json["content"]) == ("Ana", "Ana's first message")
+    assert (repost.json["username"], repost.json["content"]) == ("Ana (student)", "Ana's first message")
 
 
 async def test_a_second_click_says_it_was_already_decided(classroom: Classroom) -> None:
@@ -146,7 +146,7 @@ async def test_a_teacher_reacting_with_a_check_mark_approves(classroom: Classroo
          "emoji": {"id": None, "name": "✅"}, "burst": False, "type": 0},
     )  # fmt: skip
     (repost,) = c.world.sent("POST", r"/webhooks/(\d+)/hooktoken")
-    assert repost.json["username"] == "Ana"
+    assert repost.json["username"] == "Ana (student)"
 
 
 async def test_a_message_in_a_session_thread_is_reposted_in_that_thread(

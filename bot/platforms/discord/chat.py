@@ -14,6 +14,7 @@ from bot.config import DiscordSettings
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
+from bot.core.names import reposted
 from bot.platforms.discord import media as files
 from bot.platforms.discord.calls import CommandCalls
 from bot.platforms.discord.client import ReadAloudClient
@@ -24,6 +25,7 @@ from bot.platforms.discord.outbound import (
     native_poll,
     nonce,
     pings,
+    plain,
     split,
     webhook_name,
 )
@@ -165,8 +167,8 @@ class DiscordChat:
             await self.hints.forbidden(where, "Manage Messages", "remove a held message")
 
     async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:
-        """Post through the channel's "readaloud" webhook under the student's name and avatar,
-        with the pictures and files of `out.media` (from the review's copies) on the first part."""
+        """Post through the channel's "readaloud" webhook under the student's name (clean,
+        marked as a student's: a nickname cannot pass as staff) and avatar, with the pictures and files of `out.media` (from the review's copies) on the first part."""
         copies = await files.for_repost(self.client.http, out.media)
         text = " ".join([out.text, *copies.notes]).strip()
         try:
@@ -176,7 +178,7 @@ class DiscordChat:
             for part in split(text) or [""]:
                 msg = await hook.send(
                     part,
-                    username=webhook_name(author.label),
+                    username=webhook_name(reposted(author.label)),
                     avatar_url=self.rooms.avatar(channel, author),
                     thread=thread,
                     allowed_mentions=NO_PINGS,
@@ -228,7 +230,9 @@ class DiscordChat:
     ) -> MessageRef:
         target = self.client.get_partial_messageable(int(channel.thread or channel.id))
         embed = discord.Embed(
-            title=f"Flag #{flag_id}", description=out.text[:4096], colour=discord.Colour.orange()
+            title=f"Flag #{flag_id}",
+            description=plain(out.text)[:4096],
+            colour=discord.Colour.orange(),
         )
         if copies.notes:
             embed.add_field(name="Pictures and files", value="\n".join(copies.notes)[:1024])

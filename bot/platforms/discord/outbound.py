@@ -68,3 +68,9 @@ def webhook_name(name: str) -> str:
     """A display name Discord accepts for a webhook post (1–80 chars, no 'discord'/'clyde')."""
     cleaned = _RESERVED.sub(lambda m: m.group(0).translate(_LOOKALIKE), name).strip()
     return (cleaned or "student")[:80]
+
+
+def plain(text: str) -> str:
+    """Text shown exactly as written: no bold, headings, masked links, quotes or mention
+    pills made from someone's words inside the bot's message (a review)."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))

@@ -24,6 +24,8 @@ from bot.config import MatrixSettings
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
+from bot.core.names import reposted
+from bot.core.quoting import lines_of, quoted
 from bot.platforms.matrix import media
 from bot.platforms.matrix.client import SyncLoop, connect
 from bot.platforms.matrix.direct import DirectRooms
@@ -147,9 +149,16 @@ class MatrixChat:
             )
 
     async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:
-        """Matrix cannot post as someone else: a notice starting with their name, then
-        their picture or file again."""
-        text = f"{author.label}: {out.text}" if out.text else f"{author.label} shared:"
+        """Matrix cannot post as someone else: a message starting with their name, marked as
+        a student's, then their picture or file again. A text of several lines is quoted
+        under the name, so none of its lines reads like a line of the bot's."""
+        name = reposted(author.label)
+        if not out.text:
+            text = f"{name} shared:"
+        elif len(lines := lines_of(out.text)) > 1:
+            text = f"{name}:\n{quoted(out.text)}"
+        else:
+            text = f"{name}: {lines[0].strip() if lines else out.text.strip()}"
         posted = await self.send(channel, dataclasses.replace(out, text=text))
         await media.show(self.client, channel, out.media, out.key)
         return posted

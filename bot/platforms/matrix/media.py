@@ -22,7 +22,7 @@ from nio import (
 )
 
 from bot.core.model import ChannelRef, Media
-from bot.platforms.matrix.outbound import send_event
+from bot.platforms.matrix.outbound import quiet, send_event
 from bot.platforms.matrix.txn import txn_id
 
 _KINDS: tuple[tuple[type, str], ...] = (
@@ -60,6 +60,10 @@ async def show(
             event_type, content = str(saved["type"]), dict(saved["content"])
         except (ValueError, KeyError, TypeError):
             continue  # not a Matrix handle
+        # the student's own formatting and mentions stay behind: the copy pings nobody
+        content.pop("format", None)
+        content.pop("formatted_body", None)
+        quiet(content)
         if channel.thread:
             content["m.relates_to"] = {"rel_type": "m.thread", "event_id": channel.thread}
         await send_event(client, channel.id, event_type, content, txn_id(key, f"media{i}"))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import re
 from typing import Any
 
 from nio import AsyncClient, RoomSendError, RoomSendResponse
 
-from bot.core.model import ChannelRef, Outgoing
+from bot.core.model import ChannelRef, Outgoing, UserRef
+from bot.core.names import clean
 from bot.platforms.matrix.client import TRANSIENT
 
 log = logging.getLogger(__name__)
@@ -21,23 +23,45 @@ class MatrixSendError(RuntimeError):
     """The homeserver refused a message, or stayed unreachable through every retry."""
 
 
+# "@room" in a body notifies the whole room on clients that still apply the legacy push
+# rule; a word joiner inside it looks the same and matches nothing
+_ROOM_PING = re.compile(r"@(room)\b", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
 def pill(user_id: str, name: str) -> str:
     return f'<a href="https://matrix.to/#/{html.escape(user_id)}">{html.escape(name)}</a>'
 
 
+def no_room_ping(text: str) -> str:
+    """`text` as it looks, but "@room" in it can no longer notify the room."""
+    return _ROOM_PING.sub(lambda m: "@" + WORD_JOINER + m.group(1), text)
+
+
+def quiet(content: dict[str, Any], mentions: tuple[UserRef, ...] = ()) -> dict[str, Any]:
+    """Event content that pings exactly `mentions` (m.mentions, intentional mentions) and
+    nobody because of its text: no "@room", no names or ids in the body, no pills."""
+    content["m.mentions"] = {"user_ids": sorted({u.id for u in mentions})} if mentions else {}
+    if isinstance(content.get("body"), str):
+        content["body"] = no_room_ping(content["body"])
+    return content
+
+
 def message_content(channel: ChannelRef, out: Outgoing) -> dict[str, Any]:
-    """m.notice / m.text content: mentions named in the body, thread relation if any."""
-    text = out.text
+    """m.notice / m.text content: mentions named in the body and in m.mentions (nobody else
+    is pinged, whatever the text says), thread relation if any."""
+    text = no_room_ping(out.text)
     content: dict[str, Any] = {"msgtype": "m.notice" if out.notice else "m.text", "body": text}
     if out.mentions:
-        unnamed = [u for u in out.mentions if u.label not in text]
+        named = [(u, clean(u.label, fallback=u.id)) for u in out.mentions]
+        unnamed = [(u, label) for u, label in named if label not in text]
         if unnamed:
-            content["body"] = ", ".join(u.label for u in unnamed) + ": " + text
-        pills = ", ".join(pill(u.id, u.label) for u in unnamed)
+            content["body"] = ", ".join(label for _, label in unnamed) + ": " + text
+        pills = ", ".join(pill(u.id, label) for u, label in unnamed)
         escaped = html.escape(text).replace("\n", "<br>")
         content["format"] = "org.matrix.custom.html"
         content["formatted_body"] = f"{pills}: {escaped}" if pills else escaped
-        content["m.mentions"] = {"user_ids": sorted({u.id for u in out.mentions})}
+    quiet(content, out.mentions)
     if channel.thread:
         content["m.relates_to"] = {
             "rel_type": "m.thread",
