@@ -27,7 +27,9 @@ _ROLES = (
     r"read\W?aloud|bot|system|official|author|principal|head\W?teacher"
 )
 # a role claimed in brackets: "(teacher)", "[Teacher]", "{mod}", "（先生）" is left as is
-_CLAIM = re.compile(rf"[(\[{{<]\s*[^)\]}}>]{{0,20}}?\b(?:{_ROLES})\b[^)\]}}>]{{0,20}}[)\]}}>]", re.I)
+_CLAIM = re.compile(
+    rf"[(\[{{<]\s*[^)\]}}>]{{0,20}}?\b(?:{_ROLES})\b[^)\]}}>]{{0,20}}[)\]}}>]", re.I
+)
 _LEADING = re.compile(r"^[\W_]+")  # emoji, ticks, arrows, "#", ">" that start a bot-like line
 
 

@@ -99,7 +99,8 @@ def asked(author: str) -> str:
 
 
 def with_author(student: str, author: str, text: str) -> str:
-    return f"{clean(student)}, your teacher approved your question “{text}”. It's now with {author}! 📬"
+    name = clean(student)
+    return f"{name}, your teacher approved your question “{text}”. It's now with {author}! 📬"
 
 
 def already_answered(student: str, author: str, text: str) -> str:
@@ -128,11 +129,14 @@ def pass_in_class(author: str, wording: str) -> str:
 
 
 def answer_for_teachers(author: str, wording: str, student: str, answer: str) -> str:
-    return f"✉️ {author} answered “{wording}” (asked by {clean(student)}), posted for the class:\n{answer}"
+    asked_by = clean(student)
+    return f"✉️ {author} answered “{wording}” (asked by {asked_by}), posted for the class:\n{answer}"
 
 
 def pass_for_teachers(author: str, wording: str, student: str) -> str:
-    return f"🙏 {author} passed on “{wording}” (asked by {clean(student)}); the class was told kindly."
+    return (
+        f"🙏 {author} passed on “{wording}” (asked by {clean(student)}); the class was told kindly."
+    )
 
 
 def sent(classes: int, held: bool) -> str:
@@ -167,7 +171,9 @@ def question_review(
 ) -> str:
     """`for_whom` is like: for Jo Lee, “The Book”, read up to chapter 3; `found`: what
     screening saw in the question (personal details, rude words)."""
-    seen = f"⚠️ Screening found: {'; '.join(found)}" if found else "Why: every question waits for you"
+    seen = (
+        f"⚠️ Screening found: {'; '.join(found)}" if found else "Why: every question waits for you"
+    )
     return review_layout(
         f"Question #{number} from {clean(student)}, {for_whom}",
         seen,

@@ -81,7 +81,9 @@ def rejected(flag: Flag) -> str:
 def decided(flag: Flag, key: str) -> Outgoing:
     mark = "✅ Approved" if flag.state == "approved" else "❌ Rejected"
     why = f" ({flag.decision_reason})" if flag.decision_reason else ""
-    return Outgoing(f"{mark} #{flag.id} by {clean(flag.decided_by or '', fallback='a teacher')}{why}.", key=key)
+    return Outgoing(
+        f"{mark} #{flag.id} by {clean(flag.decided_by or '', fallback='a teacher')}{why}.", key=key
+    )
 
 
 def hide_failed(flag: Flag, detail: str, key: str) -> Outgoing:
@@ -119,8 +121,7 @@ def escalation(flag: Flag, lead: UserRef | None) -> str:
     )
     return (
         f"⚠️ Flag #{flag.id}: {name(flag)}'s message may be about self-harm or abuse. "
-        f"Please check on {name(flag)} today and follow your school's safeguarding steps. "
-        + who
+        f"Please check on {name(flag)} today and follow your school's safeguarding steps. " + who
     )
 
 

@@ -56,7 +56,9 @@ async def test_a_picture_is_copied_for_the_teacher_before_it_goes_and_approval_r
 
     await c.discord.click(c.teacher, review["id"], buttons(review)["Approve"])
     (repost,) = reposts(c)
-    assert repost.json["username"] == "Ana (student)" and repost.json["content"] == "look at my dog!"
+    assert (
+        repost.json["username"] == "Ana (student)" and repost.json["content"] == "look at my dog!"
+    )
     assert repost.files == [("dog.jpg", PHOTO)], "reposted from the teacher's copy"
     assert w.sent("GET", rf"/channels/{teachers['id']}/messages/{review['id']}")
     assert w.downloads[-1] == review["attachments"][0]["url"]

@@ -102,7 +102,10 @@ async def test_a_restart_between_hold_and_decision_still_approves_the_right_flag
     clicked = await c.discord.click(c.teacher, review["id"], buttons(review)["Approve"])
     assert "approved" in content(c.discord.answers(clicked)[0])
     (repost,) = c.world.sent("POST", r"/webhooks/(\d+)/hooktoken")
-    assert (repost.json["username"], repost.json["content"]) == ("Ana (student)", "Ana's first message")
+    assert (repost.json["username"], repost.json["content"]) == (
+        "Ana (student)",
+        "Ana's first message",
+    )
 
 
 async def test_a_second_click_says_it_was_already_decided(classroom: Classroom) -> None:

@@ -122,7 +122,10 @@ class DiscordDriver:
 
     async def reposted(self, who: str, text: str) -> bool:
         reposts = self.w.sent("POST", r"/webhooks/(\d+)/hooktoken")
-        return any(r.json["username"] == f"{who.title()} (student)" and r.json["content"] == text for r in reposts)
+        return any(
+            r.json["username"] == f"{who.title()} (student)" and r.json["content"] == text
+            for r in reposts
+        )
 
     async def trust(self, who: str) -> None:
         await self.teacher("mod trust", student=self.students[who])

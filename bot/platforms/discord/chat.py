@@ -168,7 +168,8 @@ class DiscordChat:
 
     async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:
         """Post through the channel's "readaloud" webhook under the student's name (clean,
-        marked as a student's: a nickname cannot pass as staff) and avatar, with the pictures and files of `out.media` (from the review's copies) on the first part."""
+        marked as a student's: a nickname cannot pass as staff) and avatar, with the pictures
+        and files of `out.media` (from the review's copies) on the first part."""
         copies = await files.for_repost(self.client.http, out.media)
         text = " ".join([out.text, *copies.notes]).strip()
         try:
