@@ -85,9 +85,9 @@ async def test_a_new_students_message_is_held_and_the_teacher_approves_it_with_a
 
     await teacher.react(room12.teacher_room, review.event_id, "✅")
 
-    repost = await aroha.wait_for(room12.says("Aroha: I think the keeper was lonely", room12.room))
+    repost = await aroha.wait_for(room12.says("Aroha (student): I think the keeper was lonely", room12.room))
     assert isinstance(repost, RoomMessageText)
-    assert body(repost) == "Aroha: I think the keeper was lonely"
+    assert body(repost) == "Aroha (student): I think the keeper was lonely"
     await teacher.wait_for(room12.says("Approved", room12.teacher_room))
 
 
@@ -315,7 +315,7 @@ async def test_a_picture_waits_for_the_teacher_who_sees_it_and_approves_it(
     await ben.wait_for(lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts == said)
 
     await teacher.react(room12.teacher_room, review.event_id, "✅")
-    await ben.wait_for(room12.says("Ben shared:", room12.room))
+    await ben.wait_for(room12.says("Ben (student) shared:", room12.room))
     again = await ben.wait_for(
         lambda rid, ev: (
             rid == room12.room and isinstance(ev, RoomMessageImage) and ev.sender == room12.bot

@@ -110,7 +110,7 @@ class MatrixDriver:
         )
 
     async def reposted(self, who: str, text: str) -> bool:
-        shown = f"{who.title()}: {text}"
+        shown = f"{who.title()} (student): {text}"
         seen = await self.cls.teacher.wait_for(self.cls.says(shown, self.cls.room))
         return body(seen) == shown
 
