@@ -25,6 +25,7 @@ from bot.core.events import (
     MessagePosted,
     PollVoted,
     ReactionAdded,
+    ThreadNamed,
 )
 from bot.core.ports import Chat
 from bot.db.session import make_engine, make_sessionmaker, upgrade
@@ -128,8 +129,10 @@ class App:
 
     async def _route(self, chat: Chat, event: Event) -> None:
         if isinstance(event, MessagePosted):
+            await self.services.authors.on_posted(chat, event)  # a secret code: gone first
             await self.services.moderation.on_message(chat, event)
         elif isinstance(event, CommandTyped):
+            await self.services.authors.on_posted(chat, event)
             await self.services.moderation.on_command_typed(chat, event)
         elif isinstance(event, ReactionAdded):
             await self.services.moderation.on_reaction(chat, event)
@@ -139,6 +142,8 @@ class App:
         elif isinstance(event, DirectMessage):
             await self.services.moderation.on_direct(chat, event)
             await self.services.authors.on_direct(chat, event)
+        elif isinstance(event, ThreadNamed):
+            await self.services.moderation.on_thread_named(chat, event)
         elif isinstance(event, Connected):
             await self.services.moderation.catch_up(chat)
         elif isinstance(event, EncryptedRoom):

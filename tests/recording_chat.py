@@ -84,6 +84,9 @@ class RecordingChat:
     async def close_thread(self, thread: ChannelRef, notice: Outgoing) -> None:
         self._post("close", thread, notice)
 
+    async def rename_thread(self, thread: ChannelRef, name: str) -> None:
+        self.posts.append(Posted("rename", thread, name, None, thread.thread or thread.id))
+
     async def hide(self, message: MessageRef, reason: str) -> None:
         if self.hide_refused:  # what a platform says without the permission to remove
             raise PermissionError(self.hide_refused)

@@ -89,6 +89,16 @@ class DirectMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class ThreadNamed:
+    """A person created a thread or renamed one (Discord threads have names; Matrix threads
+    have none): the name is visible text. `actor` is who the thread belongs to."""
+
+    thread: ChannelRef
+    actor: Actor
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Connected:
     """The platform connected afresh and will not replay what was posted while the bot was
     away (a new Discord gateway session); features catch up through `Chat.catch_up`."""
@@ -101,5 +111,6 @@ Event = (
     | PollVoted
     | EncryptedRoom
     | DirectMessage
+    | ThreadNamed
     | Connected
 )

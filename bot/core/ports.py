@@ -43,6 +43,11 @@ class Chat(Protocol):
         """End a thread's discussion window (archive/lock, or a closing notice)."""
         ...
 
+    async def rename_thread(self, thread: ChannelRef, name: str) -> None:
+        """Give a thread a new name (a held name is replaced); nothing on a platform whose
+        threads have no names."""
+        ...
+
     async def hide(self, message: MessageRef, reason: str) -> None:
         """Remove a message from the class's view (redact/delete)."""
         ...

@@ -150,14 +150,15 @@ class AuthorDirectory:
                     "I don't know that code. Check it with the teacher who invited you: "
                     "codes look like RA-7KQ2-M9XD."
                 )
-            if invite.state != "open":
+            # a code typed in the class room was just cancelled for it (exposure.py): say why
+            if invite.state != "open" and not (exposed and invite.state == "revoked"):
                 raise UserError(USED)
             if invite.expires_at <= now:
                 raise UserError(
                     f"That code expired on {invite.expires_at:%d %b %Y}. "
                     "Please ask the teacher for a new one."
                 )
-            if exposed:  # typed where students can see it: nobody may use it now
+            if exposed and invite.state == "open":  # where students see it: nobody may use it
                 invite.state = "revoked"
                 audit.record(db, now, invite.classroom_id, user.id, "author.code_exposed")
         if exposed:

@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.dispatch import Chats
-from bot.core.events import DirectMessage
+from bot.core.events import CommandTyped, DirectMessage, MessagePosted
 from bot.core.model import Actor, ChannelRef
 from bot.core.ports import Chat
 from bot.deliveries import Deliveries
 from cogs.authors.answers import AnswerDesk
+from cogs.authors.exposure import ExposedCodes
 from cogs.authors.fanout import CONCURRENCY, Fanout
 from cogs.authors.onboarding import AuthorDirectory
 from cogs.authors.questions import QuestionDesk
@@ -36,6 +37,7 @@ class GuestAuthors:
         concurrency: int = CONCURRENCY,
     ) -> None:
         self.directory = AuthorDirectory(sessionmaker, classes, chats, deliveries, clock)
+        self.exposed = ExposedCodes(sessionmaker, classes, chats, deliveries, clock)
         self.fanout = Fanout(sessionmaker, moderation, chats, deliveries, clock, concurrency)
         self.questions = QuestionDesk(
             sessionmaker, classes, moderation, chats, deliveries, clock, self.fanout.deliver
@@ -49,6 +51,10 @@ class GuestAuthors:
     async def resolve_role(self, actor: Actor, where: ChannelRef) -> Actor:
         """The dispatcher's role hook: joined guest authors get the AUTHOR role."""
         return await self.directory.resolve_role(actor, where)
+
+    async def on_posted(self, chat: Chat, event: MessagePosted | CommandTyped) -> None:
+        """Anything posted in a class room: an invite code in it is cancelled."""
+        await self.exposed.on_posted(chat, event.message, event.actor, event.text)
 
     async def on_direct(self, chat: Chat, event: DirectMessage) -> None:
         """A non-command direct message to the bot."""

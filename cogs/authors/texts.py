@@ -44,6 +44,24 @@ def invite_code(code: str, name: str, book: str, expires: datetime, days: int) -
     )
 
 
+def code_exposed_for_typist() -> str:
+    """For whoever posted an invite code in the class room (a student or a teacher)."""
+    return (
+        "That was a guest author's invite code. Codes are secret, so I removed your message "
+        "and cancelled the code. The teacher will make a new one and give it to the author "
+        "privately."
+    )
+
+
+def code_exposed_for_teachers(name: str, book: str, by: str, removed: bool) -> str:
+    removed_text = "removed the message" if removed else "could NOT remove the message"
+    return (
+        f"⚠️ The invite code for {name} (“{book}”) was posted in the class room by {by}, "
+        f"where students can read it, so I cancelled it and {removed_text}. Make a new one "
+        "with `author invite` here in the teacher room and give it to the author privately."
+    )
+
+
 def welcome(name: str, book: str, where: str) -> str:
     return (
         f"Welcome, {name}! You are now the guest author for {where}, reading “{book}”.\n"

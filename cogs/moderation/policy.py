@@ -67,6 +67,12 @@ def checked(text: str, context: Context | None = None) -> Verdict:
         )
 
 
+def screened_text(text: str, media: tuple[Media, ...]) -> str:
+    """What screening reads: the words, then the names of the pictures, files and stickers
+    (the class sees a file's name and a sticker's name too)."""
+    return "\n".join([text, *(m.name for m in media if m.name)])
+
+
 def with_media(verdict: Verdict, media: tuple[Media, ...]) -> Verdict:
     """Screening reads text only: pictures and files are a finding of their own."""
     if not media:

@@ -1,5 +1,6 @@
 """What came just before a message: the student's last few messages (in memory), whether
-a flood was already flagged, whether the discussion thread has closed."""
+a flood was already flagged, whether the discussion thread has closed, whether an earlier
+version of the message was already removed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import Flag, Session
+from bot.db.tables import Delivery, Flag, Post, Session
 from bot.screening.verdict import SPAM
 
 WINDOW = timedelta(minutes=2)
@@ -56,3 +57,18 @@ async def thread_closed(db: AsyncSession, class_id: int, thread: str) -> bool:
         select(Session.state).where(Session.classroom_id == class_id, Session.thread_id == thread)
     )
     return state == "done"
+
+
+async def was_removed(db: AsyncSession, platform: str, message_id: str) -> bool:
+    """Whether an earlier version of this message was held and removed from the class (a
+    later update of it changes nothing the class can see; one not removed is screened)."""
+    held = await db.scalars(
+        select(Flag.id)
+        .join(Post, Flag.post_id == Post.id)
+        .where(Post.platform == platform, Post.message_id == message_id, Flag.action == "hold")
+    )
+    keys = [f"flag:{flag_id}:hide" for flag_id in held]  # the hide's delivery (effects.py)
+    if not keys:
+        return False
+    done = select(Delivery.id).where(Delivery.key.in_(keys), Delivery.state == "sent")
+    return await db.scalar(done.limit(1)) is not None

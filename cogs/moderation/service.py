@@ -24,6 +24,7 @@ from bot.core.events import (
     MessagePosted,
     MessageShared,
     ReactionAdded,
+    ThreadNamed,
 )
 from bot.core.model import Actor, ChannelRef, Outgoing, UserRef
 from bot.core.ports import Chat
@@ -35,9 +36,16 @@ from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation import texts
 from cogs.moderation.catchup import catch_up
 from cogs.moderation.effects import ESCALATE, FlagEffects
-from cogs.moderation.policy import checked, decide, with_media
-from cogs.moderation.recent import RecentMessages, spam_already_flagged, thread_closed
+from cogs.moderation.policy import checked, decide, screened_text, with_media
+from cogs.moderation.recent import (
+    RecentMessages,
+    spam_already_flagged,
+    thread_closed,
+    was_removed,
+)
 from cogs.moderation.rules import ClassRules
+from cogs.moderation.threadnames import KIND as THREAD_KIND
+from cogs.moderation.threadnames import ThreadNames
 
 log = logging.getLogger(__name__)
 CLOSED_REASON = "posted after the session's discussion closed"
@@ -93,6 +101,8 @@ class ModerationService:
         self._effects = FlagEffects(
             sessionmaker, classes, chats, deliveries, self._kinds, self._shared
         )
+        self._threads = ThreadNames(sessionmaker, classes, chats, deliveries, clock, self.settle)
+        self.add_kind(THREAD_KIND, self._threads)
 
     def pause_when(self, exposed: Callable[[int], bool]) -> None:
         """Post nothing in a class's teacher room while `exposed(class id)` says students
@@ -132,12 +142,20 @@ class ModerationService:
             if existing is not None:
                 flag_id = await db.scalar(select(Flag.id).where(Flag.post_id == existing.id))
                 action = "repeat"
+            elif await was_removed(db, chat.platform.value, ev.message.id):
+                # an update (an edit, a link preview) of a message already removed:
+                # the teacher reviews what was held, and that is what approval shares
+                flag_id, action = None, "repeat"
             else:
                 flag_id, action = await self._screen(db, cls, ev)
         if action in ("allow", "flag"):
             await self._shared(MessageShared(cls.id, ev.channel, ev.actor.user, ev.text))
         if flag_id is not None:
             await self.settle(flag_id)
+
+    async def on_thread_named(self, chat: Chat, ev: ThreadNamed) -> None:
+        """A student's thread name is screened like a message (``threadnames.py``)."""
+        await self._threads.on_named(chat, ev)
 
     async def catch_up(self, chat: Chat) -> int:
         """Screen what students posted on `chat` while the bot was away (``catchup.py``)."""
@@ -166,7 +184,8 @@ class ModerationService:
         # a message caught up after a restart counts when it was posted (not as a flood)
         posted_at = ev.posted_at or self.clock.now()
         recent = self._recent.seen(ev.actor.user.id, ev.text, posted_at)
-        verdict = with_media(checked(ev.text, rules.context(recent)), ev.media)
+        text = screened_text(ev.text, ev.media)
+        verdict = with_media(checked(text, rules.context(recent)), ev.media)
         decision = decide(verdict, member.trust, rules.policy)
         action, reasons = decision.action, decision.reasons
         if ev.channel.thread and await thread_closed(db, cls.id, ev.channel.thread):

@@ -313,3 +313,18 @@ async def test_pass_quota_thread_gone_and_leaving(bench: Bench) -> None:
     assert "1 question(s) waiting" in next(p.text for p in b.chat.posts if "👋" in p.text)
     assert "no guest author right now" in (await b.type("!ask Anyone there?", CHEN)).text
     assert "Only a guest author" in (await b.type("!author inbox", AUTHOR, AUTHOR_DM)).text
+
+
+async def test_a_code_a_student_shares_in_the_class_room_is_cancelled_and_removed(
+    bench: Bench,
+) -> None:
+    b = bench
+    code = await invite(b, ROOM, TEACHER)
+    said = await b.say(AROHA, f"guys the author code is {code}", ROOM)
+    assert any(p.action == "hide" and p.id == said for p in b.chat.posts), "removed"
+    (told,) = [p for p in b.chat.posts if "was posted in the class room" in p.text]
+    assert told.channel == teachers_of(ROOM) and code not in told.text
+    assert any(p.action == "tell" and "Codes are secret" in p.text for p in b.chat.posts)
+    sam = Actor(UserRef(Platform.MATRIX, "@sam:writers.example", "Sam"), Role.STUDENT)
+    tried = await b.type(f"!author join {code}", sam, ChannelRef(Platform.MATRIX, "!dm-sam"))
+    assert "already used" in tried.text, "nobody can use it from a direct message"

@@ -111,10 +111,13 @@ class World:
         self.channels[cid] = data
         return data
 
-    def thread(self, parent: str, root: str, name: str, archive: int = 1440) -> dict[str, Any]:
-        """A public thread started on message `root` (it gets the message's id)."""
+    def thread(
+        self, parent: str, root: str, name: str, archive: int = 1440, owner: str = ""
+    ) -> dict[str, Any]:
+        """A public thread started on message `root` (it gets the message's id), by the bot
+        unless `owner` (a user id) says who."""
         data = {"id": root, "type": 11, "guild_id": self.guild_id, "parent_id": parent,
-                "name": name, "owner_id": self.bot["id"], "member_count": 1,
+                "name": name, "owner_id": owner or self.bot["id"], "member_count": 1,
                 "message_count": 0, "rate_limit_per_user": 0, "thread_metadata": {
                     "archived": False, "auto_archive_duration": archive,
                     "archive_timestamp": NOW, "locked": False}}  # fmt: skip
@@ -229,6 +232,9 @@ def _edit_channel(w: World, body: Any, cid: str) -> Any:
     channel = w.channels[cid]
     if "thread_metadata" in channel:
         channel["thread_metadata"].update({k: body[k] for k in ("archived", "locked") if k in body})
+        if "name" in body and body["name"] != channel["name"]:
+            channel["name"] = body["name"]
+            w.gateway.append(("thread_update", dict(channel)))  # everyone sees the new name
     return channel
 
 

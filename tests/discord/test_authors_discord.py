@@ -204,3 +204,35 @@ async def test_dm_text_commands_help_and_bad_codes(school: School) -> None:
     assert "inbox is empty" in to_author(s)[-1]
     await dm_say(s, "thanks!")
     assert "!author inbox" in to_author(s)[-1], "an author gets the author help"
+
+
+async def test_an_invite_code_typed_in_the_class_channel_is_cancelled_and_removed(
+    school: School,
+) -> None:
+    s = school
+    made = await s.d.slash(s.teachers[0], s.rooms[0], "author invite", name="Jo Lee", book="Wonder")
+    assert "code in the teacher room" in answer_text(s, made)
+    teachers = s.teacher_rooms[0]
+    code = re.search(r"RA-\w{4}-\w{4}", s.w.posts_in(teachers["id"])[-1].json["content"])
+    assert code
+    # a student who saw it over the teacher's shoulder shares it with the class
+    said = await s.d.say(s.students[1], s.rooms[0], f"lol the code is {code.group(0).lower()}")
+
+    assert s.w.sent("DELETE", rf"/channels/{s.rooms[0]['id']}/messages/{said}"), "removed"
+    (told,) = [r.json["content"] for r in s.w.posts_in(teachers["id"])
+               if "was posted in the class room" in (r.json.get("content") or "")]  # fmt: skip
+    assert "invite code for Jo Lee (“Wonder”) was posted in the class room by Ben" in told
+    assert "cancelled it and removed the message" in told and "author invite" in told
+    assert code.group(0) not in told, "the teacher room is not sent the code again"
+    ben_dm = [c for c, u in s.w.dms.items() if u == s.students[1]["id"]]
+    assert any("Codes are secret" in r.json["content"] for c in ben_dm for r in s.w.posts_in(c))
+
+    joined = await dm_slash(s, "author join", code=code.group(0))
+    assert "already used" in answer_text(s, joined), "nobody can use it from a DM now"
+    assert not to_author(s) or "Welcome" not in " ".join(to_author(s))
+
+
+async def test_words_that_only_look_like_a_code_are_left_alone(school: School) -> None:
+    s = school
+    said = await s.d.say(s.teachers[0], s.rooms[0], "Read this book: homework RA-AAAA-BBBB")
+    assert not s.w.sent("DELETE", rf"/channels/{s.rooms[0]['id']}/messages/{said}")

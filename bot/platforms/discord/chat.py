@@ -154,6 +154,15 @@ class DiscordChat:
         except discord.Forbidden:
             raise await self.hints.forbidden(thread, "Manage Threads", "close the thread") from None
 
+    async def rename_thread(self, thread: ChannelRef, name: str) -> None:
+        """The thread keeps its messages; only its name changes (at most 100 characters)."""
+        try:
+            await self.client.http.edit_channel(
+                int(thread.thread or thread.id), name=name[:100], reason="thread name screened"
+            )
+        except discord.Forbidden:
+            raise await self.hints.forbidden(thread, "Manage Threads", "rename a thread") from None
+
     async def hide(self, message: MessageRef, reason: str) -> None:
         """Delete the message. Without permission, the teacher is told and the flow goes on."""
         where = message.channel

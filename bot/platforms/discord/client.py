@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime
 from typing import Any
@@ -10,13 +11,21 @@ import discord
 from discord import app_commands
 
 from bot.core.dispatch import Dispatcher
-from bot.core.events import Connected, Event, MessagePosted, PollVoted, ReactionAdded
-from bot.core.model import MessageRef
+from bot.core.events import (
+    Connected,
+    Event,
+    MessagePosted,
+    PollVoted,
+    ReactionAdded,
+    ThreadNamed,
+)
+from bot.core.model import Actor, MessageRef, Platform, Role, UserRef
 from bot.platforms.discord import direct, slash
 from bot.platforms.discord.calls import CommandCalls
 from bot.platforms.discord.decisions import FlagButton, on_reason
 from bot.platforms.discord.media import Sizes, media_of
 from bot.platforms.discord.people import actor_of, channel_ref
+from bot.platforms.discord.visible import embeds_text, visible_text
 
 log = logging.getLogger(__name__)
 HUMAN_MESSAGES = (discord.MessageType.default, discord.MessageType.reply)
@@ -99,14 +108,18 @@ class ReadAloudClient(discord.Client):
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """An edited message is screened again: a clean post must not become a rude one.
-        Updates that only add link previews (no new edit time) or keep the text are skipped."""
+        An update without a new edit time only adds link previews: screened when they show
+        new text. Updates that change nothing the class sees are skipped."""
+        before, after = payload.cached_message, payload.message
         edited_at = payload.data.get("edited_timestamp")
-        if not edited_at or "content" not in payload.data:
+        if edited_at and "content" in payload.data:
+            if before is None or visible_text(before) != visible_text(after):
+                await self._posted(after, revision=str(edited_at))
             return
-        before = payload.cached_message
-        if before is not None and before.content == payload.message.content:
-            return
-        await self._posted(payload.message, revision=str(edited_at))
+        shown = embeds_text(after)
+        if shown and (before is None or embeds_text(before) != shown):
+            digest = hashlib.sha256(shown.encode()).hexdigest()[:16]
+            await self._posted(after, revision=f"embeds:{digest}")
 
     async def _posted(
         self, message: discord.Message, revision: str = "", posted_at: datetime | None = None
@@ -125,9 +138,36 @@ class ReadAloudClient(discord.Client):
         where = MessageRef(channel_ref(channel), str(message.id))
         self.sizes.note(message)
         media = media_of(message)  # a picture or sticker without words is a message too
-        posted = MessagePosted(where, actor, message.content, revision, media, posted_at)
+        text = visible_text(message)  # forwarded words, poll, embeds: the class sees them
+        posted = MessagePosted(where, actor, text, revision, media, posted_at)
         await self._event(posted)
         return True
+
+    async def on_thread_create(self, thread: discord.Thread) -> None:
+        """A thread someone started: its name is visible text."""
+        await self._thread_named(thread)
+
+    async def on_thread_update(self, before: discord.Thread, after: discord.Thread) -> None:
+        if before.name != after.name:  # renamed (by its owner, as far as Discord says)
+            await self._thread_named(after)
+
+    async def _thread_named(self, thread: discord.Thread) -> None:
+        """A person's thread name becomes a ThreadNamed; the bot's own threads are skipped."""
+        if self.user is None or thread.owner_id in (None, self.user.id):
+            return
+        owner: discord.Member | discord.Object | None = thread.guild.get_member(thread.owner_id)
+        if owner is None:
+            try:
+                owner = await thread.guild.fetch_member(thread.owner_id)
+            except discord.HTTPException:  # unknown: screened as a student's, never skipped
+                owner = discord.Object(thread.owner_id)
+        if isinstance(owner, discord.Member):
+            if owner.bot:
+                return
+            actor = actor_of(owner, thread.permissions_for(owner), self.teacher_role)
+        else:
+            actor = Actor(UserRef(Platform.DISCORD, str(owner.id)), Role.STUDENT)
+        await self._event(ThreadNamed(channel_ref(thread), actor, thread.name))
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         member = payload.member

@@ -31,10 +31,16 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def media_of(message: discord.Message) -> tuple[Media, ...]:
-    """The attachments and stickers of a message, as neutral media."""
-    found = [Media(kind_of(a.content_type), a.filename, a.url) for a in message.attachments]
-    found += [Media(STICKER, s.name, f"sticker:{s.id}") for s in message.stickers]
+    """The attachments and stickers of a message and of the messages it forwards."""
+    found = [Media(kind_of(a.content_type), a.filename, a.url) for a in attachments(message)]
+    stickers = [*message.stickers, *(s for m in message.message_snapshots for s in m.stickers)]
+    found += [Media(STICKER, s.name, f"sticker:{s.id}") for s in stickers]
     return tuple(found)
+
+
+def attachments(message: discord.Message) -> list[discord.Attachment]:
+    """Its own files, then those of forwarded messages (the class sees both)."""
+    return [*message.attachments, *(a for m in message.message_snapshots for a in m.attachments)]
 
 
 def kind_of(content_type: str | None) -> str:
@@ -61,7 +67,7 @@ class Sizes:
         self._keep = keep
 
     def note(self, message: discord.Message) -> None:
-        for a in message.attachments:
+        for a in attachments(message):
             self._sizes[a.url] = a.size
             self._sizes.move_to_end(a.url)
         while len(self._sizes) > self._keep:

@@ -136,6 +136,9 @@ class MatrixChat:
     async def close_thread(self, thread: ChannelRef, notice: Outgoing) -> None:
         await self.send(thread, notice)
 
+    async def rename_thread(self, thread: ChannelRef, name: str) -> None:
+        """A Matrix thread is a reply chain with no name of its own: nothing to rename."""
+
     async def hide(self, message: MessageRef, reason: str) -> None:
         resp = await self.client.room_redact(
             message.channel.id, message.id, reason=reason, tx_id=txn_id(f"redact:{message.id}")
