@@ -6,6 +6,7 @@ a new App on the same database).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -110,6 +111,14 @@ class App:
         self.dispatcher = Dispatcher(self.registry)
         self.dispatcher.on_event(self._route)
         self.dispatcher.resolve_roles(self.services.authors.resolve_role)
+        self.failure: str | None = None  # why a platform stopped for good, if one did
+        self.failed = asyncio.Event()
+
+    def fail(self, reason: str) -> None:
+        """A platform cannot go on (its credentials were revoked): the process should stop
+        with an error so a supervisor restarts it once the cause is fixed."""
+        self.failure = self.failure or reason
+        self.failed.set()
 
     def _registry(self) -> Registry:
         s = self.services
@@ -158,6 +167,7 @@ class App:
                     sessionmaker=self.sessionmaker,
                     dispatcher=self.dispatcher,
                     registry=self.registry,
+                    on_fatal=self.fail,
                 )
             )
         d = self.config.settings.discord

@@ -41,6 +41,7 @@ class Classroom:
     room: str = ""
     teacher_room: str = ""
     started: list[App] = field(default_factory=list)
+    bot_password: str = ""  # given to the bot as well as its access token when set
 
     @property
     def bot(self) -> str:
@@ -55,9 +56,10 @@ class Classroom:
                 device_id=self.bot_account.device_id,
             ),
         )
-        return Config(
-            settings=settings, secrets=Secrets(matrix_access_token=self.bot_account.access_token)
+        secrets = Secrets(
+            matrix_access_token=self.bot_account.access_token, matrix_password=self.bot_password
         )
+        return Config(settings=settings, secrets=secrets)
 
     async def start_bot(self) -> App:
         """Start (or restart) the bot on the same database and device."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from nio import (
     AsyncClient,
+    LoginResponse,
     RoomCreateError,
     RoomGetStateEventResponse,
     RoomPreset,
@@ -62,8 +63,10 @@ class MatrixChat:
         registry: Registry,
         store_path: Path | None = None,
         max_wait: float = 60.0,
+        on_fatal: Callable[[str], None] = lambda reason: None,
     ) -> None:
         self.settings = settings
+        self._on_fatal = on_fatal
         self.user_id = settings.user_id
         self._access_token = access_token
         self._password = password
@@ -95,9 +98,21 @@ class MatrixChat:
         )
         tokens = TokenStore(self._sessionmaker, client.user_id)
         self._loop = SyncLoop(
-            client, tokens, inbound.handle, observe=self.rooms.observe, max_wait=self._max_wait
+            client,
+            tokens,
+            inbound.handle,
+            observe=self.rooms.observe,
+            max_wait=self._max_wait,
+            relogin=self._relogin if self._password else None,
+            on_fatal=self._on_fatal,
         )
         await self._loop.start()
+
+    async def _relogin(self) -> bool:
+        """Log in again with the configured password, keeping the same device (so keyed
+        transaction ids keep deduplicating)."""
+        resp = await self.client.login(self._password, device_name="readaloud")
+        return isinstance(resp, LoginResponse)
 
     async def stop(self) -> None:
         if self._loop is not None:
