@@ -18,6 +18,8 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
 from bot.core.dispatch import Chats, Dispatcher
 from bot.core.events import (
+    BotRemoved,
+    BotReturned,
     CommandTyped,
     Connected,
     DirectMessage,
@@ -34,6 +36,7 @@ from bot.scheduling import Scheduler
 from cogs.authors import commands as author_commands
 from cogs.authors.service import GuestAuthors
 from cogs.classroom import commands as classroom_commands
+from cogs.classroom.presence import ClassPresence
 from cogs.classroom.service import ClassroomService
 from cogs.classroom.watch import TeacherRoomWatch
 from cogs.moderation import commands as moderation_commands
@@ -105,6 +108,9 @@ class App:
             ),
         )
         classes.on_timezone_change(self.services.changes.retime)
+        self.presence = ClassPresence(
+            self.sessionmaker, self.chats, deliveries, self.clock, self.scheduler.changed
+        )
         self.watch = TeacherRoomWatch(self.sessionmaker, self.chats)
         moderation.pause_when(self.watch.exposed)
         self.registry = self._registry()
@@ -150,6 +156,10 @@ class App:
             await self.services.authors.on_direct(chat, event)
         elif isinstance(event, Connected):
             await self.services.moderation.catch_up(chat)
+        elif isinstance(event, BotRemoved):
+            await self.presence.removed(event)
+        elif isinstance(event, BotReturned):
+            await self.presence.returned(event)
         elif isinstance(event, EncryptedRoom):
             log.warning("room %s is encrypted; the bot cannot read it", event.channel.id)
 

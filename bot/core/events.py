@@ -94,6 +94,20 @@ class Connected:
     away (a new Discord gateway session); features catch up through `Chat.catch_up`."""
 
 
+@dataclass(frozen=True, slots=True)
+class BotRemoved:
+    """The bot was removed from a channel (kicked, banned, or the channel is gone to it)."""
+
+    channel: ChannelRef
+
+
+@dataclass(frozen=True, slots=True)
+class BotReturned:
+    """The bot is in a channel again after an invite (it may have been removed before)."""
+
+    channel: ChannelRef
+
+
 Event = (
     MessagePosted
     | CommandTyped
@@ -102,4 +116,6 @@ Event = (
     | EncryptedRoom
     | DirectMessage
     | Connected
+    | BotRemoved
+    | BotReturned
 )

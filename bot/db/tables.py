@@ -59,6 +59,8 @@ class Classroom(Base):
     safeguarding_id: Mapped[str | None] = mapped_column(String(255))
     retention_days: Mapped[int] = mapped_column(Integer, default=365)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # set while the bot is removed from the class room: nothing is posted there until it is back
+    away_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Member(Base):

@@ -175,6 +175,7 @@ class Batch:
     backlog: bool
     rooms: dict[str, RoomUpdate] = field(default_factory=dict)
     invites: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)  # rooms the bot was removed from
     barrier: int = 0
 
 
@@ -285,6 +286,7 @@ class SyncLoop:
                 events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
             batch.rooms[room_id] = RoomUpdate(list(info.state), events)
         batch.invites = list(resp.rooms.invite)
+        batch.left = list(resp.rooms.leave)
         for ev in resp.account_data_events:
             if isinstance(ev, UnknownAccountDataEvent) and ev.type == IDLE_TYPE:
                 if ev.content.get("instance") == self._instance:

@@ -32,7 +32,14 @@ from nio import (
 from bot.core.commands import Invocation, Registry, Reply
 from bot.core.dispatch import Dispatcher
 from bot.core.errors import UserError
-from bot.core.events import CommandTyped, EncryptedRoom, MessagePosted, ReactionAdded
+from bot.core.events import (
+    BotRemoved,
+    BotReturned,
+    CommandTyped,
+    EncryptedRoom,
+    MessagePosted,
+    ReactionAdded,
+)
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform
 from bot.core.textcommand import parse
 from bot.platforms.matrix import direct, files, media
@@ -99,6 +106,8 @@ class Inbound:
         """Join invites, then (unless this is the first-ever sync) handle every room's events."""
         for room_id in batch.invites:
             await self._join(room_id)
+        for room_id in batch.left:
+            await self.dispatcher.event(self.chat, BotRemoved(ChannelRef(Platform.MATRIX, room_id)))
         if batch.backlog:
             return
         await asyncio.gather(
@@ -113,6 +122,8 @@ class Inbound:
                 resp = JoinError(str(e))
             if not isinstance(resp, JoinError):
                 log.info("joined %s after an invite", room_id)
+                back = BotReturned(ChannelRef(Platform.MATRIX, room_id))
+                await self.dispatcher.event(self.chat, back)
                 return
             log.warning("joining %s failed (attempt %d): %s", room_id, attempt + 1, resp.message)
             await asyncio.sleep(0.5 * 2**attempt)
