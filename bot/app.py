@@ -30,12 +30,15 @@ from bot.core.events import (
     ReactionAdded,
 )
 from bot.core.ports import Chat
+from bot.db.faults import is_storage_fault
+from bot.db.handled import HandledEvents
 from bot.db.session import make_engine, make_sessionmaker, upgrade
 from bot.deliveries import Deliveries
 from bot.scheduling import Scheduler
 from cogs.authors import commands as author_commands
 from cogs.authors.service import GuestAuthors
 from cogs.classroom import commands as classroom_commands
+from cogs.classroom.outage import StorageOutage
 from cogs.classroom.presence import ClassPresence
 from cogs.classroom.service import ClassroomService
 from cogs.classroom.watch import TeacherRoomWatch
@@ -52,6 +55,7 @@ from cogs.readaloud.sessions import SessionRunner
 
 log = logging.getLogger(__name__)
 RETRY_EVERY = timedelta(minutes=5)  # unfinished moderation steps are tried again
+OUTAGE_LOOK_EVERY = timedelta(seconds=15)  # is anything waiting for the database?
 
 
 @dataclass
@@ -114,9 +118,11 @@ class App:
         self.watch = TeacherRoomWatch(self.sessionmaker, self.chats)
         moderation.pause_when(self.watch.exposed)
         self.registry = self._registry()
-        self.dispatcher = Dispatcher(self.registry)
+        self.dispatcher = Dispatcher(self.registry, transient=is_storage_fault)
         self.dispatcher.on_event(self._route)
         self.dispatcher.resolve_roles(self.services.authors.resolve_role)
+        self.outage = StorageOutage(self.dispatcher, classes, self.chats)
+        self.handled = HandledEvents(self.sessionmaker, "all")
         self.failure: str | None = None  # why a platform stopped for good, if one did
         self.failed = asyncio.Event()
 
@@ -192,6 +198,7 @@ class App:
     async def start(self) -> None:
         """Migrate, connect, finish interrupted work, then start the timers."""
         await upgrade(self.engine)
+        await self.services.classes.remember_teacher_rooms()
         for chat in self._platforms():
             await chat.start()
             self.chats.add(chat)
@@ -202,6 +209,8 @@ class App:
             log.info("finished %d interrupted guest author answer(s)", answers_resumed)
         await self.scheduler.start()
         self.scheduler.every(timedelta(hours=24), self.services.records.purge)
+        self.scheduler.every(timedelta(hours=24), self.handled.purge)
+        self.scheduler.every(OUTAGE_LOOK_EVERY, self.outage.check, now=False)
         # a step that failed (a message the bot could not remove yet) is tried again
         self.scheduler.every(RETRY_EVERY, self.services.moderation.resume, now=False)
         # teacher rooms stay private (first look once the platforms have their room state)

@@ -179,6 +179,16 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class HandledEvent(Base):
+    """An incoming event the bot has acted on (a command, a reaction, a message): whatever
+    history a sync, a rejoin or a catch-up brings back, it is acted on at most once."""
+
+    __tablename__ = "handled_event"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class Post(Base):
     """A student message the bot has seen; makes message handling idempotent."""
 

@@ -166,13 +166,17 @@ class Classroom:
 
 
 async def make_classroom(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path, students: int = 2
+    synapse: LocalHomeserver,
+    people: PersonFactory,
+    tmp_path: Path,
+    students: int = 2,
+    db_url: str = "",
 ) -> Classroom:
     bot = await synapse.register(unique("readaloud"), "password")
     cls = Classroom(
         hs=synapse,
         bot_account=bot,
-        db_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        db_url=db_url or f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         clock=FakeClock(datetime.now(UTC)),
         teacher=await people("teacher", "Ms Rivera"),
         students=[

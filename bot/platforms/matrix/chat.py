@@ -25,6 +25,7 @@ from bot.config import MatrixSettings
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
+from bot.db.handled import HandledEvents
 from bot.platforms.matrix import media
 from bot.platforms.matrix.client import SyncLoop, connect
 from bot.platforms.matrix.direct import DirectRooms
@@ -93,8 +94,15 @@ class MatrixChat:
         )
         self._client, self.user_id = client, client.user_id
         self.rooms = Rooms(client)
+        handled = HandledEvents(self._sessionmaker, self.platform.value)
         inbound = Inbound(
-            self, client, self.rooms, self._dispatcher, self._registry, self.settings.command_prefix
+            self,
+            client,
+            self.rooms,
+            self._dispatcher,
+            self._registry,
+            self.settings.command_prefix,
+            handled,
         )
         tokens = TokenStore(self._sessionmaker, client.user_id)
         self._loop = SyncLoop(

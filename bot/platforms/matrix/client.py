@@ -34,6 +34,7 @@ from nio import (
 from nio.api import Api
 
 from bot.config import MatrixSettings
+from bot.core.errors import NotHandled
 from bot.platforms.matrix.tokens import TokenStore
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ REVOKED = {"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_USER_DEACTIVATED"}
 VERSIONS = "/_matrix/client/versions"
 LOOK_EVERY = 0.5  # while the homeserver does not answer, look this often (it may be restarting)
 SYNC_RETRY_MAX = 5.0  # the server answers but a sync failed: never wait longer than this
+STORAGE_RETRY_MAX = 5.0  # events waiting for the database are tried again at least this often
 
 
 class MatrixLoginError(RuntimeError):
@@ -352,20 +354,31 @@ class SyncLoop:
         while True:
             batch = await self.queue.get()
             try:
-                try:
-                    await self.handle(batch)
-                except Exception:
-                    log.exception("handling a sync batch failed; moving on")
+                await self._handle_until_done(batch)
                 await self._save(batch.token)
                 if batch.barrier:
                     self._release(batch.barrier)
             finally:
                 self.queue.task_done()
 
+    async def _handle_until_done(self, batch: Batch) -> None:
+        """Hand the batch over until every event in it is handled: while the database is not
+        answering, the sync token stays before it (a restart sees it again)."""
+        backoff = Backoff(maximum=STORAGE_RETRY_MAX)
+        while True:
+            try:
+                await self.handle(batch)
+                return
+            except NotHandled as e:
+                await backoff.wait("handling events (the database is not answering)", e)
+            except Exception:
+                log.exception("handling a sync batch failed; moving on")
+                return
+
     async def _save(self, token: str) -> None:
         if token == self._saved:
             return
-        backoff = Backoff(maximum=self.max_wait)
+        backoff = Backoff(maximum=STORAGE_RETRY_MAX)
         while True:
             try:
                 await self.tokens.save(token)
