@@ -6,6 +6,7 @@ a new App on the same database).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,6 +18,8 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
 from bot.core.dispatch import Chats, Dispatcher
 from bot.core.events import (
+    BotRemoved,
+    BotReturned,
     CommandTyped,
     Connected,
     DirectMessage,
@@ -28,12 +31,16 @@ from bot.core.events import (
     ThreadNamed,
 )
 from bot.core.ports import Chat
+from bot.db.faults import is_storage_fault
+from bot.db.handled import HandledEvents
 from bot.db.session import make_engine, make_sessionmaker, upgrade
 from bot.deliveries import Deliveries
 from bot.scheduling import Scheduler
 from cogs.authors import commands as author_commands
 from cogs.authors.service import GuestAuthors
 from cogs.classroom import commands as classroom_commands
+from cogs.classroom.outage import StorageOutage
+from cogs.classroom.presence import ClassPresence
 from cogs.classroom.service import ClassroomService
 from cogs.classroom.watch import TeacherRoomWatch
 from cogs.moderation import commands as moderation_commands
@@ -49,6 +56,7 @@ from cogs.readaloud.sessions import SessionRunner
 
 log = logging.getLogger(__name__)
 RETRY_EVERY = timedelta(minutes=5)  # unfinished moderation steps are tried again
+OUTAGE_LOOK_EVERY = timedelta(seconds=15)  # is anything waiting for the database?
 
 
 @dataclass
@@ -105,12 +113,25 @@ class App:
             ),
         )
         classes.on_timezone_change(self.services.changes.retime)
+        self.presence = ClassPresence(
+            self.sessionmaker, self.chats, deliveries, self.clock, self.scheduler.changed
+        )
         self.watch = TeacherRoomWatch(self.sessionmaker, self.chats)
         moderation.pause_when(self.watch.exposed)
         self.registry = self._registry()
-        self.dispatcher = Dispatcher(self.registry)
+        self.dispatcher = Dispatcher(self.registry, transient=is_storage_fault)
         self.dispatcher.on_event(self._route)
         self.dispatcher.resolve_roles(self.services.authors.resolve_role)
+        self.outage = StorageOutage(self.dispatcher, classes, self.chats)
+        self.handled = HandledEvents(self.sessionmaker, "all")
+        self.failure: str | None = None  # why a platform stopped for good, if one did
+        self.failed = asyncio.Event()
+
+    def fail(self, reason: str) -> None:
+        """A platform cannot go on (its credentials were revoked): the process should stop
+        with an error so a supervisor restarts it once the cause is fixed."""
+        self.failure = self.failure or reason
+        self.failed.set()
 
     def _registry(self) -> Registry:
         s = self.services
@@ -146,6 +167,10 @@ class App:
             await self.services.moderation.on_thread_named(chat, event)
         elif isinstance(event, Connected):
             await self.services.moderation.catch_up(chat)
+        elif isinstance(event, BotRemoved):
+            await self.presence.removed(event)
+        elif isinstance(event, BotReturned):
+            await self.presence.returned(event)
         elif isinstance(event, EncryptedRoom):
             log.warning("room %s is encrypted; the bot cannot read it", event.channel.id)
 
@@ -163,6 +188,7 @@ class App:
                     sessionmaker=self.sessionmaker,
                     dispatcher=self.dispatcher,
                     registry=self.registry,
+                    on_fatal=self.fail,
                 )
             )
         d = self.config.settings.discord
@@ -177,6 +203,7 @@ class App:
     async def start(self) -> None:
         """Migrate, connect, finish interrupted work, then start the timers."""
         await upgrade(self.engine)
+        await self.services.classes.remember_teacher_rooms()
         for chat in self._platforms():
             await chat.start()
             self.chats.add(chat)
@@ -187,6 +214,8 @@ class App:
             log.info("finished %d interrupted guest author answer(s)", answers_resumed)
         await self.scheduler.start()
         self.scheduler.every(timedelta(hours=24), self.services.records.purge)
+        self.scheduler.every(timedelta(hours=24), self.handled.purge)
+        self.scheduler.every(OUTAGE_LOOK_EVERY, self.outage.check, now=False)
         # a step that failed (a message the bot could not remove yet) is tried again
         self.scheduler.every(RETRY_EVERY, self.services.moderation.resume, now=False)
         # teacher rooms stay private (first look once the platforms have their room state)

@@ -54,7 +54,8 @@ def _word_list_warning() -> str | None:
     )
 
 
-async def _serve(config: Config) -> None:
+async def _serve(config: Config) -> int:
+    """Serve until Ctrl-C / SIGTERM (exit 0) or until a platform stops for good (exit 1)."""
     from bot.app import App
 
     stop = asyncio.Event()
@@ -65,9 +66,16 @@ async def _serve(config: Config) -> None:
         from bot.platforms.matrix.demo import run_demo
 
         await run_demo(config, stop)
-        return
-    async with App(config):
-        await stop.wait()
+        return 0
+    async with App(config) as app:
+        waits = [asyncio.create_task(stop.wait()), asyncio.create_task(app.failed.wait())]
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for task in waits:
+            task.cancel()
+    if app.failure:
+        print(f"readaloud stopped: {app.failure}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -84,8 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     warning = _word_list_warning()
     if warning:
         logging.getLogger("readaloud").warning(warning)
-    asyncio.run(_serve(config))
-    return 0
+    return asyncio.run(_serve(config))
 
 
 def cmd_db(args: argparse.Namespace) -> int:

@@ -25,3 +25,8 @@ class ConfigError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+class NotHandled(Exception):
+    """An event could not be handled for a reason that passes (the database is not answering):
+    it must not count as handled, and is handed over again until it is."""

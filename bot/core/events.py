@@ -104,6 +104,20 @@ class Connected:
     away (a new Discord gateway session); features catch up through `Chat.catch_up`."""
 
 
+@dataclass(frozen=True, slots=True)
+class BotRemoved:
+    """The bot was removed from a channel (kicked, banned, or the channel is gone to it)."""
+
+    channel: ChannelRef
+
+
+@dataclass(frozen=True, slots=True)
+class BotReturned:
+    """The bot is in a channel again after an invite (it may have been removed before)."""
+
+    channel: ChannelRef
+
+
 Event = (
     MessagePosted
     | CommandTyped
@@ -113,4 +127,6 @@ Event = (
     | DirectMessage
     | ThreadNamed
     | Connected
+    | BotRemoved
+    | BotReturned
 )

@@ -59,6 +59,8 @@ class Classroom(Base):
     safeguarding_id: Mapped[str | None] = mapped_column(String(255))
     retention_days: Mapped[int] = mapped_column(Integer, default=365)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # set while the bot is removed from the class room: nothing is posted there until it is back
+    away_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Member(Base):
@@ -175,6 +177,16 @@ class Delivery(Base):
     state: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class HandledEvent(Base):
+    """An incoming event the bot has acted on (a command, a reaction, a message): whatever
+    history a sync, a rejoin or a catch-up brings back, it is acted on at most once."""
+
+    __tablename__ = "handled_event"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Post(Base):

@@ -60,6 +60,8 @@ class ClassroomService:
         self.chats = chats
         self.clock = clock
         self._retime: list[Callable[[int, str, str], Awaitable[object]]] = []
+        # teacher rooms by class, kept from every lookup: reachable while the database is not
+        self.known_teacher_rooms: dict[int, ChannelRef] = {}
 
     def on_timezone_change(self, listener: Callable[[int, str, str], Awaitable[object]]) -> None:
         """Be told (class id, old zone, new zone) when a class moves to another timezone."""
@@ -143,7 +145,20 @@ class ClassroomService:
         """The class this channel (or its teacher channel) belongs to."""
         async with self.sessionmaker() as db:
             row = await self._row(db, channel.platform, channel.id)
-            return ClassInfo.of(row) if row else None
+        if row is None:
+            return None
+        info = ClassInfo.of(row)
+        if info.teacher_channel is not None:
+            self.known_teacher_rooms[info.id] = info.teacher_channel
+        return info
+
+    async def remember_teacher_rooms(self) -> None:
+        """Load every class's teacher room (at start), for telling teachers about outages."""
+        async with self.sessionmaker() as db:
+            for row in await db.scalars(select(Classroom)):
+                info = ClassInfo.of(row)
+                if info.teacher_channel is not None:
+                    self.known_teacher_rooms[info.id] = info.teacher_channel
 
     async def require(self, channel: ChannelRef, prefix: str = "!") -> ClassInfo:
         """Like find, but a UserError explaining how to set the class up."""

@@ -46,6 +46,7 @@ class Context:
     chat: Chat
     prompts: list[Prompt]
     last: bool
+    away: bool  # the bot was removed from the class room
     thread: ChannelRef | None = None
 
 
@@ -72,8 +73,15 @@ class SessionRunner:
 
     async def unfinished(self, until: datetime | None = None) -> list[tuple[int, datetime]]:
         """(session id, when it next needs the bot) for sessions not yet done, due by `until`."""
-        query = select(Session.id, Session.next_step_at).where(
-            Session.state.in_(ACTIVE), Session.next_step_at.is_not(None)
+        # nothing is tried in a class room the bot was removed from (until it is back)
+        query = (
+            select(Session.id, Session.next_step_at)
+            .join(Classroom, Classroom.id == Session.classroom_id)
+            .where(
+                Session.state.in_(ACTIVE),
+                Session.next_step_at.is_not(None),
+                Classroom.away_since.is_(None),
+            )
         )
         if until is not None:
             query = query.where(Session.next_step_at <= until)
@@ -86,7 +94,7 @@ class SessionRunner:
         now = self.clock.now()
         ctx = await self._load(session_id)
         s = ctx.session if ctx else None
-        if ctx is None or s is None or s.state not in ACTIVE:
+        if ctx is None or s is None or s.state not in ACTIVE or ctx.away:
             return None
         if s.state == "planned" and now - s.starts_at > self.grace:
             await self._missed(ctx)
@@ -212,7 +220,8 @@ class SessionRunner:
             last = s.number == last_number_value
             prompts = await _prompts(db, book.id, s.first_chapter, s.last_chapter, last)
         cls = ClassInfo.of(classroom)
-        return Context(s, plan, book, cls, self.chats[cls.platform], prompts, last)
+        away = classroom.away_since is not None
+        return Context(s, plan, book, cls, self.chats[cls.platform], prompts, last, away)
 
 
 async def _prompts(

@@ -41,6 +41,7 @@ class Classroom:
     room: str = ""
     teacher_room: str = ""
     started: list[App] = field(default_factory=list)
+    bot_password: str = ""  # given to the bot as well as its access token when set
 
     @property
     def bot(self) -> str:
@@ -55,9 +56,10 @@ class Classroom:
                 device_id=self.bot_account.device_id,
             ),
         )
-        return Config(
-            settings=settings, secrets=Secrets(matrix_access_token=self.bot_account.access_token)
+        secrets = Secrets(
+            matrix_access_token=self.bot_account.access_token, matrix_password=self.bot_password
         )
+        return Config(settings=settings, secrets=secrets)
 
     async def start_bot(self) -> App:
         """Start (or restart) the bot on the same database and device."""
@@ -164,13 +166,17 @@ class Classroom:
 
 
 async def make_classroom(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path, students: int = 2
+    synapse: LocalHomeserver,
+    people: PersonFactory,
+    tmp_path: Path,
+    students: int = 2,
+    db_url: str = "",
 ) -> Classroom:
     bot = await synapse.register(unique("readaloud"), "password")
     cls = Classroom(
         hs=synapse,
         bot_account=bot,
-        db_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        db_url=db_url or f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         clock=FakeClock(datetime.now(UTC)),
         teacher=await people("teacher", "Ms Rivera"),
         students=[

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from nio import (
     AsyncClient,
+    LoginResponse,
     RoomCreateError,
     RoomGetStateEventResponse,
     RoomPreset,
@@ -26,6 +27,7 @@ from bot.core.dispatch import Dispatcher
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
 from bot.core.names import reposted
 from bot.core.quoting import lines_of, quoted
+from bot.db.handled import HandledEvents
 from bot.platforms.matrix import media
 from bot.platforms.matrix.client import SyncLoop, connect
 from bot.platforms.matrix.direct import DirectRooms
@@ -64,8 +66,10 @@ class MatrixChat:
         registry: Registry,
         store_path: Path | None = None,
         max_wait: float = 60.0,
+        on_fatal: Callable[[str], None] = lambda reason: None,
     ) -> None:
         self.settings = settings
+        self._on_fatal = on_fatal
         self.user_id = settings.user_id
         self._access_token = access_token
         self._password = password
@@ -92,14 +96,33 @@ class MatrixChat:
         )
         self._client, self.user_id = client, client.user_id
         self.rooms = Rooms(client)
+        handled = HandledEvents(self._sessionmaker, self.platform.value)
         inbound = Inbound(
-            self, client, self.rooms, self._dispatcher, self._registry, self.settings.command_prefix
+            self,
+            client,
+            self.rooms,
+            self._dispatcher,
+            self._registry,
+            self.settings.command_prefix,
+            handled,
         )
         tokens = TokenStore(self._sessionmaker, client.user_id)
         self._loop = SyncLoop(
-            client, tokens, inbound.handle, observe=self.rooms.observe, max_wait=self._max_wait
+            client,
+            tokens,
+            inbound.handle,
+            observe=self.rooms.observe,
+            max_wait=self._max_wait,
+            relogin=self._relogin if self._password else None,
+            on_fatal=self._on_fatal,
         )
         await self._loop.start()
+
+    async def _relogin(self) -> bool:
+        """Log in again with the configured password, keeping the same device (so keyed
+        transaction ids keep deduplicating)."""
+        resp = await self.client.login(self._password, device_name="readaloud")
+        return isinstance(resp, LoginResponse)
 
     async def stop(self) -> None:
         if self._loop is not None:

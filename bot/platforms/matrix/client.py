@@ -34,6 +34,7 @@ from nio import (
 from nio.api import Api
 
 from bot.config import MatrixSettings
+from bot.core.errors import NotHandled
 from bot.platforms.matrix.tokens import TokenStore
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,11 @@ LONG_POLL_MS = 30_000
 IDLE_TYPE = "org.readaloud.idle"
 TRANSIENT = (aiohttp.ClientError, TimeoutError, OSError)
 AUTH_ERRORS = {"M_UNKNOWN_TOKEN", "M_FORBIDDEN", "M_USER_DEACTIVATED", "M_MISSING_TOKEN"}
+REVOKED = {"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_USER_DEACTIVATED"}
+VERSIONS = "/_matrix/client/versions"
+LOOK_EVERY = 0.5  # while the homeserver does not answer, look this often (it may be restarting)
+SYNC_RETRY_MAX = 5.0  # the server answers but a sync failed: never wait longer than this
+STORAGE_RETRY_MAX = 5.0  # events waiting for the database are tried again at least this often
 
 
 class MatrixLoginError(RuntimeError):
@@ -54,6 +60,22 @@ class MatrixLoginError(RuntimeError):
 
 class SyncFailed(RuntimeError):
     """A sync or back-fill request failed; the whole sync is retried."""
+
+
+class TokenRevoked(RuntimeError):
+    """The homeserver no longer accepts the bot's access token (logged out, revoked,
+    deactivated): retrying with it can never work."""
+
+
+async def answering(client: AsyncClient, timeout: float = 2.0) -> bool:
+    """Whether the homeserver answers at all (``/versions`` needs no login)."""
+    try:
+        resp = await client.send("GET", VERSIONS, timeout=timeout)
+        ok = resp.status == 200
+        resp.release()
+    except TRANSIENT:
+        return False
+    return ok
 
 
 class Backoff:
@@ -115,6 +137,10 @@ async def connect(
                     client.restore_login(who.user_id, device, access_token)
                     break
                 error: Any = who
+                if password and getattr(who, "status_code", None) in REVOKED:
+                    log.warning("the Matrix access token was refused; logging in with the password")
+                    access_token = ""
+                    continue
             else:
                 login = await client.login(password, device_name="readaloud")
                 if isinstance(login, LoginResponse):
@@ -151,6 +177,7 @@ class Batch:
     backlog: bool
     rooms: dict[str, RoomUpdate] = field(default_factory=dict)
     invites: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)  # rooms the bot was removed from
     barrier: int = 0
 
 
@@ -168,8 +195,12 @@ class SyncLoop:
         *,
         observe: Callable[[Batch], None] = lambda batch: None,
         max_wait: float = 60.0,
+        relogin: Callable[[], Awaitable[bool]] | None = None,
+        on_fatal: Callable[[str], None] = lambda reason: None,
     ) -> None:
         self.client = client
+        self.relogin = relogin
+        self.on_fatal = on_fatal
         self.tokens = tokens
         self.handle = handle
         self.observe = observe
@@ -213,13 +244,17 @@ class SyncLoop:
     # ---- syncing ----
 
     async def _sync_forever(self) -> None:
-        backoff = Backoff(maximum=self.max_wait)
+        backoff = Backoff(maximum=min(self.max_wait, SYNC_RETRY_MAX))
         first = True
         while True:
             try:
                 batch = await self._sync_once(first)
+            except TokenRevoked as e:
+                if not await self._login_again(e):
+                    return
+                continue
             except (*TRANSIENT, SyncFailed) as e:
-                await backoff.wait("syncing with the homeserver", e or type(e).__name__)
+                await self._recover(backoff, e or type(e).__name__)
                 continue
             except Exception as e:  # a bug or an odd answer must not end syncing silently
                 log.exception("unexpected error while syncing")
@@ -243,6 +278,8 @@ class SyncLoop:
             full_state=True if first else None,
         )
         if isinstance(resp, SyncError):
+            if resp.status_code in REVOKED:
+                raise TokenRevoked(f"{resp.status_code}: {resp.message}")
             raise SyncFailed(f"{resp.status_code}: {resp.message}")
         batch = Batch(resp.next_batch, first=first, backlog=since is None)
         for room_id, info in resp.rooms.join.items():
@@ -251,11 +288,49 @@ class SyncLoop:
                 events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
             batch.rooms[room_id] = RoomUpdate(list(info.state), events)
         batch.invites = list(resp.rooms.invite)
+        batch.left = list(resp.rooms.leave)
         for ev in resp.account_data_events:
             if isinstance(ev, UnknownAccountDataEvent) and ev.type == IDLE_TYPE:
                 if ev.content.get("instance") == self._instance:
                     batch.barrier = int(ev.content.get("seq", 0))
         return batch
+
+    async def _recover(self, backoff: Backoff, error: object) -> None:
+        """Wait before the next sync. While the homeserver does not answer at all (restarting,
+        down), look every half second and sync the moment it answers; when it answers but the
+        sync failed, back off (a few seconds at most)."""
+        if await answering(self.client):
+            await backoff.wait("syncing with the homeserver", error)
+            return
+        log.warning("the homeserver is not answering (%s); waiting for it to come back", error)
+        looked = 0
+        while not await answering(self.client):
+            looked += 1
+            if looked % 120 == 0:
+                log.warning("the homeserver is still not answering (%d s)", looked * LOOK_EVERY)
+            await asyncio.sleep(LOOK_EVERY)
+        log.info("the homeserver answers again; syncing")
+        backoff.reset()
+
+    async def _login_again(self, error: TokenRevoked) -> bool:
+        """A revoked token: log in again with the password if there is one; otherwise stop
+        for good and say so once (a supervisor restarts the bot with a new token)."""
+        if self.relogin is not None:
+            try:
+                if await self.relogin():
+                    log.warning("the access token was revoked (%s); logged in again", error)
+                    return True
+            except TRANSIENT as e:
+                log.warning("logging in again failed (%s); retrying", e)
+                await asyncio.sleep(LOOK_EVERY)
+                return True
+        reason = (
+            f"the homeserver no longer accepts the bot's access token ({error}); set a new "
+            "READALOUD_MATRIX_ACCESS_TOKEN (or READALOUD_MATRIX_PASSWORD) and start the bot again"
+        )
+        log.error("Matrix: %s", reason)
+        self.on_fatal(reason)
+        return False
 
     async def _backfill(self, room_id: str, prev_batch: str | None, since: str) -> list[Event]:
         """The events a limited timeline left out, oldest first, back to `since`."""
@@ -279,20 +354,31 @@ class SyncLoop:
         while True:
             batch = await self.queue.get()
             try:
-                try:
-                    await self.handle(batch)
-                except Exception:
-                    log.exception("handling a sync batch failed; moving on")
+                await self._handle_until_done(batch)
                 await self._save(batch.token)
                 if batch.barrier:
                     self._release(batch.barrier)
             finally:
                 self.queue.task_done()
 
+    async def _handle_until_done(self, batch: Batch) -> None:
+        """Hand the batch over until every event in it is handled: while the database is not
+        answering, the sync token stays before it (a restart sees it again)."""
+        backoff = Backoff(maximum=STORAGE_RETRY_MAX)
+        while True:
+            try:
+                await self.handle(batch)
+                return
+            except NotHandled as e:
+                await backoff.wait("handling events (the database is not answering)", e)
+            except Exception:
+                log.exception("handling a sync batch failed; moving on")
+                return
+
     async def _save(self, token: str) -> None:
         if token == self._saved:
             return
-        backoff = Backoff(maximum=self.max_wait)
+        backoff = Backoff(maximum=STORAGE_RETRY_MAX)
         while True:
             try:
                 await self.tokens.save(token)

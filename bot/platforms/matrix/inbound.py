@@ -8,10 +8,13 @@ messages and reactions become neutral events.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections import deque
+from collections.abc import Awaitable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from nio import (
     AsyncClient,
@@ -31,10 +34,18 @@ from nio import (
 
 from bot.core.commands import Invocation, Registry, Reply
 from bot.core.dispatch import Dispatcher
-from bot.core.errors import UserError
-from bot.core.events import CommandTyped, EncryptedRoom, MessagePosted, ReactionAdded
+from bot.core.errors import NotHandled, UserError
+from bot.core.events import (
+    BotRemoved,
+    BotReturned,
+    CommandTyped,
+    EncryptedRoom,
+    MessagePosted,
+    ReactionAdded,
+)
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform
 from bot.core.textcommand import parse
+from bot.db.handled import HandledEvents
 from bot.platforms.matrix import direct, files, media
 from bot.platforms.matrix.client import Batch, RoomUpdate
 from bot.platforms.matrix.rooms import Rooms
@@ -50,6 +61,8 @@ ENCRYPTED_NOTICE = (
     "turned off and invite me there. (Encryption can't be turned off in an existing room.)"
 )
 RECENT = 10_000
+COMMAND_WINDOW_S = 300  # a command older than this when the bot sees it is history
+T = TypeVar("T")
 
 
 def relation(content: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +74,22 @@ def thread_root(content: dict[str, Any]) -> str | None:
     """The thread root event id if the message is in a thread."""
     rel = relation(content)
     return rel.get("event_id") if rel.get("rel_type") == "m.thread" else None
+
+
+def command_body(ev: Event, prefix: str) -> str | None:
+    """The text of a message typed as a command (``!…`` followed by a letter), else None."""
+    if not isinstance(ev, RoomMessageText | RoomMessageEmote | RoomMessageNotice):
+        return None
+    body = ev.body or ""
+    return (
+        body if body.startswith(prefix) and body[len(prefix) : len(prefix) + 1].isalpha() else None
+    )
+
+
+def stale(ev: Event) -> bool:
+    """Older than a command may be when it is run (history, not someone typing now)."""
+    sent = getattr(ev, "server_timestamp", 0) or 0
+    return sent > 0 and time.time() * 1000 - sent > COMMAND_WINDOW_S * 1000
 
 
 def strip_reply_fallback(body: str) -> str:
@@ -84,8 +113,10 @@ class Inbound:
         dispatcher: Dispatcher,
         registry: Registry,
         prefix: str,
+        handled: HandledEvents,
     ) -> None:
         self.chat = chat
+        self.handled = handled
         self.client = client
         self.rooms = rooms
         self.dispatcher = dispatcher
@@ -99,11 +130,20 @@ class Inbound:
         """Join invites, then (unless this is the first-ever sync) handle every room's events."""
         for room_id in batch.invites:
             await self._join(room_id)
+        for room_id in batch.left:
+            await self.dispatcher.event(self.chat, BotRemoved(ChannelRef(Platform.MATRIX, room_id)))
         if batch.backlog:
             return
-        await asyncio.gather(
-            *(self._room(room_id, update, batch.first) for room_id, update in batch.rooms.items())
+        results = await asyncio.gather(
+            *(self._room(room_id, update, batch.first) for room_id, update in batch.rooms.items()),
+            return_exceptions=True,
         )
+        unhandled = [r for r in results if isinstance(r, NotHandled)]
+        for r in results:
+            if isinstance(r, BaseException) and not isinstance(r, NotHandled):
+                log.error("handling a room's events failed", exc_info=r)
+        if unhandled:  # the sync loop hands the whole batch over again (handled ones skip)
+            raise unhandled[0]
 
     async def _join(self, room_id: str) -> None:
         for attempt in range(3):
@@ -113,6 +153,8 @@ class Inbound:
                 resp = JoinError(str(e))
             if not isinstance(resp, JoinError):
                 log.info("joined %s after an invite", room_id)
+                back = BotReturned(ChannelRef(Platform.MATRIX, room_id))
+                await self.dispatcher.event(self.chat, back)
                 return
             log.warning("joining %s failed (attempt %d): %s", room_id, attempt + 1, resp.message)
             await asyncio.sleep(0.5 * 2**attempt)
@@ -123,14 +165,43 @@ class Inbound:
                 await self._encrypted(room_id)
             except Exception:
                 log.exception("telling %s that it is encrypted failed", room_id)
-        for ev in update.timeline:
-            if ev.event_id in self._seen:
-                continue
-            try:
-                await self._event(room_id, ev)
-            except Exception:
-                log.exception("handling Matrix event %s in %s failed", ev.event_id, room_id)
-            self._remember(ev.event_id)
+        fresh = [ev for ev in update.timeline if ev.event_id not in self._seen]
+        if not fresh:
+            return
+        before = await self._storage(self.handled.which(ev.event_id for ev in fresh))
+        handled: list[str] = []
+        try:
+            for ev in fresh:
+                if ev.event_id not in before:
+                    await self._handle_once(room_id, ev)
+                    if ev.sender != self.client.user_id:
+                        handled.append(ev.event_id)
+                self._remember(ev.event_id)
+        except NotHandled:
+            with contextlib.suppress(Exception):
+                await self.handled.record(handled)
+            raise
+        await self._storage(self.handled.record(handled))
+
+    async def _handle_once(self, room_id: str, ev: Event) -> None:
+        """One event; a command is marked handled before it runs, so it runs at most once."""
+        if ev.sender != self.client.user_id and command_body(ev, self.prefix) is not None:
+            await self._storage(self.handled.record([ev.event_id]))
+        try:
+            await self._event(room_id, ev)
+        except NotHandled:
+            raise
+        except Exception:
+            log.exception("handling Matrix event %s in %s failed", ev.event_id, room_id)
+
+    async def _storage(self, step: Awaitable[T]) -> T:
+        """A storage fault while keeping the record means the event is not handled yet."""
+        try:
+            return await step
+        except Exception as e:
+            if self.dispatcher.transient(e):
+                raise NotHandled(str(e)) from e
+            raise
 
     def _remember(self, event_id: str) -> None:
         if len(self._recent) == self._recent.maxlen:
@@ -199,6 +270,9 @@ class Inbound:
             # the class sees what was typed, so its words are screened too
             typed = CommandTyped(MessageRef(channel, ev.event_id), actor, body)
             await self.dispatcher.event(self.chat, typed)
+            if stale(ev):  # history brought back (a rejoin, a back-fill): never run late
+                log.info("not running %s's command %s from history", ev.sender, ev.event_id)
+                return
             await self._command(channel, actor, body, ev.event_id)
         else:
             message = MessageRef(channel, ev.event_id)

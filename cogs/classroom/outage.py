@@ -1,0 +1,77 @@
+"""While the database is not answering, students' messages wait unhandled (the platform hands
+them over again); after a while the teachers are told once, and told again when it is back."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from sqlalchemy import text
+
+from bot.core.dispatch import Chats, Dispatcher
+from bot.core.model import Outgoing
+from cogs.classroom.service import ClassroomService
+
+log = logging.getLogger(__name__)
+TELL_AFTER = 60.0  # seconds of outage before teachers hear about it
+
+DOWN = (
+    "⚠️ I can't reach my database right now, so new messages in the class wait for me and "
+    "are not checked yet. Nothing is lost: I'll check every one of them as soon as it is back, "
+    "and tell you here."
+)
+BACK = "✅ My database is back. The messages that waited are being checked now."
+
+
+class StorageOutage:
+    """Looks (on a timer) whether events have been waiting for the database too long."""
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        classes: ClassroomService,
+        chats: Chats,
+        after: float = TELL_AFTER,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.classes = classes
+        self.chats = chats
+        self.after = after
+        self._told: float | None = None  # the outage (its start) the teachers were told about
+        self._probe_failed: float | None = None  # first time the database did not answer
+
+    async def _answers(self) -> bool:
+        try:
+            async with self.classes.sessionmaker() as db:
+                await db.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
+
+    async def check(self) -> None:
+        """Tell every known teacher room once per outage, and once when it is over."""
+        since = self.dispatcher.faulted_since
+        if since is None and not await self._answers():
+            since = self._probe_failed = self._probe_failed or time.monotonic()
+        elif since is None:
+            self._probe_failed = None
+        if since is None:
+            if self._told is not None:
+                await self._tell(BACK, f"storage-back:{self._told}")
+                self._told = None
+            return
+        if self._told is None and time.monotonic() - since >= self.after:
+            log.error(
+                "the database has not answered for %.0f s; telling the teachers",
+                time.monotonic() - since,
+            )
+            self._told = since
+            await self._tell(DOWN, f"storage-down:{since}")
+
+    async def _tell(self, text: str, key: str) -> None:
+        for class_id, room in list(self.classes.known_teacher_rooms.items()):
+            try:
+                out = Outgoing(text, key=f"{key}:{class_id}")
+                await self.chats[room.platform].send(room, out)
+            except Exception:
+                log.exception("telling teacher room %s about the database failed", room.id)
