@@ -85,7 +85,9 @@ async def test_a_new_students_message_is_held_and_the_teacher_approves_it_with_a
 
     await teacher.react(room12.teacher_room, review.event_id, "✅")
 
-    repost = await aroha.wait_for(room12.says("Aroha (student): I think the keeper was lonely", room12.room))
+    repost = await aroha.wait_for(
+        room12.says("Aroha (student): I think the keeper was lonely", room12.room)
+    )
     assert isinstance(repost, RoomMessageText)
     assert body(repost) == "Aroha (student): I think the keeper was lonely"
     await teacher.wait_for(room12.says("Approved", room12.teacher_room))
