@@ -45,9 +45,10 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
 def is_command(registry: Registry, text: str, prefix: str) -> bool:
     """`text` names a declared command or command group ("!readaloud …", "!help"); any
     other text that starts with the prefix ("!hello everyone") is an ordinary message."""
-    if not text.startswith(prefix):
+    rest = text[len(prefix) :]
+    if not text.startswith(prefix) or rest[:1].isspace():
         return False
-    words = text[len(prefix) :].split()
+    words = rest.split()
     if not words:
         return False
     first = registry.aliases.get(words[0].lower(), words[0].lower())

@@ -204,3 +204,17 @@ async def test_dm_text_commands_help_and_bad_codes(school: School) -> None:
     assert "inbox is empty" in to_author(s)[-1]
     await dm_say(s, "thanks!")
     assert "!author inbox" in to_author(s)[-1], "an author gets the author help"
+
+
+async def test_an_answer_starting_with_a_bang_is_an_answer_not_an_unknown_command(
+    school: School,
+) -> None:
+    s = school
+    await join(s, s.teachers[0], s.rooms[0])
+    await ask_and_decide(s, 0, s.students[0], "Is the dog real?", ok=True)
+    (question,) = to_author(s)
+    sent = next(m for m in reversed(s.w.messages.values()) if m["content"] == question)
+
+    await dm_say(s, "!Yes, my dog Rosie is real.", reply_to=sent["id"])
+    assert to_author(s)[-1] == "Thank you! Your answer is on its way to 1 class."
+    assert any("!Yes, my dog Rosie is real." in t for t in thread_posts(s, s.rooms[0]))

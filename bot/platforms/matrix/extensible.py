@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.model import Media
-from bot.platforms.matrix.readable import rendered, shown_text
+from bot.platforms.matrix.readable import rendered, shown_text, words
 
 POLL_START = frozenset({"org.matrix.msc3381.poll.start", "m.poll.start"})
 POLL_VOTE = frozenset({"org.matrix.msc3381.poll.response", "m.poll.response"})
@@ -43,6 +43,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.texts: list[str] = []
+        self.offered = 0  # texts found, repeated ones included
         self.unreadable = False
 
     def walk(self, value: Any, depth: int = 0) -> None:
@@ -67,16 +68,20 @@ class _Reader:
             if key in TEXT_KEYS | HTML_KEYS:
                 if isinstance(item, str):
                     self.add(rendered(item) if key in HTML_KEYS else item)
-                elif isinstance(item, list | dict):
+                    continue
+                before = self.offered
+                if isinstance(item, list | dict):
                     self.walk(item, depth + 1)
-                else:
+                if self.offered == before:
                     self.unreadable = True  # shown as text by some client, but not text
             elif isinstance(item, list | dict):
                 self.walk(item, depth + 1)
 
     def add(self, text: str) -> None:
         text = text.strip()
-        if text and text not in self.texts:
+        self.offered += bool(text)
+        # a fallback that repeats the question and answers adds nothing to read
+        if text and not words(text) <= words("\n".join(self.texts)):
             self.texts.append(text)
 
     def text(self) -> str:

@@ -121,7 +121,8 @@ def rendered(html: str, drop_reply: bool = False) -> str:
     return renderer.text()
 
 
-def _words(text: str) -> set[str]:
+def words(text: str) -> set[str]:
+    """The words and symbols of `text`, without markdown marks (for comparing versions)."""
     return {w for w in re.findall(r"[^\W_]+|[^\w\s]", text.casefold()) if w not in _SYNTAX}
 
 
@@ -134,7 +135,7 @@ def shown_text(content: dict[str, Any]) -> str:
     if not isinstance(html, str) or not html.strip():
         return body
     shown = rendered(html, drop_reply=is_reply(content))
-    if not body.strip() or _words(body) <= _words(shown):
+    if not body.strip() or words(body) <= words(shown):
         return shown
     if not shown:
         return body
