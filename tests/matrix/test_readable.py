@@ -91,3 +91,12 @@ def test_custom_content_is_read_or_else_waits_as_unreadable() -> None:
     assert malformed is not None and [m.kind for m in malformed.media] == ["content"]
     assert shown("org.example.ping", {"n": 1}) is None, "nothing a client would show"
     assert shown("m.room.topic", {"topic": "x"}, state=True) is None
+
+
+def test_an_edit_shows_its_new_text_and_a_fallback_that_says_something_else() -> None:
+    from bot.platforms.matrix.readable import edited_text
+
+    same = {"body": "* the keeper was kind", "m.new_content": {"body": "the keeper was kind"}}
+    assert edited_text(same) == "the keeper was kind"
+    sneaky = {"body": "* you idiot", "m.new_content": {"body": "the keeper was kind"}}
+    assert edited_text(sneaky) == "the keeper was kind\n[plain text] * you idiot"

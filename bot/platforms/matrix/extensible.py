@@ -63,7 +63,7 @@ class _Reader:
         elif isinstance(value.get("formatted_body"), str) or isinstance(body, str):
             self.add(shown_text(value))  # a message-shaped part: body and its HTML together
         for key, item in value.items():
-            if key in SKIPPED or key in {"body", "formatted_body"} and isinstance(item, str):
+            if key in SKIPPED or (key in {"body", "formatted_body"} and isinstance(item, str)):
                 continue
             if key in TEXT_KEYS | HTML_KEYS:
                 if isinstance(item, str):
@@ -114,7 +114,9 @@ def _poll(event_type: str, content: dict[str, Any]) -> Shown:
     return Shown(reader.text(), tuple(media))
 
 
-def shown(event_type: str, content: Any, *, state: bool = False, malformed: bool = False) -> Shown | None:
+def shown(
+    event_type: str, content: Any, *, state: bool = False, malformed: bool = False
+) -> Shown | None:
     """What an event nio left unparsed shows the class; None when it shows no text (a poll
     vote, a state change, an event with no words). `malformed`: nio could not parse an event
     of a type clients show, so what they show is unknown and it waits for the teacher."""

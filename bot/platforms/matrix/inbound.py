@@ -40,7 +40,7 @@ from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform
 from bot.core.textcommand import is_command, parse
 from bot.platforms.matrix import direct, extensible, files, media
 from bot.platforms.matrix.client import Batch, RoomUpdate
-from bot.platforms.matrix.readable import shown_text, strip_reply_fallback
+from bot.platforms.matrix.readable import edited_text, shown_text, strip_reply_fallback
 from bot.platforms.matrix.rooms import Rooms
 
 if TYPE_CHECKING:
@@ -172,9 +172,7 @@ class Inbound:
         event = MessagePosted(where, self._actor(room_id, ev.sender), caption, media=(item,))
         await self.dispatcher.event(self.chat, event)
 
-    async def _other(
-        self, room_id: str, ev: RoomMessageUnknown | UnknownEvent | BadEvent
-    ) -> None:
+    async def _other(self, room_id: str, ev: RoomMessageUnknown | UnknownEvent | BadEvent) -> None:
         """A location, a poll, a custom msgtype or event type: what it shows is screened,
         and what screening cannot judge (a place, a vote, unreadable content) waits."""
         source = ev.source if isinstance(ev.source, dict) else {}
@@ -217,7 +215,7 @@ class Inbound:
         if relation(content).get("rel_type") == "m.replace":
             new = content.get("m.new_content", {})
             new = new if isinstance(new, dict) else {}
-            typed, shown = str(new.get("body", "")), shown_text(new)
+            typed, shown = str(new.get("body", "")), edited_text(content)
             thread = await self._thread_of(room_id, relation(content).get("event_id"))
         channel = ChannelRef(Platform.MATRIX, room_id, thread)
         actor = self._actor(room_id, ev.sender)

@@ -74,7 +74,7 @@ class _Renderer(HTMLParser):
             self._pre += 1
         if tag == "img" and (found.get("alt") or found.get("title")):
             self.parts.append(f" {found.get('alt') or found.get('title')} ")
-        if "data-mx-spoiler" in found and found["data-mx-spoiler"]:
+        if found.get("data-mx-spoiler"):
             self.parts.append(f"({found['data-mx-spoiler']}) ")  # shown as the spoiler's reason
         if tag == "a":
             self._links.append((found.get("href", ""), len(self.parts)))
@@ -140,3 +140,14 @@ def shown_text(content: dict[str, Any]) -> str:
     if not shown:
         return body
     return f"{shown}\n[plain text] {body}"
+
+
+def edited_text(content: dict[str, Any]) -> str:
+    """What an edit shows: its new content (Element), and the '* …' fallback around it too
+    when that says something else (clients without edits show the fallback)."""
+    new = content.get("m.new_content")
+    shown = shown_text(new) if isinstance(new, dict) else ""
+    outer = shown_text(content)
+    if not outer.strip() or words(outer) <= words(shown):
+        return shown
+    return f"{shown}\n[plain text] {outer}" if shown else outer
