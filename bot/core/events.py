@@ -40,11 +40,15 @@ class CommandTyped:
 
 @dataclass(frozen=True, slots=True)
 class ReactionAdded:
-    """Someone reacted to a message with `key` (an emoji)."""
+    """Someone reacted to a message with `key` (an emoji, or on Matrix any text).
+
+    ``reaction``: the reaction itself, where the platform lets a reaction carry text the
+    class sees (Matrix), so it can be screened and removed; None elsewhere."""
 
     target: MessageRef
     actor: Actor
     key: str
+    reaction: MessageRef | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,7 +96,7 @@ class Media:
 
     `ref` is the platform's own handle for showing it again (features never read it)."""
 
-    kind: str  # image | video | audio | sticker | file
+    kind: str  # image | video | audio | sticker | file | location | poll | content
     name: str
     ref: str
 

@@ -42,6 +42,19 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     return tokens
 
 
+def is_command(registry: Registry, text: str, prefix: str) -> bool:
+    """`text` names a declared command or command group ("!readaloud …", "!help"); any
+    other text that starts with the prefix ("!hello everyone") is an ordinary message."""
+    rest = text[len(prefix) :]
+    if not text.startswith(prefix) or rest[:1].isspace():
+        return False
+    words = rest.split()
+    if not words:
+        return False
+    first = registry.aliases.get(words[0].lower(), words[0].lower())
+    return registry.find(words)[0] is not None or first in registry.groups()
+
+
 def parse(
     registry: Registry,
     text: str,

@@ -73,17 +73,41 @@ def screened_text(text: str, media: tuple[Media, ...]) -> str:
     return "\n".join([text, *(m.name for m in media if m.name)])
 
 
+LOCATION_NOTE = (
+    "Where you are is private, so your teacher looks at shared locations first. "
+    "Thank you for keeping safe!"
+)
+POLL_NOTE = "Polls wait for your teacher to look at them before the class votes. Thank you!"
+UNREADABLE_NOTE = "Your message is waiting for your teacher to look at it."
+# what each kind of item means for the teacher: (category, reason, note for the student)
+FINDINGS = {
+    "location": (PII, "A location (where a child is; only shown once you approve)", LOCATION_NOTE),
+    "poll": (MEDIA, "A poll (the class would vote on it)", POLL_NOTE),
+    "content": (UNCHECKED_CATEGORY, "Content I could not read as text", UNREADABLE_NOTE),
+}
+PICTURE = (MEDIA, "A picture or file", MEDIA_NOTE)
+
+
 def with_media(verdict: Verdict, media: tuple[Media, ...]) -> Verdict:
-    """Screening reads text only: pictures and files are a finding of their own."""
+    """Screening reads text only: pictures and files are a finding of their own, and so are
+    a location (personal information), a poll, and content that could not be read."""
     if not media:
         return verdict
-    shown = ", ".join(m.describe() for m in media[:3]) + (", ..." if len(media) > 3 else "")
+    categories, reasons, note = set(verdict.categories), list(verdict.reasons), ""
+    kinds: dict[tuple[str, str, str], list[Media]] = {}
+    for item in media:
+        kinds.setdefault(FINDINGS.get(item.kind, PICTURE), []).append(item)
+    for (category, reason, student_note), items in kinds.items():
+        shown = ", ".join(m.describe() for m in items[:3]) + (", ..." if len(items) > 3 else "")
+        categories.add(category)
+        reasons.append(f"{reason} (severity 1): {shown}")
+        note = note or student_note
     return replace(
         verdict,
-        categories=verdict.categories | {MEDIA},
+        categories=frozenset(categories),
         severity=max(verdict.severity, 1),
-        reasons=(*verdict.reasons, f"A picture or file (severity 1): {shown}"),
-        student_note=verdict.student_note or MEDIA_NOTE,
+        reasons=tuple(reasons),
+        student_note=verdict.student_note or note,
     )
 
 
@@ -139,7 +163,11 @@ def describe(policy: dict[str, str]) -> str:
         if category in policy:
             lines.append(f"• {category}: {policy[category]} (changed for this class)")
         else:
-            note = {PROFANITY: " (mild words: flag)", LINK: " (trusted students: flag)"}
+            note = {
+                PROFANITY: " (mild words: flag)",
+                LINK: " (trusted students: flag)",
+                MEDIA: " (pictures, files, polls)",
+            }
             lines.append(f"• {category}: {DEFAULTS[category]}{note.get(category, '')}")
     lines.append("New students are held until you trust them: mod trust @student")
     return "\n".join(lines)

@@ -37,6 +37,7 @@ from cogs.moderation import texts
 from cogs.moderation.catchup import catch_up
 from cogs.moderation.effects import ESCALATE, FlagEffects
 from cogs.moderation.policy import checked, decide, screened_text, with_media
+from cogs.moderation.reactions import text_reaction
 from cogs.moderation.recent import (
     RecentMessages,
     spam_already_flagged,
@@ -232,7 +233,12 @@ class ModerationService:
     # ---- teacher decisions ----
 
     async def on_reaction(self, chat: Chat, ev: ReactionAdded) -> None:
-        """A ✅ / ❌ reaction by a teacher on a review message decides that flag."""
+        """A ✅ / ❌ reaction by a teacher on a review message decides that flag; a student's
+        reaction made of words is screened like a message (``reactions.py``)."""
+        said = text_reaction(ev)
+        if said is not None:
+            await self.on_message(chat, said)
+            return
         if ev.key not in APPROVE_KEYS | REJECT_KEYS or not ev.actor.is_teacher:
             return
         async with self.sessionmaker() as db:

@@ -9,7 +9,7 @@ import pytest
 from bot.core.commands import Command, Kind, Param, Registry, Reply, render_help
 from bot.core.errors import UserError
 from bot.core.model import Platform, Role, UserRef
-from bot.core.textcommand import parse, tokenize
+from bot.core.textcommand import is_command, parse, tokenize
 
 
 async def _noop(inv):  # type: ignore[no-untyped-def]
@@ -122,3 +122,22 @@ def test_help_shows_only_what_the_role_may_do() -> None:
     teacher = render_help(REGISTRY, Role.TEACHER)
     assert "!help" in student and "!readaloud plan" not in student
     assert "!readaloud plan start=2027-02-01 days=mon,wed,fri time=09:30 [per=3]" in teacher
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("!readaloud plan start=2027-02-01", True),
+        ("!RA plan", True),  # an alias, any case
+        ("!readaloud shedule", True),  # a known group: the person meant a command
+        ("!hello everyone", False),
+        ("!!!", False),
+        ("! readaloud is fun", False),
+        ("!", False),
+        ("readaloud plan", False),
+    ],
+)
+def test_only_known_commands_are_commands_other_bang_text_is_a_message(
+    text: str, command: bool
+) -> None:
+    assert is_command(REGISTRY, text, "!") is command

@@ -126,3 +126,14 @@ async def test_a_full_session_with_every_prompt_kind(story: Any) -> None:
     assert "Auggie: 2" in await story.thread_post("Results — Bravest?")
     digest = await story.teacher_channel_post("Digest")
     assert "Aroha" in digest and "Ben" in digest and "Summary challenge entries" in digest
+
+
+async def test_a_message_starting_with_a_bang_that_is_no_command_waits_like_any_other(
+    story: Any,
+) -> None:
+    said = await story.student_says("aroha", "!hello everyone, I finished the book")
+
+    assert await story.hidden(said)
+    review = await story.review("!hello everyone, I finished the book")
+    await story.approve(review)
+    assert await story.reposted("aroha", "!hello everyone, I finished the book")

@@ -16,7 +16,7 @@ from bot.core.commands import Invocation, Reply
 from bot.core.errors import UserError
 from bot.core.events import DirectMessage
 from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform, UserRef
-from bot.core.textcommand import parse
+from bot.core.textcommand import is_command, parse
 from bot.platforms.discord.outbound import NO_PINGS, nonce, split
 from bot.platforms.discord.people import actor_of
 
@@ -49,7 +49,7 @@ async def on_direct_message(client: ReadAloudClient, message: discord.Message) -
     channel = ChannelRef(Platform.DISCORD, str(message.channel.id))
     actor = actor_of(message.author, None, client.teacher_role)
     text = message.content.strip()
-    if text.startswith(PREFIX) and text[1:2].isalpha():
+    if is_command(client.calls.registry, text, PREFIX):  # "!wow" is a message, not a command
         try:
             command, args = parse(client.calls.registry, text, PREFIX, _user)
             reply = await client.dispatcher.command(

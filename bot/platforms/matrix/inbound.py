@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from nio import (
     AsyncClient,
+    BadEvent,
     Event,
     JoinError,
     MegolmEvent,
@@ -29,7 +30,9 @@ from nio import (
     RoomMessageMedia,
     RoomMessageNotice,
     RoomMessageText,
+    RoomMessageUnknown,
     StickerEvent,
+    UnknownEvent,
 )
 
 from bot.core.commands import Invocation, Registry, Reply
@@ -44,10 +47,11 @@ from bot.core.events import (
     ReactionAdded,
 )
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform
-from bot.core.textcommand import parse
+from bot.core.textcommand import is_command, parse
 from bot.db.handled import HandledEvents
-from bot.platforms.matrix import direct, files, media
+from bot.platforms.matrix import direct, extensible, files, media
 from bot.platforms.matrix.client import Batch, RoomUpdate
+from bot.platforms.matrix.readable import edited_text, shown_text, strip_reply_fallback
 from bot.platforms.matrix.rooms import Rooms
 
 if TYPE_CHECKING:
@@ -76,30 +80,17 @@ def thread_root(content: dict[str, Any]) -> str | None:
     return rel.get("event_id") if rel.get("rel_type") == "m.thread" else None
 
 
-def command_body(ev: Event, prefix: str) -> str | None:
-    """The text of a message typed as a command (``!…`` followed by a letter), else None."""
+def typed_command(ev: Event, registry: Registry, prefix: str) -> bool:
+    """Whether a message was typed as one of the bot's commands (``!readaloud …``)."""
     if not isinstance(ev, RoomMessageText | RoomMessageEmote | RoomMessageNotice):
-        return None
-    body = ev.body or ""
-    return (
-        body if body.startswith(prefix) and body[len(prefix) : len(prefix) + 1].isalpha() else None
-    )
+        return False
+    return is_command(registry, ev.body or "", prefix)
 
 
 def stale(ev: Event) -> bool:
     """Older than a command may be when it is run (history, not someone typing now)."""
     sent = getattr(ev, "server_timestamp", 0) or 0
     return sent > 0 and time.time() * 1000 - sent > COMMAND_WINDOW_S * 1000
-
-
-def strip_reply_fallback(body: str) -> str:
-    """Drop the quoted '> <@user> …' lines older clients put in front of a reply."""
-    if not body.startswith("> "):
-        return body
-    lines = body.split("\n")
-    while lines and lines[0].startswith(">"):
-        lines.pop(0)
-    return "\n".join(lines).lstrip("\n")
 
 
 class Inbound:
@@ -185,7 +176,7 @@ class Inbound:
 
     async def _handle_once(self, room_id: str, ev: Event) -> None:
         """One event; a command is marked handled before it runs, so it runs at most once."""
-        if ev.sender != self.client.user_id and command_body(ev, self.prefix) is not None:
+        if ev.sender != self.client.user_id and typed_command(ev, self.registry, self.prefix):
             await self._storage(self.handled.record([ev.event_id]))
         try:
             await self._event(room_id, ev)
@@ -218,27 +209,55 @@ class Inbound:
         if isinstance(ev, MegolmEvent):
             await self._encrypted(room_id)
         elif isinstance(ev, ReactionEvent):
-            target = MessageRef(ChannelRef(Platform.MATRIX, room_id), ev.reacts_to)
-            await self.dispatcher.event(
-                self.chat, ReactionAdded(target, self._actor(room_id, ev.sender), ev.key)
-            )
+            room = ChannelRef(Platform.MATRIX, room_id)
+            target, own = MessageRef(room, ev.reacts_to), MessageRef(room, ev.event_id)
+            actor = self._actor(room_id, ev.sender)
+            await self.dispatcher.event(self.chat, ReactionAdded(target, actor, ev.key, own))
         elif isinstance(ev, RoomMessageText | RoomMessageEmote | RoomMessageNotice):
             await self._message(room_id, ev)
-        elif isinstance(ev, RoomMessageFile) and files.import_command(self.registry, ev.body):
+        elif isinstance(ev, RoomMessageFile) and self._season_file(room_id, ev):
             await self._upload(room_id, ev)
         elif isinstance(ev, RoomMessageMedia | StickerEvent):
             await self._media(room_id, ev)
+        elif isinstance(ev, RoomMessageUnknown | UnknownEvent | BadEvent):
+            await self._other(room_id, ev)
+
+    def _season_file(self, room_id: str, ev: RoomMessageFile) -> bool:
+        """Only a teacher's upload can be a season import; anyone else's file is media,
+        whatever its name or claimed type says."""
+        if not self._actor(room_id, ev.sender).is_teacher:
+            return False
+        return files.import_command(self.registry, ev.body or "") is not None
 
     async def _media(self, room_id: str, ev: RoomMessageMedia | StickerEvent) -> None:
         """A picture, video, sound, sticker or file: screening cannot read it, so the
-        class's media rule decides (held for the teacher by default)."""
-        if direct.is_direct(self.client, room_id):
-            return  # a guest author's direct room: nothing to screen
+        class's media rule decides (held for the teacher by default). A two-person class
+        room is still the class; a room that is no class (a guest author's) is not screened."""
         caption, item = media.media_of(ev)
         content = ev.source.get("content", {})
         channel = ChannelRef(Platform.MATRIX, room_id, thread_root(content))
         where = MessageRef(channel, ev.event_id)
         event = MessagePosted(where, self._actor(room_id, ev.sender), caption, media=(item,))
+        await self.dispatcher.event(self.chat, event)
+
+    async def _other(self, room_id: str, ev: RoomMessageUnknown | UnknownEvent | BadEvent) -> None:
+        """A location, a poll, a custom msgtype or event type: what it shows is screened,
+        and what screening cannot judge (a place, a vote, unreadable content) waits."""
+        source = ev.source if isinstance(ev.source, dict) else {}
+        content = source.get("content", {})
+        event_type = str(source.get("type", ""))
+        seen = extensible.shown(
+            event_type,
+            content,
+            state="state_key" in source,
+            malformed=isinstance(ev, BadEvent),
+        )
+        if seen is None:
+            return
+        content = content if isinstance(content, dict) else {}
+        channel = ChannelRef(Platform.MATRIX, room_id, thread_root(content))
+        where = MessageRef(channel, ev.event_id)
+        event = MessagePosted(where, self._actor(room_id, ev.sender), seen.text, media=seen.media)
         await self.dispatcher.event(self.chat, event)
 
     async def _upload(self, room_id: str, ev: RoomMessageFile) -> None:
@@ -258,26 +277,28 @@ class Inbound:
 
     async def _message(self, room_id: str, ev: RoomMessageText | RoomMessageEmote) -> None:
         content = ev.source.get("content", {})
-        body, thread = strip_reply_fallback(ev.body), thread_root(content)
+        # typed: the plain text (for commands); shown: everything a client shows (screened)
+        typed, shown = strip_reply_fallback(ev.body, content), shown_text(content)
+        thread = thread_root(content)
         if relation(content).get("rel_type") == "m.replace":
             new = content.get("m.new_content", {})
-            body = str(new.get("body", "")) if isinstance(new, dict) else ""
+            new = new if isinstance(new, dict) else {}
+            typed, shown = str(new.get("body", "")), edited_text(content)
             thread = await self._thread_of(room_id, relation(content).get("event_id"))
         channel = ChannelRef(Platform.MATRIX, room_id, thread)
         actor = self._actor(room_id, ev.sender)
-        rest = body[len(self.prefix) :]
-        if body.startswith(self.prefix) and rest[:1].isalpha():
+        if is_command(self.registry, typed, self.prefix):
             # the class sees what was typed, so its words are screened too
-            typed = CommandTyped(MessageRef(channel, ev.event_id), actor, body)
-            await self.dispatcher.event(self.chat, typed)
+            said = CommandTyped(MessageRef(channel, ev.event_id), actor, shown)
+            await self.dispatcher.event(self.chat, said)
             if stale(ev):  # history brought back (a rejoin, a back-fill): never run late
                 log.info("not running %s's command %s from history", ev.sender, ev.event_id)
                 return
-            await self._command(channel, actor, body, ev.event_id)
+            await self._command(channel, actor, typed, ev.event_id)
         else:
             message = MessageRef(channel, ev.event_id)
             # in a one-to-one room it is a direct message (guest authors), else a class post
-            event = direct.posted(self.client, message, actor, body, content)
+            event = direct.posted(self.client, message, actor, shown, content)
             await self.dispatcher.event(self.chat, event)
 
     async def _command(self, channel: ChannelRef, actor: Actor, body: str, event_id: str) -> None:
