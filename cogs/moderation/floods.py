@@ -179,7 +179,9 @@ class CombinedReviews:
         review = MessageRef(teachers, message_id)
         try:
             await self.deliveries.once(key, teachers, lambda: chat.edit(review, out))
-        except Exception as e:
+        except OSError:
+            raise  # unreachable or cut off: the same edit is tried again (the flag waits)
+        except Exception as e:  # refused or gone: a new review, so nothing is lost
             log.warning("could not edit the review of group %s (%s); posting it anew", group_id, e)
             key = f"group:{group_id}:review:{revision}"
             again = dataclasses.replace(out, key=key)
