@@ -174,6 +174,7 @@ async def test_a_review_that_cannot_be_edited_is_posted_again_with_everything(
     await flood(bench, 1, start=2)
 
     first, again = reviews(bench)
+    assert bench.chat.shown(first.id).startswith("Held 2 messages from Maia")
     assert bench.chat.shown(again.id).startswith("Held 3 messages from Maia")
     await bench.react(TEACHER, TEACHERS, again.id, "✅")
     assert reposts(bench) == ["hi 0", "hi 1", "hi 2"]

@@ -74,7 +74,9 @@ async def test_thirty_fast_messages_make_one_review_with_edits_and_one_notice(
     shared = [body(ev) for ev in events if ev.sender == room12.bot and "Aroha: " in body(ev)]
     assert shared == wanted, "shared in the order they were sent"
     done = await teacher.wait_for(
-        lambda rid, ev: rid == room12.teacher_room
-        and "Nothing is waiting here any more." in new_content(ev).get("body", "")
+        lambda rid, ev: (
+            rid == room12.teacher_room
+            and "Nothing is waiting here any more." in new_content(ev).get("body", "")
+        )
     )
     assert relates(done)["event_id"] == review.event_id
