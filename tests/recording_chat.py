@@ -39,6 +39,7 @@ class RecordingChat:
         self.crash_on: str | None = None
         self.problems: dict[str, str] = {}  # channel id -> why students could read it
         self.hide_refused = ""  # set: removing messages fails with this error
+        self.edit_refused = ""  # set: editing messages fails with this error
         self.caught_up: list[tuple[ChannelRef, str | None, datetime]] = []  # catch_up calls
 
     async def start(self) -> None:
@@ -104,6 +105,28 @@ class RecordingChat:
 
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
         return MessageRef(channel, self._post("review", channel, out).id)
+
+    async def edit(self, message: MessageRef, out: Outgoing) -> MessageRef:
+        """An edit of the bot's own message: recorded as "edit" with the message's id."""
+        if self.edit_refused:  # what a platform says when the message is gone
+            raise LookupError(self.edit_refused)
+        if not any(p.id == message.id and p.action != "edit" for p in self.posts):
+            raise LookupError(f"no message {message.id} to edit")
+        if out.key and out.key in self.by_key:
+            return message
+        if self.crash_on and out.key and self.crash_on in out.key:
+            self.crash_on = None
+            raise ConnectionError("the bot crashed here")
+        posted = Posted("edit", message.channel, out.text, out.key, message.id)
+        self.posts.append(posted)
+        if out.key:
+            self.by_key[out.key] = posted
+        return message
+
+    def shown(self, message_id: str) -> str:
+        """What a message says now: its latest edit, else what was posted."""
+        said = [p.text for p in self.posts if p.id == message_id and p.action != "hide"]
+        return said[-1]
 
     async def kept_media(self, review: MessageRef, media: tuple[Media, ...]) -> tuple[Media, ...]:
         """The copies shown with the review (the student's originals are gone)."""

@@ -69,6 +69,15 @@ class Chat(Protocol):
         (a held picture) is shown there too, copied while the original still exists."""
         ...
 
+    async def edit(self, message: MessageRef, out: Outgoing) -> MessageRef:
+        """Show `out.text` in place of the text of `message`, a message the bot itself posted
+        with `send` or `ask_decision` (a review keeps its Approve / Reject controls; nobody is
+        notified again). At most once per `out.key`. Returns the message that now shows the
+        text (`message` itself). Raises when the edit cannot be made (the platform refuses, or
+        the message is gone), never failing silently: the caller then posts the text anew, so
+        nothing is lost."""
+        ...
+
     async def kept_media(self, review: MessageRef, media: tuple[Media, ...]) -> tuple[Media, ...]:
         """Handles for `media` that still work after the student's message is gone (the
         copies shown with the review), for reposting it once approved."""

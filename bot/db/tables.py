@@ -240,6 +240,32 @@ class Flag(Base):
     # True once every effect of the hold or decision has been delivered
     settled: Mapped[bool] = mapped_column(default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # a flood: held messages of one student close together share one review (ReviewGroup)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_group.id", ondelete="SET NULL"), index=True
+    )
+    # the group's revision when this flag joined it: decided together only once shown
+    group_rev: Mapped[int | None] = mapped_column(Integer)
+    # flags decided together carry the id of the first of them (one notice per batch)
+    decision_batch: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReviewGroup(Base):
+    """One review in the teacher room for many held messages of one student sent close
+    together (a flood); each message stays its own Flag, decidable alone or all at once."""
+
+    __tablename__ = "review_group"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classroom.id", ondelete="CASCADE"))
+    # the first flag: its review message becomes the combined review
+    lead_flag_id: Mapped[int] = mapped_column(Integer, unique=True)
+    # the message the teacher decides on (the lead's review, or a new post if an edit failed)
+    review_message_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    # bumped whenever a flag joins or is decided; `shown` is the revision on screen
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    shown: Mapped[int] = mapped_column(Integer, default=-1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

@@ -50,6 +50,14 @@ def declare(
     async def approve(inv: Invocation) -> Reply:
         return Reply(await mod.decide(inv.args["flag"], True, inv.actor, "", inv.channel))
 
+    async def approve_all(inv: Invocation) -> Reply:
+        return Reply(await mod.decide_review(inv.args["flag"], True, inv.actor, "", inv.channel))
+
+    async def reject_all(inv: Invocation) -> Reply:
+        reason = inv.args["reason"] or ""
+        flag = inv.args["flag"]
+        return Reply(await mod.decide_review(flag, False, inv.actor, reason, inv.channel))
+
     async def edit(inv: Invocation) -> Reply:
         a = inv.args
         return Reply(await mod.decide(a["flag"], True, inv.actor, "edited", inv.channel, a["text"]))
@@ -101,6 +109,20 @@ def declare(
         Command(("mod", "queue"), "messages waiting for you, oldest first", teacher, queue),
         Command(("mod", "show"), "read a held message in full", teacher, show, (FLAG,)),
         Command(("mod", "approve"), "share a held message", teacher, approve, (FLAG,)),
+        Command(
+            ("mod", "approve-all"),
+            "share every waiting message of a combined review (any of its flag numbers)",
+            teacher,
+            approve_all,
+            (FLAG,),
+        ),
+        Command(
+            ("mod", "reject-all"),
+            "keep every waiting message of a combined review hidden",
+            teacher,
+            reject_all,
+            (FLAG, Param("reason", Kind.TEXT, "what to tell the student", required=False)),
+        ),
         Command(
             ("mod", "edit"),
             "share a held message with your changes",

@@ -24,13 +24,13 @@ from bot.core.ports import Chat
 from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
 from cogs.classroom.service import ClassInfo, ClassroomService
-from cogs.moderation import texts
+from cogs.moderation import floods, texts
 
 if TYPE_CHECKING:
     from cogs.moderation.service import FlagKind
 
 log = logging.getLogger(__name__)
-ESCALATE = "escalate"
+ESCALATE = floods.ESCALATE
 
 
 class FlagEffects:
@@ -52,6 +52,7 @@ class FlagEffects:
         self._kinds = kinds
         self._shared = shared
         self._locks: dict[int, asyncio.Lock] = {}
+        self.combined = floods.CombinedReviews(sessionmaker, deliveries)
         # classes whose teacher room students can read right now (see classroom/watch.py)
         self.exposed: Callable[[int], bool] = lambda _class_id: False
 
@@ -59,7 +60,9 @@ class FlagEffects:
         """Finish every hold or decision not fully carried out: interrupted by a crash, or
         a step that failed (a message the bot could not remove yet)."""
         async with self.sessionmaker() as db:
-            ids = list(await db.scalars(select(Flag.id).where(Flag.settled.is_(False))))
+            ids = list(  # oldest first: approved messages reappear in the order they were sent
+                await db.scalars(select(Flag.id).where(Flag.settled.is_(False)).order_by(Flag.id))
+            )
         for flag_id in ids:
             try:
                 await self.settle(flag_id)
@@ -104,7 +107,8 @@ class FlagEffects:
             # a message the bot cannot remove (no permission, a server error) must not keep
             # the review and a safeguarding alert from the teacher: say so, try again later
             hidden = await self._hide_once(chat, flag, where, key, not exposed)
-            await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
+            if not flag.group_rev:  # a flood's later messages are covered by its first notice
+                await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
         if not media:
             await self._review(chat, cls, flag, key, media)
         if flag.state == "approved" and flag.action == "hold":
@@ -121,8 +125,9 @@ class FlagEffects:
         elif flag.state == "rejected":
             if flag.action == "flag":  # it was visible while waiting; now it goes
                 hidden = await self._hide_once(chat, flag, where, key, not exposed)
-            await self._once_tell(chat, key + ":rejected", student, where, texts.rejected(flag))
-        if flag.state != "pending" and cls.teacher_channel is not None:
+            await self._tell_rejected(chat, flag, student, where)
+        if flag.state != "pending" and flag.group_id is None and cls.teacher_channel is not None:
+            # a combined review shows its decisions itself (edited), not one post per flag
             await self.deliveries.once(
                 key + ":decided",
                 cls.teacher_channel,
@@ -138,10 +143,37 @@ class FlagEffects:
     async def _review(
         self, chat: Chat, cls: ClassInfo, flag: Flag, key: str, media: tuple[Media, ...]
     ) -> None:
-        """The teacher's review message (with any picture), and escalation when needed."""
+        """The teacher's review message (with any picture), and escalation when needed; a
+        message of a flood is shown on its group's combined review instead."""
         teachers = cls.teacher_channel
         if teachers is None:
             return
+        if not floods.groupable(flag):
+            await self._single_review(chat, teachers, flag, key, media)
+            return
+        # one student's review at a time: a message joining a group while its first review
+        # is being posted finds that post, never makes a second one
+        async with self.combined.locks.hold((flag.classroom_id, flag.user_id)):
+            group_id = await self.combined.group_of(flag.id)
+            if group_id is None:
+                await self._single_review(chat, teachers, flag, key, media)
+                return
+
+            async def lead_review(lead: Flag) -> str | None:
+                review = await self._single_review(chat, teachers, lead, f"flag:{lead.id}", ())
+                return review.id if review else None
+
+            await self.combined.show(chat, teachers, group_id, lead_review)
+
+    async def _single_review(
+        self,
+        chat: Chat,
+        teachers: ChannelRef,
+        flag: Flag,
+        key: str,
+        media: tuple[Media, ...],
+    ) -> MessageRef | None:
+        """A flag's own review message (once), and escalation when needed."""
         out = dataclasses.replace(texts.review(flag, key + ":review"), media=media)
         ask = partial(chat.ask_decision, teachers, flag.id, out)
         review = await self.deliveries.once(key + ":review", teachers, ask)
@@ -151,6 +183,21 @@ class FlagEffects:
             flag.review_message_id = review.id
         if ESCALATE in (flag.matches or []):
             await self._escalate(chat, teachers, flag, key + ":escalate")
+        return review
+
+    async def _tell_rejected(
+        self, chat: Chat, flag: Flag, student: UserRef, where: ChannelRef
+    ) -> None:
+        """Tell the student once per rejection: messages rejected together, one notice."""
+        if flag.group_id is None or flag.decision_batch is None:
+            key = f"flag:{flag.id}:rejected"
+            await self._once_tell(chat, key, student, where, texts.rejected(flag))
+            return
+        async with self.sessionmaker() as db:
+            count = await floods.batch_size(db, flag)
+        text = texts.rejected_together(flag, count)
+        key = f"group:{flag.group_id}:rejected:{flag.decision_batch}"
+        await self._once_tell(chat, key, student, where, text)
 
     async def _hide_once(
         self, chat: Chat, flag: Flag, where: ChannelRef, key: str, tell_teachers: bool = True

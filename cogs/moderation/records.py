@@ -11,7 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.errors import NotFound, UserError
 from bot.core.model import Actor, ChannelRef, UserRef
-from bot.db.tables import AuditEvent, Classroom, Entry, Flag, Post, Question, Session, Vote
+from bot.db.tables import (
+    AuditEvent,
+    Classroom,
+    Entry,
+    Flag,
+    Post,
+    Question,
+    ReviewGroup,
+    Session,
+    Vote,
+)
 from bot.screening.verdict import LINK, TOXIC
 from cogs.classroom.service import ClassroomService
 from cogs.moderation import texts
@@ -101,6 +111,9 @@ class Records:
                 sessions = select(Session.id).where(Session.classroom_id == class_id)
                 for statement in (
                     delete(Flag).where(Flag.classroom_id == class_id, Flag.created_at < cutoff),
+                    delete(ReviewGroup).where(
+                        ReviewGroup.classroom_id == class_id, ReviewGroup.last_at < cutoff
+                    ),
                     delete(AuditEvent).where(
                         AuditEvent.classroom_id == class_id, AuditEvent.at < cutoff
                     ),

@@ -29,11 +29,11 @@ from bot.core.events import (
 from bot.core.model import Actor, ChannelRef, Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
-from bot.db.tables import Classroom, Flag, Post
+from bot.db.tables import Classroom, Flag, Post, ReviewGroup
 from bot.deliveries import Deliveries
 from bot.screening.verdict import SPAM
 from cogs.classroom.service import ClassInfo, ClassroomService
-from cogs.moderation import texts
+from cogs.moderation import floods, texts
 from cogs.moderation.catchup import catch_up
 from cogs.moderation.effects import ESCALATE, FlagEffects
 from cogs.moderation.policy import checked, decide, screened_text, with_media
@@ -98,6 +98,7 @@ class ModerationService:
         self.clock = clock
         self._listeners: list[Callable[[MessageShared], Awaitable[None]]] = []
         self._recent = RecentMessages()
+        self._screening = floods.KeyedLocks()  # one student's messages join groups in order
         self._kinds: dict[str, FlagKind] = {}
         self._effects = FlagEffects(
             sessionmaker, classes, chats, deliveries, self._kinds, self._shared
@@ -132,7 +133,10 @@ class ModerationService:
         cls = await self.classes.find(ev.channel)
         if cls is None or ev.channel.id != cls.channel.id or ev.actor.is_teacher:
             return
-        async with self.sessionmaker.begin() as db:
+        async with (
+            self._screening.hold((cls.id, ev.actor.user.id)),
+            self.sessionmaker.begin() as db,
+        ):
             existing = await db.scalar(
                 select(Post).where(
                     Post.platform == chat.platform.value,
@@ -227,28 +231,41 @@ class ModerationService:
         )
         db.add(flag)
         await db.flush()
+        await floods.join(db, flag, now)  # a flood: one combined review
         audit.record(db, now, cls.id, "readaloud", f"flag.{action}", flag=flag.id, reasons=reasons)
         return flag.id, action
 
     # ---- teacher decisions ----
 
     async def on_reaction(self, chat: Chat, ev: ReactionAdded) -> None:
-        """A ✅ / ❌ reaction by a teacher on a review message decides that flag; a student's
-        reaction made of words is screened like a message (``reactions.py``)."""
+        """A ✅ / ❌ reaction by a teacher on a review message decides that flag, or every
+        waiting flag of a combined review; a student's reaction made of words is screened
+        like a message (``reactions.py``)."""
         said = text_reaction(ev)
         if said is not None:
             await self.on_message(chat, said)
             return
         if ev.key not in APPROVE_KEYS | REJECT_KEYS or not ev.actor.is_teacher:
             return
+        approve = ev.key in APPROVE_KEYS
         async with self.sessionmaker() as db:
+            lead = await db.scalar(
+                select(ReviewGroup.lead_flag_id).where(
+                    ReviewGroup.review_message_id == ev.target.id
+                )
+            )
             flag_id = await db.scalar(
                 select(Flag.id).where(
                     Flag.review_message_id == ev.target.id, Flag.state == "pending"
                 )
             )
-        if flag_id is not None:
-            await self.decide(flag_id, ev.key in APPROVE_KEYS, ev.actor, "", ev.target.channel)
+        if lead is not None:
+            try:
+                await self.decide_review(lead, approve, ev.actor, "", ev.target.channel)
+            except UserError:
+                log.info("a reaction on review %s found nothing waiting", ev.target.id)
+        elif flag_id is not None:
+            await self.decide(flag_id, approve, ev.actor, "", ev.target.channel)
 
     async def decide(
         self,
@@ -262,34 +279,79 @@ class ModerationService:
         """Approve (optionally with the teacher's edit) or reject a pending flag."""
         cls = await self.classes.require(where)
         async with self.sessionmaker.begin() as db:
-            flag = await db.get(Flag, flag_id)
-            if flag is None or flag.classroom_id != cls.id:
-                raise NotFound(f"There is no flag #{flag_id} in this class. Try mod queue.")
+            flag = await self._flag_in(db, cls, flag_id)
             if flag.state != "pending":
                 raise UserError(f"Flag #{flag_id} was already {flag.state} by {flag.decided_by}.")
-            flag.state = "approved" if approve else "rejected"
-            flag.decided_by = actor.user.label
-            flag.decided_at = self.clock.now()
-            flag.decision_reason = reason
-            flag.settled = False
-            original = flag.text
-            if edited is not None and approve:
-                flag.text = edited
-            audit.record(
-                db,
-                self.clock.now(),
-                cls.id,
-                actor.user.id,
-                f"flag.{flag.state}",
-                flag=flag_id,
-                reason=reason,
-                text=original,
-                shared=flag.text if approve else None,
-                reasons=flag.reasons,
-            )
+            self._apply(db, flag, approve, actor, reason, flag.id, edited)
+            await floods.changed(db, flag.group_id)
             state = flag.state
         await self.settle(flag_id)
         return f"{'✅' if approve else '❌'} Flag #{flag_id} {state}."
+
+    async def decide_review(
+        self, flag_id: int, approve: bool, actor: Actor, reason: str, where: ChannelRef
+    ) -> str:
+        """Approve or reject every waiting message the teacher sees on flag N's combined
+        review (oldest first, each reposted in order), or flag N alone if it has its own."""
+        cls = await self.classes.require(where)
+        async with self.sessionmaker.begin() as db:
+            flag = await self._flag_in(db, cls, flag_id)
+            group_id = flag.group_id
+            waiting = await floods.shown_waiting(db, group_id) if group_id is not None else []
+            for f in waiting:
+                self._apply(db, f, approve, actor, reason, waiting[0].id)
+            await floods.changed(db, group_id if waiting else None)
+        if group_id is None:
+            return await self.decide(flag_id, approve, actor, reason, where)
+        if not waiting:
+            raise UserError(f"Nothing on the review of flag #{flag_id} is waiting any more.")
+        for f in waiting:
+            try:
+                await self.settle(f.id)
+            except Exception:  # the regular resume finishes it; the others go on
+                log.exception("could not finish flag %s yet", f.id)
+        return texts.decided_together(approve, waiting)
+
+    @staticmethod
+    async def _flag_in(db: AsyncSession, cls: ClassInfo, flag_id: int) -> Flag:
+        flag = await db.get(Flag, flag_id)
+        if flag is None or flag.classroom_id != cls.id:
+            raise NotFound(f"There is no flag #{flag_id} in this class. Try mod queue.")
+        return flag
+
+    def _apply(
+        self,
+        db: AsyncSession,
+        flag: Flag,
+        approve: bool,
+        actor: Actor,
+        reason: str,
+        batch: int,
+        edited: str | None = None,
+    ) -> None:
+        """Record a decision on a pending flag (and audit it); `batch`: the first flag
+        decided together with it."""
+        flag.state = "approved" if approve else "rejected"
+        flag.decided_by = actor.user.label
+        flag.decided_at = self.clock.now()
+        flag.decision_reason = reason
+        flag.decision_batch = batch
+        flag.settled = False
+        original = flag.text
+        if edited is not None and approve:
+            flag.text = edited
+        audit.record(
+            db,
+            self.clock.now(),
+            flag.classroom_id,
+            actor.user.id,
+            f"flag.{flag.state}",
+            flag=flag.id,
+            reason=reason,
+            text=original,
+            shared=flag.text if approve else None,
+            reasons=flag.reasons,
+        )
 
     async def set_trust(self, where: ChannelRef, user: UserRef, level: str, actor: Actor) -> str:
         cls = await self.classes.require(where)

@@ -129,3 +129,79 @@ def history_line(flag: Flag, age_text: str) -> str:
     state = flag.state if flag.state != "pending" else "waiting"
     by = f" by {clean(flag.decided_by, fallback='a teacher')}" if flag.decided_by else ""
     return f"#{flag.id} · {age_text} ago · {flag.action} → {state}{by} · “{snippet(flag.text, 60)}”"
+
+
+# ---- floods: one combined review and one notice for many held messages (floods.py) ----
+
+LISTED = 12  # waiting messages quoted in a combined review; `mod queue` lists every one
+QUOTED = 100  # characters of each quoted message
+
+
+def flag_numbers(ids: list[int]) -> str:
+    """Flag numbers with runs shortened: "#3–#7, #9"."""
+    runs: list[list[int]] = []
+    for i in sorted(ids):
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return ", ".join(f"#{r[0]}" if len(r) == 1 else f"#{r[0]}–#{r[-1]}" for r in runs)
+
+
+def one_line(text: str, limit: int = QUOTED) -> str:
+    """A student's words on one quoted line: their line breaks cannot push what follows
+    off screen or look like the bot's own lines."""
+    flat = " ⏎ ".join(part.strip() for part in text.splitlines() if part.strip())
+    flat = "".join(c if c.isprintable() else " " for c in flat)
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def combined_review(flags: list[Flag], key: str) -> Outgoing:
+    """For the teacher: many held messages of one student in one review, what is waiting,
+    what was decided, and how to decide all of them at once or one by one."""
+    first = flags[0]
+    waiting = [f for f in flags if f.state == "pending"]
+    reasons: list[str] = []
+    for f in waiting or flags:
+        reasons += [r for r in f.reasons if r not in reasons]
+    lines = [
+        f"Held {len(flags)} messages from {first.user_name} ({first.user_id}), sent close "
+        "together: one review for all of them.",
+        f"Why: {'; '.join(reasons) or 'needs a look'}",
+    ]
+    if waiting:
+        lines.append(f"Waiting ({len(waiting)}): {flag_numbers([f.id for f in waiting])}")
+        lines += [f"#{f.id} “{one_line(f.text)}”" for f in waiting[:LISTED]]
+        if len(waiting) > LISTED:
+            lines.append(f"… and {len(waiting) - LISTED} more waiting (mod queue lists them all)")
+    else:
+        lines.append("Nothing is waiting here any more.")
+    for state, mark in (("approved", "✅ Approved"), ("rejected", "❌ Rejected")):
+        done = [f for f in flags if f.state == state]
+        if done:
+            by = sorted({f.decided_by or "" for f in done} - {""})
+            lines.append(f"{mark}: {flag_numbers([f.id for f in done])} by {', '.join(by)}")
+    if waiting:
+        lines.append(
+            f"React ✅ to approve all {len(waiting)} waiting or ❌ to reject them all "
+            f"(mod approve-all {waiting[0].id} / mod reject-all {waiting[0].id}), or decide "
+            f"one: mod approve {waiting[0].id} / mod reject {waiting[0].id} reason"
+        )
+    return Outgoing("\n".join(lines), key=key, notice=False)
+
+
+def rejected_together(flag: Flag, count: int) -> str:
+    """For the student, once for messages rejected together."""
+    if count <= 1:
+        return rejected(flag)
+    why = f" Your teacher says: {flag.decision_reason}" if flag.decision_reason else ""
+    return (
+        f"Hi {flag.user_name}, your teacher decided not to share {count} of your messages "
+        f"this time.{why} You're welcome to try again: one message at a time, in your own words."
+    )
+
+
+def decided_together(approve: bool, flags: list[Flag]) -> str:
+    """For the teacher who decided a combined review at once."""
+    mark, verb = ("✅", "approved") if approve else ("❌", "rejected")
+    return f"{mark} {len(flags)} flags {verb}: {flag_numbers([f.id for f in flags])}."

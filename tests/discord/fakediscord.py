@@ -294,6 +294,14 @@ def _get_message(w: World, body: Any, cid: str, mid: str) -> Any:
     return msg
 
 
+def _edit_message(w: World, body: Any, cid: str, mid: str) -> Any:
+    """The bot's own message, changed in place (what the edit sends replaces what it had)."""
+    msg = _get_message(w, body, cid, mid)
+    msg.update({k: body[k] for k in ("content", "embeds", "components") if k in body})
+    msg["edited_timestamp"] = NOW
+    return msg
+
+
 def _history(w: World, body: Any, cid: str, params: dict[str, Any]) -> Any:
     """A channel's messages as Discord pages them: at most `limit`, the ones just after
     `after`, else the newest (before `before`); always newest first."""
@@ -323,6 +331,7 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     ("GET", r"/channels/(\d+)/messages", _history),
     ("GET", r"/channels/(\d+)/messages/(\d+)", _get_message),
     ("DELETE", r"/channels/\d+/messages/(\d+)", _delete_message),
+    ("PATCH", r"/channels/(\d+)/messages/(\d+)", _edit_message),
     ("POST", r"/channels/(\d+)/messages/(\d+)/threads", _thread),
     ("PATCH", r"/channels/(\d+)", _edit_channel),
     ("GET", r"/channels/(\d+)", lambda w, body, cid: w.channels[cid]),

@@ -45,6 +45,7 @@ async def test_what_was_handled_before_the_restart_is_not_handled_again(c: Class
     kept = await c.discord.say(c.ana, c.room, "Chapter two was funny")  # allowed: it stays
     await c.discord.say(c.ben, c.room, "Ben's first message")  # a new student's: held
     await c.discord.stop()
+    c.discord.clock.advance(timedelta(minutes=3))  # apart from the first: its own review
     late = w.message(c.room["id"], c.ben, "Ben again, while the bot was away")
     await c.discord.start()
     assert deleted(c, c.room["id"], late["id"]) == 1

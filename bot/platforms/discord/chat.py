@@ -261,6 +261,21 @@ class DiscordChat:
             ) from None
         return MessageRef(channel, str(sent.id))
 
+    async def edit(self, message: MessageRef, out: Outgoing) -> MessageRef:
+        """Edit the bot's own message: a review's embed gets the new text (its title and
+        buttons stay), a plain message its new first 2000 characters; nobody is pinged.
+        Raises discord.HTTPException (NotFound when the message is gone, Forbidden)."""
+        where = message.channel
+        target = self.client.get_partial_messageable(int(where.thread or where.id))
+        posted = await target.fetch_message(int(message.id))
+        if posted.embeds:
+            embed = posted.embeds[0].copy()
+            embed.description = out.text[:4096]
+            await posted.edit(embed=embed, allowed_mentions=NO_PINGS)
+        else:
+            await posted.edit(content=split(out.text.strip())[0], allowed_mentions=NO_PINGS)
+        return message
+
     async def kept_media(self, review: MessageRef, media: tuple[Media, ...]) -> tuple[Media, ...]:
         """The review message's copies of `media` (the student's message is gone by now)."""
         return await files.kept(self.client.http, review, media)

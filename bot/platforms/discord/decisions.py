@@ -2,7 +2,9 @@
 
 The flag id lives in each button's custom_id, and the buttons are dynamic
 items registered at start, so a click after a restart still finds its flag.
-A click runs the declared `mod approve` / `mod reject` command for the clicker.
+A click runs the declared `mod approve-all` / `mod reject-all` command for the clicker:
+the same as `mod approve N` for a flag with its own review, and every waiting message
+for a flood's combined review (whose buttons carry its first flag's id).
 """
 
 from __future__ import annotations
@@ -51,9 +53,10 @@ class FlagButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         calls: CommandCalls = interaction.client.calls  # type: ignore[attr-defined]
         if self.action == "approve":
-            await calls.path(interaction, ("mod", "approve"), {"flag": self.flag_id})
+            await calls.path(interaction, ("mod", "approve-all"), {"flag": self.flag_id})
         elif self.action == "reject":
-            await calls.path(interaction, ("mod", "reject"), {"flag": self.flag_id, "reason": None})
+            args = {"flag": self.flag_id, "reason": None}
+            await calls.path(interaction, ("mod", "reject-all"), args)
         else:
             await interaction.response.send_modal(reason_form(self.flag_id))
 
@@ -93,7 +96,8 @@ async def on_reason(interaction: discord.Interaction, calls: CommandCalls) -> bo
     if match is None:
         return False
     reason = _field(interaction.data.get("components", []), REASON_FIELD) or None
-    await calls.path(interaction, ("mod", "reject"), {"flag": int(match[1]), "reason": reason})
+    args = {"flag": int(match[1]), "reason": reason}
+    await calls.path(interaction, ("mod", "reject-all"), args)
     return True
 
 

@@ -32,7 +32,12 @@ from bot.platforms.matrix import media
 from bot.platforms.matrix.client import SyncLoop, connect
 from bot.platforms.matrix.direct import DirectRooms
 from bot.platforms.matrix.inbound import Inbound
-from bot.platforms.matrix.outbound import MatrixSendError, message_content, send_event
+from bot.platforms.matrix.outbound import (
+    MatrixSendError,
+    edit_content,
+    message_content,
+    send_event,
+)
 from bot.platforms.matrix.rooms import TEACHER_LEVEL, Rooms
 from bot.platforms.matrix.tokens import TokenStore
 from bot.platforms.matrix.txn import txn_id
@@ -229,6 +234,15 @@ class MatrixChat:
         await media.show(self.client, channel, out.media, out.key)
         await self._react(posted, (APPROVE, REJECT), out.key)
         return posted
+
+    async def edit(self, message: MessageRef, out: Outgoing) -> MessageRef:
+        """An m.replace edit of the bot's own event (txn id from `out.key`, so a retried
+        edit appears once); reactions stay on the original event. Raises MatrixSendError."""
+        content = edit_content(message.channel, message.id, out)
+        await send_event(
+            self.client, message.channel.id, "m.room.message", content, txn_id(out.key)
+        )
+        return message
 
     async def kept_media(self, review: MessageRef, items: tuple[Media, ...]) -> tuple[Media, ...]:
         """The homeserver keeps the file when the student's event is redacted."""

@@ -72,6 +72,25 @@ def message_content(channel: ChannelRef, out: Outgoing) -> dict[str, Any]:
     return content
 
 
+def edit_content(channel: ChannelRef, event_id: str, out: Outgoing) -> dict[str, Any]:
+    """An m.replace edit of `event_id` showing `out`: clients replace the text in place;
+    empty m.mentions, so an edit never notifies anyone again."""
+    new = message_content(channel.room, out)  # the new content carries no relation
+    new.pop("m.relates_to", None)
+    new["m.mentions"] = {}
+    content: dict[str, Any] = {
+        "msgtype": new["msgtype"],
+        "body": "* " + new["body"],  # what clients without edit support show
+        "m.new_content": new,
+        "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+        "m.mentions": {},
+    }
+    if "formatted_body" in new:
+        content["format"] = new["format"]
+        content["formatted_body"] = "* " + new["formatted_body"]
+    return content
+
+
 def is_transient(resp: RoomSendError) -> bool:
     status = getattr(resp.transport_response, "status", 0) or 0
     return status >= 500 or status == 429 or resp.status_code == "M_LIMIT_EXCEEDED"

@@ -1,7 +1,7 @@
 """the bot away from a class room: when it was removed (kicked) from it, if it is away
 
 Revision ID: 0013
-Revises: 0004
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0004"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
