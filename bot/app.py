@@ -33,6 +33,7 @@ from bot.scheduling import Scheduler
 from cogs.authors import commands as author_commands
 from cogs.authors.service import GuestAuthors
 from cogs.classroom import commands as classroom_commands
+from cogs.classroom.roles import ClassRoles
 from cogs.classroom.service import ClassroomService
 from cogs.classroom.watch import TeacherRoomWatch
 from cogs.moderation import commands as moderation_commands
@@ -104,12 +105,16 @@ class App:
             ),
         )
         classes.on_timezone_change(self.services.changes.retime)
-        self.watch = TeacherRoomWatch(self.sessionmaker, self.chats)
+        self.watch = TeacherRoomWatch(self.sessionmaker, self.chats, self.clock)
         moderation.pause_when(self.watch.exposed)
+        self.roles = ClassRoles(classes, self.chats, self.watch.exposed)
+        moderation.roles_from(self.roles.resolve)
         self.registry = self._registry()
         self.dispatcher = Dispatcher(self.registry)
         self.dispatcher.on_event(self._route)
+        self.dispatcher.resolve_roles(self.roles.resolve)  # first: roles come from the class
         self.dispatcher.resolve_roles(self.services.authors.resolve_role)
+        self.dispatcher.place_private_replies(self.roles.private_place)
 
     def _registry(self) -> Registry:
         s = self.services
@@ -140,6 +145,8 @@ class App:
             await self.services.moderation.on_direct(chat, event)
             await self.services.authors.on_direct(chat, event)
         elif isinstance(event, Connected):
+            # the platform knows its rooms now: look at its teacher rooms before posting
+            await self.watch.check(chat.platform)
             await self.services.moderation.catch_up(chat)
         elif isinstance(event, EncryptedRoom):
             log.warning("room %s is encrypted; the bot cannot read it", event.channel.id)
@@ -172,9 +179,12 @@ class App:
     async def start(self) -> None:
         """Migrate, connect, finish interrupted work, then start the timers."""
         await upgrade(self.engine)
+        # nothing goes into a teacher room that was exposed, or not checked since this start
+        await self.watch.load()
         for chat in self._platforms():
             await chat.start()
             self.chats.add(chat)
+        await self.watch.check()  # platforms that do not know their rooms yet stay paused
         resumed = await self.services.moderation.resume()
         if resumed:
             log.info("finished %d interrupted moderation step(s)", resumed)
@@ -184,8 +194,9 @@ class App:
         self.scheduler.every(timedelta(hours=24), self.services.records.purge)
         # a step that failed (a message the bot could not remove yet) is tried again
         self.scheduler.every(RETRY_EVERY, self.services.moderation.resume, now=False)
-        # teacher rooms stay private (first look once the platforms have their room state)
+        # teacher rooms stay private; once one may be posted in again, what waited goes there
         self.scheduler.every(RETRY_EVERY, self.watch.check, now=False)
+        self.watch.on_postable(self.services.moderation.resume)
         log.info("ready")
 
     async def stop(self) -> None:

@@ -71,6 +71,10 @@ class FlagKind(Protocol):
         ...
 
 
+async def _as_given(actor: Actor, where: ChannelRef) -> Actor:
+    return actor
+
+
 class ModerationService:
     """Screens messages, keeps the review queue, carries out decisions."""
 
@@ -90,9 +94,14 @@ class ModerationService:
         self._listeners: list[Callable[[MessageShared], Awaitable[None]]] = []
         self._recent = RecentMessages()
         self._kinds: dict[str, FlagKind] = {}
+        self._current_role: Callable[[Actor, ChannelRef], Awaitable[Actor]] = _as_given
         self._effects = FlagEffects(
             sessionmaker, classes, chats, deliveries, self._kinds, self._shared
         )
+
+    def roles_from(self, resolve: Callable[[Actor, ChannelRef], Awaitable[Actor]]) -> None:
+        """Decide by the role the class gives the person now, not the one where they react."""
+        self._current_role = resolve
 
     def pause_when(self, exposed: Callable[[int], bool]) -> None:
         """Post nothing in a class's teacher room while `exposed(class id)` says students
@@ -214,7 +223,10 @@ class ModerationService:
 
     async def on_reaction(self, chat: Chat, ev: ReactionAdded) -> None:
         """A ✅ / ❌ reaction by a teacher on a review message decides that flag."""
-        if ev.key not in APPROVE_KEYS | REJECT_KEYS or not ev.actor.is_teacher:
+        if ev.key not in APPROVE_KEYS | REJECT_KEYS:
+            return
+        actor = await self._current_role(ev.actor, ev.target.channel)
+        if not actor.is_teacher:  # e.g. a teacher demoted in the class room since
             return
         async with self.sessionmaker() as db:
             flag_id = await db.scalar(
@@ -223,7 +235,7 @@ class ModerationService:
                 )
             )
         if flag_id is not None:
-            await self.decide(flag_id, ev.key in APPROVE_KEYS, ev.actor, "", ev.target.channel)
+            await self.decide(flag_id, ev.key in APPROVE_KEYS, actor, "", ev.target.channel)
 
     async def decide(
         self,
