@@ -114,7 +114,7 @@ class Classroom:
 
         def answer(room_id: str, ev: Event) -> bool:
             where = room_id in (room, self.teacher_room)
-            return where and self.says(expect)(room_id, ev) and body(ev) != IN_TEACHER_ROOM
+            return where and self.says(expect)(room_id, ev) and IN_TEACHER_ROOM not in body(ev)
 
         return await self.teacher.wait_for(answer)
 
