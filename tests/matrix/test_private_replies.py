@@ -160,7 +160,9 @@ async def test_after_a_restart_an_exposed_teacher_room_gets_nothing(room12: Clas
     in_teacher_room = texts(await teacher.collect(room12.teacher_room, 1.0))
     assert not [t for t in in_teacher_room if "nobody knows" in t or "lamp" in t or "#" in t]
     assert len([t for t in in_teacher_room if "Students can read this teacher room" in t]) == 1
-    kept = select(ClassroomRow.teacher_channel_exposed).where(ClassroomRow.channel_id == room12.room)
+    kept = select(ClassroomRow.teacher_channel_exposed).where(
+        ClassroomRow.channel_id == room12.room
+    )
     async with room12.app.sessionmaker() as db:  # type: ignore[union-attr]
         assert "Anyone can join" in str(await db.scalar(kept))
 
