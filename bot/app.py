@@ -41,6 +41,7 @@ from cogs.authors.service import GuestAuthors
 from cogs.classroom import commands as classroom_commands
 from cogs.classroom.outage import StorageOutage
 from cogs.classroom.presence import ClassPresence
+from cogs.classroom.roles import ClassRoles
 from cogs.classroom.service import ClassroomService
 from cogs.classroom.watch import TeacherRoomWatch
 from cogs.moderation import commands as moderation_commands
@@ -116,12 +117,16 @@ class App:
         self.presence = ClassPresence(
             self.sessionmaker, self.chats, deliveries, self.clock, self.scheduler.changed
         )
-        self.watch = TeacherRoomWatch(self.sessionmaker, self.chats)
+        self.watch = TeacherRoomWatch(self.sessionmaker, self.chats, self.clock)
         moderation.pause_when(self.watch.exposed)
+        self.roles = ClassRoles(classes, self.chats, self.watch.exposed)
+        moderation.roles_from(self.roles.resolve)
         self.registry = self._registry()
         self.dispatcher = Dispatcher(self.registry, transient=is_storage_fault)
         self.dispatcher.on_event(self._route)
+        self.dispatcher.resolve_roles(self.roles.resolve)  # first: roles come from the class
         self.dispatcher.resolve_roles(self.services.authors.resolve_role)
+        self.dispatcher.place_private_replies(self.roles.private_place)
         self.outage = StorageOutage(self.dispatcher, classes, self.chats)
         self.handled = HandledEvents(self.sessionmaker, "all")
         self.failure: str | None = None  # why a platform stopped for good, if one did
@@ -166,6 +171,8 @@ class App:
         elif isinstance(event, ThreadNamed):
             await self.services.moderation.on_thread_named(chat, event)
         elif isinstance(event, Connected):
+            # the platform knows its rooms now: look at its teacher rooms before posting
+            await self.watch.check(chat.platform)
             await self.services.moderation.catch_up(chat)
         elif isinstance(event, BotRemoved):
             await self.presence.removed(event)
@@ -203,10 +210,13 @@ class App:
     async def start(self) -> None:
         """Migrate, connect, finish interrupted work, then start the timers."""
         await upgrade(self.engine)
+        # nothing goes into a teacher room that was exposed, or not checked since this start
+        await self.watch.load()
         await self.services.classes.remember_teacher_rooms()
         for chat in self._platforms():
             await chat.start()
             self.chats.add(chat)
+        await self.watch.check()  # platforms that do not know their rooms yet stay paused
         resumed = await self.services.moderation.resume()
         if resumed:
             log.info("finished %d interrupted moderation step(s)", resumed)
@@ -218,8 +228,9 @@ class App:
         self.scheduler.every(OUTAGE_LOOK_EVERY, self.outage.check, now=False)
         # a step that failed (a message the bot could not remove yet) is tried again
         self.scheduler.every(RETRY_EVERY, self.services.moderation.resume, now=False)
-        # teacher rooms stay private (first look once the platforms have their room state)
+        # teacher rooms stay private; once one may be posted in again, what waited goes there
         self.scheduler.every(RETRY_EVERY, self.watch.check, now=False)
+        self.watch.on_postable(self.services.moderation.resume)
         log.info("ready")
 
     async def stop(self) -> None:

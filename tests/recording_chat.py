@@ -9,7 +9,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
+from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 
 
 @dataclass
@@ -40,6 +40,7 @@ class RecordingChat:
         self.problems: dict[str, str] = {}  # channel id -> why students could read it
         self.hide_refused = ""  # set: removing messages fails with this error
         self.edit_refused = ""  # set: editing messages fails with this error
+        self.in_channel: dict[str, list[UserRef]] = {}  # channel id -> who can read it
         self.caught_up: list[tuple[ChannelRef, str | None, datetime]] = []  # catch_up calls
 
     async def start(self) -> None:
@@ -142,6 +143,18 @@ class RecordingChat:
 
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         return list(self._teachers)
+
+    async def role(self, classroom: ChannelRef, user: UserRef) -> Role:
+        teacher = any(t.id == user.id for t in self._teachers)
+        return Role.TEACHER if teacher else Role.STUDENT
+
+    async def readers(self, channel: ChannelRef) -> list[UserRef]:
+        return list(self.in_channel.get(channel.id, []))
+
+    async def remove(self, channel: ChannelRef, user: UserRef, reason: str) -> None:
+        readers = self.in_channel.get(channel.id, [])
+        self.in_channel[channel.id] = [r for r in readers if r.id != user.id]
+        self.posts.append(Posted("remove", channel, reason, None, "", to=user.id))
 
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Records what was asked; like Matrix, nothing is ever missed here."""

@@ -75,11 +75,17 @@ class Param:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What a command answers. `private` replies are shown only to the caller."""
+    """What a command answers. `private` replies are shown only to the caller.
+
+    A platform that cannot show a reply to one person only (Matrix) posts a private
+    reply for a teacher in `teacher_channel` (the class's teacher channel, set by the
+    dispatcher while only teachers can read it) and tells anyone else directly.
+    """
 
     text: str
     private: bool = False
     attachment: Attachment | None = None
+    teacher_channel: ChannelRef | None = None
 
 
 @dataclass(frozen=True, slots=True)

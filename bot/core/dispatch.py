@@ -30,6 +30,8 @@ STORAGE_DOWN = (
     "Sorry, I can't save anything right now (my database is not answering), so I did not "
     "do that. Please try again in a minute."
 )
+# where a private reply to this caller may be posted for teachers (None: tell them directly)
+PrivatePlace = Callable[[Actor, ChannelRef], Awaitable[ChannelRef | None]]
 ROLE_NAMES = {Role.TEACHER: "your teacher", Role.AUTHOR: "a guest author", Role.STUDENT: "everyone"}
 
 
@@ -58,6 +60,11 @@ class Dispatcher:
         self._event_handlers: list[EventHandler] = []
         self._resolvers: list[RoleResolver] = []
         self.faulted_since: float | None = None  # monotonic time of the first unhandled event
+        self._private_place: PrivatePlace | None = None
+
+    def place_private_replies(self, place: PrivatePlace) -> None:
+        """Let a feature say where a teacher's private reply may go (their teacher channel)."""
+        self._private_place = place
 
     def resolve_roles(self, resolver: RoleResolver) -> None:
         """Let a feature raise a caller's role before permissions are checked."""
@@ -74,23 +81,52 @@ class Dispatcher:
         return actor
 
     async def command(self, inv: Invocation, prefix: str | None = None) -> Reply:
-        """Run a parsed command for its caller and return what to show them."""
+        """Run a parsed command for its caller and return what to show them; a private
+        reply says where teachers may read it (`Reply.teacher_channel`)."""
         prefix = self.prefix if prefix is None else prefix
-        inv = replace(inv, prefix=prefix)
+        reply, actor = await self._run(replace(inv, prefix=prefix))
+        return await self.placed(reply, actor, inv.channel)
+
+    async def refusal(self, actor: Actor, channel: ChannelRef, message: str) -> Reply:
+        """A private reply for a mistake the adapter found itself (a command that does not
+        parse), placed like a command's private reply."""
         try:
-            inv = replace(inv, actor=await self.resolve(inv.actor, inv.channel))
+            actor = await self.resolve(actor, channel)
+        except Exception:
+            log.exception("resolving the role of %s failed", actor.user.id)
+            actor = Actor(actor.user, Role.STUDENT)
+        return await self.placed(Reply(message, private=True), actor, channel)
+
+    async def placed(self, reply: Reply, actor: Actor, channel: ChannelRef) -> Reply:
+        """`reply` with the teacher channel where a teacher's private reply may be read."""
+        if not reply.private or self._private_place is None or not actor.is_teacher:
+            return reply
+        try:
+            where = await self._private_place(actor, channel)
+        except Exception:
+            log.exception("finding where to answer %s privately failed", actor.user.id)
+            where = None
+        return replace(reply, teacher_channel=where)
+
+    async def _run(self, inv: Invocation) -> tuple[Reply, Actor]:
+        """The handler's reply (or the error's), and the caller with their resolved role."""
+        prefix = inv.prefix
+        # until the role is known from the class, nobody is answered as a teacher
+        unresolved, inv = inv, replace(inv, actor=Actor(inv.actor.user, Role.STUDENT))
+        try:
+            inv = replace(unresolved, actor=await self.resolve(unresolved.actor, inv.channel))
             if inv.actor.role < inv.command.role:
                 raise NotAllowed(
                     f"Only {ROLE_NAMES[inv.command.role]} can use {prefix}{inv.command.name}. "
                     f"Try {prefix}help to see what you can do."
                 )
-            return await inv.command.handler(inv)
+            return await inv.command.handler(inv), inv.actor
         except UserError as e:
-            return Reply(e.message, private=True)
+            return Reply(e.message, private=True), inv.actor
         except Exception as e:
             if self.transient(e):  # a command is never run late: the person tries again
                 log.warning("command %s: storage fault: %s", inv.command.name, e)
-                return Reply(STORAGE_DOWN, private=True)
+                return Reply(STORAGE_DOWN, private=True), inv.actor
             incident = secrets.token_hex(4)
             log.exception(
                 "command %s failed (incident %s, user %s, channel %s)",
@@ -99,11 +135,12 @@ class Dispatcher:
                 inv.actor.user.id,
                 inv.channel.id,
             )
-            return Reply(
+            sorry = Reply(
                 f"Sorry, something went wrong on my side (incident {incident}). "
                 "Your teacher can find it in the bot's log.",
                 private=True,
             )
+            return sorry, inv.actor
 
     async def event(self, chat: Chat, event: Event) -> None:
         """Give an event to every feature; one feature failing never stops the others.

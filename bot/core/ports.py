@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
+from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 
 
 class Chat(Protocol):
@@ -95,6 +95,20 @@ class Chat(Protocol):
 
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         """The people with the teacher role in a class channel."""
+        ...
+
+    async def role(self, classroom: ChannelRef, user: UserRef) -> Role:
+        """The role the class channel gives `user` now (teacher or student), wherever they
+        act: in the teacher channel too, so a teacher demoted in the class is one no more."""
+        ...
+
+    async def readers(self, channel: ChannelRef) -> list[UserRef]:
+        """Everyone but the bot who can read `channel` (members and invited people)."""
+        ...
+
+    async def remove(self, channel: ChannelRef, user: UserRef, reason: str) -> None:
+        """Take `user` out of `channel` (the teacher channel); raises if the platform refuses
+        or cannot, so the caller knows the channel may still be readable."""
         ...
 
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:

@@ -51,6 +51,8 @@ class Classroom(Base):
     name: Mapped[str] = mapped_column(String(255), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     teacher_channel_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # why students could read the teacher channel at the last check (None: only teachers)
+    teacher_channel_exposed: Mapped[str | None] = mapped_column(Text)
     # screening policy: category -> allow | flag | hold, overriding the safe defaults
     policy: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     allowed_words: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -116,6 +116,7 @@ class ClassroomService:
                 row.name = name or row.name
             if teacher_channel is not None:
                 row.teacher_channel_id = teacher_channel.id
+                row.teacher_channel_exposed = None  # checked just now
             await db.flush()
             audit.record(
                 db, self.clock.now(), row.id, actor.user.id, "class.setup", timezone=timezone

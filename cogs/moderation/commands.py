@@ -18,6 +18,14 @@ SECTIONS = {
     "question": "— Questions for the guest author —",
     "answer": "— Answers from the guest author —",
 }
+
+
+def for_teachers(text: str) -> Reply:
+    """Every answer of these commands is private: held texts, reasons, trust and rules are
+    for the teachers, never for the class to read."""
+    return Reply(text, private=True)
+
+
 FLAG = Param("flag", Kind.INT, "the flag number shown in the teacher room", minimum=1)
 
 
@@ -29,7 +37,7 @@ def declare(
     async def queue(inv: Invocation) -> Reply:
         flags = await mod.queue(inv.channel)
         if not flags:
-            return Reply("Nothing is waiting for you. 🎉")
+            return for_teachers("Nothing is waiting for you. 🎉")
         lines = [f"{len(flags)} waiting, oldest first:"]
         for kind, title in SECTIONS.items():
             section = [
@@ -42,13 +50,13 @@ def declare(
                 + "; ".join(f.reasons)
                 for f in section
             ]
-        return Reply("\n".join(lines))
+        return for_teachers("\n".join(lines))
 
     async def show(inv: Invocation) -> Reply:
         return Reply(await records.show(inv.args["flag"], inv.channel))
 
     async def approve(inv: Invocation) -> Reply:
-        return Reply(await mod.decide(inv.args["flag"], True, inv.actor, "", inv.channel))
+        return for_teachers(await mod.decide(inv.args["flag"], True, inv.actor, "", inv.channel))
 
     async def approve_all(inv: Invocation) -> Reply:
         return Reply(await mod.decide_review(inv.args["flag"], True, inv.actor, "", inv.channel))
@@ -60,25 +68,27 @@ def declare(
 
     async def edit(inv: Invocation) -> Reply:
         a = inv.args
-        return Reply(await mod.decide(a["flag"], True, inv.actor, "edited", inv.channel, a["text"]))
+        said = await mod.decide(a["flag"], True, inv.actor, "edited", inv.channel, a["text"])
+        return for_teachers(said)
 
     async def reject(inv: Invocation) -> Reply:
         reason = inv.args["reason"] or ""
-        return Reply(await mod.decide(inv.args["flag"], False, inv.actor, reason, inv.channel))
+        said = await mod.decide(inv.args["flag"], False, inv.actor, reason, inv.channel)
+        return for_teachers(said)
 
     async def fine(inv: Invocation) -> Reply:
-        return Reply(await records.not_a_problem(inv.args["flag"], inv.actor, inv.channel))
+        return for_teachers(await records.not_a_problem(inv.args["flag"], inv.actor, inv.channel))
 
     async def trust(inv: Invocation) -> Reply:
         a = inv.args
-        return Reply(await mod.set_trust(inv.channel, a["student"], a["level"], inv.actor))
+        return for_teachers(await mod.set_trust(inv.channel, a["student"], a["level"], inv.actor))
 
     async def history(inv: Invocation) -> Reply:
         student = inv.args["student"]
         lines = await records.history(inv.channel, student)
         if not lines:
-            return Reply(f"Nothing has been held or flagged for {student.label}.")
-        return Reply("\n".join([f"Latest flags for {student.label}:", *lines]))
+            return for_teachers(f"Nothing has been held or flagged for {student.label}.")
+        return for_teachers("\n".join([f"Latest flags for {student.label}:", *lines]))
 
     async def rules_(inv: Invocation) -> Reply:
         cls = await classes.require(inv.channel, inv.prefix)
@@ -86,19 +96,19 @@ def declare(
         if category and action:
             await rules.set_rule(cls.id, category, action, inv.actor)
         elif category or action:
-            return Reply("Give both, like: mod rules link flag", private=True)
-        return Reply(describe((await rules.get(cls.id)).policy))
+            return for_teachers("Give both, like: mod rules link flag")
+        return for_teachers(describe((await rules.get(cls.id)).policy))
 
     async def allow(inv: Invocation) -> Reply:
         cls = await classes.require(inv.channel, inv.prefix)
         value = await rules.allow(cls.id, inv.args["kind"], inv.args["value"], inv.actor)
-        return Reply(f"This class now allows the {inv.args['kind']} “{value}”.")
+        return for_teachers(f"This class now allows the {inv.args['kind']} “{value}”.")
 
     async def safeguarding(inv: Invocation) -> Reply:
         cls = await classes.require(inv.channel, inv.prefix)
         lead = inv.args["person"]
         await rules.set_safeguarding(cls.id, lead, inv.actor)
-        return Reply(
+        return for_teachers(
             f"{lead.label} is now this class's safeguarding lead: they are named on every "
             "self-harm or abuse alert in the teacher room. Please invite them there."
         )

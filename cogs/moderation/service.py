@@ -80,6 +80,10 @@ class FlagKind(Protocol):
         ...
 
 
+async def _as_given(actor: Actor, where: ChannelRef) -> Actor:
+    return actor
+
+
 class ModerationService:
     """Screens messages, keeps the review queue, carries out decisions."""
 
@@ -100,11 +104,16 @@ class ModerationService:
         self._recent = RecentMessages()
         self._screening = floods.KeyedLocks()  # one student's messages join groups in order
         self._kinds: dict[str, FlagKind] = {}
+        self._current_role: Callable[[Actor, ChannelRef], Awaitable[Actor]] = _as_given
         self._effects = FlagEffects(
             sessionmaker, classes, chats, deliveries, self._kinds, self._shared
         )
         self._threads = ThreadNames(sessionmaker, classes, chats, deliveries, clock, self.settle)
         self.add_kind(THREAD_KIND, self._threads)
+
+    def roles_from(self, resolve: Callable[[Actor, ChannelRef], Awaitable[Actor]]) -> None:
+        """Decide by the role the class gives the person now, not the one where they react."""
+        self._current_role = resolve
 
     def pause_when(self, exposed: Callable[[int], bool]) -> None:
         """Post nothing in a class's teacher room while `exposed(class id)` says students
@@ -245,7 +254,10 @@ class ModerationService:
         if said is not None:
             await self.on_message(chat, said)
             return
-        if ev.key not in APPROVE_KEYS | REJECT_KEYS or not ev.actor.is_teacher:
+        if ev.key not in APPROVE_KEYS | REJECT_KEYS:
+            return
+        actor = await self._current_role(ev.actor, ev.target.channel)
+        if not actor.is_teacher:  # e.g. a teacher demoted in the class room since
             return
         approve = ev.key in APPROVE_KEYS
         async with self.sessionmaker() as db:
@@ -261,11 +273,11 @@ class ModerationService:
             )
         if lead is not None:
             try:
-                await self.decide_review(lead, approve, ev.actor, "", ev.target.channel)
+                await self.decide_review(lead, approve, actor, "", ev.target.channel)
             except UserError:
                 log.info("a reaction on review %s found nothing waiting", ev.target.id)
         elif flag_id is not None:
-            await self.decide(flag_id, approve, ev.actor, "", ev.target.channel)
+            await self.decide(flag_id, approve, actor, "", ev.target.channel)
 
     async def decide(
         self,

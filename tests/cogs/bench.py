@@ -27,10 +27,11 @@ def student(name: str) -> Actor:
 class Bench:
     """The bot, its platform recording, and a teacher who types commands."""
 
-    def __init__(self, db_url: str, now: datetime) -> None:
+    def __init__(self, db_url: str, now: datetime, teachers: list[UserRef] | None = None) -> None:
         self.db_url = db_url
         self.clock = FakeClock(now)
-        self.chat = RecordingChat([TEACHER.user])
+        # the people the platform makes teachers in the class rooms
+        self.chat = RecordingChat([TEACHER.user, *(teachers or [])])
         self.app: App | None = None
         self._ids = itertools.count(1)
 

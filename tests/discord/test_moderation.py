@@ -207,3 +207,39 @@ async def test_a_clean_message_edited_into_a_rude_one_is_held(classroom: Classro
     (review,) = w.posts_in(teachers["id"])
     mid = next(m for m in w.messages.values() if m.get("nonce") == review.json["nonce"])
     assert "stupid b1tch" in mid["embeds"][0]["description"]
+
+
+async def test_a_teacher_demoted_in_the_class_channel_cannot_decide_in_the_teacher_channel(
+    classroom: Classroom,
+) -> None:
+    """Roles come from the class channel: Manage Channels taken away there (a member
+    overwrite) counts, even though the teacher channel would still grant it."""
+    c = classroom
+    review = await hold_first_message(c)
+    demoted = {"id": c.teacher["id"], "type": 1, "allow": "0", "deny": str(1 << 4)}
+    await c.discord.feed("channel_update", {**c.room, "permission_overwrites": [demoted]})
+
+    clicked = await c.discord.click(c.teacher, review["id"], buttons(review)["Approve"])
+    (answer,) = c.discord.answers(clicked)
+    assert ephemeral(answer) and "Only your teacher" in content(answer)
+    assert not c.world.sent("POST", r"/webhooks/(\d+)/hooktoken"), "nothing was shared"
+    queue = await c.discord.slash(c.teacher, c.world.channels[review["channel_id"]], "mod queue")
+    (refused,) = c.discord.answers(queue)
+    assert ephemeral(refused) and "Only your teacher" in content(refused)
+
+    again = await c.discord.click(c.role_teacher, review["id"], buttons(review)["Approve"])
+    assert ephemeral(c.discord.answers(again)[0]) and "approved" in content(
+        c.discord.answers(again)[0]
+    ), "a teacher of the class still can"
+
+
+async def test_the_queue_asked_for_in_the_class_channel_is_shown_to_the_teacher_only(
+    classroom: Classroom,
+) -> None:
+    c = classroom
+    await hold_first_message(c, "I feel sad every night")
+    asked = await c.discord.slash(c.teacher, c.room, "mod queue")
+    (answer,) = c.discord.answers(asked)
+    assert ephemeral(answer) and "I feel sad every night" in content(answer)
+    in_class = [r.json.get("content") or "" for r in c.world.posts_in(c.room["id"])]
+    assert not [t for t in in_class if "sad" in t], "the class never reads it"

@@ -17,6 +17,7 @@ from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
 from bot.core.clock import FakeClock
 from bot.localserver import Account, LocalHomeserver
 from bot.platforms.matrix import MatrixChat
+from bot.platforms.matrix.replies import IN_TEACHER_ROOM
 
 
 def body(ev: Event) -> str:
@@ -108,10 +109,16 @@ class Classroom:
         return match
 
     async def teacher_types(self, text: str, room: str | None = None, expect: str = "") -> Event:
-        """The teacher sends a command and waits for the bot's answer."""
+        """The teacher sends a command and waits for the bot's answer: where it was typed,
+        or in the teacher room for an answer only teachers may read."""
         room = room or self.room
         await self.teacher.send(room, text)
-        return await self.teacher.wait_for(self.says(expect, room))
+
+        def answer(room_id: str, ev: Event) -> bool:
+            where = room_id in (room, self.teacher_room)
+            return where and self.says(expect)(room_id, ev) and IN_TEACHER_ROOM not in body(ev)
+
+        return await self.teacher.wait_for(answer)
 
     async def count(self, query: Any) -> int:
         assert self.app is not None

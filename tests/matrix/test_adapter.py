@@ -199,9 +199,11 @@ async def test_commands_reply_in_thread_with_roles(bots: BotFactory, people: Any
     assert reply.body == "teacher ok"
 
     await ana.send(room, "!secret", thread=root)
-    reply = await ana.wait_for(bot_notice(bot, root), room_id=room)
-    assert "Only your teacher can use !secret" in reply.body
-    assert reply.source["content"]["m.mentions"] == {"user_ids": [ana.user_id]}
+    # a refusal is for her alone: in her direct room with the bot, never in the class
+    refused = await ana.wait_for(lambda rid, ev: rid != room and bot_notice(bot)(rid, ev))
+    assert "Only your teacher can use !secret" in refused.body
+    in_class = [getattr(e, "body", "") for e in await ana.collect(room, 0.5)]
+    assert not [b for b in in_class if "Only your teacher" in b]
 
     await ana.send(room, "!poke Tess")
     reply = await ana.wait_for(bot_notice(bot), room_id=room)

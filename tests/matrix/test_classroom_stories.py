@@ -120,10 +120,10 @@ async def test_a_rude_message_is_held_rejected_and_the_student_told_why(
 async def test_a_student_cannot_use_teacher_commands_and_is_told_so(room12: Classroom) -> None:
     chen = room12.students[0]
     await chen.send(room12.room, "!readaloud plan start=2027-02-01 days=mon time=09:00")
-    reply = await chen.wait_for(room12.says("Only your teacher", room12.room))
+    reply = await chen.wait_for(room12.privately("Only your teacher"))
     assert "!readaloud plan" in body(reply) and "!help" in body(reply)
     await chen.send(room12.room, "!help")
-    help_ = await chen.wait_for(room12.says("what you can do", room12.room))
+    help_ = await chen.wait_for(room12.privately("what you can do"))
     assert "!readaloud schedule" in body(help_) and "!mod" not in body(help_)
 
 

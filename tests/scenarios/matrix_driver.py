@@ -59,10 +59,11 @@ class MatrixDriver:
         await person.send(self.cls.room, self._command(path, args))
 
         def answer_to_them(room_id: str, ev: Any) -> bool:
-            mentions = ev.source.get("content", {}).get("m.mentions", {})
-            return ev.sender == self.cls.bot and person.user_id in mentions.get("user_ids", [])
+            # an answer for them alone comes in their direct room with the bot
+            elsewhere = room_id not in (self.cls.room, self.cls.teacher_room)
+            return ev.sender == self.cls.bot and elsewhere and bool(body(ev))
 
-        return body(await person.wait_for(answer_to_them, room_id=self.cls.room))
+        return body(await person.wait_for(answer_to_them))
 
     async def student_says(self, who: str, text: str) -> str:
         return await self.cls.students[NAMES[who]].send(self.cls.room, text)

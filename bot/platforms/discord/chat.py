@@ -13,7 +13,7 @@ from discord.utils import MISSING, time_snowflake
 from bot.config import DiscordSettings
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
-from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
+from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 from bot.core.names import reposted
 from bot.platforms.discord import media as files
 from bot.platforms.discord.calls import CommandCalls
@@ -290,6 +290,15 @@ class DiscordChat:
 
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         return self.rooms.teachers(classroom)
+
+    async def role(self, classroom: ChannelRef, user: UserRef) -> Role:
+        return self.rooms.role(classroom, user)
+
+    async def readers(self, channel: ChannelRef) -> list[UserRef]:
+        return self.rooms.readers(channel)
+
+    async def remove(self, channel: ChannelRef, user: UserRef, reason: str) -> None:
+        await self.rooms.remove(channel, user, reason)
 
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Read the channel's (or thread's) history after message `after`, else after `since`,

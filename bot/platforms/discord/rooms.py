@@ -6,7 +6,8 @@ import re
 
 import discord
 
-from bot.core.model import ChannelRef, Platform, UserRef
+from bot.core.errors import UserError
+from bot.core.model import ChannelRef, Platform, Role, UserRef
 from bot.platforms.discord.people import is_teacher, user_ref
 from bot.platforms.discord.permissions import PermissionHints, topic_marker
 
@@ -80,8 +81,51 @@ class Rooms:
             ) from None
         return ChannelRef(Platform.DISCORD, str(created.id))
 
+    def role(self, classroom: ChannelRef, user: UserRef) -> Role:
+        """Teacher by their permissions in the class channel (or the teacher role)."""
+        native = self.client.get_channel(int(classroom.id))
+        if not isinstance(native, discord.TextChannel):
+            return Role.STUDENT
+        member = native.guild.get_member(int(user.id))
+        if member is None or member.bot:
+            return Role.STUDENT
+        teacher = is_teacher(member, native.permissions_for(member), self.teacher_role)
+        return Role.TEACHER if teacher else Role.STUDENT
+
+    def readers(self, channel: ChannelRef) -> list[UserRef]:
+        """Members (not bots) who can view the channel."""
+        native = self.client.get_channel(int(channel.id))
+        if not isinstance(native, discord.TextChannel):
+            return []
+        return [
+            user_ref(m)
+            for m in native.guild.members
+            if not m.bot and native.permissions_for(m).view_channel
+        ]
+
+    async def remove(self, channel: ChannelRef, user: UserRef, reason: str) -> None:
+        """Drop the member's own access to the channel (what class setup gave teachers);
+        access through a role or @everyone is the teacher's to change."""
+        native = self.client.get_channel(int(channel.id))
+        member = native.guild.get_member(int(user.id)) if native is not None else None
+        if not isinstance(native, discord.TextChannel) or member is None:
+            return
+        if member not in native.overwrites:
+            raise UserError(
+                f"{member.display_name} can read #{native.name} through a role; "
+                "change the channel's permissions."
+            )
+        try:
+            await native.set_permissions(member, overwrite=None, reason=reason)
+        except discord.Forbidden:
+            raise await self.hints.forbidden(
+                channel, "Manage Roles", f"remove {member.display_name} from #{native.name}"
+            ) from None
+
     async def private_problem(self, classroom: ChannelRef, channel: ChannelRef) -> str | None:
         """Who besides teachers and bots can read `channel`, and how to fix it."""
+        if not self.client.is_ready():  # members and permissions are not known yet
+            raise RuntimeError("not connected to Discord yet")
         room = await self.channel(classroom)
         native = room.guild.get_channel(int(channel.id))
         if not isinstance(native, discord.TextChannel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Callable, Sequence
@@ -14,6 +15,7 @@ from nio import (
     LoginResponse,
     RoomCreateError,
     RoomGetStateEventResponse,
+    RoomKickError,
     RoomPreset,
     RoomPutStateError,
     RoomRedactError,
@@ -24,7 +26,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.config import MatrixSettings
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
-from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
+from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 from bot.core.names import reposted
 from bot.core.quoting import lines_of, quoted
 from bot.db.handled import HandledEvents
@@ -43,6 +45,7 @@ from bot.platforms.matrix.tokens import TokenStore
 from bot.platforms.matrix.txn import txn_id
 
 log = logging.getLogger(__name__)
+FIRST_SYNC_WAIT = 30.0  # seconds start() waits for the rooms' state
 DM_POINTER = "I've sent you a private message 📬 (accept my invite to read it)."
 
 
@@ -91,7 +94,8 @@ class MatrixChat:
     # ---- lifecycle ----
 
     async def start(self) -> None:
-        """Log in (retrying while the homeserver is unreachable), then start syncing."""
+        """Log in (retrying while the homeserver is unreachable), start syncing, and return
+        once the first sync has brought the rooms' state (or after FIRST_SYNC_WAIT)."""
         client = await connect(
             self.settings,
             access_token=self._access_token,
@@ -122,6 +126,10 @@ class MatrixChat:
             on_fatal=self._on_fatal,
         )
         await self._loop.start()
+        try:  # members and power levels known before the features look at any room
+            await asyncio.wait_for(self._loop.synced.wait(), FIRST_SYNC_WAIT)
+        except TimeoutError:
+            log.warning("no first sync after %s s; teacher rooms wait for a check", FIRST_SYNC_WAIT)
 
     async def _relogin(self) -> bool:
         """Log in again with the configured password, keeping the same device (so keyed
@@ -307,6 +315,36 @@ class MatrixChat:
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         assert self.rooms is not None, "start() first"
         return self.rooms.teachers(classroom.id)
+
+    async def role(self, classroom: ChannelRef, user: UserRef) -> Role:
+        """From the power level in the class room (teacher from 50 up)."""
+        return self._rooms.role(classroom.id, user.id)
+
+    async def readers(self, channel: ChannelRef) -> list[UserRef]:
+        """Joined and invited members of the room, except the bot."""
+        rooms = self._rooms
+        return [
+            rooms.user(channel.id, uid)
+            for uid in rooms.members(channel.id)
+            if uid != self.client.user_id
+        ]
+
+    async def remove(self, channel: ChannelRef, user: UserRef, reason: str) -> None:
+        """Kick them (an invite is withdrawn the same way)."""
+        resp = await self.client.room_kick(channel.id, user.id, reason)
+        if isinstance(resp, RoomKickError):
+            raise MatrixSendError(
+                f"removing {user.id} from {channel.id} failed: {resp.status_code} {resp.message}"
+            )
+        # the room's state says so from now on, before the next sync carries the leave
+        room = self.client.rooms.get(channel.id)
+        if room is not None:
+            room.remove_member(user.id)
+
+    @property
+    def _rooms(self) -> Rooms:
+        assert self.rooms is not None, "start() first"
+        return self.rooms
 
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Nothing to do: the sync token delivers what was posted while the bot was away."""

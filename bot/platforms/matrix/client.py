@@ -213,6 +213,7 @@ class SyncLoop:
         self._barriers: dict[int, asyncio.Future[None]] = {}
         self._barrier_lock = asyncio.Lock()
         self._instance = uuid.uuid4().hex
+        self.synced = asyncio.Event()  # set once the first sync's room state is known
 
     async def start(self) -> None:
         self.token = self._saved = await self.tokens.load()
@@ -265,6 +266,7 @@ class SyncLoop:
             self.token = batch.token
             self.observe(batch)
             self.queue.put_nowait(batch)
+            self.synced.set()
 
     async def _sync_once(self, first: bool) -> Batch:
         since = self.token

@@ -52,6 +52,7 @@ from bot.db.handled import HandledEvents
 from bot.platforms.matrix import direct, extensible, files, media
 from bot.platforms.matrix.client import Batch, RoomUpdate
 from bot.platforms.matrix.readable import edited_text, shown_text, strip_reply_fallback
+from bot.platforms.matrix.replies import Replies
 from bot.platforms.matrix.rooms import Rooms
 
 if TYPE_CHECKING:
@@ -116,6 +117,7 @@ class Inbound:
         self._recent: deque[str] = deque(maxlen=RECENT)
         self._seen: set[str] = set()
         self._encrypted_told: set[str] = set()
+        self.replies = Replies(chat, client)
 
     async def handle(self, batch: Batch) -> None:
         """Join invites, then (unless this is the first-ever sync) handle every room's events."""
@@ -308,15 +310,12 @@ class Inbound:
             invocation = Invocation(command, actor, channel, args)
             reply = await self.dispatcher.command(invocation, self.prefix)
         except UserError as e:
-            reply = Reply(e.message, private=True)
+            reply = await self.dispatcher.refusal(actor, channel, e.message)
         await self._reply(channel, actor, reply, event_id)
 
     async def _reply(self, channel: ChannelRef, actor: Actor, reply: Reply, event_id: str) -> None:
-        mentions = (actor.user,) if reply.private else ()
-        key = f"matrix-reply:{event_id}"
-        await self.chat.send(channel, Outgoing(reply.text, key=key, mentions=mentions))
-        if reply.attachment is not None:
-            await files.send_file(self.client, channel, reply.attachment, key)
+        # a private answer goes where only the caller or the teachers read (replies.py)
+        await self.replies.deliver(channel, actor, reply, event_id)
 
     async def _thread_of(self, room_id: str, event_id: str | None) -> str | None:
         """The thread an edited message belongs to (edits do not repeat the relation)."""
