@@ -123,7 +123,8 @@ class Chat(Protocol):
 
         Discord allows it only to people who share a server with the bot and accept
         its DMs: otherwise Forbidden. Matrix opens the room with an invite that they
-        must accept to read it. Raises Unavailable, ChatError."""
+        must accept to read it (Forbidden if the homeserver refuses to open it).
+        Raises Unavailable, ChatError."""
         ...
 
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:

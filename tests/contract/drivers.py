@@ -137,7 +137,8 @@ class RecordingContract:
         return [p.text for p in self.recording.visible(channel)]
 
     async def inbox(self, user: UserRef) -> list[str]:
-        return [p.text for p in self.recording.posts if p.action in ("tell", "dm") and p.to == user.id]
+        told = [p for p in self.recording.posts if p.action in ("tell", "dm")]
+        return [p.text for p in told if p.to == user.id]
 
     def _posted(self, message: MessageRef) -> Any:
         return next(p for p in self.recording.posts if p.id == message.id)

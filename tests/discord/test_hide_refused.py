@@ -36,4 +36,3 @@ async def test_a_held_message_discord_will_not_delete_is_retried_until_it_is_gon
     assert await moderation.resume() == 1
     assert said not in w.messages
     assert await moderation.resume() == 0, "settled now"
-

@@ -40,7 +40,8 @@ def translated(doing: str) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, 
             except discord.HTTPException as e:
                 raise neutral(e, doing) from e
             except discord.RateLimited as e:  # longer than discord.py is willing to wait
-                raise Unavailable(f"Could not {doing}: rate limited for {e.retry_after:.0f} s.") from e
+                wait = f"rate limited for {e.retry_after:.0f} s"
+                raise Unavailable(f"Could not {doing}: {wait}.") from e
             except (aiohttp.ClientError, TimeoutError, OSError) as e:
                 raise Unavailable(f"Could not {doing}: Discord is unreachable ({e!r}).") from e
 
