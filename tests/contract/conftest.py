@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from drivers import ContractChat, MatrixContract, RecordingContract, start_discord
-from people import PersonFactory
+from discord_contract import start_discord
+from drivers import ContractChat, RecordingContract
+from matrix_contract import MatrixContract, MatrixSchool
 
 from bot.localserver import LocalHomeserver
 
@@ -27,16 +27,25 @@ def recording_contract() -> ContractChat:
     return RecordingContract()
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def matrix_contract(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
-) -> AsyncIterator[ContractChat]:
-    driver = MatrixContract(synapse, tmp_path)
-    await driver.start(people)
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def matrix_school(
+    synapse: LocalHomeserver, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[MatrixSchool]:
+    """One bot and three people for a module's Matrix runs (accounts are the slow part)."""
+    school = MatrixSchool(synapse, tmp_path_factory.mktemp("contract"))
+    await school.start()
     try:
-        yield driver
+        yield school
     finally:
-        await driver.stop()
+        await school.stop()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def matrix_contract(matrix_school: MatrixSchool) -> ContractChat:
+    """A fresh class room and teacher room for each test."""
+    driver = MatrixContract(matrix_school)
+    await driver.new_class()
+    return driver
 
 
 @pytest_asyncio.fixture(loop_scope="session")
