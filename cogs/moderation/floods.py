@@ -20,6 +20,7 @@ from functools import partial
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.errors import Unavailable
 from bot.core.model import ChannelRef, MessageRef
 from bot.core.ports import Chat
 from bot.db.tables import Flag, ReviewGroup
@@ -179,7 +180,7 @@ class CombinedReviews:
         review = MessageRef(teachers, message_id)
         try:
             await self.deliveries.once(key, teachers, lambda: chat.edit(review, out))
-        except OSError:
+        except (OSError, Unavailable):
             raise  # unreachable or cut off: the same edit is tried again (the flag waits)
         except Exception as e:  # refused or gone: a new review, so nothing is lost
             log.warning("could not edit the review of group %s (%s); posting it anew", group_id, e)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
@@ -43,8 +43,15 @@ class FakeResponse:
 
 
 def http_error(status: int, code: int, message: str) -> discord.HTTPException:
+    """The exception discord.py raises for this answer (5xx after its own retries)."""
     kind = {403: discord.Forbidden, 404: discord.NotFound}.get(status, discord.HTTPException)
+    if status >= 500:
+        kind = discord.DiscordServerError
     return kind(FakeResponse(status, message), {"code": code, "message": message})  # type: ignore[arg-type]
+
+
+FAILURES = {403: (50013, "Missing Permissions"), 404: (10008, "Unknown Message"),
+            500: (0, "500: Internal Server Error"), 503: (0, "Service Unavailable")}  # fmt: skip
 
 
 @dataclass
@@ -62,6 +69,7 @@ class World:
     dms: dict[str, str] = field(default_factory=dict)  # dm channel id → user id
     closed_dms: set[str] = field(default_factory=set)
     forbidden: set[tuple[str, str]] = field(default_factory=set)  # (method, path regex)
+    failing: dict[tuple[str, str], int] = field(default_factory=dict)  # (method, regex) → status
     no_attach: set[str] = field(default_factory=set)  # channels where the bot cannot attach files
     nonces: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     gateway: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # events to deliver
@@ -186,6 +194,9 @@ class World:
         for m, pattern in self.forbidden:
             if m == method and re.fullmatch(pattern, path):
                 raise http_error(403, 50013, "Missing Permissions")
+        for (m, pattern), status in self.failing.items():
+            if m in (method, "*") and re.fullmatch(pattern, path):
+                raise http_error(status, *FAILURES[status])
         if files and any(path == f"/channels/{cid}/messages" for cid in self.no_attach):
             raise http_error(403, 50013, "Missing Permissions")
         for m, pattern, handler in ROUTES:
@@ -212,12 +223,22 @@ def _post_message(w: World, body: Any, cid: str) -> Any:
     nonce = body.get("nonce")
     if nonce and body.get("enforce_nonce") and (cid, nonce) in w.nonces:
         return w.nonces[(cid, nonce)]  # Discord returns the first message for a repeated nonce
+    poll = {"poll": _poll(w, body["poll"])} if body.get("poll") else {}
     msg = w.message(cid, w.bot, body.get("content") or "", embeds=body.get("embeds", []),
                     components=body.get("components", []), nonce=nonce,
-                    attachments=w._attach(cid, w.requests[-1].files))  # fmt: skip
+                    attachments=w._attach(cid, w.requests[-1].files), **poll)  # fmt: skip
     if nonce:
         w.nonces[(cid, nonce)] = msg
     return msg
+
+
+def _poll(w: World, asked: dict[str, Any]) -> dict[str, Any]:
+    """A poll as Discord returns it: numbered answers and an expiry instead of a duration."""
+    expiry = w.now() + timedelta(hours=int(asked.get("duration", 24)))
+    return {"question": asked["question"], "expiry": expiry.isoformat(),
+            "answers": [{"answer_id": i, **a} for i, a in enumerate(asked["answers"], 1)],
+            "allow_multiselect": asked.get("allow_multiselect", False),
+            "layout_type": asked.get("layout_type", 1)}  # fmt: skip
 
 
 def _thread(w: World, body: Any, cid: str, mid: str) -> Any:
@@ -317,9 +338,11 @@ def _history(w: World, body: Any, cid: str, params: dict[str, Any]) -> Any:
 
 
 def _delete_message(w: World, body: Any, mid: str) -> Any:
-    """Gone, and so are its attachments on the CDN."""
+    """Gone, and so are its attachments on the CDN; a message already gone is a 404."""
     msg = w.messages.pop(mid, None)
-    for a in (msg or {}).get("attachments", []):
+    if msg is None:
+        raise http_error(404, 10008, "Unknown Message")
+    for a in msg.get("attachments", []):
         w.cdn.pop(a["url"], None)
 
 

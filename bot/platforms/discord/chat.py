@@ -13,6 +13,7 @@ from discord.utils import MISSING, time_snowflake
 from bot.config import DiscordSettings
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
+from bot.core.errors import Forbidden, Gone
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 from bot.core.names import reposted
 from bot.platforms.discord import media as files
@@ -20,6 +21,7 @@ from bot.platforms.discord.calls import CommandCalls
 from bot.platforms.discord.client import ReadAloudClient
 from bot.platforms.discord.decisions import decision_view
 from bot.platforms.discord.direct import send_dm
+from bot.platforms.discord.errors import translated
 from bot.platforms.discord.outbound import (
     NO_PINGS,
     native_poll,
@@ -85,6 +87,7 @@ class DiscordChat:
 
     # ---- the Chat port ----
 
+    @translated("post a message")
     async def send(self, channel: ChannelRef, out: Outgoing) -> MessageRef:
         """Post `out` (split at 2000 chars); each part's nonce comes from `out.key`."""
         target = self.client.get_partial_messageable(int(channel.thread or channel.id))
@@ -108,6 +111,7 @@ class DiscordChat:
         assert first is not None, "nothing to send"
         return MessageRef(channel, str(first.id))
 
+    @translated("post a poll")
     async def send_poll(
         self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
     ) -> MessageRef:
@@ -122,6 +126,7 @@ class DiscordChat:
             raise await self.hints.forbidden(channel, "Send Messages", "post a poll") from None
         return MessageRef(channel, str(sent.id))
 
+    @translated("open the discussion thread")
     async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:
         """A public thread on the root message (reused if one exists, e.g. after a crash)."""
         try:
@@ -144,6 +149,7 @@ class DiscordChat:
             thread_id = root.id  # a thread started from a message has the message's id
         return root.channel.in_thread(thread_id)
 
+    @translated("close the thread")
     async def close_thread(self, thread: ChannelRef, notice: Outgoing) -> None:
         """Post the closing notice, then archive and lock the thread."""
         await self.send(thread, notice)
@@ -163,18 +169,22 @@ class DiscordChat:
         except discord.Forbidden:
             raise await self.hints.forbidden(thread, "Manage Threads", "rename a thread") from None
 
+    @translated("remove a message")
     async def hide(self, message: MessageRef, reason: str) -> None:
-        """Delete the message. Without permission, the teacher is told and the flow goes on."""
+        """Delete the message; one already gone counts as hidden. Without permission it
+        raises Forbidden naming Manage Messages: the message is still visible, and the
+        caller (which keeps it pending and retries) tells the teacher, once."""
         where = message.channel
         try:
             await self.client.http.delete_message(
                 int(where.thread or where.id), int(message.id), reason=reason
             )
         except discord.NotFound:
-            pass  # already gone
+            return  # deleted by its author or hidden before: nobody can see it
         except discord.Forbidden:
-            await self.hints.forbidden(where, "Manage Messages", "remove a held message")
+            raise self.hints.explain(where, "Manage Messages", "remove a held message") from None
 
+    @translated("share an approved message")
     async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:
         """Post through the channel's "readaloud" webhook under the student's name (clean,
         marked as a student's: a nickname cannot pass as staff) and avatar, with the pictures
@@ -203,26 +213,30 @@ class DiscordChat:
         assert sent is not None
         return MessageRef(channel, str(sent.id))
 
+    @translated("tell someone privately")
     async def tell(self, user: UserRef, channel: ChannelRef, out: Outgoing) -> None:
-        """A direct message; if the student's DMs are closed, a short note in the channel."""
+        """A direct message; if the student's DMs are closed, a short note in the channel
+        (refused too: logged, not raised)."""
         try:
             dm = await self.client.create_dm(discord.Object(int(user.id)))
             for i, part in enumerate(split(out.text)):
                 await dm.send(part, **nonce(out.key, i), allowed_mentions=NO_PINGS)
             return
-        except discord.Forbidden:
+        except (discord.Forbidden, discord.NotFound):
             log.info("DMs to %s are closed; telling them in the channel", user.id)
         key = f"{out.key}:fallback" if out.key else None
         fallback = Outgoing(DM_FALLBACK, key=key, notice=False, mentions=(user,))
         try:
             await self.send(channel, fallback)
-        except Exception:
-            log.exception("could not tell %s anything", user.id)
+        except (Forbidden, Gone) as e:  # the teacher's review must not wait on this
+            log.warning("could not tell %s anything: %s", user.id, e)
 
+    @translated("send a direct message")
     async def dm(self, user: UserRef, out: Outgoing) -> MessageRef:
         """In the user's DM channel; Discord allows it only if they share a server with the bot."""
         return await send_dm(self.client, user, out)
 
+    @translated("show a held message")
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
         """The flag as an embed with Approve / Reject / Reject-with-reason buttons, and copies
         of the held pictures and files attached (a file that cannot be copied is named)."""
@@ -261,10 +275,11 @@ class DiscordChat:
             ) from None
         return MessageRef(channel, str(sent.id))
 
+    @translated("edit a review")
     async def edit(self, message: MessageRef, out: Outgoing) -> MessageRef:
         """Edit the bot's own message: a review's embed gets the new text (its title and
         buttons stay), a plain message its new first 2000 characters; nobody is pinged.
-        Raises discord.HTTPException (NotFound when the message is gone, Forbidden)."""
+        Raises Gone when the message is gone, Forbidden, Unavailable (ports.py)."""
         where = message.channel
         target = self.client.get_partial_messageable(int(where.thread or where.id))
         posted = await target.fetch_message(int(message.id))
@@ -276,15 +291,18 @@ class DiscordChat:
             await posted.edit(content=split(out.text.strip())[0], allowed_mentions=NO_PINGS)
         return message
 
+    @translated("read the review's copies")
     async def kept_media(self, review: MessageRef, media: tuple[Media, ...]) -> tuple[Media, ...]:
         """The review message's copies of `media` (the student's message is gone by now)."""
         return await files.kept(self.client.http, review, media)
 
+    @translated("create the teacher channel")
     async def create_teacher_channel(
         self, classroom: ChannelRef, name: str, teachers: list[UserRef]
     ) -> ChannelRef:
         return await self.rooms.create_teacher_channel(classroom, name, teachers)
 
+    @translated("check who can read the teacher channel")
     async def private_problem(self, classroom: ChannelRef, channel: ChannelRef) -> str | None:
         return await self.rooms.private_problem(classroom, channel)
 
@@ -300,6 +318,7 @@ class DiscordChat:
     async def remove(self, channel: ChannelRef, user: UserRef, reason: str) -> None:
         await self.rooms.remove(channel, user, reason)
 
+    @translated("check what was posted while I was away")
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Read the channel's (or thread's) history after message `after`, else after `since`,
         and hand the people's messages over like live ones (client.catch_up): a new gateway

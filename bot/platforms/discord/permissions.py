@@ -11,7 +11,7 @@ import time
 
 import discord
 
-from bot.core.errors import UserError
+from bot.core.errors import Forbidden
 from bot.core.model import ChannelRef
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ def topic_marker(classroom: ChannelRef) -> str:
 
 
 class PermissionHints:
-    """Posts 'please give me X' in the teacher channel and turns the 403 into a UserError."""
+    """Posts 'please give me X' in the teacher channel and turns the 403 into `Forbidden`."""
 
     def __init__(self, client: discord.Client) -> None:
         self.client = client
@@ -41,19 +41,25 @@ class PermissionHints:
                 return candidate
         return None
 
-    async def forbidden(self, channel: ChannelRef, permission: str, doing: str) -> UserError:
-        """Tell the teacher (rate-limited) and return the error to raise."""
-        text = (
+    @staticmethod
+    def explain(channel: ChannelRef, permission: str, doing: str) -> Forbidden:
+        """The error to raise, naming the permission, without telling anyone."""
+        return Forbidden(
             f"I could not {doing} in <#{channel.thread or channel.id}>: I need the "
             f"**{permission}** permission there. Please give it to my role in Server "
             "Settings → Roles (or in the channel's permissions)."
         )
+
+    async def forbidden(self, channel: ChannelRef, permission: str, doing: str) -> Forbidden:
+        """Tell the teacher (rate-limited) and return the error to raise."""
+        error = self.explain(channel, permission, doing)
+        text = error.message
         key = (channel.id, permission)
         now = time.monotonic()
         if now - self._last.get(key, -REPEAT_AFTER) >= REPEAT_AFTER:
             self._last[key] = now
             await self._post(channel, text)
-        return UserError(text)
+        return error
 
     async def _post(self, channel: ChannelRef, text: str) -> None:
         teachers = self.teacher_channel(channel)

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.config import MatrixSettings
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
+from bot.core.errors import ChatError, Forbidden, Gone, Unavailable
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 from bot.core.names import reposted
 from bot.core.quoting import lines_of, quoted
@@ -38,7 +39,9 @@ from bot.platforms.matrix.outbound import (
     MatrixSendError,
     edit_content,
     message_content,
+    refusal,
     send_event,
+    translated,
 )
 from bot.platforms.matrix.rooms import TEACHER_LEVEL, Rooms
 from bot.platforms.matrix.tokens import TokenStore
@@ -157,6 +160,7 @@ class MatrixChat:
 
     # ---- the Chat port ----
 
+    @translated
     async def send(self, channel: ChannelRef, out: Outgoing) -> MessageRef:
         """Post `out`; the txn id comes from `out.key`, so a retried post appears once."""
         content = message_content(channel, out)
@@ -169,24 +173,28 @@ class MatrixChat:
         """Matrix threads need no event of their own: replies to the root form the thread."""
         return root.channel.in_thread(root.id)
 
+    @translated
     async def close_thread(self, thread: ChannelRef, notice: Outgoing) -> None:
         await self.send(thread, notice)
 
     async def rename_thread(self, thread: ChannelRef, name: str) -> None:
         """A Matrix thread is a reply chain with no name of its own: nothing to rename."""
 
+    @translated
     async def hide(self, message: MessageRef, reason: str) -> None:
+        """Redact the event (the same txn id each time). One already redacted, or unknown
+        to a bot with moderator power, is accepted by the homeserver; M_NOT_FOUND (what a
+        bot without that power hears for a missing event) counts as hidden too."""
         resp = await self.client.room_redact(
             message.channel.id, message.id, reason=reason, tx_id=txn_id(f"redact:{message.id}")
         )
         if isinstance(resp, RoomRedactError):
-            hint = ""
-            if resp.status_code == "M_FORBIDDEN":
-                hint = " (the bot needs moderator power, level 50, in this room to remove messages)"
-            raise MatrixSendError(
-                f"redacting {message.id} failed: {resp.status_code} {resp.message}{hint}"
-            )
+            if resp.status_code == "M_NOT_FOUND":
+                return  # nothing left to see
+            hint = " (the bot needs moderator power, level 50, in this room to remove messages)"
+            raise refusal(resp, f"redacting {message.id}", hint)
 
+    @translated
     async def repost_as(self, channel: ChannelRef, author: UserRef, out: Outgoing) -> MessageRef:
         """Matrix cannot post as someone else: a message starting with their name, marked as
         a student's, then their picture or file again. A text of several lines is quoted
@@ -202,6 +210,7 @@ class MatrixChat:
         await media.show(self.client, channel, out.media, out.key)
         return posted
 
+    @translated
     async def tell(self, user: UserRef, channel: ChannelRef, out: Outgoing) -> None:
         """Privately, in the one-to-one room with them: classmates never read why a message
         was held. Until they have joined that room, a short pointer in the channel says
@@ -210,15 +219,24 @@ class MatrixChat:
         try:
             self._direct = self._direct or DirectRooms(self.client)
             sent = await self._direct.send(user, private)
-        except MatrixSendError as e:
+        except Unavailable:
+            raise
+        except ChatError as e:
             log.warning("no direct room with %s (%s); telling them in the channel", user.id, e)
             mentions = out.mentions if user in out.mentions else (user, *out.mentions)
-            await self.send(channel, dataclasses.replace(out, mentions=mentions))
+            await self._in_channel(user, channel, dataclasses.replace(out, mentions=mentions))
             return
         if not self._direct.joined(sent.channel.id, user.id):
             pointer = Outgoing(DM_POINTER, key=_sub(out.key, "pointer"), mentions=(user,))
-            await self.send(channel, pointer)
+            await self._in_channel(user, channel, pointer)
 
+    async def _in_channel(self, user: UserRef, channel: ChannelRef, out: Outgoing) -> None:
+        try:
+            await self.send(channel, out)
+        except (Forbidden, Gone) as e:  # the teacher's review must not wait on this
+            log.warning("could not tell %s anything: %s", user.id, e)
+
+    @translated
     async def send_poll(
         self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
     ) -> MessageRef:
@@ -230,11 +248,13 @@ class MatrixChat:
         await self._react(posted, keys, out.key)
         return posted
 
+    @translated
     async def dm(self, user: UserRef, out: Outgoing) -> MessageRef:
         """In the one-to-one room with `user` (found, or opened with an is_direct invite)."""
         self._direct = self._direct or DirectRooms(self.client)
         return await self._direct.send(user, out)
 
+    @translated
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
         """Post the flag as m.text (teachers get notified) with ✅ / ❌ ready to tap; a
         held picture or file is shown right after it."""
@@ -245,7 +265,7 @@ class MatrixChat:
 
     async def edit(self, message: MessageRef, out: Outgoing) -> MessageRef:
         """An m.replace edit of the bot's own event (txn id from `out.key`, so a retried
-        edit appears once); reactions stay on the original event. Raises MatrixSendError."""
+        edit appears once); reactions stay on the original event. Raises as `send` does."""
         content = edit_content(message.channel, message.id, out)
         await send_event(
             self.client, message.channel.id, "m.room.message", content, txn_id(out.key)
@@ -265,6 +285,7 @@ class MatrixChat:
                 self.client, message.channel.id, "m.reaction", {"m.relates_to": relates}, txn
             )
 
+    @translated
     async def create_teacher_channel(
         self, classroom: ChannelRef, name: str, teachers: list[UserRef]
     ) -> ChannelRef:
@@ -288,9 +309,7 @@ class MatrixChat:
             ],
         )
         if isinstance(resp, RoomCreateError):
-            raise MatrixSendError(
-                f"creating the teacher room failed: {resp.status_code} {resp.message}"
-            )
+            raise refusal(resp, "creating the teacher room")
         await self._grant(resp.room_id, [t.id for t in teachers], TEACHER_LEVEL)
         return ChannelRef(Platform.MATRIX, resp.room_id)
 
@@ -299,14 +318,14 @@ class MatrixChat:
         (room version 12 forbids listing creators, older versions need them listed)."""
         current = await self.client.room_get_state_event(room_id, "m.room.power_levels")
         if not isinstance(current, RoomGetStateEventResponse):
-            raise MatrixSendError(f"reading power levels of {room_id} failed: {current}")
+            raise refusal(current, f"reading power levels of {room_id}")
         content = dict(current.content)
         users = dict(content.get("users", {}))
         users.update({uid: level for uid in user_ids if uid != self.client.user_id})
         content["users"] = users
         put = await self.client.room_put_state(room_id, "m.room.power_levels", content)
         if isinstance(put, RoomPutStateError):
-            raise MatrixSendError(f"setting power levels in {room_id} failed: {put.message}")
+            raise refusal(put, f"setting power levels in {room_id}")
 
     async def private_problem(self, classroom: ChannelRef, channel: ChannelRef) -> str | None:
         assert self.rooms is not None, "start() first"

@@ -17,7 +17,7 @@ from nio import AsyncClient, DirectRoomsResponse, RoomCreateError, RoomPreset
 
 from bot.core.events import DirectMessage, MessagePosted
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform, UserRef
-from bot.platforms.matrix.outbound import MatrixSendError, message_content, send_event
+from bot.platforms.matrix.outbound import message_content, refusal, send_event
 from bot.platforms.matrix.txn import txn_id
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class DirectRooms:
             is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat
         )
         if isinstance(resp, RoomCreateError):
-            raise MatrixSendError(f"opening a direct room with {user_id} failed: {resp.message}")
+            raise refusal(resp, f"opening a direct room with {user_id}")
         log.info("opened direct room %s with %s", resp.room_id, user_id)
         await self._save(listed, user_id, resp.room_id)
         return self._remember(user_id, resp.room_id)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import re
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
 
-from nio import AsyncClient, RoomSendError, RoomSendResponse
+from nio import AsyncClient, ErrorResponse, RoomSendResponse
 
+from bot.core.errors import ChatError, Forbidden, Gone, Unavailable
 from bot.core.model import ChannelRef, Outgoing, UserRef
 from bot.core.names import clean
 from bot.platforms.matrix.client import TRANSIENT
@@ -17,10 +20,40 @@ from bot.platforms.matrix.client import TRANSIENT
 log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 4
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-class MatrixSendError(RuntimeError):
-    """The homeserver refused a message, or stayed unreachable through every retry."""
+class MatrixSendError(ChatError):
+    """The homeserver refused a request for a reason that is not one of the port's kinds
+    (Forbidden, Gone, Unavailable): retrying it unchanged will not help."""
+
+
+def refusal(resp: ErrorResponse, doing: str, hint: str = "") -> ChatError:
+    """The port's error for a homeserver's error answer while `doing` something;
+    `hint` (what to grant) is added to a refusal for lack of power."""
+    said = f"{doing} failed: {resp.status_code} {resp.message}"
+    if resp.status_code == "M_FORBIDDEN":
+        return Forbidden(said + (hint or " (is the bot in the room, with enough power?)"))
+    if resp.status_code == "M_NOT_FOUND":
+        return Gone(said)
+    if is_transient(resp):
+        return Unavailable(said)
+    return MatrixSendError(said)
+
+
+def translated(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """A Chat method whose network failures (homeserver unreachable, timed out) are
+    raised as the port's Unavailable; the homeserver's own refusals go through `refusal`."""
+
+    @functools.wraps(method)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await method(*args, **kwargs)
+        except TRANSIENT as e:
+            raise Unavailable(f"the homeserver is unreachable: {e!r}") from e
+
+    return call
 
 
 # "@room" in a body notifies the whole room on clients that still apply the legacy push
@@ -91,7 +124,7 @@ def edit_content(channel: ChannelRef, event_id: str, out: Outgoing) -> dict[str,
     return content
 
 
-def is_transient(resp: RoomSendError) -> bool:
+def is_transient(resp: ErrorResponse) -> bool:
     status = getattr(resp.transport_response, "status", 0) or 0
     return status >= 500 or status == 429 or resp.status_code == "M_LIMIT_EXCEEDED"
 
@@ -109,12 +142,10 @@ async def send_event(
             if isinstance(resp, RoomSendResponse):
                 return resp.event_id
             if not is_transient(resp):
-                raise MatrixSendError(
-                    f"sending to {room_id} failed: {resp.status_code} {resp.message}"
-                )
+                raise refusal(resp, f"sending to {room_id}")
             error = f"{resp.status_code} {resp.message}"
         if attempt == SEND_ATTEMPTS:
-            raise MatrixSendError(f"sending to {room_id} failed {attempt} times: {error}")
+            raise Unavailable(f"sending to {room_id} failed {attempt} times: {error}")
         delay = 0.5 * 2 ** (attempt - 1)
         log.warning("sending to %s failed (%s); retrying in %.1f s", room_id, error, delay)
         await asyncio.sleep(delay)
