@@ -40,6 +40,7 @@ class RecordingChat:
         self.problems: dict[str, str] = {}  # channel id -> why students could read it
         self.hide_refused = ""  # set: removing messages fails with this error
         self.caught_up: list[tuple[ChannelRef, str | None, datetime]] = []  # catch_up calls
+        self.people: dict[str, list[UserRef]] = {}  # channel id -> members the platform lists
 
     async def start(self) -> None:
         pass
@@ -116,6 +117,10 @@ class RecordingChat:
 
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         return list(self._teachers)
+
+    async def members(self, classroom: ChannelRef) -> list[UserRef]:
+        """The people a test put in the class (`people`), and its teachers."""
+        return [*self.people.get(classroom.id, []), *self._teachers]
 
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Records what was asked; like Matrix, nothing is ever missed here."""

@@ -132,14 +132,22 @@ def pass_for_teachers(author: str, wording: str, student: str) -> str:
     return f"🙏 {author} passed on “{wording}” (asked by {student}); the class was told kindly."
 
 
-def sent(classes: int, held: bool) -> str:
+def sent(classes: int, found: bool, waiting: int = 0) -> str:
+    """`found`: screening saw something teachers check; `waiting`: classes whose teacher
+    looks first."""
     where = "1 class" if classes == 1 else f"{classes} classes"
-    note = (
-        " Your answer has something teachers check first (a link, say), so each class's "
-        "teacher approves it before their students see it."
-        if held
-        else ""
-    )
+    if found:
+        note = (
+            " Your answer has something teachers check first (a link, say), so each class's "
+            "teacher approves it before their students see it."
+        )
+    elif waiting:
+        note = (
+            " Teachers look at guest answers before their class sees them, so it may take "
+            "a little while to appear."
+        )
+    else:
+        note = ""
     return f"Thank you! Your answer is on its way to {where}.{note}"
 
 
@@ -169,6 +177,24 @@ def question_review(
         f"Question #{number} from {student}, {for_whom}:\n“{text}”\n{seen}"
         "Approve to send it to the author (without the student's name); reject to keep it. "
         f"React ✅ / ❌ or type: mod approve {number} / mod reject {number} reason"
+    )
+
+
+REVIEWS_EVERY_ANSWER = (
+    "your class looks at every guest author answer first (to change: author review off)"
+)
+
+
+def review_setting(on: bool) -> str:
+    if on:
+        return (
+            "Every guest author answer now waits for you (✅ / ❌ in the teacher room) before "
+            "your class sees it."
+        )
+    return (
+        "Guest author answers that screening finds clean are now posted in your class at once "
+        "(you get a copy). Answers with a link, personal details or anything that reads like "
+        "grooming still wait for you, always."
     )
 
 

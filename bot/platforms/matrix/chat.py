@@ -259,6 +259,13 @@ class MatrixChat:
         assert self.rooms is not None, "start() first"
         return self.rooms.teachers(classroom.id)
 
+    async def members(self, classroom: ChannelRef) -> list[UserRef]:
+        """The class room's members as the sync knows them (display names), not the bot."""
+        if self.rooms is None:
+            return []
+        ids = self.rooms.members(classroom.id)
+        return [self.rooms.user(classroom.id, u) for u in ids if u != self.user_id]
+
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Nothing to do: the sync token delivers what was posted while the bot was away."""
         return 0
