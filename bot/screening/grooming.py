@@ -68,16 +68,37 @@ GROOMING_GROUPS: tuple[_Group, ...] = (
         "|".join(
             (
                 _seq(
-                    _w("dm", "d m", "pm", "p m", "inbox", "text", "snap", "whatsapp", "kik", "dms",
-                       "pms"),
+                    _w(
+                        "dm",
+                        "d m",
+                        "pm",
+                        "p m",
+                        "inbox",
+                        "text",
+                        "snap",
+                        "whatsapp",
+                        "kik",
+                        "dms",
+                        "pms",
+                    ),
                     _ME,
                 ),
                 _seq(
                     _w("message", "msg", "text", "chat with", "talk to", "talk with", "dm", "pm"),
                     _w("me"),
-                    _w("privately", "in private", "directly", "personally", "secretly",
-                       "in secret", "alone", "any time", "anytime", "whenever"),
-                ),  # fmt: skip
+                    _w(
+                        "privately",
+                        "in private",
+                        "directly",
+                        "personally",
+                        "secretly",
+                        "in secret",
+                        "alone",
+                        "any time",
+                        "anytime",
+                        "whenever",
+                    ),
+                ),
                 _seq(
                     _w("email", "e mail", "write to", "call", "contact", "ring"),
                     _w("me"),
@@ -85,16 +106,36 @@ GROOMING_GROUPS: tuple[_Group, ...] = (
                 ),
                 _seq(
                     _w("private", "privately", "secret", "secretly", "direct"),
-                    _w("message", "messages", "msg", "msgs", "chat", "chats", "dm", "dms",
-                       "talk", "conversation", "email"),
-                ),  # fmt: skip
+                    _w(
+                        "message",
+                        "messages",
+                        "msg",
+                        "msgs",
+                        "chat",
+                        "chats",
+                        "dm",
+                        "dms",
+                        "talk",
+                        "conversation",
+                        "email",
+                    ),
+                ),
                 _seq(
                     _w("talk", "chat", "speak", "message", "msg", "text"),
                     _opt(_w("to", "with")),
                     _opt(_w("me", "you", "each other", "u")),
-                    _w("privately", "in private", "alone", "secretly", "in secret",
-                       "one on one", "1 on 1", "just the two of us", "on my phone"),
-                ),  # fmt: skip
+                    _w(
+                        "privately",
+                        "in private",
+                        "alone",
+                        "secretly",
+                        "in secret",
+                        "one on one",
+                        "1 on 1",
+                        "just the two of us",
+                        "on my phone",
+                    ),
+                ),
                 _seq(_w("my"), _w("dms", "dm", "inbox", "pms"), _w("is", "are", "r"), _w("open")),
             )
         ),
@@ -109,11 +150,25 @@ GROOMING_GROUPS: tuple[_Group, ...] = (
             (
                 _seq(_WHATS, _w("your", "ur", "you r", "yer"), _HANDLES),
                 _seq(
-                    _w("do you have", "do u have", "are you on", "r u on", "you on",
-                       "have you got", "got", "u on", "do you use", "add me on", "follow me on",
-                       "find me on", "message me on", "chat on", "talk on"),
+                    _w(
+                        "do you have",
+                        "do u have",
+                        "are you on",
+                        "r u on",
+                        "you on",
+                        "have you got",
+                        "got",
+                        "u on",
+                        "do you use",
+                        "add me on",
+                        "follow me on",
+                        "find me on",
+                        "message me on",
+                        "chat on",
+                        "talk on",
+                    ),
                     _PLATFORMS,
-                ),  # fmt: skip
+                ),
             )
         ),
         (GROOMING,),
@@ -161,17 +216,33 @@ GROOMING_GROUPS: tuple[_Group, ...] = (
                     _w("your", "ur", "anyone", "anybody", "nobody", "no one"),
                 )
                 + f"(?:{S}{_ADULTS}{B1})?",
-                _seq(_w("our little secret", "our secret", "a secret between us", "our special secret")),
+                _seq(
+                    _w(
+                        "our little secret",
+                        "our secret",
+                        "a secret between us",
+                        "our special secret",
+                    )
+                ),
                 _seq(
                     _w("keep"),
                     _w("this", "it", "that", "our chat", "our chats", "us"),
-                    _w("a secret", "secret", "between us", "between you and me", "to yourself",
-                       "private", "quiet"),
-                ),  # fmt: skip
+                    _w(
+                        "a secret",
+                        "secret",
+                        "between us",
+                        "between you and me",
+                        "to yourself",
+                        "private",
+                        "quiet",
+                    ),
+                ),
                 _seq(_w("just", "only", "stays"), _w("between us", "between you and me")),
                 _seq(
                     _w("nobody", "no one", "noone", "no body"),
-                    _w("needs to", "has to", "have to", "will ever", "else needs to", "else has to"),
+                    _w(
+                        "needs to", "has to", "have to", "will ever", "else needs to", "else has to"
+                    ),
                     _w("know"),
                 ),
                 _seq(
@@ -215,20 +286,44 @@ GROOMING_GROUPS: tuple[_Group, ...] = (
             (
                 _seq(_w("meet"), _w("me", "up with me", "me somewhere", "me after", "me at")),
                 _seq(
-                    _w("let s", "lets", "we could", "we should", "can we", "could we", "shall we",
-                       "why don t we", "we can"),
+                    _w(
+                        "let s",
+                        "lets",
+                        "we could",
+                        "we should",
+                        "can we",
+                        "could we",
+                        "shall we",
+                        "why don t we",
+                        "we can",
+                    ),
                     _w("meet", "meet up", "hang out", "get together"),
-                ),  # fmt: skip
+                ),
                 _seq(
                     _w("meet"),
-                    _w("in person", "irl", "in real life", "somewhere", "alone",
-                       "after school", "secretly", "up"),
-                ),  # fmt: skip
+                    _w(
+                        "in person",
+                        "irl",
+                        "in real life",
+                        "somewhere",
+                        "alone",
+                        "after school",
+                        "secretly",
+                        "up",
+                    ),
+                ),
                 _seq(
                     _w("i", "i ll", "ill", "i will", "i can", "i could"),
-                    _w("pick you up", "pick u up", "come get you", "come and get you",
-                       "drive you", "come to your house", "visit you"),
-                ),  # fmt: skip
+                    _w(
+                        "pick you up",
+                        "pick u up",
+                        "come get you",
+                        "come and get you",
+                        "drive you",
+                        "come to your house",
+                        "visit you",
+                    ),
+                ),
                 _seq(
                     _w("come", "come over", "come round", "visit"),
                     _opt(_w("to")),
@@ -263,9 +358,20 @@ GROOMING_GROUPS: tuple[_Group, ...] = (
             _w("buy", "get", "send", "give"),
             _w("you", "u"),
             _opt(_w("a", "an", "some", "free")),
-            _w("gift", "present", "presents", "phone", "robux", "vbucks", "v bucks", "money",
-               "gift card", "skins", "anything you want"),
-        ),  # fmt: skip
+            _w(
+                "gift",
+                "present",
+                "presents",
+                "phone",
+                "robux",
+                "vbucks",
+                "v bucks",
+                "money",
+                "gift card",
+                "skins",
+                "anything you want",
+            ),
+        ),
         (GROOMING,),
         3,
         "offers a child gifts",

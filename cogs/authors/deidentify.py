@@ -222,7 +222,7 @@ def _mentions(text: str, people: People) -> list[tuple[int, int, str]]:
 
 
 def _intros(text: str, people: People) -> list[tuple[int, int, str]]:
-    """"I'm Sam (Jones) (from Room 12)", "my name is …", "this is … from …": removed."""
+    """Self-introductions, removed: "I'm Sam (Jones) (from Room 12)", "my name is …"."""
     found = []
     for m in _INTRO.finditer(text):
         name = m.group("name")
@@ -237,7 +237,7 @@ def _intros(text: str, people: People) -> list[tuple[int, int, str]]:
             ok = name.casefold() not in NOT_AFTER_IM
         elif m.group("im"):
             ok = bool(known) or (
-                place_end > end or _capital_name(name) and name.casefold() not in NOT_AFTER_IM
+                place_end > end or (_capital_name(name) and name.casefold() not in NOT_AFTER_IM)
             )
         else:  # "this is X" / "it's X": only a class member, or someone "from" somewhere
             ok = bool(known) or (place_end > end and _capital_name(name))
@@ -276,18 +276,16 @@ def deidentify(text: str, people: Iterable[Person]) -> str:
     if not spans:
         return text
     spans.sort(key=lambda s: (s[0], -s[1]))
-    merged: list[list[int | str]] = []
+    merged: list[tuple[int, int, str]] = []
     for s, e, word in spans:
         if merged:
             ps, pe, pw = merged[-1]
-            assert isinstance(pe, int)
             if s < pe or (word and word == pw and _MERGE_GAP.fullmatch(text[pe:s])):
-                merged[-1] = [ps, max(pe, e), pw if pw == "" or pw == word else SOMEONE]
+                merged[-1] = (ps, max(pe, e), pw if pw == "" or pw == word else SOMEONE)
                 continue
-        merged.append([s, e, word])
+        merged.append((s, e, word))
     out, pos = [], 0
     for s, e, word in merged:
-        assert isinstance(s, int) and isinstance(e, int) and isinstance(word, str)
         head, at = text[pos:s], s
         if word == TEACHER and (title := _TITLE_BEFORE.search(head)):
             head, at = head[: title.start()], pos + title.start()  # "Ms Rivera" as a whole

@@ -102,7 +102,7 @@ async def test_a_grooming_shaped_answer_waits_everywhere_and_the_lead_is_told(
     assert "each class's teacher approves it" in sent.text
     assert "grooming" not in sent.text, "the author is not told what was seen"
 
-    for room, lead in ((ROOM, "@lead-room12:school"), (ROOM7, "@lead-room7:school")):
+    for room in (ROOM, ROOM7):
         assert answers_in(b, room) == [], "no student sees it, even with review off"
         review = reviews(b, room)[-1]
         assert review.text.startswith("Answer #") and "Possible grooming" in review.text
@@ -133,7 +133,9 @@ async def test_the_author_reads_questions_with_nobody_in_the_class_named(bench: 
         review = [r for r in reviews(b, ROOM) if text in r.text]
         assert review and "Aroha" in review[0].text, "the teacher sees who asked"
 
-    seen = [p.text for p in to_author(b)] + [(await b.type("!author inbox", AUTHOR, AUTHOR_DM)).text]
+    seen = [p.text for p in to_author(b)] + [
+        (await b.type("!author inbox", AUTHOR, AUTHOR_DM)).text
+    ]
     everything = "\n".join(seen).casefold()
     for name in ("sam", "jones", "mia", "rivera", "aroha", "room 12,"):
         assert name not in everything, (name, seen)

@@ -48,4 +48,3 @@ def test_the_most_alike_open_item_wins() -> None:
     items = [(1, "Do you have a dog?"), (2, "Why did the keeper live alone?")]
     assert best_match("why does the keeper live all alone", items) == 2
     assert best_match("What is your favourite colour?", items) is None
-

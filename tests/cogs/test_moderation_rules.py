@@ -86,9 +86,10 @@ async def test_grooming_words_are_held_and_escalated_and_cannot_be_turned_down(
     assert "Noa's message reads like grooming" in alerts[-1]
     assert "Safeguarding lead, please look at this." in alerts[-1]
     assert "always held" in (await bench.type("!mod rules grooming allow")).text
-    assert "• grooming: hold (always; the safeguarding lead is told)" in (
-        await bench.type("!mod rules")
-    ).text
+    assert (
+        "• grooming: hold (always; the safeguarding lead is told)"
+        in (await bench.type("!mod rules")).text
+    )
     shown = await bench.say(NOA, "I went to school in Ohio once, like the author!")
     assert shown not in hidden(bench)
 
