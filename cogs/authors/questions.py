@@ -191,7 +191,13 @@ class QuestionDesk:
         """The teacher's review message for a question."""
         author_ctx = flag.reasons[0] if flag.reasons else "for the guest author"
         found = flag.reasons[1:]
-        text = texts.question_review(flag.user_name, flag.text, author_ctx, flag.id, found)
+        cls = await self.classes.get(flag.classroom_id)
+        people = await self._on_platform(cls)
+        async with self.sessionmaker() as db:
+            people += await class_people(db, cls.id)
+        # what approving sends, so the teacher knows
+        shown = deidentify(flag.text, people) or texts.ONLY_NAMES
+        text = texts.question_review(flag.user_name, flag.text, author_ctx, flag.id, found, shown)
         return Outgoing(text, key=key, notice=False)
 
     async def decided(self, flag: Flag) -> None:
@@ -272,7 +278,7 @@ class QuestionDesk:
                 item_id = answered
             if item_id is None:
                 known = await class_people(db, q.classroom_id)
-                shown = deidentify(q.text, [*known, *people])
+                shown = deidentify(q.text, [*known, *people]) or texts.ONLY_NAMES
                 item = InboxItem(
                     author_id=author.id,
                     text=shown,

@@ -167,14 +167,24 @@ def goodbye(name: str) -> str:
     return f"Thank you for visiting, {name}! You won't receive any more questions."
 
 
+ONLY_NAMES = "(a student introduced themself; there was no question left without names)"
+
+
 def question_review(
-    student: str, text: str, for_whom: str, number: int, found: list[str] | None = None
+    student: str,
+    text: str,
+    for_whom: str,
+    number: int,
+    found: list[str] | None = None,
+    shown: str = "",
 ) -> str:
     """`for_whom` is like: for Jo Lee, “The Book”, read up to chapter 3; `found`: what
-    screening saw in the question (personal details, rude words)."""
+    screening saw in the question (personal details, rude words); `shown`: the question as
+    the author will read it, when names were taken out."""
     seen = f"⚠️ Screening found: {'; '.join(found)}\n" if found else ""
+    names = f"The author will read it without names: “{shown}”\n" if shown != text else ""
     return (
-        f"Question #{number} from {student}, {for_whom}:\n“{text}”\n{seen}"
+        f"Question #{number} from {student}, {for_whom}:\n“{text}”\n{seen}{names}"
         "Approve to send it to the author (without the student's name); reject to keep it. "
         f"React ✅ / ❌ or type: mod approve {number} / mod reject {number} reason"
     )

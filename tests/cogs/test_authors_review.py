@@ -132,6 +132,8 @@ async def test_the_author_reads_questions_with_nobody_in_the_class_named(bench: 
         await ask_and_approve(b, AROHA, ROOM, TEACHER, text)
         review = [r for r in reviews(b, ROOM) if text in r.text]
         assert review and "Aroha" in review[0].text, "the teacher sees who asked"
+        if "Auggie" not in text:
+            assert "The author will read it without names: “" in review[0].text
 
     seen = [p.text for p in to_author(b)] + [
         (await b.type("!author inbox", AUTHOR, AUTHOR_DM)).text
