@@ -53,6 +53,7 @@ class RecordingChat:
         self.edit_refused = ""  # set: editing messages fails with this error
         self.in_channel: dict[str, list[UserRef]] = {}  # channel id -> who can read it
         self.caught_up: list[tuple[ChannelRef, str | None, datetime]] = []  # catch_up calls
+        self.people: dict[str, list[UserRef]] = {}  # channel id -> members the platform lists
 
     async def start(self) -> None:
         pass
@@ -215,6 +216,10 @@ class RecordingChat:
         readers = self.in_channel.get(channel.id, [])
         self.in_channel[channel.id] = [r for r in readers if r.id != user.id]
         self.posts.append(Posted("remove", channel, reason, None, "", to=user.id))
+
+    async def members(self, classroom: ChannelRef) -> list[UserRef]:
+        """The people a test put in the class (`people`), and its teachers."""
+        return [*self.people.get(classroom.id, []), *self._teachers]
 
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Records what was asked; like Matrix, nothing is ever missed here."""

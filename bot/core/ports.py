@@ -195,6 +195,12 @@ class Chat(Protocol):
         or cannot, so the caller knows the channel may still be readable."""
         ...
 
+    async def members(self, classroom: ChannelRef) -> list[UserRef]:
+        """Everyone in a class channel the platform knows of now (not bots), once per name
+        they go by (display name; on Discord also the username and global name), so names
+        can be kept in class. Never raises for a channel it cannot see: an empty list."""
+        ...
+
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Hand over (as `MessagePosted`, oldest first) what was posted in `channel` (or its
         thread) after message `after`, or after `since` when there is no such message, that

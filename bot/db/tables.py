@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -306,6 +307,8 @@ class ClassProfile(Base):
     display_name: Mapped[str] = mapped_column(String(80))
     region: Mapped[str] = mapped_column(String(80), default="")
     daily_questions: Mapped[int] = mapped_column(Integer, default=5)
+    # every guest author answer waits for one teacher tap before the class sees it
+    review_answers: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class GuestAuthor(Base):

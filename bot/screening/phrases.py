@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.screening.grooming import GROOMING_GROUPS
 from bot.screening.lexicon import CONTEXT, FRAME, PHRASES, WORDS, Entry, trie_pattern
 from bot.screening.phrase_rx import _YOU, _YOUR, B0, B1, S, _Group, _matches, _w, _word_start_free
 from bot.screening.phrases_safety import SAFETY_GROUPS
@@ -95,7 +96,7 @@ FILLERS = frozenset(
     "yeah yes no nah well like really im i am is are r".split()
 )
 
-_GROUPS: tuple[_Group, ...] = (*SAFETY_GROUPS, *SOCIAL_GROUPS)
+_GROUPS: tuple[_Group, ...] = (*SAFETY_GROUPS, *SOCIAL_GROUPS, *GROOMING_GROUPS)
 
 
 def _anchor_index() -> tuple[

@@ -22,7 +22,7 @@ from bot.screening.lexicon import (
     lookup,
 )
 
-__all__ = ["SQUEEZED", "TOKEN_CACHE_SIZE", "read_token", "tokenize"]
+__all__ = ["LEET_READINGS", "SQUEEZED", "TOKEN_CACHE_SIZE", "read_token", "tokenize"]
 
 # bound of each per-token cache (entries; a few MB at most)
 TOKEN_CACHE_SIZE = 65_536
@@ -53,6 +53,8 @@ for _form in sorted(KNOWN, key=lambda f: (-KNOWN[f].severity, f)):
 _LEET_I = str.maketrans("013456789@$!|+€", "oieasgtbgasiite")
 _LEET_L = str.maketrans("013456789@$!|+€", "oleasgtbgaslite")
 _LEETABLE = frozenset("013456789@$!|+€")
+# the same two readings for other matchers (names kept in class, cogs/authors/deidentify.py)
+LEET_READINGS = (_LEET_I, _LEET_L)
 
 # Tokens: letters, digits and symbols used as letters or masks.
 # (same as "(?:[a-z0-9@$*€]|[!|+#](?=[a-z0-9@$*€]))+", written to scan runs in C)

@@ -10,6 +10,7 @@ INSULT = "insult"
 SLUR = "slur"
 BULLYING = "bullying"
 SELF_HARM = "selfharm"
+GROOMING = "grooming"  # an adult seeking private contact, secrets, photos or a meeting
 PII = "pii"
 LINK = "link"
 SPAM = "spam"

@@ -1,7 +1,9 @@
 """The author's side: the inbox, answering once (or passing), and direct messages.
 
-An answer is screened like any message: a clean one goes to every class at
-once; one with a finding (a link, say) waits for each class's teacher.
+An answer is screened like any message. It waits for a class's teacher when
+that class looks at every answer (the default) or screening found something
+(a link, say; grooming-shaped words wait in every class and are escalated);
+otherwise it is posted in the class at once. See ``fanout.py``.
 """
 
 from __future__ import annotations
@@ -41,10 +43,12 @@ class InboxEntry:
 
 @dataclass(frozen=True)
 class Closed:
-    """An answered or passed item: how many classes it reaches, and whether teachers check it."""
+    """An answered or passed item: how many classes it reaches, whether screening found
+    something teachers check, and in how many classes it waits for a teacher."""
 
     classes: int
     held: bool
+    waiting: int = 0
 
 
 class AnswerDesk:
@@ -127,7 +131,7 @@ class AnswerDesk:
             audit.record(db, now, None, user.id, f"author.{kind}", item=item.id, held=bool(reasons))
             answer_id = answer.id
         reached = await self.fanout.deliver(answer_id)
-        return Closed(reached, bool(reasons))
+        return Closed(reached, bool(reasons), await self.fanout.waiting(answer_id))
 
     async def _author(self, user: UserRef) -> int:
         author_id = await self.directory.author_id(user)
@@ -156,7 +160,7 @@ class AnswerDesk:
             if number is not None:
                 try:
                     closed = await self.answer(ev.actor.user, number, ev.text)
-                    reply = texts.sent(closed.classes, closed.held)
+                    reply = texts.sent(closed.classes, closed.held, closed.waiting)
                 except UserError as e:
                     reply = e.message
         key = f"authors:direct:{ev.message.id}"

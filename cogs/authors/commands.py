@@ -39,7 +39,7 @@ def declare(authors: GuestAuthors) -> list[Command]:
 
     async def answer(inv: Invocation) -> Reply:
         closed = await desk.answer(inv.actor.user, inv.args["item"], inv.args["text"])
-        return Reply(texts.sent(closed.classes, closed.held))
+        return Reply(texts.sent(closed.classes, closed.held, closed.waiting))
 
     async def pass_(inv: Invocation) -> Reply:
         closed = await desk.pass_(inv.actor.user, inv.args["item"])
@@ -59,6 +59,11 @@ def declare(authors: GuestAuthors) -> list[Command]:
     async def quota(inv: Invocation) -> Reply:
         prof = await directory.set_profile(inv.channel, inv.actor, daily=inv.args["per_day"])
         return Reply(f"Your class may now ask {prof.daily_questions} question(s) a day.")
+
+    async def review(inv: Invocation) -> Reply:
+        on = inv.args["setting"] == "on"
+        prof = await directory.set_profile(inv.channel, inv.actor, review_answers=on)
+        return Reply(texts.review_setting(prof.review_answers))
 
     async def ask(inv: Invocation) -> Reply:
         asked = await questions.ask(inv.channel, inv.actor.user, inv.args["question"])
@@ -138,6 +143,21 @@ def declare(authors: GuestAuthors) -> list[Command]:
             teacher,
             quota,
             (Param("per_day", Kind.INT, "questions per day (0 pauses asking)", minimum=0),),
+        ),
+        Command(
+            ("author", "review"),
+            "whether every guest author answer waits for your tap before the class sees it",
+            teacher,
+            review,
+            (
+                Param(
+                    "setting",
+                    Kind.CHOICE,
+                    "on: every answer waits for you (the default); off: clean answers are "
+                    "posted at once",
+                    choices=("on", "off"),
+                ),
+            ),
         ),
         Command(
             ("ask",),

@@ -1,11 +1,10 @@
-"""Where a class is in its book (the chapter, the current thread), and keeping names in class.
+"""Where a class is in its book (the chapter, the current thread), and who is in the class.
 
-Pure lookups and text work shared by questions and answers; no posting.
+Pure lookups shared by questions and answers; no posting.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import Member, Question, Session
+from bot.db.tables import Flag, Member, Question, Session
+from cogs.authors.deidentify import Person
 
 STARTED = ("running", "done")
-NAME_PLACEHOLDER = "[name]"
 
 
 @dataclass(frozen=True)
@@ -47,38 +46,20 @@ async def places(db: AsyncSession, class_ids: Iterable[int], now: datetime) -> d
     return found
 
 
-async def class_people(db: AsyncSession, class_id: int) -> list[tuple[str, str]]:
-    """(platform id, display name) of everyone the class knows, for de-identifying:
-    its members and everyone who ever asked a question there."""
+async def class_people(db: AsyncSession, class_id: int) -> list[Person]:
+    """Everyone the class's rows know, for keeping names in class: its members, everyone
+    who asked a question or was held there, and the teachers who decided."""
     members = select(Member.user_id, Member.display_name).where(Member.classroom_id == class_id)
     askers = select(Question.student_id, Question.student_name).where(
         Question.classroom_id == class_id
     )
-    rows = await db.execute(members.union(askers))
-    return [(uid, name) for uid, name in rows]
-
-
-def _handles(user_id: str, name: str) -> list[str]:
-    """Ways a person may be written: full id, Matrix localpart, display name."""
-    found = [user_id, name]
-    if user_id.startswith("@") and ":" in user_id:
-        found.append(user_id[1:].split(":", 1)[0])
-    return [h for h in found if len(h.strip()) >= 2]
-
-
-# any account written out, known to the class or not: Matrix ids and links, Discord mentions
-ACCOUNT = re.compile(
-    r"(?:https?://matrix\.to/#/)?@[\w.=/+-]+:[\w.-]+(?::\d+)?|<@!?\d+>", re.IGNORECASE
-)
-
-
-def deidentify(text: str, people: Iterable[tuple[str, str]]) -> str:
-    """The text with every account, and every known student username and name, replaced."""
-    text = ACCOUNT.sub(NAME_PLACEHOLDER, text)
-    handles = sorted(
-        {h for uid, name in people for h in _handles(uid, name)}, key=len, reverse=True
+    held = select(Flag.user_id, Flag.user_name).where(
+        Flag.classroom_id == class_id, Flag.kind != "answer"
     )
-    for handle in handles:
-        pattern = rf"(?<![\w@]){re.escape(handle)}(?!\w)"
-        text = re.sub(pattern, NAME_PLACEHOLDER, text, flags=re.IGNORECASE)
-    return text
+    rows = await db.execute(members.union(askers, held))
+    found = [Person(uid, name) for uid, name in rows]
+    deciders = await db.scalars(
+        select(Flag.decided_by).where(Flag.classroom_id == class_id).distinct()
+    )
+    found += [Person("", name, teacher=True) for name in deciders if name]
+    return found

@@ -3,9 +3,12 @@
 Each class gets its own keyed posts (the answer in the class, a copy in the
 teacher channel), so a crash or restart finishes the fan-out without
 repeating a post. Posts go out with bounded concurrency, which keeps the
-platform's rate limit, not this loop, the bottleneck. An answer screening
-flags (a link, say) waits in each class's review queue as a flag of kind
-"answer" instead, and is posted when that class's teacher approves it.
+platform's rate limit, not this loop, the bottleneck. An answer waits in a
+class's review queue as a flag of kind "answer" instead, posted when that
+class's teacher approves it, when the class reviews every answer (its
+default, `author review on|off`) or screening found something (a link, say);
+one that reads like grooming waits in every class, whatever its setting, and
+each class's safeguarding lead is told.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.dispatch import Chats
 from bot.core.model import Outgoing
-from bot.db.tables import Answer, Classroom, Flag, GuestAuthor, InboxItem, Question
+from bot.db.tables import Answer, ClassProfile, Classroom, Flag, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
+from bot.screening import screen
 from cogs.authors import texts
 from cogs.authors.context import places
 from cogs.classroom.service import ClassInfo
+from cogs.moderation.effects import ESCALATE
+from cogs.moderation.policy import ESCALATING
 from cogs.moderation.service import ModerationService
 
 log = logging.getLogger(__name__)
@@ -42,6 +48,7 @@ class Target:
     student: str
     cls: ClassInfo
     thread: str | None
+    review: bool = True  # the class's teacher looks at every answer first
 
 
 class Fanout:
@@ -71,10 +78,13 @@ class Fanout:
             author = await db.get_one(GuestAuthor, item.author_id)
             targets, asked_by = await self._targets(db, item.id)
         gate = asyncio.Semaphore(self.concurrency)
+        # grooming or self-harm signals: held everywhere and the safeguarding lead told
+        found = screen(answer.text).categories if answer.kind == "answer" else frozenset()
+        alarm = sorted(found & ESCALATING)
 
         async def one(t: Target) -> str:
             async with gate:
-                return await self._to_class(answer, author.name, t, asked_by)
+                return await self._to_class(answer, author.name, t, asked_by, alarm)
 
         results = await asyncio.gather(*(one(t) for t in targets), return_exceptions=True)
         done: dict[str, list[int]] = {}
@@ -109,24 +119,41 @@ class Fanout:
         ).all()
         where = await places(db, [q.classroom_id for q, _ in rows], self.clock.now())
         asked_by = len({q.classroom_id for q, _ in rows})
+        settings = await db.execute(
+            select(ClassProfile.classroom_id, ClassProfile.review_answers).where(
+                ClassProfile.classroom_id.in_({q.classroom_id for q, _ in rows})
+            )
+        )
+        review = {class_id: on for class_id, on in settings}  # no profile row: the default
         targets = []
         for q, classroom in rows:
             if q.state not in WAITING:
                 continue
             place = where.get(q.classroom_id)
             thread = place.thread_id if place else None
-            targets.append(Target(q.id, q.text, q.student_name, ClassInfo.of(classroom), thread))
+            targets.append(
+                Target(
+                    q.id,
+                    q.text,
+                    q.student_name,
+                    ClassInfo.of(classroom),
+                    thread,
+                    review.get(q.classroom_id, True),
+                )
+            )
         return targets, asked_by
 
-    async def _to_class(self, answer: Answer, author: str, t: Target, asked_by: int) -> str:
+    async def _to_class(
+        self, answer: Answer, author: str, t: Target, asked_by: int, alarm: list[str]
+    ) -> str:
         """Post to one class; returns the question's new state ('' if unchanged)."""
         key = f"authors:answer{answer.id}:q{t.question_id}"
         if answer.kind == "pass":
             await self.post_in_class(t, key, texts.pass_in_class(author, t.wording))
             await self._teachers(t, key, texts.pass_for_teachers(author, t.wording, t.student))
             return "passed"
-        if answer.reasons:
-            await self._hold(answer, author, t)
+        if answer.reasons or t.review or alarm:
+            await self._hold(answer, author, t, alarm)
             return ""
         await self.post_in_class(
             t, key, texts.answer_in_class(author, t.wording, answer.text, asked_by)
@@ -161,7 +188,7 @@ class Fanout:
         out = Outgoing(text, key=key + ":teacher")
         await self.deliveries.once(key + ":teacher", where, partial(chat.send, where, out))
 
-    async def _hold(self, answer: Answer, author: str, t: Target) -> None:
+    async def _hold(self, answer: Answer, author: str, t: Target, alarm: list[str]) -> None:
         """The answer waits in this class's review queue; created once per class."""
         async with self.sessionmaker.begin() as db:
             q = await db.get_one(Question, t.question_id)
@@ -175,7 +202,8 @@ class Fanout:
                     channel_id=t.cls.channel.id,
                     thread_id=t.thread,
                     text=answer.text,
-                    reasons=list(answer.reasons),
+                    reasons=list(answer.reasons) or [texts.REVIEWS_EVERY_ANSWER],
+                    matches=[f"{c}:author answer" for c in alarm] + ([ESCALATE] if alarm else []),
                     action="hold",
                     created_at=self.clock.now(),
                 )
@@ -184,6 +212,19 @@ class Fanout:
                 q.answer_flag_id, q.state = flag.id, "answer_held"
             flag_id = q.answer_flag_id
         await self.moderation.settle(flag_id)
+
+    async def waiting(self, answer_id: int) -> int:
+        """In how many classes the answer waits for a teacher."""
+        async with self.sessionmaker() as db:
+            item_id = (await db.get_one(Answer, answer_id)).item_id
+            return int(
+                await db.scalar(
+                    select(func.count(Question.id)).where(
+                        Question.item_id == item_id, Question.state == "answer_held"
+                    )
+                )
+                or 0
+            )
 
     # ---- the teacher's decision on a held answer (FlagKind "answer") ----
 

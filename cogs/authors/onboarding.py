@@ -57,11 +57,13 @@ class Joined:
 
 @dataclass(frozen=True)
 class Profile:
-    """A class as an author sees it, plus its daily question quota."""
+    """A class as an author sees it, plus its daily question quota and whether its
+    teacher looks at every answer first."""
 
     display_name: str
     region: str
     daily_questions: int
+    review_answers: bool = True
 
     @property
     def where(self) -> str:
@@ -84,7 +86,7 @@ def code_hash(code: str) -> str:
 async def profile_of(db: AsyncSession, classroom_id: int) -> Profile:
     row = await db.get(ClassProfile, classroom_id)
     if row is not None:
-        return Profile(row.display_name, row.region, row.daily_questions)
+        return Profile(row.display_name, row.region, row.daily_questions, row.review_answers)
     cls = await db.get_one(Classroom, classroom_id)
     return Profile(cls.name or "A class", "", DEFAULT_DAILY)
 
@@ -274,8 +276,10 @@ class AuthorDirectory:
         name: str | None = None,
         region: str | None = None,
         daily: int | None = None,
+        review_answers: bool | None = None,
     ) -> Profile:
-        """What authors see of this class, and how many questions it may ask a day."""
+        """What authors see of this class, how many questions it may ask a day, and
+        whether every answer waits for a teacher."""
         cls = await self.classes.require(where)
         async with self.sessionmaker.begin() as db:
             current = await profile_of(db, cls.id)
@@ -286,6 +290,7 @@ class AuthorDirectory:
                     display_name=current.display_name,
                     region=current.region,
                     daily_questions=current.daily_questions,
+                    review_answers=current.review_answers,
                 )
                 db.add(row)
             if name is not None:
@@ -294,8 +299,18 @@ class AuthorDirectory:
                 row.region = region.strip()[:80]
             if daily is not None:
                 row.daily_questions = daily
-            audit.record(db, self.clock.now(), cls.id, actor.user.id, "author.profile", daily=daily)
-            return Profile(row.display_name, row.region, row.daily_questions)
+            if review_answers is not None:
+                row.review_answers = review_answers
+            audit.record(
+                db,
+                self.clock.now(),
+                cls.id,
+                actor.user.id,
+                "author.profile",
+                daily=daily,
+                review_answers=review_answers,
+            )
+            return Profile(row.display_name, row.region, row.daily_questions, row.review_answers)
 
     async def _tell_teachers(self, class_id: int, key: str, text: str) -> None:
         cls = await self.classes.get(class_id)

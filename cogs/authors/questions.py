@@ -31,7 +31,8 @@ from bot.deliveries import Deliveries
 from bot.screening import screen
 from bot.screening.verdict import SELF_HARM
 from cogs.authors import texts
-from cogs.authors.context import class_people, deidentify, places
+from cogs.authors.context import class_people, places
+from cogs.authors.deidentify import Person, deidentify
 from cogs.authors.onboarding import profile_of
 from cogs.authors.similarity import best_match, normalize
 from cogs.classroom.service import ClassInfo, ClassroomService
@@ -190,7 +191,13 @@ class QuestionDesk:
         """The teacher's review message for a question."""
         author_ctx = flag.reasons[0] if flag.reasons else "for the guest author"
         found = flag.reasons[1:]
-        text = texts.question_review(flag.user_name, flag.text, author_ctx, flag.id, found)
+        cls = await self.classes.get(flag.classroom_id)
+        people = await self._on_platform(cls)
+        async with self.sessionmaker() as db:
+            people += await class_people(db, cls.id)
+        # what approving sends, so the teacher knows
+        shown = deidentify(flag.text, people) or texts.ONLY_NAMES
+        text = texts.question_review(flag.user_name, flag.text, author_ctx, flag.id, found, shown)
         return Outgoing(text, key=key, notice=False)
 
     async def decided(self, flag: Flag) -> None:
@@ -210,8 +217,9 @@ class QuestionDesk:
             text = texts.not_sent(student.label, flag.decision_reason)
             await self._tell(cls, student, f"authors:q{question_id}:rejected", text)
             return
+        people = await self._on_platform(cls)
         async with self._relaying:
-            relayed = await self._relay(question_id)
+            relayed = await self._relay(question_id, people)
         if relayed is None:
             return
         name = relayed.author.name
@@ -224,7 +232,20 @@ class QuestionDesk:
         await self._tell(cls, student, f"authors:q{question_id}:relayed", text)
         await self._notify_author(relayed.item_id, relayed.author)
 
-    async def _relay(self, question_id: int) -> Relayed | None:
+    async def _on_platform(self, cls: ClassInfo) -> list[Person]:
+        """Everyone the platform lists in the class now (teachers marked), for keeping
+        names in class; the class's own rows cover the rest if the platform fails."""
+        chat = self.chats[cls.platform]
+        try:
+            teachers = await chat.teachers(cls.channel)
+            members = await chat.members(cls.channel)
+        except Exception:
+            log.exception("class %s: could not list its members; using its rows", cls.id)
+            return []
+        ids = {t.id for t in teachers}
+        return [Person(u.id, u.name, u.id in ids) for u in (*members, *teachers)]
+
+    async def _relay(self, question_id: int, people: list[Person]) -> Relayed | None:
         """Put an approved question in the author's inbox (merged when alike), or with the
         answer the author already gave to the same question; one transaction."""
         now = self.clock.now()
@@ -256,7 +277,8 @@ class QuestionDesk:
                 (await db.get_one(Answer, answer_id)).state = "delivering"
                 item_id = answered
             if item_id is None:
-                shown = deidentify(q.text, await class_people(db, q.classroom_id))
+                known = await class_people(db, q.classroom_id)
+                shown = deidentify(q.text, [*known, *people]) or texts.ONLY_NAMES
                 item = InboxItem(
                     author_id=author.id,
                     text=shown,

@@ -157,14 +157,22 @@ def pass_for_teachers(author: str, wording: str, student: str) -> str:
     )
 
 
-def sent(classes: int, held: bool) -> str:
+def sent(classes: int, found: bool, waiting: int = 0) -> str:
+    """`found`: screening saw something teachers check; `waiting`: classes whose teacher
+    looks first."""
     where = "1 class" if classes == 1 else f"{classes} classes"
-    note = (
-        " Your answer has something teachers check first (a link, say), so each class's "
-        "teacher approves it before their students see it."
-        if held
-        else ""
-    )
+    if found:
+        note = (
+            " Your answer has something teachers check first (a link, say), so each class's "
+            "teacher approves it before their students see it."
+        )
+    elif waiting:
+        note = (
+            " Teachers look at guest answers before their class sees them, so it may take "
+            "a little while to appear."
+        )
+    else:
+        note = ""
     return f"Thank you! Your answer is on its way to {where}.{note}"
 
 
@@ -184,14 +192,25 @@ def goodbye(name: str) -> str:
     return f"Thank you for visiting, {name}! You won't receive any more questions."
 
 
+ONLY_NAMES = "(a student introduced themself; there was no question left without names)"
+
+
 def question_review(
-    student: str, text: str, for_whom: str, number: int, found: list[str] | None = None
+    student: str,
+    text: str,
+    for_whom: str,
+    number: int,
+    found: list[str] | None = None,
+    shown: str = "",
 ) -> str:
     """`for_whom` is like: for Jo Lee, “The Book”, read up to chapter 3; `found`: what
-    screening saw in the question (personal details, rude words)."""
+    screening saw in the question (personal details, rude words); `shown`: the question as
+    the author will read it, when names were taken out."""
     seen = (
         f"⚠️ Screening found: {'; '.join(found)}" if found else "Why: every question waits for you"
     )
+    if shown and shown != text:
+        seen += f"\nThe author will read it without names: “{shown}”"
     return review_layout(
         f"Question #{number} from {clean(student)}, {for_whom}",
         seen,
@@ -200,6 +219,24 @@ def question_review(
         clean(student),
         text,
         number,
+    )
+
+
+REVIEWS_EVERY_ANSWER = (
+    "your class looks at every guest author answer first (to change: author review off)"
+)
+
+
+def review_setting(on: bool) -> str:
+    if on:
+        return (
+            "Every guest author answer now waits for you (✅ / ❌ in the teacher room) before "
+            "your class sees it."
+        )
+    return (
+        "Guest author answers that screening finds clean are now posted in your class at once "
+        "(you get a copy). Answers with a link, personal details or anything that reads like "
+        "grooming still wait for you, always."
     )
 
 

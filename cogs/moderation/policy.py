@@ -2,7 +2,7 @@
 
 Each category maps to allow (shown), flag (shown, the teacher is told) or
 hold (hidden until approved). The strictest action of all findings wins.
-Self-harm and abuse signals always hold and escalate; new students are held
+Self-harm, abuse and grooming signals always hold and escalate; new students are held
 until the teacher trusts them. When in doubt, hold.
 """
 
@@ -15,6 +15,7 @@ from bot.core.model import Media
 from bot.screening import Context, Verdict, screen
 from bot.screening.verdict import (
     BULLYING,
+    GROOMING,
     INSULT,
     LINK,
     MEDIA,
@@ -27,7 +28,7 @@ from bot.screening.verdict import (
 
 log = logging.getLogger(__name__)
 ACTIONS = ("allow", "flag", "hold")
-CATEGORIES = (PROFANITY, INSULT, SLUR, BULLYING, SELF_HARM, PII, LINK, SPAM, MEDIA)
+CATEGORIES = (PROFANITY, INSULT, SLUR, BULLYING, SELF_HARM, GROOMING, PII, LINK, SPAM, MEDIA)
 NEW_STUDENT_REASON = "new student: their messages wait for you until you trust them (mod trust)"
 DEFAULTS = {
     PROFANITY: "hold",  # mild language (severity 1) is only flagged, see below
@@ -35,13 +36,16 @@ DEFAULTS = {
     SLUR: "hold",
     BULLYING: "hold",
     SELF_HARM: "hold",
+    GROOMING: "hold",
     PII: "hold",
     LINK: "hold",  # trusted students' links are flagged, see below
     SPAM: "flag",
     MEDIA: "hold",  # a photo can show a child's face, uniform or street
 }
 UNCHECKED_CATEGORY = "unchecked"  # screening failed: not a rule a class can change
-LOCKED = {SELF_HARM: "hold", UNCHECKED_CATEGORY: "hold"}  # a class cannot turn these down
+# a class cannot turn these down
+LOCKED = {SELF_HARM: "hold", GROOMING: "hold", UNCHECKED_CATEGORY: "hold"}
+ESCALATING = frozenset({SELF_HARM, GROOMING})  # the safeguarding lead is told
 
 
 MEDIA_NOTE = (
@@ -140,7 +144,7 @@ def decide(verdict: Verdict, trust: str, policy: dict[str, str] | None = None) -
             action = wanted
     if action != "allow" and not reasons:
         reasons = sorted(verdict.categories)
-    escalate = SELF_HARM in verdict.categories
+    escalate = not ESCALATING.isdisjoint(verdict.categories)
     if escalate and not reasons:
         reasons = ["may be about self-harm or abuse: please check on this student"]
     if trust == "new" and action != "hold":

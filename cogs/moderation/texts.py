@@ -119,6 +119,25 @@ def escalation(flag: Flag, lead: UserRef | None) -> str:
         if lead
         else "No safeguarding lead is set for this class: class safeguarding @person"
     )
+    found = {m.split(":", 1)[0] for m in flag.matches or []}
+    grooming = "grooming" in found and "selfharm" not in found  # self-harm wording wins
+    if flag.kind == "answer":
+        what = (
+            "reads like grooming (private contact, secrets, photos or meeting a child)"
+            if "grooming" in found
+            else "speaks of self-harm or abuse"
+        )
+        return (
+            f"⚠️ Answer #{flag.id}: the guest author {flag.user_name} wrote something that "
+            f"{what}. It waits here and no student sees it unless you approve it. Please "
+            "follow your school's safeguarding steps. " + who
+        )
+    if grooming:
+        return (
+            f"⚠️ Flag #{flag.id}: {flag.user_name}'s message reads like grooming (private "
+            "contact, secrets, photos or meeting up). Please look at who is asking whom, "
+            "and follow your school's safeguarding steps. " + who
+        )
     return (
         f"⚠️ Flag #{flag.id}: {name(flag)}'s message may be about self-harm or abuse. "
         f"Please check on {name(flag)} today and follow your school's safeguarding steps. " + who

@@ -32,9 +32,17 @@ def teachers_of(room: ChannelRef) -> ChannelRef:
     return ChannelRef(room.platform, room.id + "-teachers")
 
 
-async def make_class(b: Bench, room: ChannelRef, teacher: Actor, name: str, region: str) -> None:
+async def make_class(
+    b: Bench, room: ChannelRef, teacher: Actor, name: str, region: str, review: bool = False
+) -> None:
+    """A class reading the book. These stories are about relaying, so answers screening
+    finds clean are posted at once (`author review off`); the default, every answer
+    waiting for the teacher, is told in test_authors_review.py."""
     await b.type(f'!class setup timezone=Pacific/Auckland name="{name}"', teacher, room)
     await b.type(f'!author profile name="{name}" region="{region}"', teacher, room)
+    if not review:
+        said = await b.type("!author review off", teacher, room)
+        assert "posted in your class at once" in said.text, said.text
     await b.type('!readaloud book "The Lighthouse Mice" chapters=4', teacher, room)
     await b.type("!readaloud plan 2027-02-01 mon,wed 09:30 per=2", teacher, room)
 

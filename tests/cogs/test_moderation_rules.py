@@ -70,6 +70,30 @@ async def test_self_harm_is_held_and_the_safeguarding_lead_is_named(bench: Bench
     assert "Safeguarding lead, please look at this." in alert[0].text
 
 
+async def test_grooming_words_are_held_and_escalated_and_cannot_be_turned_down(
+    bench: Bench,
+) -> None:
+    await bench.type("!class safeguarding @lead:school")
+    said = await bench.say(NOA, "which school do you go to? dm me, our little secret")
+    assert said in hidden(bench), "even a trusted student's message waits"
+    assert "Possible grooming" in last(bench, "review")
+    (alert,) = [p for p in bench.chat.posts if p.channel == TEACHERS and "⚠️" in p.text]
+    assert "Noa's message reads like grooming" not in alert.text  # secrecy: self-harm wording
+    assert "Please check on Noa today" in alert.text
+    private = await bench.say(NOA, "what's your snapchat? dm me")
+    assert private in hidden(bench)
+    alerts = [p.text for p in bench.chat.posts if p.channel == TEACHERS and "⚠️" in p.text]
+    assert "Noa's message reads like grooming" in alerts[-1]
+    assert "Safeguarding lead, please look at this." in alerts[-1]
+    assert "always held" in (await bench.type("!mod rules grooming allow")).text
+    assert (
+        "• grooming: hold (always; the safeguarding lead is told)"
+        in (await bench.type("!mod rules")).text
+    )
+    shown = await bench.say(NOA, "I went to school in Ohio once, like the author!")
+    assert shown not in hidden(bench)
+
+
 async def test_a_message_the_bot_cannot_remove_still_reaches_the_teacher_and_is_retried(
     bench: Bench,
 ) -> None:

@@ -88,6 +88,8 @@ async def test_an_author_on_another_homeserver_answers_a_class_question(
     await cls.teacher_types(
         '!author profile name="Room 12" region="Wellington, NZ"', expect="see this class"
     )
+    # this story is about federation; answers waiting for the teacher are told below
+    await cls.teacher_types("!author review off", cls.teacher_room, "at once")
     told = await cls.teacher_types(
         '!author invite name="Jo Lee" book="The Lighthouse Mice"', cls.teacher_room, "RA-"
     )
@@ -161,6 +163,7 @@ async def test_two_classes_share_one_inbox_item_and_a_rejected_question_stays_ho
             )
             code = re.search(r"RA-\w{4}-\w{4}", body(told))
             assert code
+            await cls.teacher_types("!author review off", cls.teacher_room, "at once")
             await author.send(dm, f"!author join {code.group(0)}")
             await author.wait_for(first.says("Welcome", dm), 30)
 
@@ -197,3 +200,62 @@ async def test_two_classes_share_one_inbox_item_and_a_rejected_question_stays_ho
         await author.close()
         await second.teacher.close()
         await second.students[0].close()
+
+
+async def test_an_answer_waits_for_the_teachers_tap_and_grooming_waits_even_with_review_off(
+    room12: Classroom,
+) -> None:
+    cls = room12
+    aroha, ben, teacher = cls.students[0], cls.students[1], cls.teacher
+    await start_session(cls)
+    await cls.teacher_types("!class safeguarding @lead:school", cls.teacher_room, "safeguarding")
+    told = await cls.teacher_types(
+        '!author invite name="Jo Lee" book="The Lighthouse Mice"', cls.teacher_room, "RA-"
+    )
+    code = re.search(r"RA-\w{4}-\w{4}", body(told))
+    assert code
+    author = await Person.register(cls.hs, unique("jo"), "Jo Lee")
+    try:
+        dm = await open_direct_room(author, cls.bot)
+        await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
+                              and getattr(ev, "state_key", "") == cls.bot, 30, dm)  # fmt: skip
+        await author.send(dm, f"!author join {code.group(0)}")
+        await author.wait_for(cls.says("Welcome", dm), 30)
+
+        async def relayed(question: str) -> tuple[str, int]:
+            await aroha.send(cls.room, f"!ask {question}")
+            review = await teacher.wait_for(cls.says("Question #", cls.teacher_room))
+            await teacher.react(cls.teacher_room, review.event_id, "✅")
+            sent = body(await author.wait_for(cls.says("📬 Question", dm), 30))
+            found = re.search(r"Question #(\d+)", sent)
+            assert found
+            return sent, int(found.group(1))
+
+        # Ben never posted: his name comes from the room's member list on Synapse
+        text, item = await relayed("Hi I'm Aroha, me and Ben want to know why the keeper hid")
+        for handle in ("Aroha", "Ben", aroha.user_id, ben.user_id.split(":")[0][1:]):
+            assert handle.casefold() not in text.casefold(), (handle, text)
+        assert "a student want to know why the keeper hid" in text
+
+        await author.send(dm, f"!answer {item} He was shy, like Pip.")
+        thanks = body(await author.wait_for(cls.says("Thank you!", dm), 30))
+        assert "Teachers look at guest answers" in thanks
+        review = await teacher.wait_for(cls.says("Answer #", cls.teacher_room), 30)
+        assert "He was shy, like Pip." in body(review)
+        assert not [e for e in await aroha.collect(cls.room, 0.5) if "✉️" in body(e)]
+        await teacher.react(cls.teacher_room, review.event_id, "✅")
+        shown = await aroha.wait_for(cls.says("✉️ Jo Lee answered", cls.room), 30)
+        assert body(shown).endswith("He was shy, like Pip.")
+
+        await cls.teacher_types("!author review off", cls.teacher_room, "at once")
+        _, item = await relayed("Do you like writing for children?")
+        groomy = "Yes! You're so mature for your age. Message me privately any time!"
+        await author.send(dm, f"!answer {item} {groomy}")
+        held = await teacher.wait_for(cls.says("Possible grooming", cls.teacher_room), 30)
+        assert body(held).startswith("Answer #")
+        alert = await teacher.wait_for(cls.says("reads like grooming", cls.teacher_room), 30)
+        assert "Safeguarding lead, please look at this." in body(alert)
+        await cls.idle()
+        assert not [e for e in await aroha.collect(cls.room, 1.0) if "mature" in body(e)]
+    finally:
+        await author.close()

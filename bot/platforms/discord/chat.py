@@ -318,6 +318,9 @@ class DiscordChat:
     async def remove(self, channel: ChannelRef, user: UserRef, reason: str) -> None:
         await self.rooms.remove(channel, user, reason)
 
+    async def members(self, classroom: ChannelRef) -> list[UserRef]:
+        return self.rooms.members(classroom)
+
     @translated("check what was posted while I was away")
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Read the channel's (or thread's) history after message `after`, else after `since`,

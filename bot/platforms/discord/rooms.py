@@ -47,6 +47,19 @@ class Rooms:
             if not m.bot and is_teacher(m, native.permissions_for(m), self.teacher_role)
         ]
 
+    def members(self, classroom: ChannelRef) -> list[UserRef]:
+        """Everyone who can read the class channel (not bots), once per name they go by."""
+        native = self.client.get_channel(int(classroom.id))
+        if not isinstance(native, discord.TextChannel):
+            return []
+        found: list[UserRef] = []
+        for m in native.members:  # the cached members who can view the channel
+            if m.bot:
+                continue
+            names = dict.fromkeys(n for n in (m.display_name, m.name, m.global_name, m.nick) if n)
+            found += [UserRef(Platform.DISCORD, str(m.id), n) for n in names]
+        return found
+
     async def create_teacher_channel(
         self, classroom: ChannelRef, name: str, teachers: list[UserRef]
     ) -> ChannelRef:

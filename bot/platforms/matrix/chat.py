@@ -335,6 +335,13 @@ class MatrixChat:
         assert self.rooms is not None, "start() first"
         return self.rooms.teachers(classroom.id)
 
+    async def members(self, classroom: ChannelRef) -> list[UserRef]:
+        """The class room's members as the sync knows them (display names), not the bot."""
+        if self.rooms is None:
+            return []
+        ids = self.rooms.members(classroom.id)
+        return [self.rooms.user(classroom.id, u) for u in ids if u != self.user_id]
+
     async def role(self, classroom: ChannelRef, user: UserRef) -> Role:
         """From the power level in the class room (teacher from 50 up)."""
         return self._rooms.role(classroom.id, user.id)

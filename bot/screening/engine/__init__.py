@@ -15,6 +15,7 @@ from bot.screening.normalize import fold, fold_word
 from bot.screening.readings import tokenize
 from bot.screening.verdict import (
     BULLYING,
+    GROOMING,
     INSULT,
     LINK,
     PII,
@@ -60,16 +61,21 @@ _REASON = {
     SLUR: "A slur (hateful word about a group of people)",
     BULLYING: "Possible bullying, exclusion or a threat",
     SELF_HARM: "Possible self-harm or abuse signal: please check in with this student",
+    GROOMING: "Possible grooming (asks a child for private contact, secrets, photos or a meeting)",
     PII: "Personal information (contact details, address or meeting up)",
     LINK: "A link or web address",
     SPAM: "Looks like spam",
 }
-_ORDER = (SELF_HARM, SLUR, BULLYING, INSULT, PROFANITY, PII, LINK, SPAM)
+_ORDER = (SELF_HARM, GROOMING, SLUR, BULLYING, INSULT, PROFANITY, PII, LINK, SPAM)
 _NOTES = {
     SELF_HARM: (
         "Thank you for sharing. Your teacher will see this message so a trusted adult "
         "can check in with you. You are not in trouble, and you can always talk to "
         "a grown-up you trust."
+    ),
+    GROOMING: (
+        "To keep everyone safe, messages about talking privately, secrets, photos or "
+        "meeting up wait for your teacher first."
     ),
     PII: (
         "To keep everyone safe, messages with personal details (like where you live, "
@@ -285,12 +291,16 @@ def _summary(
     cats = frozenset(sev)
     if SELF_HARM in cats:
         sev[SELF_HARM] = 3  # always escalates
+    if GROOMING in cats:
+        sev[GROOMING] = 3  # always escalates
     severity = max(sev.values())
     reasons = tuple(
         f"{_REASON[c]} (severity {sev[c]})" + _details(details.get(c)) for c in _ORDER if c in cats
     )
     if SELF_HARM in cats:
         note = _NOTES[SELF_HARM]
+    elif GROOMING in cats:
+        note = _NOTES[GROOMING]
     elif PII in cats:
         note = _NOTES[PII]
     elif cats & {PROFANITY, INSULT, SLUR, BULLYING}:
