@@ -12,11 +12,9 @@ from sqlalchemy import exc
 
 # what the drivers raise when the server is gone or the disk refuses a write (asyncpg raises
 # a plain ConnectionRefusedError when PostgreSQL is down)
-_DRIVER_FAULTS: tuple[type[BaseException], ...] = (
-    ConnectionError,
-    TimeoutError,
-    sqlite3.OperationalError,
-)
+_DRIVER_FAULTS: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
+# network and disk errors count only when they come out of the database drivers
+_DRIVER_CODE = ("/sqlalchemy/", "/asyncpg/", "/aiosqlite/", "/sqlite3/")
 # a chat platform's own network errors are that platform's fault, not storage
 _PLATFORM_MODULES = ("aiohttp", "nio", "discord")
 try:
@@ -47,5 +45,17 @@ def is_storage_fault(error: BaseException) -> bool:
             return True
         if isinstance(current, _DRIVER_FAULTS):
             return True
+        if isinstance(current, OSError) and _raised_by_driver(current):
+            return True
         current = current.__cause__ or current.__context__
+    return False
+
+
+def _raised_by_driver(error: BaseException) -> bool:
+    """Whether `error` passed through the database drivers' code (not a chat platform's)."""
+    tb = error.__traceback__
+    while tb is not None:
+        if any(part in tb.tb_frame.f_code.co_filename for part in _DRIVER_CODE):
+            return True
+        tb = tb.tb_next
     return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.names import clean
+from bot.core.quoting import review_quote
 from cogs.moderation.texts import review_layout
 
 P = "!"  # direct messages take `!` commands on every platform (Discord also has /answer)
@@ -209,9 +210,7 @@ def question_review(
     seen = (
         f"⚠️ Screening found: {'; '.join(found)}" if found else "Why: every question waits for you"
     )
-    if shown and shown != text:
-        seen += f"\nThe author will read it without names: “{shown}”"
-    return review_layout(
+    layout = review_layout(
         f"Question #{number} from {clean(student)}, {for_whom}",
         seen,
         "Approve to send it to the author (without the student's name); reject to keep it. "
@@ -220,6 +219,10 @@ def question_review(
         text,
         number,
     )
+    if not shown or shown == text:
+        return layout
+    # still the student's words, so quoted the same way
+    return f"{layout}\nThe author will read it without names:\n{review_quote(shown)}"
 
 
 REVIEWS_EVERY_ANSWER = (
