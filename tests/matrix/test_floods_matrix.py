@@ -68,10 +68,12 @@ async def test_thirty_fast_messages_make_one_review_with_edits_and_one_notice(
 
     await teacher.react(room12.teacher_room, review.event_id, "✅")
 
-    wanted = [f"Aroha: the lighthouse {i}" for i in range(BURST)]
+    wanted = [f"Aroha (student): the lighthouse {i}" for i in range(BURST)]
     await room12.idle()
     events = await aroha.collect(room12.room, 2)  # what the class sees, in the order it appears
-    shared = [body(ev) for ev in events if ev.sender == room12.bot and "Aroha: " in body(ev)]
+    shared = [
+        body(ev) for ev in events if ev.sender == room12.bot and "Aroha (student): " in body(ev)
+    ]
     assert shared == wanted, "shared in the order they were sent"
     done = await teacher.wait_for(
         lambda rid, ev: (

@@ -104,7 +104,9 @@ async def test_a_demoted_teacher_cannot_decide_and_is_removed_from_the_teacher_r
     # a teacher in the class room decides in the teacher room (power 0 there)
     first = await hold_a_message(room12, aroha, "I liked the part with the lamp")
     await okafor.react(room12.teacher_room, first, "✅")
-    await aroha.wait_for(room12.says("Aroha: I liked the part with the lamp", room12.room))
+    await aroha.wait_for(
+        room12.says("Aroha (student): I liked the part with the lamp", room12.room)
+    )
 
     await teacher.set_power(room12.room, okafor.user_id, 0)  # no longer a teacher
     second = await hold_a_message(room12, ben, "the keeper should have left")
