@@ -45,6 +45,7 @@ from cogs.classroom.roles import ClassRoles
 from cogs.classroom.service import ClassroomService
 from cogs.classroom.watch import TeacherRoomWatch
 from cogs.moderation import commands as moderation_commands
+from cogs.moderation.policy import screening_deadline
 from cogs.moderation.records import Records
 from cogs.moderation.rules import ClassRules
 from cogs.moderation.service import ModerationService
@@ -94,7 +95,12 @@ class App:
         )
         self.scheduler = Scheduler(self.clock, sessions.unfinished, sessions.run)
         moderation = ModerationService(
-            self.sessionmaker, classes, self.chats, deliveries, self.clock
+            self.sessionmaker,
+            classes,
+            self.chats,
+            deliveries,
+            self.clock,
+            screening_deadline(config.settings.bot.screening_budget_ms),
         )
         moderation.on_shared(answers.on_shared)
         rules = ClassRules(self.sessionmaker, self.clock)
@@ -238,6 +244,7 @@ class App:
         await self.scheduler.stop()
         for chat in self.chats.by_platform.values():
             await chat.stop()
+        self.services.moderation.deadline.close()  # its worker process, if one was needed
         await self.engine.dispose()
 
     async def __aenter__(self) -> App:

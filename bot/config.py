@@ -36,6 +36,9 @@ class BotSettings(Strict):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     default_timezone: str = "UTC"
     late_grace_minutes: int = Field(default=120, ge=0)
+    # CPU time one message may take to screen; a message that takes longer is held for
+    # the teacher as "could not be checked in time"
+    screening_budget_ms: int = Field(default=100, ge=10, le=10_000)
 
     @field_validator("database_url")
     @classmethod

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from bot.screening.lexicon import trie_pattern
+
 __all__ = ["TRIGGERS", "PiiHit", "find_pii"]
 
 DEFAULT_REGION = "US"
@@ -34,12 +36,16 @@ _EMAIL_RE = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,5}\.[A-Za-z]{2,24}(?![\w-])"
 )
 _EMAIL_SPOKEN_RE = re.compile(
-    r"(?i)\b[\w.+-]{2,64}\s{0,3}(?:@|\(at\)|\[at\]|\{at\}|\sat\s)\s{0,3}"
+    # possessive: what follows the name never starts with one of its characters
+    r"(?i)\b[\w.+-]{2,64}+\s{0,3}(?:@|\(at\)|\[at\]|\{at\}|\sat\s)\s{0,3}"
     r"(?:gmail|yahoo|hotmail|outlook|icloud|aol|live|msn|proton|protonmail|mail|gmx|ymail)"
     r"\s{0,3}(?:\.|\(dot\)|\[dot\]|\sdot\s)\s{0,3}(?:com|net|org|co\.uk|co|uk|de|fr)\b"
 )
-# a run of digits with phone-style separators; dates and times are removed first
-_NUMBER_RE = re.compile(r"(?<![\w.])\+?\(?\d(?:[\d\u00a0 ().\-]{0,3}\d){5,24}(?![\w])")
+# a run of digits with phone-style separators; dates and times are removed first.
+# The separator class holds no digit, so every run splits into groups one way only (a
+# class that also held digits backtracked for minutes on ~100 digits); a run directly
+# followed by a letter ends at its last separator (``_long_numbers`` counts digits).
+_NUMBER_RE = re.compile(r"(?<![\w.])\+?\(?\d(?:[\u00a0 ().\-]{0,3}\d){5,}(?![\w])")
 _DATETIME_RE = re.compile(
     r"\b\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\b"
     r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b"
@@ -74,10 +80,23 @@ _SUFFIX = (
     "throughway|trace|tunnel|turnpike|underpass|viaduct|wells?|motorway|embankment|wynd|"
     "quay|rise|vale|chase|drove|green|lawn|gate|garth|fold|brae"
 )
+
+
+def _spelled(alt: str) -> list[str]:
+    """The words one alternative of ``_SUFFIX`` spells ("cliffs?": cliff, cliffs)."""
+    i = alt.find("?")
+    if i < 0:
+        return [alt]
+    return [w for rest in _spelled(alt[i + 1 :]) for w in (alt[: i - 1] + rest, alt[:i] + rest)]
+
+
+# the same words as a trie: the engine picks a branch by letter instead of trying ~200
+# words at every number (each is followed by a word end, so the matches are the same)
+_SUFFIX_TRIE = trie_pattern({w for alt in _SUFFIX.split("|") for w in _spelled(alt)})
 # "221B Baker Street", "33 avenue de Provence street", "1659 Hoog St"
 _ADDR_NUM_FIRST_RE = re.compile(
     r"\b\d{1,6}[A-Za-z]?,?\s{1,3}(?:(?:[A-ZÀ-Þ][\w'’.-]{0,30}|de|du|des|la|le|del|di|da|do|dos|"
-    r"van|von|der|of|the|avenue|rue|via|rua)\s{1,3}){0,5}(?i:" + _SUFFIX + r")\b\.?"
+    r"van|von|der|of|the|avenue|rue|via|rua)\s{1,3}){0,5}(?i:" + _SUFFIX_TRIE + r")\b\.?"
 )
 _EU_SUFFIX = (
     r"strasse|straße|str\.|gasse|weg|platz|allee|straat|laan|gracht|vej|gade|gata|gatan|vägen|"
@@ -101,8 +120,8 @@ _ADDR_UNIT_RE = re.compile(
 )
 _LIVE_AT_RE = re.compile(
     r"\b(?:live|lives|living|stay|stays|staying|moved|move)\s{1,3}(?:at|on)\s{1,3}"
-    r"(?:(?:number|no\.?|#)\s{0,3})?(?:\d|(?-i:[A-Z])[\w'’-]{1,30}\s{1,3}(?-i:[A-Z])?[\w'’-]*\s{0,3}"
-    r"(?:" + _SUFFIX + r")\b)"
+    r"(?:(?:number|no\.?|#)\s{0,3})?(?:\d|(?-i:[A-Z])[\w'’-]{1,30}\s{1,3}(?-i:[A-Z])?[\w'’-]{0,30}"
+    r"\s{0,3}(?:" + _SUFFIX_TRIE + r")\b)"
     r"|\b(?:my|our|his|her|their)\s{1,3}(?:(?:new|home|old|current|full|real)\s{1,3})?"
     r"(?:address|addy|house number)\b|\baddress\s{0,3}(?:is|:)\s{0,3}\w"
     r"|\b(?:my|our)\s{1,3}house\s{1,3}is\s{1,3}(?:at|on|number|no\.?|\d)",

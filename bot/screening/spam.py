@@ -51,11 +51,16 @@ _PROMO: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         ),
         (
             "£ $ € pounds dollars cash gbp usd ppm min",
-            r"(?:£|\$|€)\s?\d[\d,]*|\b\d[\d,]*\s?(?:pounds|dollars|cash|gbp|usd|p/min|ppm)\b",
+            # an amount: a run of digits and commas with a word start before one of its
+            # digits, tried once per run (tried from every comma, "1,1,1,…" was quadratic)
+            r"(?:£|\$|€)\s?\d[\d,]*|(?<![\d,])(?:\b\d|(?>[\d,]*?,\d))[\d,]*+\s?"
+            r"(?:pounds|dollars|cash|gbp|usd|p/min|ppm)\b",
         ),
         (
             "txt text sms reply send call",
-            r"\b(?:txt|text|sms|reply|send|call)\s+(?:[A-Z0-9]{2,12}\s+)?(?:to|on|now)?\s*\d{4,6}\b",
+            # (the same as "\s+ … (?:to|on|now)?\s*\d", without two ways to split spaces)
+            r"\b(?:txt|text|sms|reply|send|call)\s+(?:[A-Z0-9]{2,12}\s+)?(?:(?:to|on|now)\s*)?"
+            r"\d{4,6}\b",
         ),
         (
             "call ring dial #digits",

@@ -22,11 +22,11 @@ from bot.core.ports import Chat
 from bot.db import audit
 from bot.db.tables import Answer, InboxItem, Question
 from bot.deliveries import Deliveries
-from bot.screening import screen
 from cogs.authors import texts
 from cogs.authors.fanout import Fanout
 from cogs.authors.onboarding import AuthorDirectory
 from cogs.classroom.service import ClassroomService
+from cogs.moderation.policy import checked
 
 MAX_ANSWER = 3000
 
@@ -110,7 +110,7 @@ class AnswerDesk:
 
     async def _close(self, user: UserRef, number: int, kind: str, text: str) -> Closed:
         author_id = await self._author(user)
-        verdict = screen(text) if kind == "answer" else None
+        verdict = checked(text) if kind == "answer" else None
         reasons = (
             list(verdict.reasons or sorted(verdict.categories))
             if verdict and not verdict.clean

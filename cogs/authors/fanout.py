@@ -26,12 +26,11 @@ from bot.core.dispatch import Chats
 from bot.core.model import Outgoing
 from bot.db.tables import Answer, ClassProfile, Classroom, Flag, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
-from bot.screening import screen
 from cogs.authors import texts
 from cogs.authors.context import places
 from cogs.classroom.service import ClassInfo
 from cogs.moderation.effects import ESCALATE
-from cogs.moderation.policy import ESCALATING
+from cogs.moderation.policy import ESCALATING, checked
 from cogs.moderation.service import ModerationService
 
 log = logging.getLogger(__name__)
@@ -79,7 +78,7 @@ class Fanout:
             targets, asked_by = await self._targets(db, item.id)
         gate = asyncio.Semaphore(self.concurrency)
         # grooming or self-harm signals: held everywhere and the safeguarding lead told
-        found = screen(answer.text).categories if answer.kind == "answer" else frozenset()
+        found = checked(answer.text).categories if answer.kind == "answer" else frozenset()
         alarm = sorted(found & ESCALATING)
 
         async def one(t: Target) -> str:

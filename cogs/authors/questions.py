@@ -28,7 +28,6 @@ from bot.core.model import Actor, ChannelRef, Outgoing, Platform, UserRef
 from bot.db import audit
 from bot.db.tables import Answer, AuthorInvite, Flag, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
-from bot.screening import screen
 from bot.screening.verdict import SELF_HARM
 from cogs.authors import texts
 from cogs.authors.context import class_people, places
@@ -37,6 +36,7 @@ from cogs.authors.onboarding import profile_of
 from cogs.authors.similarity import best_match, normalize
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation.effects import ESCALATE
+from cogs.moderation.policy import checked
 from cogs.moderation.service import ModerationService
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class QuestionDesk:
         if where.id != cls.channel.id:
             raise UserError("Questions for the guest author are asked in the class room.")
         text = " ".join(text.split())[:MAX_QUESTION]
-        verdict = screen(text)  # personal details or rude words: the teacher is shown
+        verdict = checked(text)  # personal details or rude words: the teacher is shown
         found = list(verdict.reasons)
         now = self.clock.now()
         async with self.sessionmaker.begin() as db:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
+from bot.core.deadline import Deadline, Overrun
 from bot.core.model import Media
 from bot.screening import Context, Verdict, screen
+from bot.screening.engine import MAX_CHARS
 from bot.screening.verdict import (
     BULLYING,
     GROOMING,
@@ -54,21 +56,73 @@ MEDIA_NOTE = (
 
 
 UNCHECKED = "I could not check this message (a fault in screening), so it waits for you"
+UNCHECKED_IN_TIME = (
+    "I could not check this message in time (screening took longer than {ms} ms), "
+    "so it waits for you"
+)
+TOO_LONG = (
+    "Too long to check in full ({n:,} characters; I checked only the first {cap:,}), "
+    "so it waits for you"
+)
+UNCHECKED_NOTE = (
+    "Sometimes I need your teacher's help to check a message. Thank you for your patience!"
+)
+TOO_LONG_NOTE = (
+    "Your message is very long, so it waits for your teacher to read it first. "
+    "Shorter messages are easier for everyone to read!"
+)
+# CPU time one message may take to screen: a usual message takes ~0.04 ms and the worst
+# crafted 4,000-character one ~10-20 ms, so only a fault (a runaway pattern) reaches it
+DEFAULT_BUDGET_MS = 100
 
 
-def checked(text: str, context: Context | None = None) -> Verdict:
-    """Screen the text; if screening itself fails, the message is held (when in doubt,
-    hold) instead of slipping through unchecked."""
+def warm_up() -> None:
+    """Build screening's lazily made tables, so the first message is not billed for them."""
+    screen("Warm-up: café ｆｕｌｌ ｗｉｄｔｈ, f*ck, call 555 123 4567, www.example.com @x")
+
+
+def screening_deadline(budget_ms: int = DEFAULT_BUDGET_MS) -> Deadline:
+    """The time budget that ``checked`` screens each message within."""
+    return Deadline(budget_ms / 1000, warm_up)
+
+
+_DEFAULT_DEADLINE = screening_deadline()  # for callers that bring no budget of their own
+
+
+def _unchecked(reason: str) -> Verdict:
+    return Verdict(
+        categories=frozenset({UNCHECKED_CATEGORY}),
+        severity=2,
+        reasons=(reason,),
+        student_note=UNCHECKED_NOTE,
+    )
+
+
+def checked(text: str, context: Context | None = None, deadline: Deadline | None = None) -> Verdict:
+    """Screen the text within a time budget; if screening fails or runs out of time, or
+    the text is too long to screen in full, the message is held (when in doubt, hold)
+    instead of slipping through unchecked."""
+    deadline = deadline or _DEFAULT_DEADLINE
     try:
-        return screen(text, context)
+        verdict = deadline.run(screen, text, context)
+    except Overrun as e:
+        log.warning("screening ran out of time on a %d-character message (%s); holding it",
+                    len(text), e)  # fmt: skip
+        return _unchecked(UNCHECKED_IN_TIME.format(ms=round(deadline.budget * 1000)))
     except Exception:
         log.exception("screening failed on a message; holding it")
-        return Verdict(
-            categories=frozenset({UNCHECKED_CATEGORY}),
-            severity=2,
-            reasons=(UNCHECKED,),
-            student_note="Your message is waiting for your teacher to look at it.",
+        return _unchecked(UNCHECKED)
+    if isinstance(text, str) and len(text) > MAX_CHARS:
+        # the screener reads the first MAX_CHARS characters: the rest is for the teacher
+        verdict = replace(
+            verdict,
+            categories=verdict.categories | {UNCHECKED_CATEGORY},
+            severity=max(verdict.severity, 2),
+            reasons=(*verdict.reasons, TOO_LONG.format(n=len(text), cap=MAX_CHARS)),
+            # a weightier note (self-harm, personal details, unkind words) comes first
+            student_note=TOO_LONG_NOTE if verdict.categories <= {SPAM} else verdict.student_note,
         )
+    return verdict
 
 
 def screened_text(text: str, media: tuple[Media, ...]) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
+from bot.core.deadline import Deadline
 from bot.core.dispatch import Chats
 from bot.core.errors import NotFound, UserError
 from bot.core.events import (
@@ -36,7 +37,7 @@ from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation import floods, texts
 from cogs.moderation.catchup import catch_up
 from cogs.moderation.effects import ESCALATE, FlagEffects
-from cogs.moderation.policy import checked, decide, screened_text, with_media
+from cogs.moderation.policy import checked, decide, screened_text, screening_deadline, with_media
 from cogs.moderation.reactions import text_reaction
 from cogs.moderation.recent import (
     RecentMessages,
@@ -94,12 +95,15 @@ class ModerationService:
         chats: Chats,
         deliveries: Deliveries,
         clock: Clock,
+        deadline: Deadline | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.classes = classes
         self.chats = chats
         self.deliveries = deliveries
         self.clock = clock
+        # each message is screened within this budget, or held as "could not be checked"
+        self.deadline = deadline or screening_deadline()
         self._listeners: list[Callable[[MessageShared], Awaitable[None]]] = []
         self._recent = RecentMessages()
         self._screening = floods.KeyedLocks()  # one student's messages join groups in order
@@ -186,7 +190,7 @@ class ModerationService:
 
     async def on_command_typed(self, chat: Chat, ev: CommandTyped) -> None:
         """A student's visible command is held only when its words need a look."""
-        if ev.actor.is_teacher or checked(ev.text).clean:
+        if ev.actor.is_teacher or checked(ev.text, None, self.deadline).clean:
             return
         await self.on_message(chat, MessagePosted(ev.message, ev.actor, ev.text))
 
@@ -199,7 +203,7 @@ class ModerationService:
         posted_at = ev.posted_at or self.clock.now()
         recent = self._recent.seen(ev.actor.user.id, ev.text, posted_at)
         text = screened_text(ev.text, ev.media)
-        verdict = with_media(checked(text, rules.context(recent)), ev.media)
+        verdict = with_media(checked(text, rules.context(recent), self.deadline), ev.media)
         decision = decide(verdict, member.trust, rules.policy)
         action, reasons = decision.action, decision.reasons
         if ev.channel.thread and await thread_closed(db, cls.id, ev.channel.thread):
