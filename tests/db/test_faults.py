@@ -11,9 +11,9 @@ from sqlalchemy import text
 from bot.db.faults import is_storage_fault
 from bot.db.session import make_engine
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
+@pytest.mark.asyncio(loop_scope="session")
 async def test_a_database_that_cannot_be_opened_is_a_storage_fault(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}")  # a folder, not a file
     with pytest.raises(Exception) as caught:
@@ -23,6 +23,7 @@ async def test_a_database_that_cannot_be_opened_is_a_storage_fault(tmp_path: Pat
     assert is_storage_fault(caught.value)
 
 
+@pytest.mark.asyncio(loop_scope="session")
 async def test_a_postgresql_server_that_refuses_connections_is_a_storage_fault() -> None:
     from bot.localserver import free_port
 

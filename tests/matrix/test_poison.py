@@ -57,7 +57,7 @@ async def no_review_after_a_restart(cls: Classroom) -> None:
     later = await cls.teacher.collect(cls.teacher_room, 3.0)
     assert [body(ev) for ev in later if ev.sender == cls.bot and "Held #" in body(ev)] == []
     queue = await cls.teacher_types("!mod queue", room=cls.teacher_room, expect="waiting")
-    assert body(queue).startswith("1 waiting")  # still held, once
+    assert "1 waiting" in body(queue)  # still held, once
 
 
 async def test_a_hundred_digit_message_is_held_and_the_teacher_is_answered_at_once(
