@@ -188,8 +188,12 @@ class ModerationService:
         verdict = with_media(checked(text, rules.context(recent)), ev.media)
         decision = decide(verdict, member.trust, rules.policy)
         action, reasons = decision.action, decision.reasons
+        note = verdict.student_note
         if ev.channel.thread and await thread_closed(db, cls.id, ev.channel.thread):
             action, reasons = "hold", [*reasons, CLOSED_REASON]
+            note = note or texts.CLOSED_NOTE
+        if action == "hold" and not note and member.trust == "new":
+            note = texts.NEW_MEMBER_NOTE
         now = self.clock.now()
         post = Post(
             classroom_id=cls.id,
@@ -218,7 +222,7 @@ class ModerationService:
             text=ev.text,
             reasons=reasons,
             action=action,
-            student_note=verdict.student_note,
+            student_note=note,
             matches=[f"{sp.category}:{sp.detail}" for sp in verdict.spans]
             + ([ESCALATE] if decision.escalate else []),
             media=[[m.kind, m.name, m.ref] for m in ev.media],

@@ -32,15 +32,22 @@ def outgoing(text: str, key: str, to: UserRef | None = None) -> Outgoing:
     return Outgoing(text, key=key, mentions=(to,) if to else ())
 
 
+# why a message waits, in a child's words (the teacher's review gives the same reason)
+NEW_MEMBER_NOTE = "Your teacher checks messages from new class members before everyone sees them."
+CLOSED_NOTE = (
+    "Today's discussion has finished, so your teacher reads new messages here first. "
+    "Thanks for sharing your thoughts!"
+)
+WAITING = "Your message is waiting for your teacher to read it before it is shared."
+
+
 def held(flag: Flag) -> str:
-    """For the student: what happened and why, without repeating their words."""
-    note = flag.student_note or (
-        "Your teacher checks messages from new class members before everyone sees them."
-    )
-    return (
-        f"Hi {name(flag)}! Your message is waiting for your teacher to read it "
-        f"before it is shared. {note}"
-    )
+    """For the student: what happened and why, without repeating their words (or a
+    sentence twice: a note that already says it waits is the whole message)."""
+    note = flag.student_note or NEW_MEMBER_NOTE
+    if "waiting for your teacher" in note:
+        return f"Hi {name(flag)}! {note}"
+    return f"Hi {name(flag)}! {WAITING} {note}"
 
 
 def review(flag: Flag, key: str) -> Outgoing:

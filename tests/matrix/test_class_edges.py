@@ -1,0 +1,65 @@
+"""The rough edges a real class met (issue 11), on a real Synapse: what a teacher, a child
+and a guest author see."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from classroom import Classroom, body, make_classroom, relates
+from people import PersonFactory
+
+from bot.localserver import LocalHomeserver
+
+pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def room12(
+    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
+) -> AsyncIterator[Classroom]:
+    cls = await make_classroom(synapse, people, tmp_path)
+    yield cls
+    for app in list(cls.started):
+        await app.stop()
+
+
+async def run_session_one(cls: Classroom, prompt: str = "") -> str:
+    """Session 1 of a planned book starts (with an optional first prompt); returns the
+    announcement (the thread's root)."""
+    first = await cls.plan_book()
+    if prompt:
+        await cls.teacher_types(prompt, expect="Prompt")
+    cls.clock.set(first + timedelta(seconds=1))
+    assert cls.app is not None
+    await cls.app.scheduler.run_due()
+    announcement = await cls.students[0].wait_for(cls.says("Read-aloud time", cls.room))
+    return announcement.event_id
+
+
+async def close_session(cls: Classroom, root: str) -> None:
+    cls.clock.advance(timedelta(minutes=61))
+    assert cls.app is not None
+    await cls.app.scheduler.run_due()
+    await cls.students[0].wait_for(cls.says("end of today's discussion", cls.room))
+
+
+async def test_a_trusted_child_posting_after_the_discussion_closed_is_told_that_reason(
+    room12: Classroom,
+) -> None:
+    aroha = room12.students[0]
+    await room12.teacher_types(f"!mod trust {aroha.user_id}", expect="trusted")
+    root = await run_session_one(room12)
+    await close_session(room12, root)
+
+    await aroha.send(room12.room, "I finished the chapter at home!", thread=root)
+
+    told = await aroha.wait_for(room12.privately("waiting for your teacher"))
+    assert "discussion has finished" in body(told)
+    assert "new class members" not in body(told), "she is trusted: not the reason"
+    review = await room12.teacher.wait_for(room12.says("Held #", room12.teacher_room))
+    assert "posted after the session's discussion closed" in body(review)
+    assert "new student" not in body(review)
