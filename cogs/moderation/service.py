@@ -257,7 +257,8 @@ class ModerationService:
         where: ChannelRef,
         edited: str | None = None,
     ) -> str:
-        """Approve (optionally with the teacher's edit) or reject a pending flag."""
+        """Approve (optionally with the teacher's edit) or reject a pending flag; returns the
+        reply for the teacher (nothing in the teacher room, where the decision is posted)."""
         cls = await self.classes.require(where)
         async with self.sessionmaker.begin() as db:
             flag = await db.get(Flag, flag_id)
@@ -287,6 +288,9 @@ class ModerationService:
             )
             state = flag.state
         await self.settle(flag_id)
+        here = cls.teacher_channel is not None and where.room == cls.teacher_channel.room
+        if here and not self._effects.exposed(cls.id):
+            return ""  # the decision's notice in this room is the one confirmation
         return f"{'✅' if approve else '❌'} Flag #{flag_id} {state}."
 
     async def set_trust(self, where: ChannelRef, user: UserRef, level: str, actor: Actor) -> str:

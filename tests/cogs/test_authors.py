@@ -97,7 +97,9 @@ async def ask_and_approve(b: Bench, who: Actor, room: ChannelRef, teacher: Actor
     review = reviews(b, room)[-1]
     assert text in review.text and who.user.label in review.text
     decided = await b.type(f"!mod approve {number(review)}", teacher, teachers_of(room))
-    assert "approved" in decided.text
+    assert decided.text == "", "the teacher room's decision notice is the one confirmation"
+    notice = [p for p in b.chat.posts if p.channel == teachers_of(room)][-1]
+    assert notice.text.startswith(f"✅ Approved #{number(review)} by")
     inbox = await b.type("!author inbox", AUTHOR, AUTHOR_DM)
     return int(re.findall(r"#(\d+)", inbox.text)[-1])
 

@@ -63,3 +63,17 @@ async def test_a_trusted_child_posting_after_the_discussion_closed_is_told_that_
     review = await room12.teacher.wait_for(room12.says("Held #", room12.teacher_room))
     assert "posted after the session's discussion closed" in body(review)
     assert "new student" not in body(review)
+
+
+async def test_approving_by_command_in_the_teacher_room_confirms_once(room12: Classroom) -> None:
+    ben, teacher = room12.students[1], room12.teacher
+    await ben.send(room12.room, "Chapter two was spooky")
+    review = await teacher.wait_for(room12.says("Held #", room12.teacher_room))
+    flag_id = body(review).split("#", 1)[1].split(" ", 1)[0]
+
+    await teacher.send(room12.teacher_room, f"!mod approve {flag_id}")
+
+    await ben.wait_for(room12.says("Ben (student): Chapter two was spooky", room12.room))
+    seen = await teacher.collect(room12.teacher_room, 3)
+    said = [body(ev) for ev in seen if ev.sender == room12.bot and body(ev)]
+    assert said == [f"✅ Approved #{flag_id} by Ms Rivera."], said

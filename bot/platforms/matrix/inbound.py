@@ -291,6 +291,8 @@ class Inbound:
         await self._reply(channel, actor, reply, event_id)
 
     async def _reply(self, channel: ChannelRef, actor: Actor, reply: Reply, event_id: str) -> None:
+        if not reply.text and reply.attachment is None:
+            return  # nothing to add (a decision's own notice already answers it)
         mentions = (actor.user,) if reply.private else ()
         key = f"matrix-reply:{event_id}"
         await self.chat.send(channel, Outgoing(reply.text, key=key, mentions=mentions))
