@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.commands import Command, Invocation, Kind, Param, Reply
 from bot.core.model import Role
+from bot.core.wording import plural
 from cogs.authors import texts
 from cogs.authors.onboarding import INVITE_DAYS
 from cogs.authors.service import GuestAuthors
@@ -32,7 +33,7 @@ def declare(authors: GuestAuthors) -> list[Command]:
         items = await desk.inbox(inv.actor.user)
         if not items:
             return Reply("Your inbox is empty. New questions will arrive here. ☕")
-        lines = [f"{len(items)} question(s) waiting, most-asked first:"]
+        lines = [f"{plural(len(items), 'question')} waiting, most-asked first:"]
         lines += [texts.inbox_line(i.number, i.classes, i.text, i.context) for i in items]
         lines.append("Answer with: !answer N your answer — or reply to the question message.")
         return Reply("\n".join(lines))
@@ -58,7 +59,7 @@ def declare(authors: GuestAuthors) -> list[Command]:
 
     async def quota(inv: Invocation) -> Reply:
         prof = await directory.set_profile(inv.channel, inv.actor, daily=inv.args["per_day"])
-        return Reply(f"Your class may now ask {prof.daily_questions} question(s) a day.")
+        return Reply(f"Your class may now ask {plural(prof.daily_questions, 'question')} a day.")
 
     async def ask(inv: Invocation) -> Reply:
         asked = await questions.ask(inv.channel, inv.actor.user, inv.args["question"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.names import clean
+from bot.core.wording import plural, sentence
 from cogs.moderation.texts import review_layout
 
 P = "!"  # direct messages take `!` commands on every platform (Discord also has /answer)
@@ -111,8 +112,8 @@ def inbox_line(number: int, classes: int, text: str, ctx: str) -> str:
 
 def asked(author: str) -> str:
     return (
-        f"Thanks! Your question for {author} is waiting for your teacher. "
-        f"Status: {STATUS['asked']}."
+        f"Thanks! Your question for {author} is waiting for your teacher, who reads every "
+        "question first."
     )
 
 
@@ -130,7 +131,7 @@ def already_answered(student: str, author: str, text: str) -> str:
 
 
 def not_sent(student: str, reason: str) -> str:
-    why = f" Your teacher says: {reason}" if reason else ""
+    why = f" Your teacher says: {sentence(reason)}" if reason.strip() else ""
     return f"{clean(student)}, your teacher decided not to send your question this time.{why}"
 
 
@@ -169,11 +170,16 @@ def sent(classes: int, held: bool) -> str:
 
 
 def passed(classes: int) -> str:
-    return f"Done: {classes} class(es) will hear, kindly, that you can't answer that one."
+    return (
+        f"Done: {plural(classes, 'class', 'classes')} will hear, kindly, that you can't answer "
+        "that one."
+    )
 
 
 def author_left_for_teachers(name: str, waiting: int) -> str:
-    lost = f" {waiting} question(s) waiting for them will not be answered." if waiting else ""
+    lost = (
+        f" {plural(waiting, 'question')} waiting for them will not be answered." if waiting else ""
+    )
     return (
         f"👋 {name}, your guest author, has left and no longer receives questions.{lost} "
         "You can invite another author with `author invite`."

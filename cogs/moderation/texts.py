@@ -7,6 +7,7 @@ from datetime import timedelta
 from bot.core.model import Outgoing, UserRef
 from bot.core.names import clean
 from bot.core.quoting import lines_of, quoted, review_quote
+from bot.core.wording import sentence
 from bot.db.tables import Flag
 
 
@@ -50,6 +51,26 @@ def held(flag: Flag) -> str:
     return f"Hi {name(flag)}! {WAITING} {note}"
 
 
+def thread_name_held(flag: Flag, shown_as: str) -> str:
+    """For the student whose thread name waits (the note says why, never twice)."""
+    note = flag.student_note or "Your teacher checks new names before everyone sees them."
+    if "waiting for your teacher" in note:
+        note = "Thanks for your patience!"
+    return (
+        f"Hi {name(flag)}! The name of your thread is waiting for your teacher to "
+        f"read it, so it shows as “{shown_as}” for now. {note}"
+    )
+
+
+def thread_name_rejected(flag: Flag) -> str:
+    reason = sentence(flag.decision_reason or "")
+    why = f" Your teacher says: {reason}" if reason else ""
+    return (
+        f"Hi {name(flag)}, your teacher decided not to keep that name for your "
+        f"thread.{why} You're welcome to choose a different one."
+    )
+
+
 def review(flag: Flag, key: str) -> Outgoing:
     """For the teacher: the student and the reasons first, how to decide, then the text
     quoted (at most a screenful; `mod show` has all of it)."""
@@ -78,7 +99,8 @@ def repost(flag: Flag, key: str) -> Outgoing:
 
 
 def rejected(flag: Flag) -> str:
-    why = f" Your teacher says: {flag.decision_reason}" if flag.decision_reason else ""
+    reason = sentence(flag.decision_reason or "")
+    why = f" Your teacher says: {reason}" if reason else ""
     return (
         f"Hi {name(flag)}, your teacher decided not to share your message this time.{why} "
         "You're welcome to try again with different words."
