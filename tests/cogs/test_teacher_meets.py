@@ -1,0 +1,48 @@
+"""What a teacher meets typing commands in a real class (issue 11): quotes as phones type
+them, limits that say the limit, trusting only people in the class, help by task."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from bench import ROOM, Bench
+
+pytestmark = pytest.mark.asyncio
+
+NOW = datetime(2027, 1, 25, 9, 0, tzinfo=UTC)
+
+
+@pytest_asyncio.fixture
+async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
+    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", NOW)
+    await b.start()
+    await b.type("!class setup timezone=Pacific/Auckland")
+    yield b
+    await b.stop()
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("!readaloud book 'Single Quotes' chapters=3", "Single Quotes"),
+        ('!readaloud book "A "nested" title" chapters=3', 'A "nested" title'),
+        ("!readaloud book “The Wild Robot” chapters=3", "The Wild Robot"),
+        ("!readaloud book ‘Charlotte’s Web’ chapters=3", "Charlotte’s Web"),
+    ],
+)
+async def test_a_title_in_any_quotes_a_phone_types_is_the_whole_title(
+    bench: Bench, typed: str, title: str
+) -> None:
+    added = await bench.type(typed)
+    assert f"“{title}”" in added.text or f'"{title}"' in added.text, added.text
+    schedule = await bench.type("!readaloud plan start=2027-02-01 days=mon time=09:30")
+    assert title in schedule.text
+
+
+async def test_an_unclosed_quote_is_explained(bench: Bench) -> None:
+    told = await bench.type('!readaloud book "The Lighthouse Mice chapters=3')
+    assert told.private and "not closed" in told.text and "Put a matching" in told.text
