@@ -52,6 +52,12 @@ EXAMPLES: dict[Kind, str] = {
 }
 
 
+# the longest text a command takes, by what it is (a message that says the limit, never
+# a 3,000-character title echoed back)
+TITLE_CHARS, NAME_CHARS, PROMPT_CHARS, REASON_CHARS = 200, 80, 1000, 400
+QUESTION_CHARS, ANSWER_CHARS, MESSAGE_CHARS = 500, 3000, 2000
+
+
 @dataclass(frozen=True, slots=True)
 class Param:
     """One typed parameter of a command."""
@@ -63,6 +69,7 @@ class Param:
     default: Any = None
     choices: tuple[str, ...] = ()
     minimum: int | None = None
+    max_length: int | None = None  # for words and text
     # values to offer while typing (Discord autocomplete), e.g. the class's book titles
     suggest: Callable[[ChannelRef], Awaitable[list[str]]] | None = None
 
@@ -181,6 +188,11 @@ def convert(
     if param.kind in (Kind.WORD, Kind.TEXT):
         if not raw:
             raise UserError(f"{param.name} cannot be empty.")
+        if param.max_length is not None and len(raw) > param.max_length:
+            raise UserError(
+                f"That {param.name} is {len(raw):,} characters long; the most I take is "
+                f"{param.max_length:,}. Please make it shorter and send it again."
+            )
         return raw
     if param.kind is Kind.INT:
         try:

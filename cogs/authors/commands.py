@@ -3,7 +3,17 @@
 
 from __future__ import annotations
 
-from bot.core.commands import Command, Invocation, Kind, Param, Reply
+from bot.core.commands import (
+    ANSWER_CHARS,
+    NAME_CHARS,
+    QUESTION_CHARS,
+    TITLE_CHARS,
+    Command,
+    Invocation,
+    Kind,
+    Param,
+    Reply,
+)
 from bot.core.model import Role
 from bot.core.wording import plural
 from cogs.authors import texts
@@ -83,8 +93,8 @@ def declare(authors: GuestAuthors) -> list[Command]:
             teacher,
             invite,
             (
-                Param("name", Kind.TEXT, "the author's name"),
-                Param("book", Kind.TEXT, "the book they wrote"),
+                Param("name", Kind.TEXT, "the author's name", max_length=NAME_CHARS),
+                Param("book", Kind.TEXT, "the book they wrote", max_length=TITLE_CHARS),
                 Param(
                     "days",
                     Kind.INT,
@@ -111,7 +121,7 @@ def declare(authors: GuestAuthors) -> list[Command]:
             "answer a question once, for every class that asked",
             author,
             answer,
-            (ITEM, Param("text", Kind.TEXT, "your answer")),
+            (ITEM, Param("text", Kind.TEXT, "your answer", max_length=ANSWER_CHARS)),
             direct=True,
         ),
         Command(
@@ -129,8 +139,20 @@ def declare(authors: GuestAuthors) -> list[Command]:
             teacher,
             profile,
             (
-                Param("name", Kind.TEXT, "the class name authors see", required=False),
-                Param("region", Kind.TEXT, "town or region authors see", required=False),
+                Param(
+                    "name",
+                    Kind.TEXT,
+                    "the class name authors see",
+                    required=False,
+                    max_length=NAME_CHARS,
+                ),
+                Param(
+                    "region",
+                    Kind.TEXT,
+                    "town or region authors see",
+                    required=False,
+                    max_length=NAME_CHARS,
+                ),
             ),
         ),
         Command(
@@ -145,7 +167,7 @@ def declare(authors: GuestAuthors) -> list[Command]:
             "ask the guest author a question (your teacher checks it first)",
             Role.STUDENT,
             ask,
-            (Param("question", Kind.TEXT, "your question"),),
+            (Param("question", Kind.TEXT, "your question", max_length=QUESTION_CHARS),),
         ),
         Command(
             ("questions",),

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.core.commands import Command, Invocation, Kind, Param, Registry, Reply, render_help
+from bot.core.commands import (
+    NAME_CHARS,
+    Command,
+    Invocation,
+    Kind,
+    Param,
+    Registry,
+    Reply,
+    render_help,
+)
 from bot.core.model import Role
 from cogs.classroom.service import ClassroomService
 
@@ -39,7 +48,7 @@ def declare(classes: ClassroomService, registry_ref: list[Registry]) -> list[Com
                 Param(
                     "timezone", Kind.TIMEZONE, "the class's timezone", required=False, default="UTC"
                 ),
-                Param("name", Kind.TEXT, "the class's name", required=False),
+                Param("name", Kind.TEXT, "the class's name", required=False, max_length=NAME_CHARS),
                 Param(
                     "teachers",
                     Kind.CHANNEL,

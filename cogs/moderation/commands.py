@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.core.commands import Command, Invocation, Kind, Param, Reply
+from bot.core.commands import (
+    MESSAGE_CHARS,
+    NAME_CHARS,
+    REASON_CHARS,
+    Command,
+    Invocation,
+    Kind,
+    Param,
+    Reply,
+)
 from bot.core.model import Role
 from bot.core.names import clean
 from cogs.classroom.service import TRUST_LEVELS, ClassroomService
@@ -106,14 +115,31 @@ def declare(
             "share a held message with your changes",
             teacher,
             edit,
-            (FLAG, Param("text", Kind.TEXT, "the message as it should be shared")),
+            (
+                FLAG,
+                Param(
+                    "text",
+                    Kind.TEXT,
+                    "the message as it should be shared",
+                    max_length=MESSAGE_CHARS,
+                ),
+            ),
         ),
         Command(
             ("mod", "reject"),
             "keep a held message hidden, optionally telling the student why",
             teacher,
             reject,
-            (FLAG, Param("reason", Kind.TEXT, "what to tell the student", required=False)),
+            (
+                FLAG,
+                Param(
+                    "reason",
+                    Kind.TEXT,
+                    "what to tell the student",
+                    required=False,
+                    max_length=REASON_CHARS,
+                ),
+            ),
         ),
         Command(
             ("mod", "fine"),
@@ -182,7 +208,7 @@ def declare(
             allow,
             (
                 Param("kind", Kind.CHOICE, "word or domain", choices=("word", "domain")),
-                Param("value", Kind.TEXT, "the word or the domain"),
+                Param("value", Kind.TEXT, "the word or the domain", max_length=NAME_CHARS),
             ),
         ),
     ]

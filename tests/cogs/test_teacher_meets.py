@@ -46,3 +46,25 @@ async def test_a_title_in_any_quotes_a_phone_types_is_the_whole_title(
 async def test_an_unclosed_quote_is_explained(bench: Bench) -> None:
     told = await bench.type('!readaloud book "The Lighthouse Mice chapters=3')
     assert told.private and "not closed" in told.text and "Put a matching" in told.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "limit"),
+    [
+        ('!readaloud book "{long}" chapters=3', 200),
+        ("!readaloud prompt 1 {long}", 1000),
+        ('!class setup name="{long}"', 80),
+        ('!author invite name="{long}" book="Wonder"', 80),
+        ("!mod reject 1 {long}", 400),
+    ],
+)
+async def test_a_text_over_its_limit_is_refused_saying_the_limit(
+    bench: Bench, typed: str, limit: int
+) -> None:
+    await bench.type('!readaloud book "Wonder" chapters=3')
+    long = "Lighthouse " * 300  # 3,300 characters
+    told = await bench.type(typed.format(long=long.strip()))
+    assert told.private and f"the most I take is {limit:,}" in told.text, told.text
+    assert "Lighthouse Lighthouse" not in told.text, "the long text is not echoed back"
+    schedule = await bench.type("!readaloud schedule")
+    assert "Lighthouse" not in schedule.text
