@@ -36,6 +36,7 @@ class RecordingChat:
         self.by_key: dict[str, Posted] = {}
         self._ids = itertools.count(1)
         self._teachers = teachers or []
+        self.people: list[UserRef] = []  # the students in the class, when a test says
         self.crash_on: str | None = None
         self.problems: dict[str, str] = {}  # channel id -> why students could read it
         self.hide_refused = ""  # set: removing messages fails with this error
@@ -119,6 +120,10 @@ class RecordingChat:
 
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         return list(self._teachers)
+
+    async def members(self, classroom: ChannelRef) -> list[UserRef]:
+        """The class's people, when a test names them (else unknown: empty)."""
+        return [*self._teachers, *self.people] if self.people else []
 
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Records what was asked; like Matrix, nothing is ever missed here."""

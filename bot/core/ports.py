@@ -88,6 +88,11 @@ class Chat(Protocol):
         """The people with the teacher role in a class channel."""
         ...
 
+    async def members(self, classroom: ChannelRef) -> list[UserRef]:
+        """The people (not bots) who are in a class channel; empty when the platform cannot
+        list them."""
+        ...
+
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Hand over (as `MessagePosted`, oldest first) what was posted in `channel` (or its
         thread) after message `after`, or after `since` when there is no such message, that

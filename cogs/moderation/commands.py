@@ -72,7 +72,9 @@ def declare(
 
     async def trust(inv: Invocation) -> Reply:
         a = inv.args
-        return Reply(await mod.set_trust(inv.channel, a["student"], a["level"], inv.actor))
+        return Reply(
+            await mod.set_trust(inv.channel, a["student"], a["level"], inv.actor, inv.prefix)
+        )
 
     async def history(inv: Invocation) -> Reply:
         student = inv.args["student"]

@@ -32,7 +32,7 @@ from bot.db import audit
 from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
 from bot.screening.verdict import SPAM
-from cogs.classroom.service import ClassInfo, ClassroomService
+from cogs.classroom.service import ClassInfo, ClassroomService, closest_member
 from cogs.moderation import texts
 from cogs.moderation.catchup import catch_up
 from cogs.moderation.effects import ESCALATE, FlagEffects
@@ -293,8 +293,22 @@ class ModerationService:
             return ""  # the decision's notice in this room is the one confirmation
         return f"{'✅' if approve else '❌'} Flag #{flag_id} {state}."
 
-    async def set_trust(self, where: ChannelRef, user: UserRef, level: str, actor: Actor) -> str:
+    async def set_trust(
+        self, where: ChannelRef, user: UserRef, level: str, actor: Actor, prefix: str = "!"
+    ) -> str:
+        """Set a class member's trust; someone not in the class is refused, with the name of
+        the member the teacher most likely meant."""
         cls = await self.classes.require(where)
+        chat = self.chats[cls.platform]
+        people = await chat.members(cls.channel)
+        async with self.sessionmaker() as db:
+            known = await self.classes.known(db, cls.id, user)
+        # a platform that cannot list the class (empty) leaves the check to the member rows
+        if people and not known and user.id not in {p.id for p in people}:
+            teachers = {t.id for t in await chat.teachers(cls.channel)}
+            students = [p for p in people if p.id not in teachers]
+            nearest = closest_member(user, students)
+            raise UserError(texts.not_in_class(user, nearest, students, prefix))
         await self.classes.set_trust(cls.id, user, level, actor)
         return texts.trusted(user.label, level)
 

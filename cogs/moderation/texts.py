@@ -126,6 +126,22 @@ def hide_failed(flag: Flag, detail: str, key: str) -> Outgoing:
     )
 
 
+def not_in_class(
+    user: UserRef, nearest: UserRef | None, people: list[UserRef], prefix: str = "!"
+) -> str:
+    """For the teacher: that person is not in this class (nobody's trust changed), and who
+    they probably meant."""
+    shown = clean(user.id, fallback="that person")
+    text = f"{shown} is not in this class, so I changed nobody's trust."
+    if nearest is None:
+        names = ", ".join(clean(p.label) for p in people[:8])
+        return f"{text} People in this class: {names}. Try again with one of them."
+    return (
+        f"{text} Did you mean {clean(nearest.label)}? "
+        f"Type: {prefix}mod trust {nearest.id}"
+    )
+
+
 def trusted(name: str, level: str) -> str:
     if level == "trusted":
         return f"{name} is now trusted: their messages are shared unless screening finds a problem."

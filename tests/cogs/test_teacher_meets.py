@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, Bench
+from bench import Bench
+from sqlalchemy import select
+
+from bot.core.model import Platform, UserRef
+from bot.db.tables import Member
 
 pytestmark = pytest.mark.asyncio
 
@@ -68,3 +72,23 @@ async def test_a_text_over_its_limit_is_refused_saying_the_limit(
     assert "Lighthouse Lighthouse" not in told.text, "the long text is not echoed back"
     schedule = await bench.type("!readaloud schedule")
     assert "Lighthouse" not in schedule.text
+
+
+async def test_trusting_someone_not_in_the_class_is_refused_with_the_closest_name(
+    bench: Bench,
+) -> None:
+    aroha = UserRef(Platform.MATRIX, "@aroha:school", "Aroha")
+    bench.chat.people = [aroha, UserRef(Platform.MATRIX, "@ben:school", "Ben")]
+
+    nobody = await bench.type("!mod trust @nobody:nowhere.example")
+    assert nobody.private and "nobody:nowhere.example is not in this class" in nobody.text
+    assert "now trusted" not in nobody.text and "People in this class: Aroha, Ben." in nobody.text
+    typo = await bench.type("!mod trust @aroah:school")
+    assert "Did you mean Aroha? Type: !mod trust @aroha:school" in typo.text
+
+    trusted = await bench.type("!mod trust @aroha:school")
+    assert "now trusted" in trusted.text
+    assert bench.app is not None
+    async with bench.app.sessionmaker() as db:
+        trust = await db.scalars(select(Member.user_id).where(Member.trust == "trusted"))
+        assert list(trust) == ["@aroha:school"]

@@ -77,3 +77,13 @@ async def test_approving_by_command_in_the_teacher_room_confirms_once(room12: Cl
     seen = await teacher.collect(room12.teacher_room, 3)
     said = [body(ev) for ev in seen if ev.sender == room12.bot and body(ev)]
     assert said == [f"✅ Approved #{flag_id} by Ms Rivera."], said
+
+
+async def test_trusting_someone_not_in_the_class_is_refused(room12: Classroom) -> None:
+    told = await room12.teacher_types("!mod trust @nobody:nowhere.example", expect="not in")
+    assert "changed nobody's trust" in body(told) and "now trusted" not in body(told)
+    assert "People in this class: Aroha, Ben." in body(told), "students only"
+    aroha = room12.students[0].user_id
+    typo = aroha.replace("aroha", "aroah", 1)
+    told = await room12.teacher_types(f"!mod trust {typo}", expect="Did you mean")
+    assert f"Did you mean Aroha? Type: !mod trust {aroha}" in body(told)

@@ -276,6 +276,9 @@ class DiscordChat:
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         return self.rooms.teachers(classroom)
 
+    async def members(self, classroom: ChannelRef) -> list[UserRef]:
+        return self.rooms.members(classroom)
+
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Read the channel's (or thread's) history after message `after`, else after `since`,
         and hand the people's messages over like live ones (client.catch_up): a new gateway

@@ -46,6 +46,13 @@ class Rooms:
             if not m.bot and is_teacher(m, native.permissions_for(m), self.teacher_role)
         ]
 
+    def members(self, classroom: ChannelRef) -> list[UserRef]:
+        """The people (not bots) who can read the class channel (from the member cache)."""
+        native = self.client.get_channel(int(classroom.id))
+        if not isinstance(native, discord.TextChannel):
+            return []
+        return [user_ref(m) for m in native.members if not m.bot]
+
     async def create_teacher_channel(
         self, classroom: ChannelRef, name: str, teachers: list[UserRef]
     ) -> ChannelRef:

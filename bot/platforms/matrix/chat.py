@@ -294,6 +294,12 @@ class MatrixChat:
         assert self.rooms is not None, "start() first"
         return self.rooms.teachers(classroom.id)
 
+    async def members(self, classroom: ChannelRef) -> list[UserRef]:
+        assert self.rooms is not None, "start() first"
+        me = self.user_id
+        found = self.rooms.members(classroom.id)
+        return [self.rooms.user(classroom.id, uid) for uid in found if uid != me]
+
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Nothing to do: the sync token delivers what was posted while the bot was away."""
         return 0
