@@ -162,14 +162,6 @@ class Registry:
         return [c for c in self.commands.values() if c.role <= role]
 
 
-def render_help(registry: Registry, role: Role, prefix: str = "!") -> str:
-    """The help text a person with `role` sees: only what they may do."""
-    lines = ["Here is what you can do here:"]
-    for c in sorted(registry.for_role(role), key=lambda c: c.path):
-        lines.append(f"• {c.usage(prefix)} — {c.help}")
-    return "\n".join(lines)
-
-
 # ---- value conversion (shared by every platform, so errors read the same) ----
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

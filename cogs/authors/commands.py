@@ -135,7 +135,7 @@ def declare(authors: GuestAuthors) -> list[Command]:
         Command(("author", "leave"), "stop receiving questions", author, leave, direct=True),
         Command(
             ("author", "profile"),
-            "how guest authors see this class: name=… region=…",
+            "how guest authors see this class (its name and region)",
             teacher,
             profile,
             (

@@ -176,7 +176,7 @@ def declare(
         ),
         Command(
             ("mod", "rules"),
-            "show the screening rules, or change one: mod rules link flag",
+            "show the screening rules, or change one",
             teacher,
             rules_,
             (

@@ -136,10 +136,7 @@ def not_in_class(
     if nearest is None:
         names = ", ".join(clean(p.label) for p in people[:8])
         return f"{text} People in this class: {names}. Try again with one of them."
-    return (
-        f"{text} Did you mean {clean(nearest.label)}? "
-        f"Type: {prefix}mod trust {nearest.id}"
-    )
+    return f"{text} Did you mean {clean(nearest.label)}? Type: {prefix}mod trust {nearest.id}"
 
 
 def trusted(name: str, level: str) -> str:

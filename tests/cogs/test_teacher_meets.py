@@ -3,16 +3,18 @@ them, limits that say the limit, trusting only people in the class, help by task
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from bench import Bench
+from bench import Bench, student
 from sqlalchemy import select
 
 from bot.core.model import Platform, UserRef
+from bot.core.textcommand import parse
 from bot.db.tables import Member
 
 pytestmark = pytest.mark.asyncio
@@ -92,3 +94,44 @@ async def test_trusting_someone_not_in_the_class_is_refused_with_the_closest_nam
     async with bench.app.sessionmaker() as db:
         trust = await db.scalars(select(Member.user_id).where(Member.trust == "trusted"))
         assert list(trust) == ["@aroha:school"]
+
+
+async def test_teacher_help_is_grouped_by_task_and_every_example_works_as_typed(
+    bench: Bench,
+) -> None:
+    shown = (await bench.type("!help")).text
+    headings = [line for line in shown.splitlines() if line.endswith(":")][1:]
+    assert headings == [
+        "Set up the class:",
+        "Plan the reading:",
+        "During a session:",
+        "Review messages:",
+        "Guest author:",
+    ]
+    assert not re.search(r"=word|=3\b|\[|\]|@name|some text", shown), shown
+    assert "author join" not in shown and "author inbox" not in shown
+    examples = [line[2:].split(" — ")[0] for line in shown.splitlines() if line.startswith("• ")]
+    assert len(examples) >= 25
+    assert bench.app is not None
+    for typed in examples:  # every example parses with the real parser
+        if "(upload" not in typed:
+            parse(bench.app.registry, typed, "!", lambda raw: UserRef(Platform.MATRIX, raw, raw))
+    # and the planning ones are accepted by the bot, in the order a teacher would go
+    for typed in examples[1:2] + examples[5:7] + examples[8:10]:
+        reply = await bench.type(typed)
+        assert not reply.private, f"{typed} was refused: {reply.text}"
+
+
+async def test_help_mod_narrows_to_the_mod_commands(bench: Bench) -> None:
+    shown = (await bench.type("!help mod")).text
+    commands = [line.split(" ")[1] for line in shown.splitlines() if line.startswith("• ")]
+    assert set(commands) == {"!mod"} and len(commands) == 10
+    assert "Review messages:" in shown and "Plan the reading:" not in shown
+    unknown = (await bench.type("!help bananas")).text
+    assert "!help plan" in unknown and "!help mod" in unknown
+
+
+async def test_a_students_help_never_lists_teacher_or_author_commands(bench: Bench) -> None:
+    shown = (await bench.type("!help", student("Aroha"))).text
+    assert "!ask Why did the keeper live alone?" in shown and "!readaloud schedule" in shown
+    assert "author join" not in shown and "!mod" not in shown and "=" not in shown

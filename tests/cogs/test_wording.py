@@ -13,6 +13,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.app import App
+from bot.config import BotSettings, Config, Secrets, Settings
+from bot.core.help import render_help
+from bot.core.model import Role
 from bot.core.wording import plural, sentence
 from bot.db.tables import Flag, Prompt
 from bot.screening import screen
@@ -107,6 +111,15 @@ def student_texts() -> Iterator[str]:
     yield author_texts.already_answered("Aroha", "Jo Lee", "Why did the keeper live alone?")
     yield author_texts.pass_in_class("Jo Lee", "Why did the keeper live alone?")
     yield author_texts.code_exposed_for_typist()
+    app = App(
+        Config(
+            settings=Settings(bot=BotSettings(database_url="sqlite+aiosqlite:///:memory:")),
+            secrets=Secrets(),
+        )
+    )
+    for line in render_help(app.registry, Role.STUDENT).splitlines()[1:]:
+        yield line.split(" — ", 1)[1] + "."  # each line: a valid example — what it does
+    yield render_help(app.registry, Role.STUDENT).splitlines()[1].split(" — ")[0] + "."
 
 
 def sentences(text: str) -> list[str]:

@@ -6,8 +6,9 @@ from datetime import date, time
 
 import pytest
 
-from bot.core.commands import Command, Kind, Param, Registry, Reply, render_help
+from bot.core.commands import Command, Kind, Param, Registry, Reply
 from bot.core.errors import UserError
+from bot.core.help import render_help
 from bot.core.model import Platform, Role, UserRef
 from bot.core.textcommand import parse, tokenize
 
@@ -120,8 +121,8 @@ def test_bad_input_says_what_to_type_instead(text: str, message: str) -> None:
 def test_help_shows_only_what_the_role_may_do() -> None:
     student = render_help(REGISTRY, Role.STUDENT)
     teacher = render_help(REGISTRY, Role.TEACHER)
-    assert "!help" in student and "!readaloud plan" not in student
-    assert "!readaloud plan start=2027-02-01 days=mon,wed,fri time=09:30 [per=3]" in teacher
+    assert "!readaloud plan" not in student and "!mod" not in student
+    assert "!readaloud plan start=2027-02-01 days=mon,wed,fri time=09:30 per=2 window=45" in teacher
 
 
 @pytest.mark.parametrize(
