@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
+from bot.core.ports import OnPosted
 
 
 @dataclass
@@ -75,9 +76,17 @@ class RecordingChat:
         return MessageRef(channel, self._post("send", channel, out).id)
 
     async def send_poll(
-        self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
+        self,
+        channel: ChannelRef,
+        question: str,
+        options: list[str],
+        out: Outgoing,
+        posted: OnPosted | None = None,
     ) -> MessageRef:
-        return MessageRef(channel, self._post("poll", channel, out, options=options).id)
+        poll = MessageRef(channel, self._post("poll", channel, out, options=options).id)
+        if posted is not None:
+            await posted(poll)
+        return poll
 
     async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:
         return root.channel.in_thread(root.id)

@@ -6,10 +6,13 @@ business rule lives behind this interface.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Protocol
 
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
+
+OnPosted = Callable[[MessageRef], Awaitable[object]]  # told where a message now is
 
 
 class Chat(Protocol):
@@ -30,9 +33,16 @@ class Chat(Protocol):
         ...
 
     async def send_poll(
-        self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
+        self,
+        channel: ChannelRef,
+        question: str,
+        options: list[str],
+        out: Outgoing,
+        posted: OnPosted | None = None,
     ) -> MessageRef:
-        """Post a poll (native where the platform has one, else numbered reactions)."""
+        """Post a poll (native where the platform has one, else numbered reactions);
+        `posted` is awaited as soon as the poll exists, before any option can be tapped, so
+        the earliest vote finds it recorded."""
         ...
 
     async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:

@@ -3,15 +3,19 @@ and a guest author see."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
-from classroom import Classroom, body, make_classroom, relates
+from classroom import Classroom, body, make_classroom
 from people import PersonFactory
+from sqlalchemy import func, select
 
+from bot.db.tables import Vote
 from bot.localserver import LocalHomeserver
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
@@ -87,3 +91,28 @@ async def test_trusting_someone_not_in_the_class_is_refused(room12: Classroom) -
     typo = aroha.replace("aroha", "aroah", 1)
     told = await room12.teacher_types(f"!mod trust {typo}", expect="Did you mean")
     assert f"Did you mean Aroha? Type: !mod trust {aroha}" in body(told)
+
+
+async def test_a_vote_tapped_while_the_poll_is_still_appearing_is_counted(
+    room12: Classroom,
+) -> None:
+    aroha = room12.students[0]
+    # the bot is slow to add its number reactions (a busy homeserver): the vote comes first
+    react, numbers_go_on = room12.chat._react, asyncio.Event()
+
+    async def slowly(message: Any, keys: Any, key: str | None) -> None:
+        if key and ":prompt:" in key:
+            await asyncio.wait_for(numbers_go_on.wait(), 20)
+        await react(message, keys, key)
+
+    room12.chat._react = slowly  # type: ignore[method-assign]
+    await run_session_one(room12, "!readaloud prompt 1 Torch or book? | A torch | A book kind=poll")
+    poll = await aroha.wait_for(room12.says("Torch or book?", room12.room))
+    await aroha.react(room12.room, poll.event_id, "2️⃣")
+    await room12.wait_count(select(func.count(Vote.id)), 1, timeout=5)
+    numbers_go_on.set()
+
+    room12.clock.advance(timedelta(minutes=61))
+    await room12.app.scheduler.run_due()  # type: ignore[union-attr]
+    results = await aroha.wait_for(room12.says("Results", room12.room))
+    assert "1️⃣ A torch: 0" in body(results) and "2️⃣ A book: 1" in body(results)

@@ -15,6 +15,7 @@ from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
 from bot.core.names import reposted
+from bot.core.ports import OnPosted
 from bot.platforms.discord import media as files
 from bot.platforms.discord.calls import CommandCalls
 from bot.platforms.discord.client import ReadAloudClient
@@ -109,7 +110,12 @@ class DiscordChat:
         return MessageRef(channel, str(first.id))
 
     async def send_poll(
-        self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
+        self,
+        channel: ChannelRef,
+        question: str,
+        options: list[str],
+        out: Outgoing,
+        posted: OnPosted | None = None,
     ) -> MessageRef:
         """A native Discord poll (votes come back as PollVoted); nonce from `out.key`."""
         target = self.client.get_partial_messageable(int(channel.thread or channel.id))
@@ -120,7 +126,10 @@ class DiscordChat:
             )
         except discord.Forbidden:
             raise await self.hints.forbidden(channel, "Send Messages", "post a poll") from None
-        return MessageRef(channel, str(sent.id))
+        poll = MessageRef(channel, str(sent.id))
+        if posted is not None:
+            await posted(poll)
+        return poll
 
     async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:
         """A public thread on the root message (reused if one exists, e.g. after a crash)."""

@@ -26,6 +26,7 @@ from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, UserRef
 from bot.core.names import reposted
+from bot.core.ports import OnPosted
 from bot.core.quoting import lines_of, quoted
 from bot.db.handled import HandledEvents
 from bot.platforms.matrix import media
@@ -207,15 +208,22 @@ class MatrixChat:
             await self.send(channel, pointer)
 
     async def send_poll(
-        self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
+        self,
+        channel: ChannelRef,
+        question: str,
+        options: list[str],
+        out: Outgoing,
+        posted: OnPosted | None = None,
     ) -> MessageRef:
         """Matrix polls are not in the stable spec: numbered options, each with the bot's own
         numbered reaction ready to tap (votes arrive as ReactionAdded with 1️⃣, 2️⃣, …)."""
         keys = NUMBER_KEYS[: len(options)]
         lines = [question, *(f"{key} {option}" for key, option in zip(keys, options, strict=False))]
-        posted = await self.send(channel, dataclasses.replace(out, text="\n".join(lines)))
-        await self._react(posted, keys, out.key)
-        return posted
+        poll = await self.send(channel, dataclasses.replace(out, text="\n".join(lines)))
+        if posted is not None:  # recorded before the numbers appear: no vote comes too early
+            await posted(poll)
+        await self._react(poll, keys, out.key)
+        return poll
 
     async def dm(self, user: UserRef, out: Outgoing) -> MessageRef:
         """In the one-to-one room with `user` (found, or opened with an is_direct invite)."""
