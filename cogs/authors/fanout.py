@@ -24,7 +24,7 @@ from bot.core.model import Outgoing
 from bot.db.tables import Answer, Classroom, Flag, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
 from cogs.authors import texts
-from cogs.authors.context import places
+from cogs.authors.context import Place, places
 from cogs.classroom.service import ClassInfo
 from cogs.moderation.service import ModerationService
 
@@ -41,7 +41,14 @@ class Target:
     wording: str
     student: str
     cls: ClassInfo
-    thread: str | None
+    thread: str | None  # the open session's thread; None: the class room
+    chapter: int | None = None  # where the class was when it asked
+
+
+def open_thread(place: Place | None) -> str | None:
+    """Where a class is talking now: its running session's thread; a closed thread holds
+    what students post, so then the class room (None)."""
+    return place.thread_id if place and place.open else None
 
 
 class Fanout:
@@ -113,23 +120,30 @@ class Fanout:
         for q, classroom in rows:
             if q.state not in WAITING:
                 continue
-            place = where.get(q.classroom_id)
-            thread = place.thread_id if place else None
-            targets.append(Target(q.id, q.text, q.student_name, ClassInfo.of(classroom), thread))
+            targets.append(
+                Target(
+                    q.id,
+                    q.text,
+                    q.student_name,
+                    ClassInfo.of(classroom),
+                    open_thread(where.get(q.classroom_id)),
+                    q.chapter,
+                )
+            )
         return targets, asked_by
 
     async def _to_class(self, answer: Answer, author: str, t: Target, asked_by: int) -> str:
         """Post to one class; returns the question's new state ('' if unchanged)."""
         key = f"authors:answer{answer.id}:q{t.question_id}"
         if answer.kind == "pass":
-            await self.post_in_class(t, key, texts.pass_in_class(author, t.wording))
+            await self.post_in_class(t, key, texts.pass_in_class(author, t.wording, t.chapter))
             await self._teachers(t, key, texts.pass_for_teachers(author, t.wording, t.student))
             return "passed"
         if answer.reasons:
             await self._hold(answer, author, t)
             return ""
         await self.post_in_class(
-            t, key, texts.answer_in_class(author, t.wording, answer.text, asked_by)
+            t, key, texts.answer_in_class(author, t.wording, answer.text, asked_by, t.chapter)
         )
         text = texts.answer_for_teachers(author, t.wording, t.student, answer.text)
         await self._teachers(t, key, text)
@@ -217,11 +231,14 @@ class Fanout:
                 )
                 or 1
             )
-        t = Target(q.id, q.text, q.student_name, ClassInfo.of(classroom), flag.thread_id)
+            # posted where the class talks at the teacher's decision, not where it was held
+            place = (await places(db, [classroom.id], self.clock.now())).get(classroom.id)
+        thread = open_thread(place)
+        t = Target(q.id, q.text, q.student_name, ClassInfo.of(classroom), thread, q.chapter)
         state = "withheld"
         if flag.state == "approved":
             key = f"authors:answerflag{flag.id}"
-            text = texts.answer_in_class(flag.user_name, q.text, flag.text, asked_by)
+            text = texts.answer_in_class(flag.user_name, q.text, flag.text, asked_by, q.chapter)
             await self.post_in_class(t, key, text)
             state = "answered"
         async with self.sessionmaker.begin() as db:

@@ -126,7 +126,7 @@ def already_answered(student: str, author: str, text: str) -> str:
     return (
         f"{clean(student)}, your teacher approved your question “{text}”. {author} has already "
         "answered the same question for another class, so the answer is on its way "
-        "to our thread now! ✉️"
+        "to our class now! ✉️"
     )
 
 
@@ -135,15 +135,25 @@ def not_sent(student: str, reason: str) -> str:
     return f"{clean(student)}, your teacher decided not to send your question this time.{why}"
 
 
-def answer_in_class(author: str, wording: str, answer: str, classes: int) -> str:
+def asked_at(chapter: int | None) -> str:
+    """When the class asked, by the chapter it had reached."""
+    return f" from chapter {chapter}" if chapter else ""
+
+
+def answer_in_class(
+    author: str, wording: str, answer: str, classes: int, chapter: int | None = None
+) -> str:
     others = f" ({classes} classes asked this)" if classes > 1 else ""
-    return f"✉️ {author} answered our class's question{others}:\n> {wording}\n{answer}"
-
-
-def pass_in_class(author: str, wording: str) -> str:
     return (
-        f"🙏 {author} read our class's question “{wording}” and can't answer that one, "
-        "but thank you for asking!"
+        f"✉️ {author} answered our class's question{asked_at(chapter)}{others}:\n"
+        f"> {wording}\n{answer}"
+    )
+
+
+def pass_in_class(author: str, wording: str, chapter: int | None = None) -> str:
+    return (
+        f"🙏 {author} read our class's question{asked_at(chapter)} “{wording}” and can't "
+        "answer that one, but thank you for asking!"
     )
 
 

@@ -122,7 +122,7 @@ async def test_ask_approve_relay_answer_posts_in_the_class_thread(bench: Bench) 
     thread = thread_of(b, ROOM)
     (posted,) = [p for p in b.chat.posts if p.channel == thread and "✉️" in p.text]
     assert posted.text == (
-        "✉️ Jo Lee answered our class's question:\n"
+        "✉️ Jo Lee answered our class's question from chapter 2:\n"
         "> Why did the keeper live alone?\nThe keeper loved the quiet of the sea."
     )
     copy = [p for p in b.chat.posts if p.channel == teachers_of(ROOM) and "✉️" in p.text]
@@ -150,7 +150,9 @@ async def test_two_classes_asking_alike_get_one_item_and_both_get_the_answer(ben
     ):
         thread = thread_of(b, room)
         (posted,) = [p for p in b.chat.posts if p.channel == thread and "✉️" in p.text]
-        assert posted.text.startswith("✉️ Jo Lee answered our class's question (2 classes asked")
+        assert posted.text.startswith(
+            "✉️ Jo Lee answered our class's question from chapter 2 (2 classes"
+        )
         assert f"> {wording}\n" in posted.text
 
 

@@ -157,7 +157,7 @@ async def test_ask_approve_relay_and_answer_by_replying_in_the_dm(school: School
     assert to_author(s)[-1] == "Thank you! Your answer is on its way to 1 class."
     (posted,) = [t for t in thread_posts(s, s.rooms[0]) if t.startswith("✉️")]
     assert posted == (
-        "✉️ Jo Lee answered our class's question:\n> Why is Auggie so brave?\n"
+        "✉️ Jo Lee answered our class's question from chapter 1:\n> Why is Auggie so brave?\n"
         "Because his family loves him."
     )
     copies = [r.json.get("content") or "" for r in s.w.posts_in(s.teacher_rooms[0]["id"])]

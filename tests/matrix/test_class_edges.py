@@ -4,6 +4,7 @@ and a guest author see."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -11,7 +12,8 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from classroom import Classroom, body, make_classroom
+from classroom import Classroom, body, make_classroom, relates
+from nio import RoomCreateError
 from people import PersonFactory
 from sqlalchemy import func, select
 
@@ -116,3 +118,36 @@ async def test_a_vote_tapped_while_the_poll_is_still_appearing_is_counted(
     await room12.app.scheduler.run_due()  # type: ignore[union-attr]
     results = await aroha.wait_for(room12.says("Results", room12.room))
     assert "1️⃣ A torch: 0" in body(results) and "2️⃣ A book: 1" in body(results)
+
+
+async def test_an_answer_after_the_discussion_closed_is_posted_in_the_class_room(
+    room12: Classroom, people: PersonFactory
+) -> None:
+    aroha, teacher = room12.students[0], room12.teacher
+    root = await run_session_one(room12)
+    told = await room12.teacher_types(
+        '!author invite name="Jo Lee" book="The Lighthouse Mice"', room12.teacher_room, "RA-"
+    )
+    code = re.search(r"RA-\w{4}-\w{4}", body(told))
+    assert code
+    author = await people("jo", "Jo Lee")
+    resp = await author.client.room_create(is_direct=True, invite=[room12.bot])
+    assert not isinstance(resp, RoomCreateError), resp
+    dm = resp.room_id
+    await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
+                          and getattr(ev, "state_key", "") == room12.bot, 30, dm)  # fmt: skip
+    await author.send(dm, f"!author join {code.group(0)}")
+    await author.wait_for(room12.says("Welcome", dm), 30)
+    await aroha.send(room12.room, "!ask Why did the keeper live alone?")
+    review = await teacher.wait_for(room12.says("Question #", room12.teacher_room))
+    await teacher.react(room12.teacher_room, review.event_id, "✅")
+    question = await author.wait_for(room12.says("📬 Question", dm), 30)
+    number = re.search(r"#(\d+)", body(question)).group(1)  # type: ignore[union-attr]
+
+    await close_session(room12, root)  # the author answers after the discussion closed
+    await author.send(dm, f"!answer {number} The keeper loved the quiet of the sea.")
+
+    answer = await aroha.wait_for(room12.says("✉️ Jo Lee answered", room12.room), 30)
+    assert relates(answer).get("rel_type") != "m.thread", "not in the closed thread"
+    assert body(answer).startswith("✉️ Jo Lee answered our class's question from chapter 2:")
+    assert "> Why did the keeper live alone?" in body(answer)
