@@ -35,6 +35,8 @@ from bot.screening.verdict import SPAM
 from cogs.classroom.service import ClassInfo, ClassroomService, closest_member
 from cogs.moderation import texts
 from cogs.moderation.catchup import catch_up
+from cogs.moderation.direct_replies import KIND as DIRECT_KIND
+from cogs.moderation.direct_replies import ChildReplies
 from cogs.moderation.effects import ESCALATE, FlagEffects
 from cogs.moderation.policy import checked, decide, screened_text, with_media
 from cogs.moderation.recent import (
@@ -103,6 +105,8 @@ class ModerationService:
         )
         self._threads = ThreadNames(sessionmaker, classes, chats, deliveries, clock, self.settle)
         self.add_kind(THREAD_KIND, self._threads)
+        self.children = ChildReplies(sessionmaker, deliveries, clock, self)
+        self.add_kind(DIRECT_KIND, self.children)
 
     def pause_when(self, exposed: Callable[[int], bool]) -> None:
         """Post nothing in a class's teacher room while `exposed(class id)` says students
@@ -169,6 +173,8 @@ class ModerationService:
         platform; it is still the class, and the message is screened like any other."""
         if await self.classes.find(ev.channel) is not None:
             await self.on_message(chat, MessagePosted(ev.message, ev.actor, ev.text))
+        else:  # a child writing to the bot in their own direct room (``direct_replies.py``)
+            await self.children.on_direct(chat, ev)
 
     async def on_command_typed(self, chat: Chat, ev: CommandTyped) -> None:
         """A student's visible command is held only when its words need a look."""

@@ -71,6 +71,33 @@ def thread_name_rejected(flag: Flag) -> str:
     )
 
 
+def child_direct_reply(student: str, note: str, flagged: int | None) -> str:
+    """For a child who wrote to the bot one-to-one: kind, honest about who sees it."""
+    hello = f"Hi {clean(student, fallback='there')}! I'm the read-aloud bot, so I can't chat here."
+    where = "To talk about the book, write in your class room."
+    if flagged is None:
+        return f"{hello} {where} If something is bothering you, tell your teacher."
+    told = note or "Your teacher will see this message, so they can help if you need it."
+    if "teacher" not in told:
+        told += " Your teacher will see this message too."
+    return f"{hello} {told} {where}"
+
+
+def direct_review(flag: Flag) -> str:
+    """For the teacher: what a student wrote to the bot privately that needs a look."""
+    reasons = "; ".join(flag.reasons) or "needs a look"
+    return review_layout(
+        f"Private message #{flag.id} from {name(flag)} ({flag.user_id}) to me, in their "
+        "direct room (the class did not see it)",
+        f"Why: {reasons}",
+        f"React ✅ or ❌ once you have seen it (nothing is posted either way), or type: "
+        f"mod approve {flag.id}",
+        name(flag),
+        flag.text,
+        flag.id,
+    )
+
+
 def review(flag: Flag, key: str) -> Outgoing:
     """For the teacher: the student and the reasons first, how to decide, then the text
     quoted (at most a screenful; `mod show` has all of it)."""

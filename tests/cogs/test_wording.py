@@ -86,7 +86,9 @@ def prompt(kind: str) -> Prompt:
 
 def student_texts() -> Iterator[str]:
     """Every student-facing text, with sample values."""
+    yield mod_texts.child_direct_reply("Ben", "", None)
     for note in notes():
+        yield mod_texts.child_direct_reply("Ben", note, 7)
         yield mod_texts.held(flag(note))
         yield mod_texts.thread_name_held(flag(note), "Thread name waiting for the teacher")
     for reason in ("", "please be kind to everyone", "Use kind words."):

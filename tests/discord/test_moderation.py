@@ -216,3 +216,14 @@ async def test_a_clean_message_edited_into_a_rude_one_is_held(classroom: Classro
     (review,) = w.posts_in(teachers["id"])
     mid = next(m for m in w.messages.values() if m.get("nonce") == review.json["nonce"])
     assert "stupid b1tch" in mid["embeds"][0]["description"]
+
+
+async def test_a_child_replying_to_the_bots_dm_gets_a_childs_answer(classroom: Classroom) -> None:
+    c = classroom
+    await hold_first_message(c)
+    (dm,) = [cid for cid, uid in c.world.dms.items() if uid == c.ana["id"]]
+
+    await c.discord.feed("message_create", c.world.message(dm, c.ana, "ok sorry"))
+
+    answer = c.world.posts_in(dm)[-1].json["content"]
+    assert answer.startswith("Hi Ana! I'm the read-aloud bot") and "author join" not in answer

@@ -151,3 +151,26 @@ async def test_an_answer_after_the_discussion_closed_is_posted_in_the_class_room
     assert relates(answer).get("rel_type") != "m.thread", "not in the closed thread"
     assert body(answer).startswith("✉️ Jo Lee answered our class's question from chapter 2:")
     assert "> Why did the keeper live alone?" in body(answer)
+
+
+async def test_a_child_answering_the_bots_notice_gets_a_childs_answer_and_is_screened(
+    room12: Classroom,
+) -> None:
+    ben, teacher = room12.students[1], room12.teacher
+    await ben.send(room12.room, "Hello everyone")
+    private = room12.privately("waiting for your teacher")
+    seen_in: list[str] = []
+    await ben.wait_for(lambda rid, ev: private(rid, ev) and not seen_in.append(rid))
+    dm = seen_in[-1]
+    await teacher.wait_for(room12.says("Held #", room12.teacher_room))
+
+    await ben.send(dm, "ok thanks")
+    answer = await ben.wait_for(room12.says("I'm the read-aloud bot", dm))
+    assert "author join" not in body(answer) and "class room" in body(answer)
+
+    await ben.send(dm, "my address is 12 Rata Street, call me on 021 555 1234")
+    told = await ben.wait_for(room12.says("I'm the read-aloud bot", dm))
+    assert "teacher" in body(told)
+    review = await teacher.wait_for(room12.says("Private message #", room12.teacher_room))
+    assert "Ben" in body(review) and "12 Rata Street" in body(review)
+    assert "class did not see it" in body(review)
