@@ -49,6 +49,12 @@ class Deliveries:
         if row is not None and row.state == "sent":
             return MessageRef(channel, row.message_id) if row.message_id else None
         ref = await post()
+        await self.record(key, channel, ref)
+        return ref
+
+    async def record(self, key: str, channel: ChannelRef, ref: MessageRef | None) -> None:
+        """Mark `key` as delivered as `ref` (also while the post is still being finished,
+        as a poll whose options are being added)."""
         now = self.clock.now()
         values = {
             "key": key,
@@ -72,4 +78,3 @@ class Deliveries:
                     },
                 )
             )
-        return ref

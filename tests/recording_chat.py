@@ -15,6 +15,7 @@ from datetime import datetime
 
 from bot.core.errors import ChatError, Forbidden
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
+from bot.core.ports import OnPosted
 
 EVERY_CALL = "*"
 
@@ -121,10 +122,18 @@ class RecordingChat:
         return MessageRef(channel, self._post("send", channel, out).id)
 
     async def send_poll(
-        self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
+        self,
+        channel: ChannelRef,
+        question: str,
+        options: list[str],
+        out: Outgoing,
+        posted: OnPosted | None = None,
     ) -> MessageRef:
         self._check("send_poll")
-        return MessageRef(channel, self._post("poll", channel, out, options=options).id)
+        poll = MessageRef(channel, self._post("poll", channel, out, options=options).id)
+        if posted is not None:
+            await posted(poll)
+        return poll
 
     async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:
         self._check("open_thread")
@@ -218,8 +227,10 @@ class RecordingChat:
         self.posts.append(Posted("remove", channel, reason, None, "", to=user.id))
 
     async def members(self, classroom: ChannelRef) -> list[UserRef]:
-        """The people a test put in the class (`people`), and its teachers."""
-        return [*self.people.get(classroom.id, []), *self._teachers]
+        """The people a test put in the class (`people`) and its teachers; when a test
+        names nobody, unknown (empty)."""
+        listed = self.people.get(classroom.id, [])
+        return [*self._teachers, *listed] if listed else []
 
     async def catch_up(self, channel: ChannelRef, after: str | None, since: datetime) -> int:
         """Records what was asked; like Matrix, nothing is ever missed here."""

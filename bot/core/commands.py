@@ -52,6 +52,12 @@ EXAMPLES: dict[Kind, str] = {
 }
 
 
+# the longest text a command takes, by what it is (a message that says the limit, never
+# a 3,000-character title echoed back)
+TITLE_CHARS, NAME_CHARS, PROMPT_CHARS, REASON_CHARS = 200, 80, 1000, 400
+QUESTION_CHARS, ANSWER_CHARS, MESSAGE_CHARS = 500, 3000, 2000
+
+
 @dataclass(frozen=True, slots=True)
 class Param:
     """One typed parameter of a command."""
@@ -63,6 +69,7 @@ class Param:
     default: Any = None
     choices: tuple[str, ...] = ()
     minimum: int | None = None
+    max_length: int | None = None  # for words and text
     # values to offer while typing (Discord autocomplete), e.g. the class's book titles
     suggest: Callable[[ChannelRef], Awaitable[list[str]]] | None = None
 
@@ -161,14 +168,6 @@ class Registry:
         return [c for c in self.commands.values() if c.role <= role]
 
 
-def render_help(registry: Registry, role: Role, prefix: str = "!") -> str:
-    """The help text a person with `role` sees: only what they may do."""
-    lines = ["Here is what you can do here:"]
-    for c in sorted(registry.for_role(role), key=lambda c: c.path):
-        lines.append(f"• {c.usage(prefix)} — {c.help}")
-    return "\n".join(lines)
-
-
 # ---- value conversion (shared by every platform, so errors read the same) ----
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -187,6 +186,11 @@ def convert(
     if param.kind in (Kind.WORD, Kind.TEXT):
         if not raw:
             raise UserError(f"{param.name} cannot be empty.")
+        if param.max_length is not None and len(raw) > param.max_length:
+            raise UserError(
+                f"That {param.name} is {len(raw):,} characters long; the most I take is "
+                f"{param.max_length:,}. Please make it shorter and send it again."
+            )
         return raw
     if param.kind is Kind.INT:
         try:

@@ -29,10 +29,13 @@ without a key may appear once per call.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Protocol
 
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
+
+OnPosted = Callable[[MessageRef], Awaitable[object]]  # told where a message now is
 
 
 class Chat(Protocol):
@@ -59,13 +62,20 @@ class Chat(Protocol):
         ...
 
     async def send_poll(
-        self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
+        self,
+        channel: ChannelRef,
+        question: str,
+        options: list[str],
+        out: Outgoing,
+        posted: OnPosted | None = None,
     ) -> MessageRef:
         """Post a poll of `question` with `options`, at most once per `out.key`.
 
         Discord: a native poll (24 h; votes arrive as PollVoted). Matrix: the question
         and numbered options as text, with the bot's own 1️⃣, 2️⃣, … reactions ready to
-        tap (votes arrive as ReactionAdded). Raises as `send`."""
+        tap (votes arrive as ReactionAdded). `posted` is awaited as soon as the poll exists,
+        before any option can be tapped, so the earliest vote finds it recorded. Raises as
+        `send`."""
         ...
 
     async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:

@@ -1,8 +1,9 @@
 """Parse typed chat commands (`!readaloud plan start=2027-02-01 ...`) from declarations.
 
 Used by platforms that have no native command UI (Matrix). Positional and
-key=value arguments both work; double quotes group words; apostrophes inside
-words are ordinary letters, so "don't" needs no quoting.
+key=value arguments both work; double or single quotes, straight or typographic,
+group words; apostrophes inside words are ordinary letters, so "don't" needs no
+quoting.
 """
 
 from __future__ import annotations
@@ -14,11 +15,48 @@ from bot.core.commands import Command, Kind, Registry, convert
 from bot.core.errors import UserError
 from bot.core.model import Platform, UserRef
 
-QUOTES = {'"': '"', "“": "”", "”": "”"}
+# opening quote → its closing quote: straight and typographic (phones type “ ” ‘ ’)
+QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“", "'": "'", "‘": "’"}
+SINGLE = {"'", "‘"}  # also apostrophes: one that closes nothing is an ordinary letter
+
+
+def _counts(text: str) -> bool:
+    """Whether `ch` at this place is a quote mark, not an apostrophe inside a word (don't)."""
+    return not (len(text) == 3 and text[0].isalnum() and text[2].isalnum())
+
+
+def _closing(text: str, i: int) -> int:
+    """Where the quote opened at `i` closes, or -1: at a matching mark followed by a space
+    or the end, with the quotes inside it balanced ("A "nested" title" is one value)."""
+    opening, closing = text[i], QUOTES[text[i]]
+    j = i + 1
+    while (j := text.find(closing, j)) >= 0:
+        if j + 1 == len(text) or text[j + 1].isspace():
+            inside = [
+                ch
+                for k, ch in enumerate(text[i + 1 : j], start=i + 1)
+                if ch in (opening, closing) and _counts(text[k - 1 : k + 2])
+            ]
+            if opening == closing and len(inside) % 2 == 0:
+                return j
+            if opening != closing and inside.count(opening) == inside.count(closing):
+                return j
+        j += 1
+    return -1
+
+
+def unbalanced(text: str, i: int) -> UserError:
+    shown = text[i : i + 30].split("\n")[0]
+    return UserError(
+        f"A quote is not closed: {shown!r} starts with {text[i]} but nothing ends it. "
+        f"Put a matching {QUOTES[text[i]]} after the last word, or leave the quotes out."
+    )
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
-    """Split into (token, start, end) triples, honouring double quotes."""
+    """Split into (token, start, end) triples, honouring straight and typographic quotes,
+    double or single; an unclosed double quote is an error, an unclosed single one an
+    apostrophe."""
     tokens: list[tuple[str, int, int]] = []
     i, n = 0, len(text)
     while i < n:
@@ -30,12 +68,13 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
         while i < n and not text[i].isspace():
             ch = text[i]
             if ch in QUOTES and (i == start or text[i - 1] == "="):
-                close = text.find(QUOTES[ch], i + 1)
-                if close < 0:
-                    raise UserError('A quote is not closed. Put a matching " at the end.')
-                buf.append(text[i + 1 : close])
-                i = close + 1
-                continue
+                close = _closing(text, i)
+                if close >= 0:
+                    buf.append(text[i + 1 : close])
+                    i = close + 1
+                    continue
+                if ch not in SINGLE:
+                    raise unbalanced(text, i)
             buf.append(ch)
             i += 1
         tokens.append(("".join(buf), start, i))

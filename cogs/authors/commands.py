@@ -3,8 +3,19 @@
 
 from __future__ import annotations
 
-from bot.core.commands import Command, Invocation, Kind, Param, Reply
+from bot.core.commands import (
+    ANSWER_CHARS,
+    NAME_CHARS,
+    QUESTION_CHARS,
+    TITLE_CHARS,
+    Command,
+    Invocation,
+    Kind,
+    Param,
+    Reply,
+)
 from bot.core.model import Role
+from bot.core.wording import plural
 from cogs.authors import texts
 from cogs.authors.onboarding import INVITE_DAYS
 from cogs.authors.service import GuestAuthors
@@ -32,7 +43,7 @@ def declare(authors: GuestAuthors) -> list[Command]:
         items = await desk.inbox(inv.actor.user)
         if not items:
             return Reply("Your inbox is empty. New questions will arrive here. ☕")
-        lines = [f"{len(items)} question(s) waiting, most-asked first:"]
+        lines = [f"{plural(len(items), 'question')} waiting, most-asked first:"]
         lines += [texts.inbox_line(i.number, i.classes, i.text, i.context) for i in items]
         lines.append("Answer with: !answer N your answer — or reply to the question message.")
         return Reply("\n".join(lines))
@@ -58,7 +69,7 @@ def declare(authors: GuestAuthors) -> list[Command]:
 
     async def quota(inv: Invocation) -> Reply:
         prof = await directory.set_profile(inv.channel, inv.actor, daily=inv.args["per_day"])
-        return Reply(f"Your class may now ask {prof.daily_questions} question(s) a day.")
+        return Reply(f"Your class may now ask {plural(prof.daily_questions, 'question')} a day.")
 
     async def review(inv: Invocation) -> Reply:
         on = inv.args["setting"] == "on"
@@ -87,8 +98,8 @@ def declare(authors: GuestAuthors) -> list[Command]:
             teacher,
             invite,
             (
-                Param("name", Kind.TEXT, "the author's name"),
-                Param("book", Kind.TEXT, "the book they wrote"),
+                Param("name", Kind.TEXT, "the author's name", max_length=NAME_CHARS),
+                Param("book", Kind.TEXT, "the book they wrote", max_length=TITLE_CHARS),
                 Param(
                     "days",
                     Kind.INT,
@@ -115,7 +126,7 @@ def declare(authors: GuestAuthors) -> list[Command]:
             "answer a question once, for every class that asked",
             author,
             answer,
-            (ITEM, Param("text", Kind.TEXT, "your answer")),
+            (ITEM, Param("text", Kind.TEXT, "your answer", max_length=ANSWER_CHARS)),
             direct=True,
         ),
         Command(
@@ -129,12 +140,24 @@ def declare(authors: GuestAuthors) -> list[Command]:
         Command(("author", "leave"), "stop receiving questions", author, leave, direct=True),
         Command(
             ("author", "profile"),
-            "how guest authors see this class: name=… region=…",
+            "how guest authors see this class (its name and region)",
             teacher,
             profile,
             (
-                Param("name", Kind.TEXT, "the class name authors see", required=False),
-                Param("region", Kind.TEXT, "town or region authors see", required=False),
+                Param(
+                    "name",
+                    Kind.TEXT,
+                    "the class name authors see",
+                    required=False,
+                    max_length=NAME_CHARS,
+                ),
+                Param(
+                    "region",
+                    Kind.TEXT,
+                    "town or region authors see",
+                    required=False,
+                    max_length=NAME_CHARS,
+                ),
             ),
         ),
         Command(
@@ -164,7 +187,7 @@ def declare(authors: GuestAuthors) -> list[Command]:
             "ask the guest author a question (your teacher checks it first)",
             Role.STUDENT,
             ask,
-            (Param("question", Kind.TEXT, "your question"),),
+            (Param("question", Kind.TEXT, "your question", max_length=QUESTION_CHARS),),
         ),
         Command(
             ("questions",),

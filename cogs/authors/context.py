@@ -24,6 +24,7 @@ class Place:
 
     chapter: int | None
     thread_id: str | None
+    open: bool = False  # the session is running: its thread is where the class talks now
 
 
 async def places(db: AsyncSession, class_ids: Iterable[int], now: datetime) -> dict[int, Place]:
@@ -33,7 +34,7 @@ async def places(db: AsyncSession, class_ids: Iterable[int], now: datetime) -> d
     if not ids:
         return found
     rows = await db.execute(
-        select(Session.classroom_id, Session.last_chapter, Session.thread_id)
+        select(Session.classroom_id, Session.last_chapter, Session.thread_id, Session.state)
         .where(
             Session.classroom_id.in_(ids),
             Session.starts_at <= now,
@@ -41,8 +42,9 @@ async def places(db: AsyncSession, class_ids: Iterable[int], now: datetime) -> d
         )
         .order_by(Session.classroom_id, Session.starts_at, Session.id)
     )
-    for class_id, chapter, thread in rows:
-        found[class_id] = Place(chapter, thread)  # ordered by start: the latest wins
+    for class_id, chapter, thread, state in rows:
+        # ordered by start: the latest wins
+        found[class_id] = Place(chapter, thread, state == "running")
     return found
 
 

@@ -27,7 +27,7 @@ from bot.core.model import Outgoing
 from bot.db.tables import Answer, ClassProfile, Classroom, Flag, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
 from cogs.authors import texts
-from cogs.authors.context import places
+from cogs.authors.context import Place, places
 from cogs.classroom.service import ClassInfo
 from cogs.moderation.effects import ESCALATE
 from cogs.moderation.policy import ESCALATING, checked
@@ -46,8 +46,15 @@ class Target:
     wording: str
     student: str
     cls: ClassInfo
-    thread: str | None
+    thread: str | None  # the open session's thread; None: the class room
     review: bool = True  # the class's teacher looks at every answer first
+    chapter: int | None = None  # where the class was when it asked
+
+
+def open_thread(place: Place | None) -> str | None:
+    """Where a class is talking now: its running session's thread; a closed thread holds
+    what students post, so then the class room (None)."""
+    return place.thread_id if place and place.open else None
 
 
 class Fanout:
@@ -128,16 +135,15 @@ class Fanout:
         for q, classroom in rows:
             if q.state not in WAITING:
                 continue
-            place = where.get(q.classroom_id)
-            thread = place.thread_id if place else None
             targets.append(
                 Target(
                     q.id,
                     q.text,
                     q.student_name,
                     ClassInfo.of(classroom),
-                    thread,
+                    open_thread(where.get(q.classroom_id)),
                     review.get(q.classroom_id, True),
+                    q.chapter,
                 )
             )
         return targets, asked_by
@@ -148,14 +154,14 @@ class Fanout:
         """Post to one class; returns the question's new state ('' if unchanged)."""
         key = f"authors:answer{answer.id}:q{t.question_id}"
         if answer.kind == "pass":
-            await self.post_in_class(t, key, texts.pass_in_class(author, t.wording))
+            await self.post_in_class(t, key, texts.pass_in_class(author, t.wording, t.chapter))
             await self._teachers(t, key, texts.pass_for_teachers(author, t.wording, t.student))
             return "passed"
         if answer.reasons or t.review or alarm:
             await self._hold(answer, author, t, alarm)
             return ""
         await self.post_in_class(
-            t, key, texts.answer_in_class(author, t.wording, answer.text, asked_by)
+            t, key, texts.answer_in_class(author, t.wording, answer.text, asked_by, t.chapter)
         )
         text = texts.answer_for_teachers(author, t.wording, t.student, answer.text)
         await self._teachers(t, key, text)
@@ -257,11 +263,14 @@ class Fanout:
                 )
                 or 1
             )
-        t = Target(q.id, q.text, q.student_name, ClassInfo.of(classroom), flag.thread_id)
+            # posted where the class talks at the teacher's decision, not where it was held
+            place = (await places(db, [classroom.id], self.clock.now())).get(classroom.id)
+        thread = open_thread(place)
+        t = Target(q.id, q.text, q.student_name, ClassInfo.of(classroom), thread, chapter=q.chapter)
         state = "withheld"
         if flag.state == "approved":
             key = f"authors:answerflag{flag.id}"
-            text = texts.answer_in_class(flag.user_name, q.text, flag.text, asked_by)
+            text = texts.answer_in_class(flag.user_name, q.text, flag.text, asked_by, q.chapter)
             await self.post_in_class(t, key, text)
             state = "answered"
         async with self.sessionmaker.begin() as db:

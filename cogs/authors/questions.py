@@ -25,6 +25,7 @@ from bot.core.clock import Clock
 from bot.core.dispatch import Chats
 from bot.core.errors import UserError
 from bot.core.model import Actor, ChannelRef, Outgoing, Platform, UserRef
+from bot.core.wording import plural
 from bot.db import audit
 from bot.db.tables import Answer, AuthorInvite, Flag, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
@@ -109,8 +110,8 @@ class QuestionDesk:
             prof = await profile_of(db, cls.id)
             if await self._asked_today(db, cls, now) >= prof.daily_questions:
                 raise UserError(
-                    f"Your class has asked {prof.daily_questions} question(s) today, the most "
-                    "your teacher allows. Save your question for tomorrow!"
+                    f"Your class has asked {plural(prof.daily_questions, 'question')} today, "
+                    "the most your teacher allows. Save your question for tomorrow!"
                 )
             place = (await places(db, [cls.id], now)).get(cls.id)
             chapter = place.chapter if place else None

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.dispatch import Chats
 from bot.core.events import CommandTyped, DirectMessage, MessagePosted
-from bot.core.model import Actor, ChannelRef
+from bot.core.model import Actor, ChannelRef, UserRef
 from bot.core.ports import Chat
 from bot.deliveries import Deliveries
 from cogs.authors.answers import AnswerDesk
@@ -47,6 +47,12 @@ class GuestAuthors:
         )
         moderation.add_kind("question", self.questions)
         moderation.add_kind("answer", self.fanout)
+        # a joined guest author's direct messages are theirs to answer, not a child's
+        moderation.children.answered_elsewhere = self._is_author
+        self._children = moderation.children
+
+    async def _is_author(self, user: UserRef) -> bool:
+        return await self.directory.author_id(user) is not None
 
     async def resolve_role(self, actor: Actor, where: ChannelRef) -> Actor:
         """The dispatcher's role hook: joined guest authors get the AUTHOR role."""
@@ -58,6 +64,8 @@ class GuestAuthors:
 
     async def on_direct(self, chat: Chat, event: DirectMessage) -> None:
         """A non-command direct message to the bot."""
+        if await self._children.is_student(event.actor.user):
+            return  # a child: moderation answered them (``direct_replies.py``)
         await self.desk.on_direct(chat, event)
 
     async def resume(self) -> int:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.core.names import clean
 from bot.core.quoting import review_quote
+from bot.core.wording import plural, sentence
 from cogs.moderation.texts import review_layout
 
 P = "!"  # direct messages take `!` commands on every platform (Discord also has /answer)
@@ -112,8 +113,8 @@ def inbox_line(number: int, classes: int, text: str, ctx: str) -> str:
 
 def asked(author: str) -> str:
     return (
-        f"Thanks! Your question for {author} is waiting for your teacher. "
-        f"Status: {STATUS['asked']}."
+        f"Thanks! Your question for {author} is waiting for your teacher, who reads every "
+        "question first."
     )
 
 
@@ -126,24 +127,34 @@ def already_answered(student: str, author: str, text: str) -> str:
     return (
         f"{clean(student)}, your teacher approved your question “{text}”. {author} has already "
         "answered the same question for another class, so the answer is on its way "
-        "to our thread now! ✉️"
+        "to our class now! ✉️"
     )
 
 
 def not_sent(student: str, reason: str) -> str:
-    why = f" Your teacher says: {reason}" if reason else ""
+    why = f" Your teacher says: {sentence(reason)}" if reason.strip() else ""
     return f"{clean(student)}, your teacher decided not to send your question this time.{why}"
 
 
-def answer_in_class(author: str, wording: str, answer: str, classes: int) -> str:
+def asked_at(chapter: int | None) -> str:
+    """When the class asked, by the chapter it had reached."""
+    return f" from chapter {chapter}" if chapter else ""
+
+
+def answer_in_class(
+    author: str, wording: str, answer: str, classes: int, chapter: int | None = None
+) -> str:
     others = f" ({classes} classes asked this)" if classes > 1 else ""
-    return f"✉️ {author} answered our class's question{others}:\n> {wording}\n{answer}"
-
-
-def pass_in_class(author: str, wording: str) -> str:
     return (
-        f"🙏 {author} read our class's question “{wording}” and can't answer that one, "
-        "but thank you for asking!"
+        f"✉️ {author} answered our class's question{asked_at(chapter)}{others}:\n"
+        f"> {wording}\n{answer}"
+    )
+
+
+def pass_in_class(author: str, wording: str, chapter: int | None = None) -> str:
+    return (
+        f"🙏 {author} read our class's question{asked_at(chapter)} “{wording}” and can't "
+        "answer that one, but thank you for asking!"
     )
 
 
@@ -178,11 +189,16 @@ def sent(classes: int, found: bool, waiting: int = 0) -> str:
 
 
 def passed(classes: int) -> str:
-    return f"Done: {classes} class(es) will hear, kindly, that you can't answer that one."
+    return (
+        f"Done: {plural(classes, 'class', 'classes')} will hear, kindly, that you can't answer "
+        "that one."
+    )
 
 
 def author_left_for_teachers(name: str, waiting: int) -> str:
-    lost = f" {waiting} question(s) waiting for them will not be answered." if waiting else ""
+    lost = (
+        f" {plural(waiting, 'question')} waiting for them will not be answered." if waiting else ""
+    )
     return (
         f"👋 {name}, your guest author, has left and no longer receives questions.{lost} "
         "You can invite another author with `author invite`."

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.core.commands import Command, Invocation, Kind, Param, Registry, Reply, render_help
+from bot.core.commands import (
+    NAME_CHARS,
+    Command,
+    Invocation,
+    Kind,
+    Param,
+    Registry,
+    Reply,
+)
+from bot.core.help import render_help
 from bot.core.model import Role
 from cogs.classroom.service import ClassroomService
 
@@ -27,7 +36,8 @@ def declare(classes: ClassroomService, registry_ref: list[Registry]) -> list[Com
         return Reply("\n".join(lines))
 
     async def help_(inv: Invocation) -> Reply:
-        return Reply(render_help(registry_ref[0], inv.actor.role, inv.prefix), private=True)
+        topic = inv.args.get("topic") or ""
+        return Reply(render_help(registry_ref[0], inv.actor.role, inv.prefix, topic), private=True)
 
     return [
         Command(
@@ -39,7 +49,7 @@ def declare(classes: ClassroomService, registry_ref: list[Registry]) -> list[Com
                 Param(
                     "timezone", Kind.TIMEZONE, "the class's timezone", required=False, default="UTC"
                 ),
-                Param("name", Kind.TEXT, "the class's name", required=False),
+                Param("name", Kind.TEXT, "the class's name", required=False, max_length=NAME_CHARS),
                 Param(
                     "teachers",
                     Kind.CHANNEL,
@@ -48,5 +58,19 @@ def declare(classes: ClassroomService, registry_ref: list[Registry]) -> list[Com
                 ),
             ),
         ),
-        Command(("help",), "what you can do here", Role.STUDENT, help_),
+        Command(
+            ("help",),
+            "what you can do here",
+            Role.STUDENT,
+            help_,
+            (
+                Param(
+                    "topic",
+                    Kind.WORD,
+                    "one part: setup, plan, session, mod or author",
+                    required=False,
+                    max_length=40,
+                ),
+            ),
+        ),
     ]

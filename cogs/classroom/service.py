@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -43,6 +44,19 @@ class ClassInfo:
             if row.teacher_channel_id
             else None,
         )
+
+
+def closest_member(wanted: UserRef, people: list[UserRef]) -> UserRef | None:
+    """The class member whose name or id is most like the one typed (a typo, a wrong
+    server), or None when nobody is close."""
+    typed = wanted.id.removeprefix("@").split(":", 1)[0].casefold()
+    names: dict[str, UserRef] = {}
+    for p in people:
+        names.setdefault(p.id.removeprefix("@").split(":", 1)[0].casefold(), p)
+        if p.name:
+            names.setdefault(p.name.casefold(), p)
+    found = difflib.get_close_matches(typed, list(names), n=1, cutoff=0.5)
+    return names[found[0]] if found else None
 
 
 def not_a_class(prefix: str) -> UserError:
@@ -186,6 +200,14 @@ class ClassroomService:
         elif user.name and row.display_name != user.name:
             row.display_name = user.name
         return row
+
+    @staticmethod
+    async def known(db: AsyncSession, class_id: int, user: UserRef) -> bool:
+        """Whether the class has seen this person (a member row: they posted, or were set)."""
+        row = await db.scalar(
+            select(Member.id).where(Member.classroom_id == class_id, Member.user_id == user.id)
+        )
+        return row is not None
 
     async def set_trust(self, class_id: int, user: UserRef, level: str, actor: Actor) -> None:
         """Set a student's trust level; recorded in the audit log."""

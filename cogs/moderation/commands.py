@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.core.commands import Command, Invocation, Kind, Param, Reply
+from bot.core.commands import (
+    MESSAGE_CHARS,
+    NAME_CHARS,
+    REASON_CHARS,
+    Command,
+    Invocation,
+    Kind,
+    Param,
+    Reply,
+)
 from bot.core.model import Role
 from bot.core.names import clean
 from cogs.classroom.service import TRUST_LEVELS, ClassroomService
@@ -81,7 +90,8 @@ def declare(
 
     async def trust(inv: Invocation) -> Reply:
         a = inv.args
-        return for_teachers(await mod.set_trust(inv.channel, a["student"], a["level"], inv.actor))
+        said = await mod.set_trust(inv.channel, a["student"], a["level"], inv.actor, inv.prefix)
+        return for_teachers(said)
 
     async def history(inv: Invocation) -> Reply:
         student = inv.args["student"]
@@ -138,14 +148,31 @@ def declare(
             "share a held message with your changes",
             teacher,
             edit,
-            (FLAG, Param("text", Kind.TEXT, "the message as it should be shared")),
+            (
+                FLAG,
+                Param(
+                    "text",
+                    Kind.TEXT,
+                    "the message as it should be shared",
+                    max_length=MESSAGE_CHARS,
+                ),
+            ),
         ),
         Command(
             ("mod", "reject"),
             "keep a held message hidden, optionally telling the student why",
             teacher,
             reject,
-            (FLAG, Param("reason", Kind.TEXT, "what to tell the student", required=False)),
+            (
+                FLAG,
+                Param(
+                    "reason",
+                    Kind.TEXT,
+                    "what to tell the student",
+                    required=False,
+                    max_length=REASON_CHARS,
+                ),
+            ),
         ),
         Command(
             ("mod", "fine"),
@@ -180,7 +207,7 @@ def declare(
         ),
         Command(
             ("mod", "rules"),
-            "show the screening rules, or change one: mod rules link flag",
+            "show the screening rules, or change one",
             teacher,
             rules_,
             (
@@ -214,7 +241,7 @@ def declare(
             allow,
             (
                 Param("kind", Kind.CHOICE, "word or domain", choices=("word", "domain")),
-                Param("value", Kind.TEXT, "the word or the domain"),
+                Param("value", Kind.TEXT, "the word or the domain", max_length=NAME_CHARS),
             ),
         ),
     ]

@@ -96,7 +96,7 @@ class Records:
                 log.info("flag %s: %r is not something to allow", flag_id, detail)
         if allowed:
             answer += f" From now on this class allows: {', '.join(sorted(set(allowed)))}."
-        return answer
+        return answer.strip()
 
     async def purge(self) -> int:
         """Delete what students wrote or did once it is older than the class's retention

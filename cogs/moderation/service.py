@@ -33,9 +33,11 @@ from bot.db import audit
 from bot.db.tables import Classroom, Flag, Post, ReviewGroup
 from bot.deliveries import Deliveries
 from bot.screening.verdict import SPAM
-from cogs.classroom.service import ClassInfo, ClassroomService
+from cogs.classroom.service import ClassInfo, ClassroomService, closest_member
 from cogs.moderation import floods, texts
 from cogs.moderation.catchup import catch_up
+from cogs.moderation.direct_replies import KIND as DIRECT_KIND
+from cogs.moderation.direct_replies import ChildReplies
 from cogs.moderation.effects import ESCALATE, FlagEffects
 from cogs.moderation.policy import checked, decide, screened_text, screening_deadline, with_media
 from cogs.moderation.reactions import text_reaction
@@ -114,6 +116,8 @@ class ModerationService:
         )
         self._threads = ThreadNames(sessionmaker, classes, chats, deliveries, clock, self.settle)
         self.add_kind(THREAD_KIND, self._threads)
+        self.children = ChildReplies(sessionmaker, deliveries, clock, self)
+        self.add_kind(DIRECT_KIND, self.children)
 
     def roles_from(self, resolve: Callable[[Actor, ChannelRef], Awaitable[Actor]]) -> None:
         """Decide by the role the class gives the person now, not the one where they react."""
@@ -187,6 +191,8 @@ class ModerationService:
         platform; it is still the class, and the message is screened like any other."""
         if await self.classes.find(ev.channel) is not None:
             await self.on_message(chat, MessagePosted(ev.message, ev.actor, ev.text))
+        else:  # a child writing to the bot in their own direct room (``direct_replies.py``)
+            await self.children.on_direct(chat, ev)
 
     async def on_command_typed(self, chat: Chat, ev: CommandTyped) -> None:
         """A student's visible command is held only when its words need a look."""
@@ -206,8 +212,12 @@ class ModerationService:
         verdict = with_media(checked(text, rules.context(recent), self.deadline), ev.media)
         decision = decide(verdict, member.trust, rules.policy)
         action, reasons = decision.action, decision.reasons
+        note = verdict.student_note
         if ev.channel.thread and await thread_closed(db, cls.id, ev.channel.thread):
             action, reasons = "hold", [*reasons, CLOSED_REASON]
+            note = note or texts.CLOSED_NOTE
+        if action == "hold" and not note and member.trust == "new":
+            note = texts.NEW_MEMBER_NOTE
         now = self.clock.now()
         post = Post(
             classroom_id=cls.id,
@@ -236,7 +246,7 @@ class ModerationService:
             text=ev.text,
             reasons=reasons,
             action=action,
-            student_note=verdict.student_note,
+            student_note=note,
             matches=[f"{sp.category}:{sp.detail}" for sp in verdict.spans]
             + ([ESCALATE] if decision.escalate else []),
             media=[[m.kind, m.name, m.ref] for m in ev.media],
@@ -292,7 +302,8 @@ class ModerationService:
         where: ChannelRef,
         edited: str | None = None,
     ) -> str:
-        """Approve (optionally with the teacher's edit) or reject a pending flag."""
+        """Approve (optionally with the teacher's edit) or reject a pending flag; returns the
+        reply for the teacher (nothing in the teacher room, where the decision is posted)."""
         cls = await self.classes.require(where)
         async with self.sessionmaker.begin() as db:
             flag = await self._flag_in(db, cls, flag_id)
@@ -302,6 +313,9 @@ class ModerationService:
             await floods.changed(db, flag.group_id)
             state = flag.state
         await self.settle(flag_id)
+        here = cls.teacher_channel is not None and where.room == cls.teacher_channel.room
+        if here and not self._effects.exposed(cls.id):
+            return ""  # the decision's notice in this room is the one confirmation
         return f"{'✅' if approve else '❌'} Flag #{flag_id} {state}."
 
     async def decide_review(
@@ -369,8 +383,20 @@ class ModerationService:
             reasons=flag.reasons,
         )
 
-    async def set_trust(self, where: ChannelRef, user: UserRef, level: str, actor: Actor) -> str:
+    async def set_trust(
+        self, where: ChannelRef, user: UserRef, level: str, actor: Actor, prefix: str = "!"
+    ) -> str:
         cls = await self.classes.require(where)
+        chat = self.chats[cls.platform]
+        people = await chat.members(cls.channel)
+        async with self.sessionmaker() as db:
+            known = await self.classes.known(db, cls.id, user)
+        # a platform that cannot list the class (empty) leaves the check to the member rows
+        if people and not known and user.id not in {p.id for p in people}:
+            teachers = {t.id for t in await chat.teachers(cls.channel)}
+            students = [p for p in people if p.id not in teachers]
+            nearest = closest_member(user, students)
+            raise UserError(texts.not_in_class(user, nearest, students, prefix))
         await self.classes.set_trust(cls.id, user, level, actor)
         return texts.trusted(user.label, level)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from bot.core.model import Outgoing, UserRef
 from bot.core.names import clean
 from bot.core.quoting import lines_of, quoted, review_quote
+from bot.core.wording import sentence
 from bot.db.tables import Flag
 
 
@@ -32,14 +33,68 @@ def outgoing(text: str, key: str, to: UserRef | None = None) -> Outgoing:
     return Outgoing(text, key=key, mentions=(to,) if to else ())
 
 
+# why a message waits, in a child's words (the teacher's review gives the same reason)
+NEW_MEMBER_NOTE = "Your teacher checks messages from new class members before everyone sees them."
+CLOSED_NOTE = (
+    "Today's discussion has finished, so your teacher reads new messages here first. "
+    "Thanks for sharing your thoughts!"
+)
+WAITING = "Your message is waiting for your teacher to read it before it is shared."
+
+
 def held(flag: Flag) -> str:
-    """For the student: what happened and why, without repeating their words."""
-    note = flag.student_note or (
-        "Your teacher checks messages from new class members before everyone sees them."
-    )
+    """For the student: what happened and why, without repeating their words (or a
+    sentence twice: a note that already says it waits is the whole message)."""
+    note = flag.student_note or NEW_MEMBER_NOTE
+    if "waiting for your teacher" in note:
+        return f"Hi {name(flag)}! {note}"
+    return f"Hi {name(flag)}! {WAITING} {note}"
+
+
+def thread_name_held(flag: Flag, shown_as: str) -> str:
+    """For the student whose thread name waits (the note says why, never twice)."""
+    note = flag.student_note or "Your teacher checks new names before everyone sees them."
+    if "waiting for your teacher" in note:
+        note = "Thanks for your patience!"
     return (
-        f"Hi {name(flag)}! Your message is waiting for your teacher to read it "
-        f"before it is shared. {note}"
+        f"Hi {name(flag)}! The name of your thread is waiting for your teacher to "
+        f"read it, so it shows as “{shown_as}” for now. {note}"
+    )
+
+
+def thread_name_rejected(flag: Flag) -> str:
+    reason = sentence(flag.decision_reason or "")
+    why = f" Your teacher says: {reason}" if reason else ""
+    return (
+        f"Hi {name(flag)}, your teacher decided not to keep that name for your "
+        f"thread.{why} You're welcome to choose a different one."
+    )
+
+
+def child_direct_reply(student: str, note: str, flagged: int | None) -> str:
+    """For a child who wrote to the bot one-to-one: kind, honest about who sees it."""
+    hello = f"Hi {clean(student, fallback='there')}! I'm the read-aloud bot, so I can't chat here."
+    where = "To talk about the book, write in your class room."
+    if flagged is None:
+        return f"{hello} {where} If something is bothering you, tell your teacher."
+    told = note or "Your teacher will see this message, so they can help if you need it."
+    if "teacher" not in told:
+        told += " Your teacher will see this message too."
+    return f"{hello} {told} {where}"
+
+
+def direct_review(flag: Flag) -> str:
+    """For the teacher: what a student wrote to the bot privately that needs a look."""
+    reasons = "; ".join(flag.reasons) or "needs a look"
+    return review_layout(
+        f"Private message #{flag.id} from {name(flag)} ({flag.user_id}) to me, in their "
+        "direct room (the class did not see it)",
+        f"Why: {reasons}",
+        f"React ✅ or ❌ once you have seen it (nothing is posted either way), or type: "
+        f"mod approve {flag.id}",
+        name(flag),
+        flag.text,
+        flag.id,
     )
 
 
@@ -71,7 +126,8 @@ def repost(flag: Flag, key: str) -> Outgoing:
 
 
 def rejected(flag: Flag) -> str:
-    why = f" Your teacher says: {flag.decision_reason}" if flag.decision_reason else ""
+    reason = sentence(flag.decision_reason or "")
+    why = f" Your teacher says: {reason}" if reason else ""
     return (
         f"Hi {name(flag)}, your teacher decided not to share your message this time.{why} "
         "You're welcome to try again with different words."
@@ -95,6 +151,19 @@ def hide_failed(flag: Flag, detail: str, key: str) -> Outgoing:
         key=key,
         notice=False,
     )
+
+
+def not_in_class(
+    user: UserRef, nearest: UserRef | None, people: list[UserRef], prefix: str = "!"
+) -> str:
+    """For the teacher: that person is not in this class (nobody's trust changed), and who
+    they probably meant."""
+    shown = clean(user.id, fallback="that person")
+    text = f"{shown} is not in this class, so I changed nobody's trust."
+    if nearest is None:
+        names = ", ".join(clean(p.label) for p in people[:8])
+        return f"{text} People in this class: {names}. Try again with one of them."
+    return f"{text} Did you mean {clean(nearest.label)}? Type: {prefix}mod trust {nearest.id}"
 
 
 def trusted(name: str, level: str) -> str:

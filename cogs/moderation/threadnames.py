@@ -24,6 +24,7 @@ from bot.db import audit
 from bot.db.tables import Classroom, Flag
 from bot.deliveries import Deliveries
 from cogs.classroom.service import ClassroomService
+from cogs.moderation import texts
 from cogs.moderation.effects import ESCALATE
 from cogs.moderation.policy import checked, decide
 from cogs.moderation.rules import ClassRules
@@ -132,11 +133,7 @@ class ThreadNames:
         elif flag.state == "rejected":
             if flag.action == "flag":  # it was visible while waiting; now it goes
                 await self._hold(flag)
-            why = f" Your teacher says: {flag.decision_reason}" if flag.decision_reason else ""
-            text = (
-                f"Hi {flag.user_name}, your teacher decided not to keep that name for your "
-                f"thread.{why} You're welcome to choose a different one."
-            )
+            text = texts.thread_name_rejected(flag)
             await self._tell(chat, thread, flag, key + ":rejected", text)
 
     async def _hold(self, flag: Flag) -> bool:
@@ -149,11 +146,7 @@ class ThreadNames:
         except Exception as e:
             log.warning("could not rename the thread of flag %s: %s", flag.id, e)
             return False
-        note = flag.student_note or "Your teacher checks new names before everyone sees them."
-        text = (
-            f"Hi {flag.user_name}! The name of your thread is waiting for your teacher to "
-            f"read it, so it shows as “{HELD_NAME}” for now. {note}"
-        )
+        text = texts.thread_name_held(flag, HELD_NAME)
         await self._tell(chat, thread, flag, key + ":held", text)
         return True
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.core.commands import Command, Invocation, Kind, Param, Reply
+from bot.core.commands import (
+    NAME_CHARS,
+    PROMPT_CHARS,
+    TITLE_CHARS,
+    Command,
+    Invocation,
+    Kind,
+    Param,
+    Reply,
+)
 from bot.core.errors import UserError
 from bot.core.model import Attachment, ChannelRef, Role
 from cogs.classroom.service import ClassroomService
@@ -134,6 +143,7 @@ def declare(
         "the book's title (the latest book if left out)",
         required=False,
         suggest=titles,
+        max_length=TITLE_CHARS,
     )
     return [
         Command(
@@ -142,9 +152,14 @@ def declare(
             Role.TEACHER,
             book,
             (
-                Param("title", Kind.WORD, "the title; use quotes for several words"),
+                Param(
+                    "title",
+                    Kind.WORD,
+                    "the title; use quotes for several words",
+                    max_length=TITLE_CHARS,
+                ),
                 Param("chapters", Kind.INT, "how many chapters", minimum=1),
-                Param("author", Kind.TEXT, "who wrote it", required=False),
+                Param("author", Kind.TEXT, "who wrote it", required=False, max_length=NAME_CHARS),
             ),
         ),
         Command(
@@ -185,7 +200,7 @@ def declare(
             prompt,
             (
                 Param("chapter", Kind.INT, "the chapter number", minimum=1),
-                Param("text", Kind.TEXT, "the prompt"),
+                Param("text", Kind.TEXT, "the prompt", max_length=PROMPT_CHARS),
                 Param(
                     "kind",
                     Kind.CHOICE,
@@ -260,6 +275,7 @@ def declare(
                     "the book (the latest if left out)",
                     required=False,
                     suggest=titles,
+                    max_length=TITLE_CHARS,
                 ),
             ),
         ),

@@ -7,6 +7,7 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.wording import plural
 from bot.db.tables import Entry, Flag, Member, Post, Prompt, Session, Vote
 from cogs.readaloud.calendar import chapters_label
 
@@ -62,12 +63,13 @@ async def digest_text(
     lines = [
         f'📋 Digest — "{title}", {chapters_label(s.first_chapter, s.last_chapter)} '
         f"(session {s.number})",
-        f"{len(messages)} students wrote {sum(messages.values())} messages; "
+        f"{plural(len(messages), 'student')} wrote {plural(sum(messages.values()), 'message')}; "
         f"{held} held, {flagged} flagged for you.",
     ]
     for user_id in sorted(set(messages) | set(answered), key=lambda u: -messages[u]):
         who = names.get(user_id, user_id)
-        lines.append(f"• {who}: {messages[user_id]} messages, {answered[user_id]} prompts answered")
+        wrote, did = plural(messages[user_id], "message"), plural(answered[user_id], "prompt")
+        lines.append(f"• {who}: {wrote}, {did} answered")
     summaries = [(e.user_name, e.text) for e, kind in entries if kind == "summary"]
     if summaries:
         lines.append("Summary challenge entries:")

@@ -158,9 +158,10 @@ class SessionRunner:
         body = texts.prompt(p, after=after)
         if p.kind in ("poll", "opinion"):
             out = Outgoing(body, key=step.key)
-            await self.deliveries.once(
-                step.key, thread, partial(ctx.chat.send_poll, thread, body, p.options, out)
-            )
+            # recorded the moment it exists: a vote tapped while the options appear counts
+            recorded = partial(self.deliveries.record, step.key, thread)
+            poll = partial(ctx.chat.send_poll, thread, body, p.options, out, recorded)
+            await self.deliveries.once(step.key, thread, poll)
         else:
             await self._send(ctx.chat, thread, body, step.key)
 

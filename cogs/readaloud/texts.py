@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.wording import plural
 from bot.db.tables import Prompt
 from cogs.readaloud.calendar import chapters_label
 from cogs.readaloud.steps import NUMBER_KEYS
@@ -17,7 +18,8 @@ PROMPT_LABELS = {
 
 def reminder(title: str, first: int, last: int, minutes: int) -> str:
     return (
-        f'⏰ Read-aloud in {minutes} minutes: "{title}", {chapters_label(first, last)}. Get comfy!'
+        f'⏰ Read-aloud in {plural(minutes, "minute")}: "{title}", {chapters_label(first, last)}. '
+        "Get comfy!"
     )
 
 
@@ -72,6 +74,7 @@ def results(question: str, options: list[str], counts: list[int], before: list[i
         if before is not None:
             line += f" (before the book: {before[i]})"
         lines.append(line)
+    lines.append("Thanks for voting!")
     return "\n".join(lines)
 
 

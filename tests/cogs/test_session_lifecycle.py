@@ -69,7 +69,7 @@ async def test_every_step_of_a_session_happens_once_at_its_time(bench: Bench) ->
 
     await bench.at(START + timedelta(minutes=45))
     results = [t for t in chat.texts() if t.startswith("📊 Results — Who is bravest?")]
-    assert results == ["📊 Results — Who is bravest?\n1️⃣ Mouse: 0\n2️⃣ Keeper: 2"]
+    assert results == ["📊 Results — Who is bravest?\n1️⃣ Mouse: 0\n2️⃣ Keeper: 2\nThanks for voting!"]
     assert chat.posts[-2].action == "close"
     digest = chat.posts[-1]
     assert digest.channel.id == "!room12-teachers"

@@ -6,8 +6,9 @@ from datetime import date, time
 
 import pytest
 
-from bot.core.commands import Command, Kind, Param, Registry, Reply, render_help
+from bot.core.commands import Command, Kind, Param, Registry, Reply
 from bot.core.errors import UserError
+from bot.core.help import render_help
 from bot.core.model import Platform, Role, UserRef
 from bot.core.textcommand import is_command, parse, tokenize
 
@@ -120,8 +121,32 @@ def test_bad_input_says_what_to_type_instead(text: str, message: str) -> None:
 def test_help_shows_only_what_the_role_may_do() -> None:
     student = render_help(REGISTRY, Role.STUDENT)
     teacher = render_help(REGISTRY, Role.TEACHER)
-    assert "!help" in student and "!readaloud plan" not in student
-    assert "!readaloud plan start=2027-02-01 days=mon,wed,fri time=09:30 [per=3]" in teacher
+    assert "!readaloud plan" not in student and "!mod" not in student
+    assert "!readaloud plan start=2027-02-01 days=mon,wed,fri time=09:30 per=2 window=45" in teacher
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("book 'Single Quotes' chapters=2", "Single Quotes"),
+        ('book "A "nested" title" chapters=2', 'A "nested" title'),
+        ("book “Phone Quotes” chapters=2", "Phone Quotes"),
+        ("book ‘Charlotte’s Web’ chapters=2", "Charlotte’s Web"),
+        ("book 'Charlotte's Web' chapters=2", "Charlotte's Web"),
+        ("book title=“The Wild Robot” chapters=2", "title=The Wild Robot"),
+    ],
+)
+def test_single_and_typographic_quotes_group_a_title(typed: str, title: str) -> None:
+    assert [t for t, _, _ in tokenize(typed)] == ["book", title, "chapters=2"]
+
+
+def test_an_apostrophe_is_a_letter_and_an_unclosed_double_quote_is_explained() -> None:
+    assert [t for t, _, _ in tokenize("ask what's 'up with the keeper")][1:3] == ["what's", "'up"]
+    with pytest.raises(UserError) as caught:
+        tokenize('book "The Lighthouse Mice chapters=3')
+    told = caught.value.message
+    assert "not closed" in told and '"The Lighthouse Mice' in told
+    assert 'Put a matching " after the last word' in told
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ from bot.db.faults import is_storage_fault
 from bot.db.session import make_engine
 
 
-
 @pytest.mark.asyncio(loop_scope="session")
 async def test_a_database_that_cannot_be_opened_is_a_storage_fault(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}")  # a folder, not a file

@@ -172,7 +172,8 @@ async def test_ask_approve_relay_and_answer_by_replying_in_the_dm(school: School
     await s.d.click(s.teachers[0], review["id"], button["Approve"])
     (posted,) = [t for t in thread_posts(s, s.rooms[0]) if t.startswith("✉️")]
     assert posted == (
-        "✉️ Jo Lee answered our class's question:\n> Why is Auggie so brave? Ben and I wonder\n"
+        "✉️ Jo Lee answered our class's question from chapter 1:\n"
+        "> Why is Auggie so brave? Ben and I wonder\n"
         "Because his family loves him."
     )
 

@@ -143,7 +143,7 @@ async def test_a_slow_answer_is_deferred_then_sent_privately_or_publicly(
     steps = [(r.method, r.json and r.json.get("type")) for r in c.discord.requests_for(private)]
     assert steps == [("POST", 5), ("DELETE", None), ("POST", None)]
     followup = c.discord.requests_for(private)[-1].json
-    assert followup["flags"] & 64 and "/help" in followup["content"]
+    assert followup["flags"] & 64 and "/readaloud schedule" in followup["content"]
     public = await c.discord.slash(c.ana, c.room, "readaloud schedule")
     steps = [r.method for r in c.discord.requests_for(public)]
     assert steps == ["POST", "PATCH"]

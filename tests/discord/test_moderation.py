@@ -21,6 +21,10 @@ async def hold_first_message(c: Classroom, text: str = "I loved chapter one!") -
     return mid
 
 
+def flag_number(review: dict[str, Any]) -> str:
+    return re.search(r"#(\d+)", review["embeds"][0]["title"]).group(1)  # type: ignore[union-attr]
+
+
 def buttons(message: dict[str, Any]) -> dict[str, str]:
     return {b["label"]: b["custom_id"] for row in message["components"] for b in row["components"]}
 
@@ -52,7 +56,9 @@ async def test_approve_reposts_under_the_students_name(classroom: Classroom) -> 
     review = await hold_first_message(c)
     clicked = await c.discord.click(c.teacher, review["id"], buttons(review)["Approve"])
     (answer,) = c.discord.answers(clicked)
-    assert ephemeral(answer) and "approved" in content(answer)
+    assert answer["type"] == 6, "the click is acknowledged without a second confirmation"
+    confirmations = [p.json["content"] for p in w.posts_in(review["channel_id"])[1:]]
+    assert confirmations == [f"✅ Approved #{flag_number(review)} by Ms Rivera."]
     (made,) = w.sent("POST", rf"/channels/{c.room['id']}/webhooks")
     assert made.json["name"] == "readaloud"
     (repost,) = w.sent("POST", r"/webhooks/(\d+)/hooktoken")
@@ -72,7 +78,9 @@ async def test_reject_with_reason_tells_the_student_why(classroom: Classroom) ->
         c.teacher, teachers, form["data"]["custom_id"], {"reason": "Please use kind words."}
     )
     (answer,) = c.discord.answers(submitted)
-    assert ephemeral(answer) and "rejected" in content(answer)
+    assert answer["type"] == 6, "no private answer on top of the teacher channel's notice"
+    (notice,) = [p.json["content"] for p in c.world.posts_in(teachers["id"])[1:]]
+    assert notice.startswith(f"❌ Rejected #{flag_number(review)} by") and "kind words" in notice
     _held, rejected = dms_to(c, c.ana)
     assert "Please use kind words." in rejected
     assert not c.world.sent("POST", r"/webhooks/(\d+)/hooktoken")
@@ -100,7 +108,8 @@ async def test_a_restart_between_hold_and_decision_still_approves_the_right_flag
     await c.discord.stop()
     await c.discord.start()  # new App, new client, same database and Discord
     clicked = await c.discord.click(c.teacher, review["id"], buttons(review)["Approve"])
-    assert "approved" in content(c.discord.answers(clicked)[0])
+    assert c.discord.answers(clicked)[0]["type"] == 6
+    assert "✅ Approved" in c.world.posts_in(teachers["id"])[-1].json["content"]
     (repost,) = c.world.sent("POST", r"/webhooks/(\d+)/hooktoken")
     assert (repost.json["username"], repost.json["content"]) == (
         "Ana (student)",
@@ -243,3 +252,14 @@ async def test_the_queue_asked_for_in_the_class_channel_is_shown_to_the_teacher_
     assert ephemeral(answer) and "I feel sad every night" in content(answer)
     in_class = [r.json.get("content") or "" for r in c.world.posts_in(c.room["id"])]
     assert not [t for t in in_class if "sad" in t], "the class never reads it"
+
+
+async def test_a_child_replying_to_the_bots_dm_gets_a_childs_answer(classroom: Classroom) -> None:
+    c = classroom
+    await hold_first_message(c)
+    (dm,) = [cid for cid, uid in c.world.dms.items() if uid == c.ana["id"]]
+
+    await c.discord.feed("message_create", c.world.message(dm, c.ana, "ok sorry"))
+
+    answer = c.world.posts_in(dm)[-1].json["content"]
+    assert answer.startswith("Hi Ana! I'm the read-aloud bot") and "author join" not in answer

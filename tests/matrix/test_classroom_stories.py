@@ -106,7 +106,7 @@ async def test_a_rude_message_is_held_rejected_and_the_student_told_why(
     await room12.teacher_types(
         f"!mod reject {flag_id} please use kind words",
         room=room12.teacher_room,
-        expect="rejected",
+        expect="❌ Rejected",
     )
 
     told = await ben.wait_for(room12.privately("decided not to share"))

@@ -107,7 +107,7 @@ class MatrixDriver:
         await self.cls.teacher_types(
             f"!mod reject {self._flags[review]} {reason}",
             room=self.cls.teacher_room,
-            expect="rejected",
+            expect="❌ Rejected",
         )
 
     async def reposted(self, who: str, text: str) -> bool:

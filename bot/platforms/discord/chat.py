@@ -16,6 +16,7 @@ from bot.core.dispatch import Dispatcher
 from bot.core.errors import Forbidden, Gone
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 from bot.core.names import reposted
+from bot.core.ports import OnPosted
 from bot.platforms.discord import media as files
 from bot.platforms.discord.calls import CommandCalls
 from bot.platforms.discord.client import ReadAloudClient
@@ -113,7 +114,12 @@ class DiscordChat:
 
     @translated("post a poll")
     async def send_poll(
-        self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
+        self,
+        channel: ChannelRef,
+        question: str,
+        options: list[str],
+        out: Outgoing,
+        posted: OnPosted | None = None,
     ) -> MessageRef:
         """A native Discord poll (votes come back as PollVoted); nonce from `out.key`."""
         target = self.client.get_partial_messageable(int(channel.thread or channel.id))
@@ -124,7 +130,10 @@ class DiscordChat:
             )
         except discord.Forbidden:
             raise await self.hints.forbidden(channel, "Send Messages", "post a poll") from None
-        return MessageRef(channel, str(sent.id))
+        poll = MessageRef(channel, str(sent.id))
+        if posted is not None:
+            await posted(poll)
+        return poll
 
     @translated("open the discussion thread")
     async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:

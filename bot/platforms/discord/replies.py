@@ -33,7 +33,11 @@ async def answer(interaction: discord.Interaction, work: Awaitable[Reply]) -> No
 
 
 async def show(interaction: discord.Interaction, reply: Reply, deferred: bool = False) -> None:
-    """Send the Reply as the interaction's answer (split if long)."""
+    """Send the Reply as the interaction's answer (split if long); an empty Reply (the
+    channel already shows what happened) is acknowledged without a message."""
+    if not reply.text and reply.attachment is None:
+        await _acknowledge(interaction, deferred)
+        return
     parts = split(reply.text) or ["(nothing to show)"]
     if deferred and reply.private:
         # the "thinking…" placeholder is public; replace it with a private answer
@@ -53,3 +57,15 @@ async def show(interaction: discord.Interaction, reply: Reply, deferred: bool = 
         data = io.BytesIO(reply.attachment.text.encode())
         file = discord.File(data, filename=reply.attachment.filename)
         await interaction.followup.send(file=file, ephemeral=reply.private)
+
+
+async def _acknowledge(interaction: discord.Interaction, deferred: bool) -> None:
+    """Answer an interaction without showing anything (a button or a form: a silent
+    acknowledgement; a command: its placeholder removed)."""
+    quiet = (discord.InteractionType.component, discord.InteractionType.modal_submit)
+    if interaction.type in quiet and not deferred:
+        await interaction.response.defer()
+        return
+    if not deferred and not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True)
+    await interaction.delete_original_response()

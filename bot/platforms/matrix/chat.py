@@ -29,6 +29,7 @@ from bot.core.dispatch import Dispatcher
 from bot.core.errors import ChatError, Forbidden, Gone, Unavailable
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 from bot.core.names import reposted
+from bot.core.ports import OnPosted
 from bot.core.quoting import lines_of, quoted
 from bot.db.handled import HandledEvents
 from bot.platforms.matrix import media
@@ -238,15 +239,22 @@ class MatrixChat:
 
     @translated
     async def send_poll(
-        self, channel: ChannelRef, question: str, options: list[str], out: Outgoing
+        self,
+        channel: ChannelRef,
+        question: str,
+        options: list[str],
+        out: Outgoing,
+        posted: OnPosted | None = None,
     ) -> MessageRef:
         """Matrix polls are not in the stable spec: numbered options, each with the bot's own
         numbered reaction ready to tap (votes arrive as ReactionAdded with 1️⃣, 2️⃣, …)."""
         keys = NUMBER_KEYS[: len(options)]
         lines = [question, *(f"{key} {option}" for key, option in zip(keys, options, strict=False))]
-        posted = await self.send(channel, dataclasses.replace(out, text="\n".join(lines)))
-        await self._react(posted, keys, out.key)
-        return posted
+        poll = await self.send(channel, dataclasses.replace(out, text="\n".join(lines)))
+        if posted is not None:  # recorded before the numbers appear: no vote comes too early
+            await posted(poll)
+        await self._react(poll, keys, out.key)
+        return poll
 
     @translated
     async def dm(self, user: UserRef, out: Outgoing) -> MessageRef:

@@ -3,21 +3,31 @@
 Starts Synapse from ./var/homeserver, registers the bot, a teacher and three
 students, and (first run only) has the teacher create a class room and set up
 a book whose first session is a few minutes away, using the same commands a
-real teacher types. A second run reuses the server, accounts and class.
+real teacher types. A second run reuses the server, accounts and class. Every
+run accepts the demo people's pending invites (the teacher room above all), so
+someone logging in for the first time finds both rooms ready.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from nio import AsyncClient, RoomCreateResponse
+from nio import (
+    AsyncClient,
+    JoinError,
+    RoomCreateResponse,
+    RoomGetStateEventResponse,
+    SyncResponse,
+)
 from sqlalchemy import func, select
 
 from bot.app import App
@@ -55,9 +65,17 @@ async def _wait_for(app: App, query: Any, what: str, timeout: float = 30) -> Non
     raise RuntimeError(f"the demo class was not set up in time ({what}); see the log above")
 
 
-async def _set_up_class(
+@dataclass(frozen=True)
+class DemoRooms:
+    """The demo class's two rooms."""
+
+    class_room: str
+    teacher_room: str
+
+
+async def set_up_class(
     app: App, hs: LocalHomeserver, bot: Account, teacher: Account, students: list[Account]
-) -> str:
+) -> DemoRooms:
     """The teacher makes a room, invites everyone and types the set-up commands."""
     t = await _client(hs, teacher)
     resp = await t.room_create(
@@ -98,10 +116,58 @@ async def _set_up_class(
         await t.room_send(room, "m.room.message", {"msgtype": "m.text", "body": text})
         await _wait_for(app, done, text)
     await t.close()
-    return room
+    return await rooms_of(app, room)
 
 
-def _banner(hs: LocalHomeserver, passwords: dict[str, str], accounts: dict[str, Account]) -> str:
+async def rooms_of(app: App, class_room: str) -> DemoRooms:
+    """The class room and the teacher room the bot made for it."""
+    async with app.sessionmaker() as db:
+        teachers = await db.scalar(
+            select(Classroom.teacher_channel_id).where(Classroom.channel_id == class_room)
+        )
+    return DemoRooms(class_room, teachers or "")
+
+
+async def accept_invites(hs: LocalHomeserver, people: list[Account]) -> int:
+    """Join every room the demo's people are invited to (the teacher room, the bot's direct
+    rooms), as a newcomer would tap "accept": logging in, they find every room ready."""
+    joined = 0
+    for account in people:
+        client = await _client(hs, account)
+        try:
+            resp = await client.sync(timeout=0, full_state=True)
+            if isinstance(resp, SyncResponse):
+                for room_id in resp.rooms.invite:
+                    if not isinstance(await client.join(room_id), JoinError):
+                        joined += 1
+        finally:
+            await client.close()
+    return joined
+
+
+async def room_names(hs: LocalHomeserver, teacher: Account, rooms: DemoRooms) -> dict[str, str]:
+    """The rooms' names as the teacher's Matrix client shows them."""
+    client = await _client(hs, teacher)
+    try:
+        names = {}
+        for room_id in (rooms.class_room, rooms.teacher_room):
+            resp = await client.room_get_state_event(room_id, "m.room.name")
+            name = resp.content.get("name") if isinstance(resp, RoomGetStateEventResponse) else ""
+            names[room_id] = str(name or room_id)
+        return names
+    finally:
+        await client.close()
+
+
+def banner(
+    hs: LocalHomeserver,
+    passwords: dict[str, str],
+    accounts: dict[str, Account],
+    rooms: DemoRooms,
+    names: dict[str, str],
+) -> str:
+    """What a newcomer needs: where to point a client, the logins, each room and what to
+    try first there."""
     lines = [
         "",
         "readaloud demo is ready.",
@@ -110,9 +176,19 @@ def _banner(hs: LocalHomeserver, passwords: dict[str, str], accounts: dict[str, 
     ]
     for name in ("teacher", *STUDENTS):
         lines.append(f"    {accounts[name].user_id:<22} {passwords[name]}")
+    student = accounts[STUDENTS[0]].user_id
     lines += [
-        "  The teacher is in 'Room 12 read-aloud' and the private teacher room;",
-        "  the first session starts a few minutes after the first run. Ctrl-C stops.",
+        "  Rooms (everyone has already joined; there is nothing to accept):",
+        f"    '{names[rooms.class_room]}' ({rooms.class_room}): the class: the teacher and "
+        "the students.",
+        f"      Try first: log in as {student} and say hello here. A new student's first",
+        "      message waits for the teacher, and the student is told why.",
+        f"    '{names[rooms.teacher_room]}' ({rooms.teacher_room}): the private teacher "
+        "room: the teacher only.",
+        "      Try first: log in as the teacher and approve that message with ✅;",
+        "      then type !help here for everything else.",
+        "  The first session starts a few minutes after the first run (!readaloud schedule",
+        "  shows it). Ctrl-C stops.",
         "",
     ]
     return "\n".join(lines)
@@ -138,16 +214,18 @@ async def run_demo(config: Config, stop: asyncio.Event) -> None:
         await app.start()
         try:
             marker = DATA / "demo-class.json"
+            people = [accounts["teacher"], *(accounts[s] for s in STUDENTS)]
             if not marker.exists():
-                room = await _set_up_class(
-                    app,
-                    hs,
-                    accounts["readaloud"],
-                    accounts["teacher"],
-                    [accounts[s] for s in STUDENTS],
+                rooms = await set_up_class(
+                    app, hs, accounts["readaloud"], accounts["teacher"], people[1:]
                 )
-                marker.write_text(json.dumps({"room_id": room}))
-            print(_banner(hs, passwords, accounts), flush=True)
+                marker.write_text(json.dumps(dataclasses.asdict(rooms)))
+            else:
+                saved = json.loads(marker.read_text())
+                rooms = await rooms_of(app, saved.get("class_room") or saved["room_id"])
+            await accept_invites(hs, people)
+            names = await room_names(hs, accounts["teacher"], rooms)
+            print(banner(hs, passwords, accounts, rooms, names), flush=True)
             await stop.wait()
         finally:
             await app.stop()

@@ -314,6 +314,8 @@ class Inbound:
         await self._reply(channel, actor, reply, event_id)
 
     async def _reply(self, channel: ChannelRef, actor: Actor, reply: Reply, event_id: str) -> None:
+        if not reply.text and reply.attachment is None:
+            return  # nothing to add (a decision's own notice already answers it)
         # a private answer goes where only the caller or the teachers read (replies.py)
         await self.replies.deliver(channel, actor, reply, event_id)
 
