@@ -125,7 +125,7 @@ async def test_teacher_help_is_grouped_by_task_and_every_example_works_as_typed(
 async def test_help_mod_narrows_to_the_mod_commands(bench: Bench) -> None:
     shown = (await bench.type("!help mod")).text
     commands = [line.split(" ")[1] for line in shown.splitlines() if line.startswith("• ")]
-    assert set(commands) == {"!mod"} and len(commands) == 10
+    assert set(commands) == {"!mod"} and len(commands) == 12
     assert "Review messages:" in shown and "Plan the reading:" not in shown
     unknown = (await bench.type("!help bananas")).text
     assert "!help plan" in unknown and "!help mod" in unknown
