@@ -130,6 +130,7 @@ async def test_an_answer_after_the_discussion_closed_is_posted_in_the_class_room
     )
     code = re.search(r"RA-\w{4}-\w{4}", body(told))
     assert code
+    await room12.teacher_types("!author review off", room12.teacher_room, "at once")
     author = await people("jo", "Jo Lee")
     resp = await author.client.room_create(is_direct=True, invite=[room12.bot])
     assert not isinstance(resp, RoomCreateError), resp

@@ -117,7 +117,7 @@ async def test_a_shared_location_waits_for_the_teacher_and_reaches_the_class_onc
 
     flag_id = found.split("#", 1)[1].split(" ", 1)[0]
     await room12.teacher_types(
-        f"!mod approve {flag_id}", room=room12.teacher_room, expect="approved"
+        f"!mod approve {flag_id}", room=room12.teacher_room, expect="Approved #"
     )
     shared = bot_event_in(room12, room12.room, lambda c: c.get("geo_uri") == geo)
     await aroha.wait_for(shared)
