@@ -78,6 +78,26 @@ class FlagEffects:
             if not lock.locked():
                 self._locks.pop(flag_id, None)
 
+    async def hide_first(self, flag_id: int) -> None:
+        """Remove a held message now, ahead of the review and note ``settle`` delivers
+        later (a held picture is copied for the teacher first, so it waits for settle)."""
+        lock = self._locks.setdefault(flag_id, asyncio.Lock())
+        try:
+            async with lock:
+                async with self.sessionmaker() as db:
+                    flag = await db.get_one(Flag, flag_id)
+                if flag.settled or flag.action != "hold" or flag.kind in self._kinds:
+                    return
+                if media_of(flag):
+                    return
+                cls = await self.classes.get(flag.classroom_id)
+                where = ChannelRef(cls.platform, flag.channel_id, flag.thread_id)
+                chat, key = self.chats[cls.platform], f"flag:{flag.id}"
+                await self._hide_once(chat, flag, where, key, not self.exposed(cls.id))
+        finally:
+            if not lock.locked():
+                self._locks.pop(flag_id, None)
+
     async def _settle(self, flag_id: int) -> None:
         async with self.sessionmaker() as db:
             flag = await db.get_one(Flag, flag_id)

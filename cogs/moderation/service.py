@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from bot.core.events import (
     ReactionAdded,
     ThreadNamed,
 )
+from bot.core.followups import FollowUps
 from bot.core.model import Actor, ChannelRef, Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
@@ -89,8 +91,10 @@ class ModerationService:
         chats: Chats,
         deliveries: Deliveries,
         clock: Clock,
+        follow_ups: FollowUps | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
+        self.follow_ups = follow_ups or FollowUps()
         self.classes = classes
         self.chats = chats
         self.deliveries = deliveries
@@ -151,7 +155,11 @@ class ModerationService:
         if action in ("allow", "flag"):
             await self._shared(MessageShared(cls.id, ev.channel, ev.actor.user, ev.text))
         if flag_id is not None:
-            await self.settle(flag_id)
+            if self.follow_ups.deferring:  # the class stops seeing it before anything else
+                await self._effects.hide_first(flag_id)
+            # the review and the student's note: behind the class's next messages if the
+            # adapter allows (the flag row is saved, so ``resume`` finishes after a crash)
+            await self.follow_ups.run(f"class:{cls.id}", partial(self.settle, flag_id))
 
     async def on_thread_named(self, chat: Chat, ev: ThreadNamed) -> None:
         """A student's thread name is screened like a message (``threadnames.py``)."""
