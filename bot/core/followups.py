@@ -74,6 +74,10 @@ class FollowUps:
         finally:
             self._behind.reset(token)
 
+    async def caught_up(self) -> None:
+        """Return once every follow-up queued so far is done."""
+        await self.lanes.caught_up()
+
     async def idle(self) -> None:
         """Return once no follow-up is waiting or running."""
         await self.lanes.idle()

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ class Lanes:
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._idle = asyncio.Event()
         self._idle.set()
+        self._marks: set[asyncio.Future[None]] = set()
 
     def put(self, key: str, job: Job) -> None:
         """Run `job` after every job put under `key` before it."""
@@ -63,6 +65,18 @@ class Lanes:
         while not self._idle.is_set():
             await self._idle.wait()
 
+    async def caught_up(self) -> None:
+        """Return once every job put so far has run (jobs put later may still wait)."""
+        loop = asyncio.get_running_loop()
+        marks: list[asyncio.Future[None]] = []
+        for key in list(self._queues):
+            mark: asyncio.Future[None] = loop.create_future()
+            self._marks.add(mark)
+            mark.add_done_callback(self._marks.discard)
+            marks.append(mark)
+            self.put(key, partial(_reached, mark))
+        await asyncio.gather(*marks)
+
     async def stop(self, drain: float = 0.0) -> None:
         """Let running work finish for up to `drain` seconds, then cancel the rest."""
         if drain > 0:
@@ -74,3 +88,10 @@ class Lanes:
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
+        for mark in list(self._marks):
+            mark.cancel()
+
+
+async def _reached(mark: asyncio.Future[None]) -> None:
+    if not mark.done():
+        mark.set_result(None)

@@ -78,6 +78,12 @@ class FlagEffects:
             if not lock.locked():
                 self._locks.pop(flag_id, None)
 
+    async def caught_up(self) -> None:
+        """Return once every flag being settled right now is done (its review posted)."""
+        for lock in list(self._locks.values()):
+            async with lock:
+                pass
+
     async def hide_first(self, flag_id: int) -> None:
         """Remove a held message now, ahead of the review and note ``settle`` delivers
         later (a held picture is copied for the teacher first, so it waits for settle)."""

@@ -243,14 +243,24 @@ class ModerationService:
         """A ✅ / ❌ reaction by a teacher on a review message decides that flag."""
         if ev.key not in APPROVE_KEYS | REJECT_KEYS or not ev.actor.is_teacher:
             return
-        async with self.sessionmaker() as db:
-            flag_id = await db.scalar(
-                select(Flag.id).where(
-                    Flag.review_message_id == ev.target.id, Flag.state == "pending"
-                )
-            )
+        flag_id = await self._reviewed_by(ev.target.id)
+        if flag_id is None:
+            # the review may be on its way still (posted behind the class's messages, or by
+            # another room's handler): a decision on it must not be lost
+            await self.follow_ups.caught_up()
+            await self._effects.caught_up()
+            flag_id = await self._reviewed_by(ev.target.id)
         if flag_id is not None:
             await self.decide(flag_id, ev.key in APPROVE_KEYS, ev.actor, "", ev.target.channel)
+
+    async def _reviewed_by(self, review_message_id: str) -> int | None:
+        """The pending flag whose review message this is."""
+        async with self.sessionmaker() as db:
+            return await db.scalar(
+                select(Flag.id).where(
+                    Flag.review_message_id == review_message_id, Flag.state == "pending"
+                )
+            )
 
     async def decide(
         self,

@@ -102,3 +102,33 @@ async def test_a_burst_in_one_class_is_reviewed_in_the_order_it_was_written(
         assert await room14.teacher.wait_for(removed(event_id), room_id=room14.room)
     said = await ordered_reviews(room14, [t for _, t in texts])
     assert said == [t for _, t in texts]
+
+
+async def test_a_teacher_who_approves_while_the_review_is_still_being_posted_is_heard(
+    two_classes: tuple[Classroom, Classroom], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room12, _ = two_classes
+    chat = room12.chat
+    posted = asyncio.Event()  # the review is out, but the bot has not noted it yet
+    post_review = chat.ask_decision
+
+    async def review_then_wait(channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
+        review = await post_review(channel, flag_id, out)
+        await posted.wait()
+        return review
+
+    monkeypatch.setattr(chat, "ask_decision", review_then_wait)
+    aroha = room12.students[0]
+    try:
+        await aroha.send(room12.room, "the keeper's cat was funny")
+        review = await room12.teacher.wait_for(
+            room12.says("the keeper's cat was funny", room12.teacher_room)
+        )
+        await room12.teacher.react(room12.teacher_room, review.event_id, "✅")
+        await asyncio.sleep(1.0)  # the bot sees the ✅ before it has finished the review
+    finally:
+        posted.set()
+    repost = await aroha.wait_for(
+        room12.says("Aroha (student): the keeper's cat was funny", room12.room)
+    )
+    assert repost is not None
