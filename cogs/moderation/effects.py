@@ -130,9 +130,10 @@ class FlagEffects:
             # a message the bot cannot remove (no permission, a server error) must not keep
             # the review and a safeguarding alert from the teacher: say so, try again later
             hidden = await self._hide_once(chat, flag, where, key, not exposed)
-            await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
         if not media:
             await self._review(chat, cls, flag, key, media)
+        if flag.action == "hold":
+            await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
         if flag.state == "approved" and flag.action == "hold":
             first_time = await self.deliveries.sent(key + ":repost") is None
             if media and cls.teacher_channel is not None and flag.review_message_id:
