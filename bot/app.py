@@ -10,6 +10,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -30,6 +31,7 @@ from bot.core.events import (
     ReactionAdded,
     ThreadNamed,
 )
+from bot.core.followups import FollowUps
 from bot.core.ports import Chat
 from bot.db.faults import is_storage_fault
 from bot.db.handled import HandledEvents
@@ -86,6 +88,8 @@ class App:
         self.engine: AsyncEngine = make_engine(config.settings.bot.database_url)
         self.sessionmaker: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
         self.chats = Chats()
+        # slow posts after a hold (review, note) may run behind the next events (Matrix)
+        self.follow_ups = FollowUps(transient=is_storage_fault)
         deliveries = Deliveries(self.sessionmaker, self.clock)
         classes = ClassroomService(self.sessionmaker, self.chats, self.clock)
         grace = timedelta(minutes=config.settings.bot.late_grace_minutes)
@@ -101,6 +105,7 @@ class App:
             deliveries,
             self.clock,
             screening_deadline(config.settings.bot.screening_budget_ms),
+            self.follow_ups,
         )
         moderation.on_shared(answers.on_shared)
         rules = ClassRules(self.sessionmaker, self.clock)
@@ -202,6 +207,7 @@ class App:
                     dispatcher=self.dispatcher,
                     registry=self.registry,
                     on_fatal=self.fail,
+                    follow_ups=self.follow_ups,
                 )
             )
         d = self.config.settings.discord
@@ -209,7 +215,13 @@ class App:
             from bot.platforms.discord import DiscordChat
 
             chats.append(
-                DiscordChat(d, self.config.secrets.discord_token, self.dispatcher, self.registry)
+                DiscordChat(
+                    d,
+                    self.config.secrets.discord_token,
+                    self.dispatcher,
+                    self.registry,
+                    Path(self.config.settings.bot.data_dir),
+                )
             )
         return chats
 
@@ -244,6 +256,7 @@ class App:
         await self.scheduler.stop()
         for chat in self.chats.by_platform.values():
             await chat.stop()
+        await self.follow_ups.stop()
         self.services.moderation.deadline.close()  # its worker process, if one was needed
         await self.engine.dispose()
 

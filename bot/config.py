@@ -33,6 +33,7 @@ class BotSettings(Strict):
     """Settings for the whole process."""
 
     database_url: str = "sqlite:///var/readaloud.db"
+    data_dir: str = "var"  # files the bot keeps besides the database (Discord retry list)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     default_timezone: str = "UTC"
     late_grace_minutes: int = Field(default=120, ge=0)

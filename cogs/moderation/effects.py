@@ -81,6 +81,32 @@ class FlagEffects:
             if not lock.locked():
                 self._locks.pop(flag_id, None)
 
+    async def caught_up(self) -> None:
+        """Return once every flag being settled right now is done (its review posted)."""
+        for lock in list(self._locks.values()):
+            async with lock:
+                pass
+
+    async def hide_first(self, flag_id: int) -> None:
+        """Remove a held message now, ahead of the review and note ``settle`` delivers
+        later (a held picture is copied for the teacher first, so it waits for settle)."""
+        lock = self._locks.setdefault(flag_id, asyncio.Lock())
+        try:
+            async with lock:
+                async with self.sessionmaker() as db:
+                    flag = await db.get_one(Flag, flag_id)
+                if flag.settled or flag.action != "hold" or flag.kind in self._kinds:
+                    return
+                if media_of(flag):
+                    return
+                cls = await self.classes.get(flag.classroom_id)
+                where = ChannelRef(cls.platform, flag.channel_id, flag.thread_id)
+                chat, key = self.chats[cls.platform], f"flag:{flag.id}"
+                await self._hide_once(chat, flag, where, key, not self.exposed(cls.id))
+        finally:
+            if not lock.locked():
+                self._locks.pop(flag_id, None)
+
     async def _settle(self, flag_id: int) -> None:
         async with self.sessionmaker() as db:
             flag = await db.get_one(Flag, flag_id)
@@ -107,10 +133,10 @@ class FlagEffects:
             # a message the bot cannot remove (no permission, a server error) must not keep
             # the review and a safeguarding alert from the teacher: say so, try again later
             hidden = await self._hide_once(chat, flag, where, key, not exposed)
-            if not flag.group_rev:  # a flood's later messages are covered by its first notice
-                await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
         if not media:
             await self._review(chat, cls, flag, key, media)
+        if flag.action == "hold" and not flag.group_rev:  # a flood's later ones: one notice
+            await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
         if flag.state == "approved" and flag.action == "hold":
             first_time = await self.deliveries.sent(key + ":repost") is None
             if media and cls.teacher_channel is not None and flag.review_message_id:

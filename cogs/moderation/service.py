@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from bot.core.events import (
     ReactionAdded,
     ThreadNamed,
 )
+from bot.core.followups import FollowUps
 from bot.core.model import Actor, ChannelRef, Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
@@ -98,8 +100,10 @@ class ModerationService:
         deliveries: Deliveries,
         clock: Clock,
         deadline: Deadline | None = None,
+        follow_ups: FollowUps | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
+        self.follow_ups = follow_ups or FollowUps()
         self.classes = classes
         self.chats = chats
         self.deliveries = deliveries
@@ -173,7 +177,11 @@ class ModerationService:
         if action in ("allow", "flag"):
             await self._shared(MessageShared(cls.id, ev.channel, ev.actor.user, ev.text))
         if flag_id is not None:
-            await self.settle(flag_id)
+            if self.follow_ups.deferring:  # the class stops seeing it before anything else
+                await self._effects.hide_first(flag_id)
+            # the review and the student's note: behind the class's next messages if the
+            # adapter allows (the flag row is saved, so ``resume`` finishes after a crash)
+            await self.follow_ups.run(f"class:{cls.id}", partial(self.settle, flag_id))
 
     async def on_thread_named(self, chat: Chat, ev: ThreadNamed) -> None:
         """A student's thread name is screened like a message (``threadnames.py``)."""
@@ -274,17 +282,13 @@ class ModerationService:
         if not actor.is_teacher:  # e.g. a teacher demoted in the class room since
             return
         approve = ev.key in APPROVE_KEYS
-        async with self.sessionmaker() as db:
-            lead = await db.scalar(
-                select(ReviewGroup.lead_flag_id).where(
-                    ReviewGroup.review_message_id == ev.target.id
-                )
-            )
-            flag_id = await db.scalar(
-                select(Flag.id).where(
-                    Flag.review_message_id == ev.target.id, Flag.state == "pending"
-                )
-            )
+        lead, flag_id = await self._reviewed_by(ev.target.id)
+        if lead is None and flag_id is None:
+            # the review may be on its way still (posted behind the class's messages, or by
+            # another room's handler): a decision on it must not be lost
+            await self.follow_ups.caught_up()
+            await self._effects.caught_up()
+            lead, flag_id = await self._reviewed_by(ev.target.id)
         if lead is not None:
             try:
                 await self.decide_review(lead, approve, actor, "", ev.target.channel)
@@ -292,6 +296,21 @@ class ModerationService:
                 log.info("a reaction on review %s found nothing waiting", ev.target.id)
         elif flag_id is not None:
             await self.decide(flag_id, approve, actor, "", ev.target.channel)
+
+    async def _reviewed_by(self, review_message_id: str) -> tuple[int | None, int | None]:
+        """The combined review's lead flag, and the pending flag, whose review this is."""
+        async with self.sessionmaker() as db:
+            lead = await db.scalar(
+                select(ReviewGroup.lead_flag_id).where(
+                    ReviewGroup.review_message_id == review_message_id
+                )
+            )
+            flag_id = await db.scalar(
+                select(Flag.id).where(
+                    Flag.review_message_id == review_message_id, Flag.state == "pending"
+                )
+            )
+        return lead, flag_id
 
     async def decide(
         self,

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
+from collections.abc import AsyncIterator
+
+import asyncpg
+
+RELAY_TASK = "db-relay"
 
 
 class CuttableRelay:
@@ -51,4 +57,29 @@ class CuttableRelay:
                     await dst.drain()
             dst.close()
 
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        me = asyncio.current_task()
+        if me is not None:
+            me.set_name(RELAY_TASK)  # lives as long as the connection (harnesses skip it)
+        await asyncio.gather(
+            asyncio.create_task(pipe(reader, up_writer), name=RELAY_TASK),
+            asyncio.create_task(pipe(up_reader, writer), name=RELAY_TASK),
+        )
+
+
+@contextlib.asynccontextmanager
+async def relayed_database(admin_url: str) -> AsyncIterator[tuple[CuttableRelay, str]]:
+    """A fresh PostgreSQL database (dropped afterwards) reached through a cuttable relay."""
+    name = f"readaloud_fault_{secrets.token_hex(4)}"
+    admin = admin_url.replace("+asyncpg", "")
+    conn = await asyncpg.connect(admin)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    relay = CuttableRelay(int(admin.rsplit(":", 1)[1].split("/")[0]))
+    await relay.start()
+    try:
+        yield relay, f"postgresql+asyncpg://postgres@127.0.0.1:{relay.port}/{name}"
+    finally:
+        await relay.stop()
+        conn = await asyncpg.connect(admin)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()

@@ -32,6 +32,16 @@ class Classroom:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def classroom(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[Classroom]:
+    c = build_classroom(monkeypatch, tmp_path)
+    await c.discord.start()
+    try:
+        yield c
+    finally:
+        await c.discord.stop()
+
+
+def build_classroom(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db_url: str = "") -> Classroom:
+    """The guild, its people and the class channel; the bot not started yet."""
     world = World()
     install(monkeypatch, world)
     bot_role = world.role("readaloud", discord.Permissions(administrator=True))
@@ -46,12 +56,8 @@ async def classroom(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIte
     world.member(ana)
     world.member(ben)
     room = world.text_channel("class-7b")
-    d = Discord(world, tmp_path / "readaloud.db", FakeClock())
-    await d.start()
-    try:
-        yield Classroom(d, world, room, teacher, helper, ana, ben)
-    finally:
-        await d.stop()
+    d = Discord(world, tmp_path / "readaloud.db", FakeClock(), db_url)
+    return Classroom(d, world, room, teacher, helper, ana, ben)
 
 
 async def set_up_class(c: Classroom) -> dict[str, Any]:

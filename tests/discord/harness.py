@@ -28,6 +28,7 @@ from bot.platforms.discord import DiscordChat
 from bot.platforms.discord.client import ReadAloudClient
 
 TEACHER_ROLE = "Teacher"
+LONG_LIVED = ("discord-gateway", "discord-retries", "db-relay")  # run as long as the bot does
 
 
 def path_of(route: Route) -> str:
@@ -151,8 +152,9 @@ def options(values: dict[str, Any], w: World) -> tuple[list[dict[str, Any]], dic
 class Discord:
     """One test's Discord: the world, the running App, and ways to act in it."""
 
-    def __init__(self, world: World, db: Path, clock: FakeClock) -> None:
+    def __init__(self, world: World, db: Path, clock: FakeClock, db_url: str = "") -> None:
         self.world = world
+        self.db_url = db_url or f"sqlite+aiosqlite:///{db}"
         world.now = clock.now  # new ids say when, by the test's clock, as Discord's do
         self.db = db
         self.clock = clock
@@ -161,7 +163,7 @@ class Discord:
 
     def config(self) -> Config:
         settings = Settings(
-            bot=BotSettings(database_url=f"sqlite+aiosqlite:///{self.db}"),
+            bot=BotSettings(database_url=self.db_url, data_dir=str(self.db.parent)),
             matrix=MatrixSettings(enabled=False),
             discord=DiscordSettings(enabled=True, teacher_role=TEACHER_ROLE),
         )
@@ -201,12 +203,12 @@ class Discord:
                 getattr(self.state, f"parse_{event}")(payload)
             busy = [
                 t for t in asyncio.all_tasks() - before
-                if t is not me and not t.done() and t.get_name() != "discord-gateway"
+                if t is not me and not t.done() and t.get_name() not in LONG_LIVED
             ]  # fmt: skip
             if not busy:
                 return
             await asyncio.wait(busy, timeout=5)
-        raise AssertionError("the bot did not go quiet")
+        raise AssertionError(f"the bot did not go quiet: {[t.get_name() for t in busy]}")
 
     async def feed(self, event: str, payload: dict[str, Any]) -> None:
         """Deliver one gateway event (e.g. "message_create") and wait for its effects."""

@@ -119,9 +119,9 @@ async def test_a_kick_and_re_invite_after_a_restart_replays_no_command(room12: C
     old = list(reversed(history.chunk))
     assert any(body(ev).startswith("!readaloud book") for ev in old)
     replay = Batch("replayed", first=False, backlog=False, rooms={cls.room: RoomUpdate([], old)})
-    loop = cls.chat._loop
-    assert loop is not None
-    await loop.handle(replay)
+    inbound = cls.chat._inbound
+    assert inbound is not None
+    await inbound.handle(replay)
     await cls.idle()
 
     said = [body(ev) for ev in await teacher.collect(cls.room, 1.0) if ev.sender == cls.bot]

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime
+from pathlib import Path
 
 import discord
 from discord.utils import MISSING, time_snowflake
@@ -34,9 +35,11 @@ from bot.platforms.discord.outbound import (
 )
 from bot.platforms.discord.permissions import PermissionHints
 from bot.platforms.discord.rooms import Rooms
+from bot.platforms.discord.spool import RetrySpool
 
 log = logging.getLogger(__name__)
 THREAD_EXISTS = 160004  # "A thread has already been created for this message"
+RETRY_FILE = "discord-retry.jsonl"
 DMS_CLOSED = 50007  # "Cannot send messages to this user"
 DM_FALLBACK = (
     "I have a private message for you, but I can't send you direct messages. "
@@ -50,12 +53,21 @@ class DiscordChat:
     platform = Platform.DISCORD
 
     def __init__(
-        self, settings: DiscordSettings, token: str, dispatcher: Dispatcher, registry: Registry
+        self,
+        settings: DiscordSettings,
+        token: str,
+        dispatcher: Dispatcher,
+        registry: Registry,
+        data_dir: Path = Path("var"),
     ) -> None:
         self.settings = settings
         self._token = token
         calls = CommandCalls(dispatcher, registry, settings.teacher_role)
-        self.client = ReadAloudClient(calls, dispatcher, self, settings.teacher_role)
+        # events that met a storage fault wait on disk (the database is what is down)
+        self.retries = RetrySpool(
+            data_dir / RETRY_FILE, lambda event: dispatcher.event(self, event)
+        )
+        self.client = ReadAloudClient(calls, dispatcher, self, settings.teacher_role, self.retries)
         self.hints = PermissionHints(self.client)
         self.rooms = Rooms(self.client, self.hints, settings.teacher_role)
         self._task: asyncio.Task[None] | None = None
@@ -63,8 +75,12 @@ class DiscordChat:
     # ---- lifecycle ----
 
     async def start(self) -> None:
-        """Log in and connect in the background; returns at once."""
+        """Log in and connect in the background; returns at once. Events an earlier run
+        could not handle are handed over again once the gateway is ready."""
+        if kept := self.retries.load():
+            log.info("discord: %d event(s) kept from an earlier run are handed over again", kept)
         self._task = asyncio.create_task(self._run(), name="discord-gateway")
+        self.retries.start(self.client.wait_until_ready)
 
     async def _run(self) -> None:
         try:
@@ -79,6 +95,7 @@ class DiscordChat:
         await self.client.wait_until_ready()
 
     async def stop(self) -> None:
+        await self.retries.stop()
         await self.client.close()
         if self._task is not None:
             self._task.cancel()

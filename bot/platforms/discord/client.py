@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.core.dispatch import Dispatcher
+from bot.core.errors import NotHandled
 from bot.core.events import (
     Connected,
     Event,
@@ -25,6 +26,7 @@ from bot.platforms.discord.calls import CommandCalls
 from bot.platforms.discord.decisions import FlagButton, on_reason
 from bot.platforms.discord.media import Sizes, media_of
 from bot.platforms.discord.people import actor_of, channel_ref
+from bot.platforms.discord.spool import RetrySpool
 from bot.platforms.discord.visible import embeds_text, visible_text
 
 log = logging.getLogger(__name__)
@@ -49,13 +51,19 @@ class ReadAloudClient(discord.Client):
     """A Discord connection that hands everything to the dispatcher as neutral events."""
 
     def __init__(
-        self, calls: CommandCalls, dispatcher: Dispatcher, chat: Any, teacher_role: str
+        self,
+        calls: CommandCalls,
+        dispatcher: Dispatcher,
+        chat: Any,
+        teacher_role: str,
+        retries: RetrySpool,
     ) -> None:
         super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
         self.calls = calls
         self.dispatcher = dispatcher
         self.chat = chat  # the DiscordChat handed to features with each event
         self.teacher_role = teacher_role
+        self.retries = retries  # events kept on disk while the database is down
         self.sizes = Sizes()  # of attachments seen, so a file too big to copy is not fetched
         self.tree: app_commands.CommandTree[ReadAloudClient] = app_commands.CommandTree(self)
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
@@ -67,14 +75,20 @@ class ReadAloudClient(discord.Client):
         synced = await self.tree.sync()
         log.info("discord: %d slash commands registered", len(synced))
 
-    async def _event(self, event: Event) -> None:
-        await self.dispatcher.event(self.chat, event)
+    async def deliver(self, event: Event) -> None:
+        """Hand an event to the features; one that meets a storage fault is kept on disk and
+        retried until it is handled (Discord will not hand it over again)."""
+        try:
+            await self.dispatcher.event(self.chat, event)
+        except NotHandled as e:
+            log.warning("keeping a %s until the database answers: %s", type(event).__name__, e)
+            self.retries.keep(event)
 
     async def on_ready(self) -> None:
         """A new gateway session (start-up, or a reconnect that could not resume), with the
         guilds and members cached: Discord does not replay what was posted before it, so the
         features are told to catch up. (A resumed session replays; no READY then.)"""
-        await self._event(Connected())
+        await self.deliver(Connected())
 
     async def catch_up(self, channel_id: int, after: discord.Object) -> int:
         """Hand over the messages posted in a channel or thread after `after` (the newest
@@ -140,7 +154,7 @@ class ReadAloudClient(discord.Client):
         media = media_of(message)  # a picture or sticker without words is a message too
         text = visible_text(message)  # forwarded words, poll, embeds: the class sees them
         posted = MessagePosted(where, actor, text, revision, media, posted_at)
-        await self._event(posted)
+        await self.deliver(posted)
         return True
 
     async def on_thread_create(self, thread: discord.Thread) -> None:
@@ -167,7 +181,7 @@ class ReadAloudClient(discord.Client):
             actor = actor_of(owner, thread.permissions_for(owner), self.teacher_role)
         else:
             actor = Actor(UserRef(Platform.DISCORD, str(owner.id)), Role.STUDENT)
-        await self._event(ThreadNamed(channel_ref(thread), actor, thread.name))
+        await self.deliver(ThreadNamed(channel_ref(thread), actor, thread.name))
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         member = payload.member
@@ -178,7 +192,7 @@ class ReadAloudClient(discord.Client):
             return
         actor = actor_of(member, channel.permissions_for(member), self.teacher_role)
         target = MessageRef(channel_ref(channel), str(payload.message_id))
-        await self._event(ReactionAdded(target, actor, str(payload.emoji)))
+        await self.deliver(ReactionAdded(target, actor, str(payload.emoji)))
 
     async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
         guild = self.get_guild(payload.guild_id or 0)
@@ -191,7 +205,7 @@ class ReadAloudClient(discord.Client):
         actor = actor_of(member, channel.permissions_for(member), self.teacher_role)
         target = MessageRef(channel_ref(channel), str(payload.message_id))
         # Discord numbers answers from 1, in the order they were added
-        await self._event(PollVoted(target, actor, payload.answer_id - 1))
+        await self.deliver(PollVoted(target, actor, payload.answer_id - 1))
 
     async def _channel(
         self, guild: discord.Guild, channel_id: int

@@ -62,4 +62,4 @@ async def on_direct_message(client: ReadAloudClient, message: discord.Message) -
     ref = message.reference
     replied = str(ref.message_id) if ref is not None and ref.message_id else None
     event = DirectMessage(MessageRef(channel, str(message.id)), actor, text, replied)
-    await client.dispatcher.event(client.chat, event)
+    await client.deliver(event)

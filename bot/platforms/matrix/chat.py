@@ -27,15 +27,17 @@ from bot.config import MatrixSettings
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
 from bot.core.errors import ChatError, Forbidden, Gone, Unavailable
+from bot.core.followups import FollowUps
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 from bot.core.names import reposted
 from bot.core.ports import OnPosted
 from bot.core.quoting import lines_of, quoted
 from bot.db.handled import HandledEvents
 from bot.platforms.matrix import media
-from bot.platforms.matrix.client import SyncLoop, connect
+from bot.platforms.matrix.client import SyncLoop
 from bot.platforms.matrix.direct import DirectRooms
 from bot.platforms.matrix.inbound import Inbound
+from bot.platforms.matrix.login import connect
 from bot.platforms.matrix.outbound import (
     MatrixSendError,
     edit_content,
@@ -50,6 +52,7 @@ from bot.platforms.matrix.txn import txn_id
 
 log = logging.getLogger(__name__)
 FIRST_SYNC_WAIT = 30.0  # seconds start() waits for the rooms' state
+FOLLOW_UPS_DRAIN = 5.0  # seconds a stopping bot gives the reviews still being posted
 DM_POINTER = "I've sent you a private message 📬 (accept my invite to read it)."
 
 
@@ -79,8 +82,10 @@ class MatrixChat:
         store_path: Path | None = None,
         max_wait: float = 60.0,
         on_fatal: Callable[[str], None] = lambda reason: None,
+        follow_ups: FollowUps | None = None,
     ) -> None:
         self.settings = settings
+        self._follow_ups = follow_ups or FollowUps()
         self._on_fatal = on_fatal
         self.user_id = settings.user_id
         self._access_token = access_token
@@ -92,6 +97,7 @@ class MatrixChat:
         self._max_wait = max_wait
         self._client: AsyncClient | None = None
         self._loop: SyncLoop | None = None
+        self._inbound: Inbound | None = None
         self.rooms: Rooms | None = None
         self._direct: DirectRooms | None = None
 
@@ -118,12 +124,14 @@ class MatrixChat:
             self._registry,
             self.settings.command_prefix,
             handled,
+            self._follow_ups,
         )
+        self._inbound = inbound
         tokens = TokenStore(self._sessionmaker, client.user_id)
         self._loop = SyncLoop(
             client,
             tokens,
-            inbound.handle,
+            inbound.parts,
             observe=self.rooms.observe,
             max_wait=self._max_wait,
             relogin=self._relogin if self._password else None,
@@ -145,6 +153,7 @@ class MatrixChat:
         if self._loop is not None:
             await self._loop.stop()
             self._loop = None
+            await self._follow_ups.stop(FOLLOW_UPS_DRAIN)  # the rest is resumed at start
         if self._client is not None:
             await self._client.close()
             self._client = None
@@ -153,6 +162,7 @@ class MatrixChat:
         """Return once every event on the server at call time has been handled."""
         assert self._loop is not None, "start() first"
         await self._loop.wait_idle()
+        await self._follow_ups.idle()
 
     @property
     def client(self) -> AsyncClient:

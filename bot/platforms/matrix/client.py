@@ -3,9 +3,10 @@
 The loop is our own (not nio's `sync_forever`): each sync asks for up to 100
 timeline events per room, and every `limited` timeline is back-filled with
 `/messages` down to the previous sync position, so a burst loses nothing.
-The events of one sync form a `Batch` that a worker task handles; the sync
-token is stored only after the worker has finished the batch, so a restart
-neither loses nor repeats messages.
+The events of one sync form a `Batch`; each room's part of it goes to that
+room's own worker (``handover.py``) and the loop syncs on at once. The sync
+token is stored only once every room of a batch (and of every earlier batch)
+is handled, so a restart neither loses nor repeats messages.
 """
 
 from __future__ import annotations
@@ -18,23 +19,19 @@ import random
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import aiohttp
 from nio import (
     AsyncClient,
-    AsyncClientConfig,
     Event,
-    LoginResponse,
     RoomMessagesError,
     SyncError,
     UnknownAccountDataEvent,
-    WhoamiResponse,
 )
 from nio.api import Api
 
-from bot.config import MatrixSettings
-from bot.core.errors import NotHandled
+from bot.platforms.matrix.backoff import Backoff
+from bot.platforms.matrix.handover import HandOver, PartsOf
 from bot.platforms.matrix.tokens import TokenStore
 
 log = logging.getLogger(__name__)
@@ -51,7 +48,6 @@ REVOKED = {"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_USER_DEACTIVATED"}
 VERSIONS = "/_matrix/client/versions"
 LOOK_EVERY = 0.5  # while the homeserver does not answer, look this often (it may be restarting)
 SYNC_RETRY_MAX = 5.0  # the server answers but a sync failed: never wait longer than this
-STORAGE_RETRY_MAX = 5.0  # events waiting for the database are tried again at least this often
 
 
 class MatrixLoginError(RuntimeError):
@@ -78,88 +74,6 @@ async def answering(client: AsyncClient, timeout: float = 2.0) -> bool:
     return ok
 
 
-class Backoff:
-    """Exponential backoff between retries, logged so a stall is never silent."""
-
-    def __init__(self, first: float = 0.5, maximum: float = 60.0) -> None:
-        self.first, self.maximum = min(first, maximum), maximum
-        self.delay = self.first
-        self.attempts = 0
-
-    async def wait(self, what: str, error: object) -> None:
-        self.attempts += 1
-        log.warning(
-            "%s failed (attempt %d): %s; retrying in %.1f s", what, self.attempts, error, self.delay
-        )
-        await asyncio.sleep(self.delay)
-        self.delay = min(self.delay * 2, self.maximum)
-
-    def reset(self) -> None:
-        self.delay, self.attempts = self.first, 0
-
-
-async def connect(
-    settings: MatrixSettings,
-    *,
-    access_token: str = "",
-    password: str = "",
-    store_path: str = "",
-    max_wait: float = 60.0,
-) -> AsyncClient:
-    """A logged-in client; an unreachable homeserver is retried with backoff until it answers.
-
-    With an access token the device id comes from whoami (so txn ids keep
-    deduplicating); with a password the configured device id is reused.
-    """
-    if not (access_token or password):
-        raise MatrixLoginError("no Matrix access token or password given")
-    config = AsyncClientConfig(max_timeouts=0, request_timeout=60)
-    client = AsyncClient(
-        settings.homeserver,
-        settings.user_id,
-        device_id=settings.device_id,
-        store_path=store_path,
-        config=config,
-    )
-    backoff = Backoff(maximum=max_wait)
-    while True:
-        try:
-            if access_token:
-                client.access_token = access_token
-                who = await client.whoami()
-                if isinstance(who, WhoamiResponse):
-                    if settings.user_id and who.user_id != settings.user_id:
-                        raise MatrixLoginError(
-                            f"the access token belongs to {who.user_id}, "
-                            f"not to matrix.user_id {settings.user_id}"
-                        )
-                    device = who.device_id or settings.device_id
-                    client.restore_login(who.user_id, device, access_token)
-                    break
-                error: Any = who
-                if password and getattr(who, "status_code", None) in REVOKED:
-                    log.warning("the Matrix access token was refused; logging in with the password")
-                    access_token = ""
-                    continue
-            else:
-                login = await client.login(password, device_name="readaloud")
-                if isinstance(login, LoginResponse):
-                    break
-                error = login
-            if getattr(error, "status_code", None) in AUTH_ERRORS:
-                raise MatrixLoginError(f"{settings.homeserver} refused the login: {error}")
-            await backoff.wait(f"logging in to {settings.homeserver}", error)
-        except TRANSIENT as e:
-            await backoff.wait(f"connecting to {settings.homeserver}", e or type(e).__name__)
-        except BaseException:
-            await client.close()
-            raise
-    log.info(
-        "logged in to %s as %s (device %s)", settings.homeserver, client.user_id, client.device_id
-    )
-    return client
-
-
 @dataclass
 class RoomUpdate:
     """What one sync brought for one joined room: state events and the full timeline."""
@@ -181,17 +95,14 @@ class Batch:
     barrier: int = 0
 
 
-BatchHandler = Callable[[Batch], Awaitable[None]]
-
-
 class SyncLoop:
-    """Syncs forever, back-fills gaps, and hands each batch to one worker task."""
+    """Syncs forever, back-fills gaps, and hands each batch's rooms to their workers."""
 
     def __init__(
         self,
         client: AsyncClient,
         tokens: TokenStore,
-        handle: BatchHandler,
+        parts_of: PartsOf,
         *,
         observe: Callable[[Batch], None] = lambda batch: None,
         max_wait: float = 60.0,
@@ -202,13 +113,12 @@ class SyncLoop:
         self.relogin = relogin
         self.on_fatal = on_fatal
         self.tokens = tokens
-        self.handle = handle
+        self.parts_of = parts_of
         self.observe = observe
         self.max_wait = max_wait
         self.token: str | None = None
-        self.queue: asyncio.Queue[Batch] = asyncio.Queue()
+        self.handover: HandOver | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self._saved: str | None = None
         self._seq = itertools.count(1)
         self._barriers: dict[int, asyncio.Future[None]] = {}
         self._barrier_lock = asyncio.Lock()
@@ -216,28 +126,21 @@ class SyncLoop:
         self.synced = asyncio.Event()  # set once the first sync's room state is known
 
     async def start(self) -> None:
-        self.token = self._saved = await self.tokens.load()
+        self.token = await self.tokens.load()
         if self.token is None:
             log.info("first start for %s: skipping old history", self.client.user_id)
-        self._tasks = [
-            asyncio.create_task(self._sync_forever(), name="matrix-sync"),
-            asyncio.create_task(self._work_forever(), name="matrix-worker"),
-        ]
+        self.handover = HandOver(self.tokens, self.parts_of, self.token, self._release)
+        self.handover.start()
+        self._tasks = [asyncio.create_task(self._sync_forever(), name="matrix-sync")]
 
     async def stop(self, drain: float = 10.0) -> None:
-        """Stop syncing, let the worker finish what was received (up to `drain` s), stop."""
-        if not self._tasks:
+        """Stop syncing, let the rooms finish what was received (up to `drain` s), stop."""
+        if not self._tasks or self.handover is None:
             return
-        sync_task, worker = self._tasks
-        sync_task.cancel()
-        await asyncio.gather(sync_task, return_exceptions=True)
-        if not worker.done():
-            try:
-                await asyncio.wait_for(self.queue.join(), drain)
-            except TimeoutError:
-                log.warning("stopping with %d sync batches unhandled", self.queue.qsize())
-        worker.cancel()
-        await asyncio.gather(worker, return_exceptions=True)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.handover.stop(drain)
         self._tasks = []
         for fut in self._barriers.values():
             fut.cancel()
@@ -265,7 +168,8 @@ class SyncLoop:
             first = False
             self.token = batch.token
             self.observe(batch)
-            self.queue.put_nowait(batch)
+            assert self.handover is not None
+            self.handover.put(batch)
             self.synced.set()
 
     async def _sync_once(self, first: bool) -> Batch:
@@ -349,45 +253,6 @@ class SyncLoop:
         log.debug("back-filled %d events in %s", len(older), room_id)
         older.reverse()
         return older
-
-    # ---- handling ----
-
-    async def _work_forever(self) -> None:
-        while True:
-            batch = await self.queue.get()
-            try:
-                await self._handle_until_done(batch)
-                await self._save(batch.token)
-                if batch.barrier:
-                    self._release(batch.barrier)
-            finally:
-                self.queue.task_done()
-
-    async def _handle_until_done(self, batch: Batch) -> None:
-        """Hand the batch over until every event in it is handled: while the database is not
-        answering, the sync token stays before it (a restart sees it again)."""
-        backoff = Backoff(maximum=STORAGE_RETRY_MAX)
-        while True:
-            try:
-                await self.handle(batch)
-                return
-            except NotHandled as e:
-                await backoff.wait("handling events (the database is not answering)", e)
-            except Exception:
-                log.exception("handling a sync batch failed; moving on")
-                return
-
-    async def _save(self, token: str) -> None:
-        if token == self._saved:
-            return
-        backoff = Backoff(maximum=STORAGE_RETRY_MAX)
-        while True:
-            try:
-                await self.tokens.save(token)
-                self._saved = token
-                return
-            except Exception as e:
-                await backoff.wait("storing the sync token", e)
 
     # ---- waiting until idle (tests, graceful shutdown) ----
 

@@ -1,7 +1,9 @@
 """Native Matrix events → neutral events and command calls.
 
-Rooms of one batch are handled concurrently, the events of one room in
-order. Nothing here decides anything: commands go to the dispatcher, other
+Each room's part of a batch is one job on that room's lane (``handover.py``):
+rooms are handled concurrently, the events of one room in order, and the slow
+posts that follow a hold run behind the room's next events (``FollowUps``).
+Nothing here decides anything: commands go to the dispatcher, other
 messages and reactions become neutral events.
 """
 
@@ -46,11 +48,14 @@ from bot.core.events import (
     MessagePosted,
     ReactionAdded,
 )
+from bot.core.followups import FollowUps
+from bot.core.lanes import Job
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform
 from bot.core.textcommand import is_command, parse
 from bot.db.handled import HandledEvents
 from bot.platforms.matrix import direct, extensible, files, media
 from bot.platforms.matrix.client import Batch, RoomUpdate
+from bot.platforms.matrix.handover import Part
 from bot.platforms.matrix.readable import edited_text, shown_text, strip_reply_fallback
 from bot.platforms.matrix.replies import Replies
 from bot.platforms.matrix.rooms import Rooms
@@ -106,8 +111,10 @@ class Inbound:
         registry: Registry,
         prefix: str,
         handled: HandledEvents,
+        follow_ups: FollowUps | None = None,
     ) -> None:
         self.chat = chat
+        self.follow_ups = follow_ups or FollowUps()
         self.handled = handled
         self.client = client
         self.rooms = rooms
@@ -119,24 +126,45 @@ class Inbound:
         self._encrypted_told: set[str] = set()
         self.replies = Replies(chat, client)
 
+    def parts(self, batch: Batch) -> list[Part]:
+        """What to do in each room for this batch: join invites, note a removal, and
+        (unless this is the first-ever sync) handle every room's events."""
+        parts: list[Part] = [(room_id, partial(self._join, room_id)) for room_id in batch.invites]
+        parts += [(room_id, partial(self._removed, room_id)) for room_id in batch.left]
+        if not batch.backlog:
+            parts += [
+                (room_id, partial(self._room, room_id, update, batch.first))
+                for room_id, update in batch.rooms.items()
+            ]
+        return [(room_id, partial(self._behind, job)) for room_id, job in parts]
+
+    async def _behind(self, job: Job) -> None:
+        with self.follow_ups.behind():  # a hold's review and note do not block the room
+            await job()
+
     async def handle(self, batch: Batch) -> None:
-        """Join invites, then (unless this is the first-ever sync) handle every room's events."""
-        for room_id in batch.invites:
-            await self._join(room_id)
-        for room_id in batch.left:
-            await self.dispatcher.event(self.chat, BotRemoved(ChannelRef(Platform.MATRIX, room_id)))
-        if batch.backlog:
-            return
+        """Handle a whole batch now (history handed over again): rooms concurrently, each
+        in order; raises NotHandled if a room met a storage fault."""
+        by_room: dict[str, list[Job]] = {}
+        for room_id, job in self.parts(batch):
+            by_room.setdefault(room_id, []).append(job)
+
+        async def in_order(jobs: list[Job]) -> None:
+            for job in jobs:
+                await job()
+
         results = await asyncio.gather(
-            *(self._room(room_id, update, batch.first) for room_id, update in batch.rooms.items()),
-            return_exceptions=True,
+            *(in_order(jobs) for jobs in by_room.values()), return_exceptions=True
         )
-        unhandled = [r for r in results if isinstance(r, NotHandled)]
         for r in results:
             if isinstance(r, BaseException) and not isinstance(r, NotHandled):
                 log.error("handling a room's events failed", exc_info=r)
-        if unhandled:  # the sync loop hands the whole batch over again (handled ones skip)
+        unhandled = [r for r in results if isinstance(r, NotHandled)]
+        if unhandled:
             raise unhandled[0]
+
+    async def _removed(self, room_id: str) -> None:
+        await self.dispatcher.event(self.chat, BotRemoved(ChannelRef(Platform.MATRIX, room_id)))
 
     async def _join(self, room_id: str) -> None:
         for attempt in range(3):

@@ -1,0 +1,75 @@
+"""Logging in to the homeserver, waiting while it is unreachable."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
+
+from bot.config import MatrixSettings
+from bot.platforms.matrix.client import AUTH_ERRORS, REVOKED, TRANSIENT, Backoff, MatrixLoginError
+
+log = logging.getLogger(__name__)
+
+
+async def connect(
+    settings: MatrixSettings,
+    *,
+    access_token: str = "",
+    password: str = "",
+    store_path: str = "",
+    max_wait: float = 60.0,
+) -> AsyncClient:
+    """A logged-in client; an unreachable homeserver is retried with backoff until it answers.
+
+    With an access token the device id comes from whoami (so txn ids keep
+    deduplicating); with a password the configured device id is reused.
+    """
+    if not (access_token or password):
+        raise MatrixLoginError("no Matrix access token or password given")
+    config = AsyncClientConfig(max_timeouts=0, request_timeout=60)
+    client = AsyncClient(
+        settings.homeserver,
+        settings.user_id,
+        device_id=settings.device_id,
+        store_path=store_path,
+        config=config,
+    )
+    backoff = Backoff(maximum=max_wait)
+    while True:
+        try:
+            if access_token:
+                client.access_token = access_token
+                who = await client.whoami()
+                if isinstance(who, WhoamiResponse):
+                    if settings.user_id and who.user_id != settings.user_id:
+                        raise MatrixLoginError(
+                            f"the access token belongs to {who.user_id}, "
+                            f"not to matrix.user_id {settings.user_id}"
+                        )
+                    device = who.device_id or settings.device_id
+                    client.restore_login(who.user_id, device, access_token)
+                    break
+                error: Any = who
+                if password and getattr(who, "status_code", None) in REVOKED:
+                    log.warning("the Matrix access token was refused; logging in with the password")
+                    access_token = ""
+                    continue
+            else:
+                login = await client.login(password, device_name="readaloud")
+                if isinstance(login, LoginResponse):
+                    break
+                error = login
+            if getattr(error, "status_code", None) in AUTH_ERRORS:
+                raise MatrixLoginError(f"{settings.homeserver} refused the login: {error}")
+            await backoff.wait(f"logging in to {settings.homeserver}", error)
+        except TRANSIENT as e:
+            await backoff.wait(f"connecting to {settings.homeserver}", e or type(e).__name__)
+        except BaseException:
+            await client.close()
+            raise
+    log.info(
+        "logged in to %s as %s (device %s)", settings.homeserver, client.user_id, client.device_id
+    )
+    return client
