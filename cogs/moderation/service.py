@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.deadline import Deadline
 from bot.core.dispatch import Chats
-from bot.core.errors import NotFound, UserError
+from bot.core.errors import UserError
 from bot.core.events import (
     CommandTyped,
     DirectMessage,
@@ -32,12 +32,13 @@ from bot.core.followups import FollowUps
 from bot.core.model import Actor, ChannelRef, Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
-from bot.db.tables import Classroom, Flag, Post, ReviewGroup
+from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
 from bot.screening.verdict import SPAM
 from cogs.classroom.service import ClassInfo, ClassroomService, closest_member
 from cogs.moderation import floods, texts
 from cogs.moderation.catchup import catch_up
+from cogs.moderation.decisions import flag_in, record_decision, reviewed_by
 from cogs.moderation.direct_replies import KIND as DIRECT_KIND
 from cogs.moderation.direct_replies import ChildReplies
 from cogs.moderation.effects import ESCALATE, FlagEffects
@@ -282,13 +283,13 @@ class ModerationService:
         if not actor.is_teacher:  # e.g. a teacher demoted in the class room since
             return
         approve = ev.key in APPROVE_KEYS
-        lead, flag_id = await self._reviewed_by(ev.target.id)
+        lead, flag_id = await reviewed_by(self.sessionmaker, ev.target.id)
         if lead is None and flag_id is None:
             # the review may be on its way still (posted behind the class's messages, or by
             # another room's handler): a decision on it must not be lost
             await self.follow_ups.caught_up()
             await self._effects.caught_up()
-            lead, flag_id = await self._reviewed_by(ev.target.id)
+            lead, flag_id = await reviewed_by(self.sessionmaker, ev.target.id)
         if lead is not None:
             try:
                 await self.decide_review(lead, approve, actor, "", ev.target.channel)
@@ -296,21 +297,6 @@ class ModerationService:
                 log.info("a reaction on review %s found nothing waiting", ev.target.id)
         elif flag_id is not None:
             await self.decide(flag_id, approve, actor, "", ev.target.channel)
-
-    async def _reviewed_by(self, review_message_id: str) -> tuple[int | None, int | None]:
-        """The combined review's lead flag, and the pending flag, whose review this is."""
-        async with self.sessionmaker() as db:
-            lead = await db.scalar(
-                select(ReviewGroup.lead_flag_id).where(
-                    ReviewGroup.review_message_id == review_message_id
-                )
-            )
-            flag_id = await db.scalar(
-                select(Flag.id).where(
-                    Flag.review_message_id == review_message_id, Flag.state == "pending"
-                )
-            )
-        return lead, flag_id
 
     async def decide(
         self,
@@ -325,10 +311,10 @@ class ModerationService:
         reply for the teacher (nothing in the teacher room, where the decision is posted)."""
         cls = await self.classes.require(where)
         async with self.sessionmaker.begin() as db:
-            flag = await self._flag_in(db, cls, flag_id)
+            flag = await flag_in(db, cls.id, flag_id)
             if flag.state != "pending":
                 raise UserError(f"Flag #{flag_id} was already {flag.state} by {flag.decided_by}.")
-            self._apply(db, flag, approve, actor, reason, flag.id, edited)
+            record_decision(db, flag, approve, actor, reason, flag.id, self.clock.now(), edited)
             await floods.changed(db, flag.group_id)
             state = flag.state
         await self.settle(flag_id)
@@ -344,11 +330,11 @@ class ModerationService:
         review (oldest first, each reposted in order), or flag N alone if it has its own."""
         cls = await self.classes.require(where)
         async with self.sessionmaker.begin() as db:
-            flag = await self._flag_in(db, cls, flag_id)
+            flag = await flag_in(db, cls.id, flag_id)
             group_id = flag.group_id
             waiting = await floods.shown_waiting(db, group_id) if group_id is not None else []
             for f in waiting:
-                self._apply(db, f, approve, actor, reason, waiting[0].id)
+                record_decision(db, f, approve, actor, reason, waiting[0].id, self.clock.now())
             await floods.changed(db, group_id if waiting else None)
         if group_id is None:
             return await self.decide(flag_id, approve, actor, reason, where)
@@ -360,47 +346,6 @@ class ModerationService:
             except Exception:  # the regular resume finishes it; the others go on
                 log.exception("could not finish flag %s yet", f.id)
         return texts.decided_together(approve, waiting)
-
-    @staticmethod
-    async def _flag_in(db: AsyncSession, cls: ClassInfo, flag_id: int) -> Flag:
-        flag = await db.get(Flag, flag_id)
-        if flag is None or flag.classroom_id != cls.id:
-            raise NotFound(f"There is no flag #{flag_id} in this class. Try mod queue.")
-        return flag
-
-    def _apply(
-        self,
-        db: AsyncSession,
-        flag: Flag,
-        approve: bool,
-        actor: Actor,
-        reason: str,
-        batch: int,
-        edited: str | None = None,
-    ) -> None:
-        """Record a decision on a pending flag (and audit it); `batch`: the first flag
-        decided together with it."""
-        flag.state = "approved" if approve else "rejected"
-        flag.decided_by = actor.user.label
-        flag.decided_at = self.clock.now()
-        flag.decision_reason = reason
-        flag.decision_batch = batch
-        flag.settled = False
-        original = flag.text
-        if edited is not None and approve:
-            flag.text = edited
-        audit.record(
-            db,
-            self.clock.now(),
-            flag.classroom_id,
-            actor.user.id,
-            f"flag.{flag.state}",
-            flag=flag.id,
-            reason=reason,
-            text=original,
-            shared=flag.text if approve else None,
-            reasons=flag.reasons,
-        )
 
     async def set_trust(
         self, where: ChannelRef, user: UserRef, level: str, actor: Actor, prefix: str = "!"

@@ -1,0 +1,74 @@
+"""Recording a teacher's decision on a flag, and finding the flag a review message is for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.errors import NotFound
+from bot.core.model import Actor
+from bot.db import audit
+from bot.db.tables import Flag, ReviewGroup
+
+
+async def flag_in(db: AsyncSession, class_id: int, flag_id: int) -> Flag:
+    """Flag N of this class, or a NotFound that says how to see the queue."""
+    flag = await db.get(Flag, flag_id)
+    if flag is None or flag.classroom_id != class_id:
+        raise NotFound(f"There is no flag #{flag_id} in this class. Try mod queue.")
+    return flag
+
+
+def record_decision(
+    db: AsyncSession,
+    flag: Flag,
+    approve: bool,
+    actor: Actor,
+    reason: str,
+    batch: int,
+    now: datetime,
+    edited: str | None = None,
+) -> None:
+    """Record a decision on a pending flag (and audit it); `batch`: the first flag decided
+    together with it."""
+    flag.state = "approved" if approve else "rejected"
+    flag.decided_by = actor.user.label
+    flag.decided_at = now
+    flag.decision_reason = reason
+    flag.decision_batch = batch
+    flag.settled = False
+    original = flag.text
+    if edited is not None and approve:
+        flag.text = edited
+    audit.record(
+        db,
+        now,
+        flag.classroom_id,
+        actor.user.id,
+        f"flag.{flag.state}",
+        flag=flag.id,
+        reason=reason,
+        text=original,
+        shared=flag.text if approve else None,
+        reasons=flag.reasons,
+    )
+
+
+async def reviewed_by(
+    sessionmaker: async_sessionmaker[AsyncSession], review_message_id: str
+) -> tuple[int | None, int | None]:
+    """The combined review's lead flag, and the pending flag, whose review this message is."""
+    async with sessionmaker() as db:
+        lead = await db.scalar(
+            select(ReviewGroup.lead_flag_id).where(
+                ReviewGroup.review_message_id == review_message_id
+            )
+        )
+        flag_id = await db.scalar(
+            select(Flag.id).where(
+                Flag.review_message_id == review_message_id, Flag.state == "pending"
+            )
+        )
+    return lead, flag_id
