@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 SYNAPSE_VENV ?= var/synapse-venv
 SYNAPSE_VERSION ?= 1.163.2
 MODDATA ?= ../shared/moddata
+TEST_PROCESSES ?= 2
 LEXICON := var/lexicons/profanity_en.csv
 
 .PHONY: install synapse run test lint format eval bench clean
@@ -31,8 +32,9 @@ $(SYNAPSE_VENV)/.installed:
 run: install synapse
 	SYNAPSE_VENV=$(SYNAPSE_VENV) $(BIN)/readaloud run
 
+# two test processes at most per core pair: each starts its own Synapse
 test: install synapse
-	SYNAPSE_VENV=$(SYNAPSE_VENV) $(BIN)/pytest
+	SYNAPSE_VENV=$(SYNAPSE_VENV) $(BIN)/pytest -n auto --maxprocesses=$(TEST_PROCESSES)
 
 lint: install
 	$(BIN)/ruff check .
