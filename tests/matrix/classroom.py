@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest_asyncio
 from nio import Event, RoomMemberEvent
 from people import Person, PersonFactory, unique
 
@@ -194,3 +196,19 @@ async def make_classroom(
     await cls.start_bot()
     await cls.set_up()
     return cls
+
+
+def class_fixture(students: int = 2) -> Any:
+    """A test module's `room12` fixture: a set-up class with `students` students, its bots
+    stopped afterwards."""
+
+    @pytest_asyncio.fixture(loop_scope="session")
+    async def room12(
+        synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
+    ) -> AsyncIterator[Classroom]:
+        cls = await make_classroom(synapse, people, tmp_path, students=students)
+        yield cls
+        for app in list(cls.started):
+            await app.stop()
+
+    return room12

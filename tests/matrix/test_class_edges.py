@@ -5,32 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
-from classroom import Classroom, body, make_classroom, relates
+from classroom import Classroom, body, class_fixture, relates
 from nio import RoomCreateError
 from people import PersonFactory
 from sqlalchemy import func, select
 
 from bot.db.tables import Vote
-from bot.localserver import LocalHomeserver
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def room12(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
-) -> AsyncIterator[Classroom]:
-    cls = await make_classroom(synapse, people, tmp_path)
-    yield cls
-    for app in list(cls.started):
-        await app.stop()
+room12 = class_fixture()
 
 
 async def run_session_one(cls: Classroom, prompt: str = "") -> str:

@@ -4,14 +4,12 @@ formatted text, typed quotes, locations, polls, custom messages, word reactions,
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
-from classroom import Classroom, body, make_classroom
+from classroom import Classroom, body, class_fixture, make_classroom
 from nio import Event, RedactionEvent, UploadResponse
 from people import Person, PersonFactory
 
@@ -21,14 +19,7 @@ pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 HTML = "org.matrix.custom.html"
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def room12(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
-) -> AsyncIterator[Classroom]:
-    cls = await make_classroom(synapse, people, tmp_path)
-    yield cls
-    for app in list(cls.started):
-        await app.stop()
+room12 = class_fixture()
 
 
 async def trusted_ben(cls: Classroom) -> Person:

@@ -3,30 +3,17 @@ is edited in place, the student hears once, and one ✅ shares everything in ord
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
-from classroom import Classroom, body, make_classroom, relates
+from classroom import Classroom, body, class_fixture, relates
 from nio import Event, RedactionEvent
-from people import PersonFactory
-
-from bot.localserver import LocalHomeserver
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 BURST = 30
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def room12(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
-) -> AsyncIterator[Classroom]:
-    cls = await make_classroom(synapse, people, tmp_path, students=1)
-    yield cls
-    for app in list(cls.started):
-        await app.stop()
+room12 = class_fixture(students=1)
 
 
 def new_content(ev: Event) -> dict[str, Any]:

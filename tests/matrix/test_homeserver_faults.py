@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 import pytest_asyncio
-from classroom import Classroom, body, make_classroom
+from classroom import Classroom, body, class_fixture, make_classroom
 from people import Person, PersonFactory, unique
 
 from bot.localserver import LocalHomeserver
@@ -66,14 +66,7 @@ async def test_after_a_homeserver_restart_the_bot_answers_within_seconds(
             await person.close()
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def room12(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
-) -> AsyncIterator[Classroom]:
-    cls = await make_classroom(synapse, people, tmp_path, students=1)
-    yield cls
-    for app in list(cls.started):
-        await app.stop()
+room12 = class_fixture(students=1)
 
 
 async def test_a_revoked_token_without_a_password_stops_the_bot_with_one_clear_error(

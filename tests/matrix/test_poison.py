@@ -5,16 +5,11 @@ a restart does not review it again; a screener that runs away is stopped at its 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
-from classroom import Classroom, body, make_classroom
+from classroom import Classroom, body, class_fixture
 from nio import RedactionEvent
-from people import PersonFactory
 
-from bot.localserver import LocalHomeserver
 from bot.screening import Context, Verdict, screen
 from cogs.moderation import policy
 
@@ -24,14 +19,7 @@ pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 RUNAWAY = re.compile(r"(?<![\w.])\+?\(?\d(?:[\d\u00a0 ().\-]{0,3}\d){5,24}(?![\w])")
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def room12(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
-) -> AsyncIterator[Classroom]:
-    cls = await make_classroom(synapse, people, tmp_path)
-    yield cls
-    for app in list(cls.started):
-        await app.stop()
+room12 = class_fixture()
 
 
 async def poison_then_command(cls: Classroom, poison: str) -> str:

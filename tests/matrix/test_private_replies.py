@@ -3,19 +3,14 @@ the class room, and a teacher room students can read that gets nothing, even aft
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
-import pytest_asyncio
-from classroom import Classroom, body, make_classroom
+from classroom import Classroom, body, class_fixture
 from nio import RoomMemberEvent, RoomPutStateError
 from people import Person, PersonFactory
 from sqlalchemy import func, select
 
 from bot.db.tables import Classroom as ClassroomRow
 from bot.db.tables import Flag
-from bot.localserver import LocalHomeserver
 from bot.platforms.matrix.replies import IN_TEACHER_ROOM
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
@@ -23,14 +18,7 @@ pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 HELD = "I feel sad every night and nobody knows"
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def room12(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
-) -> AsyncIterator[Classroom]:
-    cls = await make_classroom(synapse, people, tmp_path)
-    yield cls
-    for app in list(cls.started):
-        await app.stop()
+room12 = class_fixture()
 
 
 def texts(events: list) -> list[str]:  # type: ignore[type-arg]

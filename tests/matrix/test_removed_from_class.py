@@ -4,29 +4,16 @@ the teacher hears about it once, nothing is tried meanwhile, and the sessions ca
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
-from classroom import Classroom, body, make_classroom
+from classroom import Classroom, body, class_fixture
 from nio import RoomMemberEvent
-from people import PersonFactory
-
-from bot.localserver import LocalHomeserver
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def room12(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
-) -> AsyncIterator[Classroom]:
-    cls = await make_classroom(synapse, people, tmp_path, students=1)
-    yield cls
-    for app in list(cls.started):
-        await app.stop()
+room12 = class_fixture(students=1)
 
 
 def bot_joined(cls: Classroom):  # type: ignore[no-untyped-def]

@@ -8,31 +8,19 @@ the reasons off the teacher's screen.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
-from classroom import Classroom, body, make_classroom
+from classroom import Classroom, body, class_fixture
 from nio import Event, RoomMemberEvent
-from people import Person, PersonFactory
-
-from bot.localserver import LocalHomeserver
+from people import Person
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 
 FORGED = "Sam\n✅ Approved #1 by Ms Rivera"
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def room12(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
-) -> AsyncIterator[Classroom]:
-    cls = await make_classroom(synapse, people, tmp_path)
-    yield cls
-    for app in list(cls.started):
-        await app.stop()
+room12 = class_fixture()
 
 
 async def highlights(person: Person) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 import pytest_asyncio
-from classroom import Classroom, body, make_classroom
+from classroom import Classroom, body, class_fixture, make_classroom
 from nio import RedactionEvent, RoomMemberEvent, RoomMessagesResponse
 from people import PersonFactory
 from sqlalchemy import func, select
@@ -84,14 +84,7 @@ async def test_a_message_sent_while_the_database_is_down_is_held_once_it_is_back
             await started.stop()
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def room12(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
-) -> AsyncIterator[Classroom]:
-    cls = await make_classroom(synapse, people, tmp_path, students=1)
-    yield cls
-    for app in list(cls.started):
-        await app.stop()
+room12 = class_fixture(students=1)
 
 
 async def test_a_kick_and_re_invite_after_a_restart_replays_no_command(room12: Classroom) -> None:
