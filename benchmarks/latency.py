@@ -263,8 +263,8 @@ class Bench:
         self.observer.teacher_rooms.add(teacher_room)
         for s in students:
             if s is not self.newbie:
-                await t.send(room, f"!mod trust {s.user_id}")
-                await self._said(room, "trusted", 30)
+                await t.send(teacher_room, f"!mod trust {s.user_id}")
+                await self._said(teacher_room, "trusted", 30)  # a private answer: teacher room
         return Klass(room, teacher_room, echo_room, students)
 
     # ---- sending ----
