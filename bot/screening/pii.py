@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from bot.screening.emails import EMAIL_SPOKEN_RE, MAIL_WORDS, emails
 from bot.screening.lexicon import trie_pattern
 
 __all__ = ["TRIGGERS", "PiiHit", "find_pii"]
@@ -31,16 +32,6 @@ class PiiHit:
     detail: str
 
 
-_EMAIL_RE = re.compile(
-    r"(?<![\w.+-])[\w.+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,5}\.[A-Za-z]{2,24}(?![\w-])"
-)
-_EMAIL_SPOKEN_RE = re.compile(
-    # possessive: what follows the name never starts with one of its characters
-    r"(?i)\b[\w.+-]{2,64}+\s{0,3}(?:@|\(at\)|\[at\]|\{at\}|\sat\s)\s{0,3}"
-    r"(?:gmail|yahoo|hotmail|outlook|icloud|aol|live|msn|proton|protonmail|mail|gmx|ymail)"
-    r"\s{0,3}(?:\.|\(dot\)|\[dot\]|\sdot\s)\s{0,3}(?:com|net|org|co\.uk|co|uk|de|fr)\b"
-)
 # a run of digits with phone-style separators; dates and times are removed first.
 # The separator class holds no digit, so every run splits into groups one way only (a
 # class that also held digits backtracked for minutes on ~100 digits); a run directly
@@ -282,9 +273,6 @@ _SCHOOL_WORDS = frozenset(
     "primary elementary middle high junior secondary grammar academy school college "
     "intermediate prep".split()
 )
-_MAIL_WORDS = frozenset(
-    "gmail yahoo hotmail outlook icloud aol msn proton protonmail gmx ymail".split()
-)
 # every word ``find_pii`` looks at (``words & TRIGGERS`` gives the same findings)
 # "my password is sunshine1", "pin: 4821"
 _SECRET_WORDS = frozenset("password passwords passcode passwd pw pwd pin".split())
@@ -295,40 +283,13 @@ _SECRET_RE = re.compile(
     r"|\bpin(?: ?code| ?number)?\s{0,3}(?:is|was|=|:|-)\s{0,3}\d{4,8}\b"
 )
 TRIGGERS: frozenset[str] = frozenset().union(
-    _MAIL_WORDS, _PHONE_WORDS, _SUFFIX_WORDS, _PREFIX_WORDS, _UNIT_WORDS, _ZIP_WORDS,
+    MAIL_WORDS, _PHONE_WORDS, _SUFFIX_WORDS, _PREFIX_WORDS, _UNIT_WORDS, _ZIP_WORDS,
     _LIVE_WORDS, _HANDLE_WORDS, _SCHOOL_WORDS, _SECRET_WORDS, {"name"},
 )  # fmt: skip
 _DIGIT_RE = re.compile(r"\d")
 _SEVEN_DIGITS_RE = re.compile(r"\d{7}")
 _FIVE_DIGITS_RE = re.compile(r"\d{5}")
 _DIGIT_BYTES = b"0123456789"
-
-
-_LOCAL_RE = re.compile(r"[\w.+-]{1,64}$")
-_EMAIL_DOMAIN_RE = re.compile(
-    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,5}\.[A-Za-z]{2,24}(?![\w-])"
-)
-
-
-def _emails(text: str) -> list[PiiHit]:
-    """E-mail addresses, found from each '@' outwards (no scan of every position)."""
-    hits: list[PiiHit] = []
-    i = text.find("@")
-    while i > 0:
-        c = text[i - 1]
-        if not (c.isalnum() or c in "_.+-\n"):
-            # no local part ends right before this "@" (a mention: "hi @sam"); "\n"
-            # stays a candidate because "$" also matches before a final newline
-            i = text.find("@", i + 1)
-            continue
-        local = _LOCAL_RE.search(text, max(0, i - 64), i)
-        if local is not None:
-            dom = _EMAIL_DOMAIN_RE.match(text, i + 1)
-            if dom is not None:
-                hits.append(PiiHit(local.start(), dom.end(), "email address"))
-        i = text.find("@", i + 1)
-    return hits
 
 
 def _count_digits(text: str) -> int:
@@ -360,10 +321,10 @@ def find_pii(text: str, words: set[str] | None = None, raw: bytes | None = None)
         return []
     hits: list[PiiHit] = []
     if "@" in text:
-        hits += _emails(text)
-    if kw and not _MAIL_WORDS.isdisjoint(words):
+        hits += [PiiHit(a, b, "email address") for a, b in emails(text)]
+    if kw and not MAIL_WORDS.isdisjoint(words):
         hits += [PiiHit(m.start(), m.end(), "email address")
-                 for m in _EMAIL_SPOKEN_RE.finditer(text)]  # fmt: skip
+                 for m in EMAIL_SPOKEN_RE.finditer(text)]  # fmt: skip
     if ndig:
         if ndig >= 7:
             hits += _long_numbers(text)
