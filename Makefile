@@ -48,6 +48,7 @@ format: install
 eval: install
 	$(BIN)/python -m bot.screening.eval_all $(MODDATA)
 	$(BIN)/python benchmarks/obfuscation.py $(MODDATA)
+	$(BIN)/python -m bot.screening.children
 
 bench: install
 	$(BIN)/python benchmarks/screening.py $(MODDATA)
