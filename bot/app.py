@@ -54,6 +54,7 @@ from cogs.moderation.service import ModerationService
 from cogs.readaloud import commands as readaloud_commands
 from cogs.readaloud.answers import Answers
 from cogs.readaloud.changes import CalendarChanges
+from cogs.readaloud.class_book import ClassBooks
 from cogs.readaloud.season_store import SeasonStore
 from cogs.readaloud.service import ReadAloudService
 from cogs.readaloud.sessions import SessionRunner
@@ -108,13 +109,21 @@ class App:
             self.follow_ups,
         )
         moderation.on_shared(answers.on_shared)
+        # screening knows each class's current book; a plan or book change looks again
+        books = ClassBooks(self.clock)
+        moderation.books_from(books.current)
+
+        def plans_changed() -> None:
+            self.scheduler.changed()
+            books.forget()
+
         rules = ClassRules(self.sessionmaker, self.clock)
         records = Records(self.sessionmaker, classes, moderation, rules, self.clock)
         self.services = Services(
             classes=classes,
-            readaloud=ReadAloudService(self.sessionmaker, self.clock, self.scheduler.changed),
-            changes=CalendarChanges(self.sessionmaker, self.clock, self.scheduler.changed),
-            seasons=SeasonStore(self.sessionmaker, self.clock, self.scheduler.changed),
+            readaloud=ReadAloudService(self.sessionmaker, self.clock, plans_changed, books.forget),
+            changes=CalendarChanges(self.sessionmaker, self.clock, plans_changed),
+            seasons=SeasonStore(self.sessionmaker, self.clock, plans_changed),
             sessions=sessions,
             answers=answers,
             moderation=moderation,

@@ -175,7 +175,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_screen(args: argparse.Namespace) -> int:
     from bot.screening.evaluate import main as evaluate
 
-    return evaluate(["--tsv", str(args.tsv), "--out", str(args.out)])
+    extra = ["--context", str(args.context)] if args.context is not None else []
+    return evaluate(["--tsv", str(args.tsv), "--out", str(args.out), *extra])
 
 
 def cmd_discord(args: argparse.Namespace) -> int:
@@ -231,6 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     screen = sub.add_parser("screen", help="screen a TSV of messages (moddata schema)")
     screen.add_argument("--tsv", type=Path, required=True)
     screen.add_argument("--out", type=Path, required=True)
+    screen.add_argument(
+        "--context",
+        type=Path,
+        metavar="FILE",
+        help="a book's TOML (title, author, characters, chapters): screen as its class would",
+    )
     args = parser.parse_args(argv)
     handlers = {"run": cmd_run, "check": cmd_check, "db": cmd_db, "screen": cmd_screen}
     handlers["plan"] = cmd_plan

@@ -67,6 +67,8 @@ class Book(Base):
     author: Mapped[str] = mapped_column(String(255), default="")
     chapters: Mapped[int] = mapped_column(Integer)
     chapter_titles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the characters' names the teacher listed: screening reads them as names in this class
+    characters: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class Plan(Base):

@@ -7,6 +7,6 @@ pipeline and ``verdict`` for the contract with the moderation cog.
 from __future__ import annotations
 
 from bot.screening.engine import screen
-from bot.screening.verdict import Context, Span, Verdict
+from bot.screening.verdict import Book, Context, Span, Verdict
 
-__all__ = ["Context", "Span", "Verdict", "screen"]
+__all__ = ["Book", "Context", "Span", "Verdict", "screen"]

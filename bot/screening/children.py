@@ -8,6 +8,9 @@ columns ``text`` and ``expect``: a category the verdict must carry (``selfharm``
 ``bullying``, ``pii`` ...), or ``clean`` for a message that must carry none. Rows
 are sentences written for this project in the way 8-13 year-olds write; none is
 copied from a dataset. ``*.misses.tsv`` files hold known misses, reported apart.
+An optional ``book`` column names a book context file in ``FOLDER/books/`` (``dick.toml``:
+title, author, characters, chapters; see ``readaloud screen --context``): that row is
+screened as a class reading that book would screen it.
 Prints caught / total per file; the exit code is 1 if any non-miss row fails.
 """
 
@@ -20,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.screening import screen
-from bot.screening.verdict import Verdict
+from bot.screening.evaluate import read_book
+from bot.screening.verdict import Book, Context, Verdict
 
 __all__ = ["Example", "examples", "main", "passes"]
 
@@ -33,6 +37,7 @@ class Example:
     line: int
     text: str
     expect: str  # a category, or "clean"
+    book: Book | None = None  # the class's book, from the row's ``book`` column
 
     @property
     def known_miss(self) -> bool:
@@ -40,17 +45,22 @@ class Example:
 
 
 def examples(folder: Path = DEFAULT_DIR) -> Iterator[Example]:
+    books: dict[str, Book] = {}
     for path in sorted(folder.glob("*.tsv")):
         with path.open(newline="", encoding="utf-8") as fh:
             for i, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
                 text, expect = row.get("text") or "", (row.get("expect") or "").strip()
                 if not text or not expect:
                     raise ValueError(f"{path}:{i}: needs text and expect")
-                yield Example(path.name[: -len(".tsv")], i, text, expect)
+                name = (row.get("book") or "").strip()
+                if name and name not in books:
+                    books[name] = read_book(folder / "books" / name)
+                book = books[name] if name else None
+                yield Example(path.name[: -len(".tsv")], i, text, expect, book)
 
 
 def verdict(ex: Example) -> Verdict:
-    return screen(ex.text)
+    return screen(ex.text, Context(book=ex.book) if ex.book is not None else None)
 
 
 def passes(ex: Example, v: Verdict | None = None) -> bool:

@@ -1,11 +1,13 @@
 """Screen a labeled TSV (moddata schema) and write predictions for score.py.
 
-    python -m bot.screening.evaluate --tsv IN.tsv --out OUT.tsv
+    python -m bot.screening.evaluate --tsv IN.tsv --out OUT.tsv [--context BOOK.toml]
 
 Reads any file with the columns ``id`` and ``text`` (tab-separated, csv
 quoting, header row) and writes ``id, toxic, pii, link`` as 0/1 per row:
 toxic = profanity, insult, slur, bullying or selfharm; pii = pii;
-link = link or spam.
+link = link or spam. ``--context`` screens every row as a class reading that
+book would: a small TOML file with ``title``, ``author``, ``characters`` and
+``chapters`` (chapter titles), or a season plan file's ``[book]`` table.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, TextIO
 
 from bot.screening import screen
-from bot.screening.verdict import LINK, PII, SELF_HARM, SPAM, TOXIC, Verdict
+from bot.screening.verdict import LINK, PII, SELF_HARM, SPAM, TOXIC, Book, Context, Verdict
 
-__all__ = ["labels", "main", "predict_rows", "read_tsv"]
+__all__ = ["labels", "main", "predict_rows", "read_book", "read_tsv"]
 
 csv.field_size_limit(10**7)
 
@@ -38,16 +42,45 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-def predict_rows(rows: Iterable[dict[str, str]]) -> Iterator[tuple[str, int, int, int]]:
+def _texts(data: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f'{path}: {key} must be a list of text, like {key} = ["One", "Two"]')
+    return tuple(value)
+
+
+def read_book(path: Path) -> Book:
+    """A book context file: ``title``, ``author``, ``characters``, ``chapters``; or a season
+    plan file, whose ``[book]`` table has ``chapter_titles`` (and may have ``characters``)."""
+    data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    book = data.get("book")
+    if isinstance(book, dict):
+        data = {**book, "chapters": book.get("chapter_titles", [])}
+    for key in ("title", "author"):
+        if not isinstance(data.get(key, ""), str):
+            raise ValueError(f'{path}: {key} must be text in quotes, like {key} = "..."')
+    return Book(
+        title=data.get("title", ""),
+        author=data.get("author", ""),
+        characters=_texts(data, "characters", path),
+        chapters=_texts(data, "chapters", path),
+    )
+
+
+def predict_rows(
+    rows: Iterable[dict[str, str]], context: Context | None = None
+) -> Iterator[tuple[str, int, int, int]]:
     for r in rows:
-        yield (r["id"], *labels(screen(r.get("text") or "")))
+        yield (r["id"], *labels(screen(r.get("text") or "", context)))
 
 
-def write_predictions(rows: Iterable[dict[str, str]], out) -> int:  # type: ignore[no-untyped-def]
+def write_predictions(
+    rows: Iterable[dict[str, str]], out: TextIO, context: Context | None = None
+) -> int:
     w = csv.writer(out, delimiter="\t", lineterminator="\n")
     w.writerow(["id", "toxic", "pii", "link"])
     n = 0
-    for row in predict_rows(rows):
+    for row in predict_rows(rows, context):
         w.writerow(row)
         n += 1
     return n
@@ -59,7 +92,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--out", type=Path, required=True, help="predictions TSV to write ('-' = stdout)"
     )
+    ap.add_argument(
+        "--context",
+        type=Path,
+        help="a book's TOML (title, author, characters, chapters): screen as its class would",
+    )
     args = ap.parse_args(argv)
+    context = None
+    if args.context is not None:
+        try:
+            context = Context(book=read_book(args.context))
+        except (OSError, ValueError) as e:  # tomllib.TOMLDecodeError is a ValueError
+            print(f"cannot read {args.context}: {e}", file=sys.stderr)
+            return 2
     rows: list[dict[str, str]] = []
     for p in args.tsv:
         try:
@@ -72,10 +117,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         rows += got
     if str(args.out) == "-":
-        n = write_predictions(rows, sys.stdout)
+        n = write_predictions(rows, sys.stdout, context)
     else:
         with args.out.open("w", newline="", encoding="utf-8") as out:
-            n = write_predictions(rows, out)
+            n = write_predictions(rows, out, context)
     print(f"screened {n} messages -> {args.out}", file=sys.stderr)
     return 0
 

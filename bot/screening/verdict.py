@@ -29,12 +29,26 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Book:
+    """The book a class is reading, as the teacher entered it: a word that is part of its
+    title, its author's or a character's name or a chapter title is not name-calling when
+    it is used as that name ("Moby Dick", a character called "Sissy")."""
+
+    title: str = ""
+    author: str = ""
+    characters: tuple[str, ...] = ()
+    chapters: tuple[str, ...] = ()  # chapter titles
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
-    """What screening may know besides the text: the class's allow-lists and recent messages."""
+    """What screening may know besides the text: the class's allow-lists, recent messages
+    and the book the class is reading."""
 
     allowed_words: frozenset[str] = frozenset()
     allowed_domains: frozenset[str] = frozenset()
     recent: tuple[str, ...] = ()
+    book: Book | None = None
 
 
 @dataclass(frozen=True, slots=True)

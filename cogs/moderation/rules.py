@@ -12,7 +12,7 @@ from bot.core.errors import UserError
 from bot.core.model import Actor, UserRef
 from bot.db import audit
 from bot.db.tables import Classroom
-from bot.screening import Context
+from bot.screening import Book, Context
 from cogs.moderation.policy import ACTIONS, CATEGORIES, LOCKED
 
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -29,8 +29,10 @@ class Rules:
     safeguarding_id: str | None
     retention_days: int
 
-    def context(self, recent: tuple[str, ...] = ()) -> Context:
-        return Context(self.allowed_words, self.allowed_domains, recent)
+    def context(self, recent: tuple[str, ...] = (), book: Book | None = None) -> Context:
+        """What screening knows about this class's messages: its allow-lists, the sender's
+        recent messages and the book the class is reading."""
+        return Context(self.allowed_words, self.allowed_domains, recent, book)
 
 
 def clean_domain(raw: str) -> str:

@@ -34,7 +34,7 @@ from bot.core.ports import Chat
 from bot.db import audit
 from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
-from bot.screening.verdict import SPAM
+from bot.screening.verdict import SPAM, Book
 from cogs.classroom.service import ClassInfo, ClassroomService, closest_member
 from cogs.moderation import floods, texts
 from cogs.moderation.catchup import catch_up
@@ -52,7 +52,7 @@ from cogs.moderation.recent import (
 )
 from cogs.moderation.rules import ClassRules
 from cogs.moderation.threadnames import KIND as THREAD_KIND
-from cogs.moderation.threadnames import ThreadNames
+from cogs.moderation.threadnames import ThreadNames, no_book
 
 log = logging.getLogger(__name__)
 CLOSED_REASON = "posted after the session's discussion closed"
@@ -116,6 +116,7 @@ class ModerationService:
         self._screening = floods.KeyedLocks()  # one student's messages join groups in order
         self._kinds: dict[str, FlagKind] = {}
         self._current_role: Callable[[Actor, ChannelRef], Awaitable[Actor]] = _as_given
+        self._book: Callable[[AsyncSession, int], Awaitable[Book | None]] = no_book
         self._effects = FlagEffects(
             sessionmaker, classes, chats, deliveries, self._kinds, self._shared
         )
@@ -127,6 +128,12 @@ class ModerationService:
     def roles_from(self, resolve: Callable[[Actor, ChannelRef], Awaitable[Actor]]) -> None:
         """Decide by the role the class gives the person now, not the one where they react."""
         self._current_role = resolve
+
+    def books_from(self, current: Callable[[AsyncSession, int], Awaitable[Book | None]]) -> None:
+        """Screen a class's messages knowing the book it reads (`current(db, class id)`):
+        its title, author, characters and chapter titles are names there, not insults."""
+        self._book = current
+        self._threads.book = current
 
     def pause_when(self, exposed: Callable[[int], bool]) -> None:
         """Post nothing in a class's teacher room while `exposed(class id)` says students
@@ -218,7 +225,8 @@ class ModerationService:
         posted_at = ev.posted_at or self.clock.now()
         recent = self._recent.seen(ev.actor.user.id, ev.text, posted_at)
         text = screened_text(ev.text, ev.media)
-        verdict = with_media(checked(text, rules.context(recent), self.deadline), ev.media)
+        book = await self._book(db, cls.id)
+        verdict = with_media(checked(text, rules.context(recent, book), self.deadline), ev.media)
         decision = decide(verdict, member.trust, rules.policy)
         action, reasons = decision.action, decision.reasons
         note = verdict.student_note

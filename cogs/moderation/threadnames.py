@@ -23,6 +23,7 @@ from bot.core.ports import Chat
 from bot.db import audit
 from bot.db.tables import Classroom, Flag
 from bot.deliveries import Deliveries
+from bot.screening import Book
 from cogs.classroom.service import ClassroomService
 from cogs.moderation import texts
 from cogs.moderation.effects import ESCALATE
@@ -32,6 +33,11 @@ from cogs.moderation.rules import ClassRules
 log = logging.getLogger(__name__)
 KIND = "thread"
 HELD_NAME = "Thread name waiting for the teacher"
+
+
+async def no_book(db: AsyncSession, class_id: int) -> Book | None:
+    """No book known (until ``ModerationService.books_from`` says where to look)."""
+    return None
 
 
 class ThreadNames:
@@ -52,6 +58,8 @@ class ThreadNames:
         self.deliveries = deliveries
         self.clock = clock
         self.settle = settle
+        # the class's current book (``ModerationService.books_from``): names, not insults
+        self.book: Callable[[AsyncSession, int], Awaitable[Book | None]] = no_book
 
     async def on_named(self, chat: Chat, ev: ThreadNamed) -> None:
         """Screen a student's new thread name; hold or flag it like a message."""
@@ -74,7 +82,7 @@ class ThreadNames:
             if earlier is None:
                 member = await self.classes.member(db, cls.id, ev.actor.user)
                 rules = ClassRules.of(await db.get_one(Classroom, cls.id))
-                verdict = checked(ev.name, rules.context())
+                verdict = checked(ev.name, rules.context(book=await self.book(db, cls.id)))
                 decision = decide(verdict, member.trust, rules.policy)
                 if decision.action == "allow":
                     return

@@ -33,12 +33,14 @@ _MISSING = object()
 
 @dataclass(frozen=True)
 class BookSpec:
-    """The book: title, author, how many chapters and (optionally) their titles."""
+    """The book: title, author, how many chapters, (optionally) their titles and the
+    characters' names (screening reads them as names, not as insults)."""
 
     title: str
     chapters: int
     author: str = ""
     chapter_titles: tuple[str, ...] = ()
+    characters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,7 @@ def _build(book: dict[str, Any], plan: dict[str, Any], prompts: list[dict[str, A
             chapters=book["chapters"],
             author=book.get("author", ""),
             chapter_titles=book.get("chapter_titles", ()),
+            characters=book.get("characters", ()),
         ),
         plan=PlanSpec(
             at=plan["time"],
@@ -300,6 +303,8 @@ def render_season(season: Season) -> str:
     out.append(f"chapters = {b.chapters}")
     if b.chapter_titles:
         out += ["chapter_titles = [", *(f"    {toml_value(t)}," for t in b.chapter_titles), "]"]
+    if b.characters:
+        out += ["characters = [", *(f"    {toml_value(c)}," for c in b.characters), "]"]
     out += ["", "[plan]"]
     if p.dates:
         out.append(f"dates = {toml_value(list(p.dates))}")

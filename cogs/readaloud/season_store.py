@@ -169,6 +169,7 @@ class SeasonStore:
             db.add(book)
         book.title, book.author, book.chapters = spec.title, spec.author, spec.chapters
         book.chapter_titles = list(spec.chapter_titles)
+        book.characters = list(spec.characters)
         await db.flush()
         return book, created
 
@@ -232,7 +233,13 @@ class SeasonStore:
                 .order_by(Prompt.chapter, Prompt.offset_minutes, Prompt.id)
             )
             return Season(
-                book=BookSpec(book.title, book.chapters, book.author, tuple(book.chapter_titles)),
+                book=BookSpec(
+                    book.title,
+                    book.chapters,
+                    book.author,
+                    tuple(book.chapter_titles),
+                    tuple(book.characters or ()),
+                ),
                 plan=_plan_spec(plan),
                 prompts=tuple(
                     PromptSpec(

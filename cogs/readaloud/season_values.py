@@ -121,6 +121,7 @@ BOOK = {
     "author": (False, lambda v: _text(v, "Ada Quill", empty=True)),
     "chapters": (True, lambda v: _whole(v, 1, 12, 500)),
     "chapter_titles": (False, lambda v: _texts(v, "The Storm", 200)),
+    "characters": (False, lambda v: _characters(v)),
 }
 PLAN = {
     "start": (False, _date),
@@ -140,6 +141,16 @@ PROMPT = {
     "options": (False, lambda v: _texts(v, "Yes", MAX_OPTION_CHARS)),
     "char_limit": (False, lambda v: _whole(v, 1, 140, MAX_CHAR_LIMIT)),
 }
+
+
+MAX_CHARACTERS = 200
+
+
+def _characters(v: Any) -> tuple[str, ...]:
+    names = _texts(v, "Pip", 100)
+    if len(names) > MAX_CHARACTERS:
+        raise BadValue(f"lists {len(names)} names; keep it to {MAX_CHARACTERS}")
+    return names
 
 
 def _kind(v: Any) -> str:

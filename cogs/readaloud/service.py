@@ -42,10 +42,12 @@ class ReadAloudService:
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
         on_schedule_change: Callable[[], None] = lambda: None,
+        on_book_change: Callable[[], None] = lambda: None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.on_schedule_change = on_schedule_change
+        self.on_book_change = on_book_change  # a book added or changed (no schedule change)
 
     async def add_book(
         self, cls: ClassInfo, title: str, chapters: int, author: str, actor: Actor
@@ -62,6 +64,7 @@ class ReadAloudService:
             else:
                 book.chapters, book.author = chapters, author or book.author
             audit.record(db, self.clock.now(), cls.id, actor.user.id, "book.add", title=title)
+        self.on_book_change()
         return title
 
     async def book(self, db: AsyncSession, cls: ClassInfo, title: str | None) -> Book:

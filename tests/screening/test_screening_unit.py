@@ -182,9 +182,10 @@ def test_verdict_shape_and_student_note_never_repeats_text() -> None:
 
 
 def test_teacher_allowed_words_are_plain_strings_not_regex() -> None:
-    assert cats("Moby Dick is long") == {PROFANITY}
+    # ("Moby Dick" itself is a name screening knows: see test_book_context.py)
+    assert cats("we met dick at the park") == {PROFANITY}
     ctx = Context(allowed_words=frozenset({"Dick"}))
-    assert screen("Moby Dick is long", ctx).clean
+    assert screen("we met dick at the park", ctx).clean
     # regex metacharacters are just characters: nothing is compiled, nothing breaks
     bad = Context(allowed_words=frozenset({".*", "(a+)+$", "[", "\\"}))
     assert PROFANITY in cats("this is shit", bad)

@@ -11,8 +11,10 @@ from functools import lru_cache
 from operator import itemgetter
 
 from bot.screening import lexicon, links, phrases, pii, spam
+from bot.screening.book_names import book_names
 from bot.screening.normalize import fold, fold_word
 from bot.screening.readings import tokenize
+from bot.screening.senses import Surroundings
 from bot.screening.verdict import (
     BULLYING,
     GROOMING,
@@ -203,18 +205,29 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         word_hits = _plain_hits(folded, words)
 
     trig = words.intersection(_TRIGGERS)
+    # the class's book, and the words around a finding (built for a finding only):
+    # a name, a homonym, history or a story's dialogue is not meant as it looks
+    book = book_names(ctx.book) if ctx.book is not None else None
+    sur: Surroundings | None = None
 
     # words, inflections, compounds, obfuscations
     for h in word_hits:
         if allowed and (h.form in allowed or h.entry.term in allowed):
             continue
+        sur = sur or Surroundings(body, f, tokens, book, words)
+        if sur.word(h.start, h.end, h.form, h.entry.category, h.entry.severity):
+            continue
         add(h.entry.category, h.entry.severity, h.start, h.end, h.entry.term, folded_span=True)
 
     # name-calling frames, bullying, self-harm, phrase terms, PII requests
-    for ph in _scan_phrases(folded if clean is None else clean.text, trig):
+    clean_text = folded if clean is None else clean.text
+    for ph in _scan_phrases(clean_text, trig):
         if ph.term and allowed and ph.term in allowed:
             continue
         fs, fe = (ph.start, ph.end) if clean is None else clean.to_folded(ph.start, ph.end)
+        sur = sur or Surroundings(body, f, tokens, book, words)
+        if sur.phrase(clean_text, ph.start, ph.end, fs, fe, ph.term, ph.categories):
+            continue
         for cat in ph.categories:
             add(cat, ph.severity, fs, fe, ph.term or ph.reason, folded_span=True)
     if len(readings) <= 8:
@@ -242,7 +255,9 @@ def screen(text: str, context: Context | None = None) -> Verdict:
             toks = tokens if tokens is not None else lexicon.plain_tokens(folded)
             for t in toks:
                 if t.reading not in phrases.FILLERS:
-                    add(lone.category, 1, t.start, t.end, lone.term, folded_span=True)
+                    sur = sur or Surroundings(body, f, tokens, book, words)
+                    if not sur.word(t.start, t.end, t.reading, lone.category, 1):
+                        add(lone.category, 1, t.start, t.end, lone.term, folded_span=True)
                     break
 
     # personal information (original text: case matters for names and addresses)
