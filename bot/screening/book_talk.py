@@ -3,7 +3,7 @@
 * A story's dialogue, told by a narrator: the rude word is inside a quotation that a
   dialogue tag or narration in the third person closes ("'Idiot!' said the Queen",
   "'you coward!' and at last she ..."). Children in chat do not write inverted tags;
-  a threat counts as dialogue only with one ("'I'll eat you!' roared the giant").
+  a threat counts as dialogue only with a tag ("'I'll eat you!' roared the giant").
 * Keeping the book's secrets: "don't tell anyone the ending", "... about this book".
 * Dying figuratively: "I'll die of boredom", "we died laughing".
 * "he/she" is a pair of pronouns, not the slur written "he-she".
@@ -20,8 +20,9 @@ from bot.screening.verdict import GROOMING, SELF_HARM, SLUR
 __all__ = ["innocent", "story_dialogue"]
 
 _S = r"[^a-z0-9]+"
-# a closing quotation mark after the finding: punctuation, then the mark ("!'", ",”")
-_CLOSE = re.compile(r"[^'\"‘’“”\n]{0,40}?[!?,.…—–-]['\"’”]")
+# a closing quotation mark after the finding: punctuation, then the mark ("!'", ",”");
+# an apostrophe inside a word ("Hell's") is not one
+_CLOSE = re.compile(r"(?:[^'\"‘’“”\n]|(?<=[A-Za-z])['’](?=[a-z])){0,40}?[!?,.…—–-]['\"’”]")
 _SPEECH = (
     "said|says|cried|shouted|screamed|yelled|called|roared|replied|asked|whispered|"
     "muttered|exclaimed|snapped|growled|added|continued|answered|bellowed|hissed|sobbed|"
@@ -33,14 +34,20 @@ _INVERTED = re.compile(
 )
 _TAG = re.compile(rf"\s*(?:he|she|they|the\s+[a-z]+|[A-Z][a-z]+)\s+(?:{_SPEECH})\b")
 _NARRATION = re.compile(r"\s*(?:and|but|then|as|while|so)\b")
+# a tag before the quotation, with its comma: "The toad said, 'You ...'"
+_OPENING = re.compile(
+    rf"(?:^|[^a-z])(?P<who>[A-Za-z]+)\s+(?:{_SPEECH})\s*[,:]\s*['\"‘“](?P<said>(?:[^'\"‘’“”\n]|(?<=[A-Za-z])['’](?=[a-z]))*)$"
+)
 _THIRD = frozenset("he she they his her him them their".split())
 _SPEAKER = frozenset("i me my mine im ive you u ur your yours we us our".split())
 _WORD = re.compile(r"[a-z]+")
 
 
-def story_dialogue(body: str, end: int, *, threat: bool) -> bool:
-    """Does a narrator's quotation end soon after original offset ``end``, closed by a
-    dialogue tag or by narration about someone else (no "I" or "you" in it)?"""
+def story_dialogue(body: str, start: int, end: int, *, threat: bool) -> bool:
+    """Is original [start, end) inside a narrator's quotation: one that ends soon after
+    it, closed by a dialogue tag or by narration about someone else (no "I" or "you"
+    in it), or opened by a tag with its comma ("the toad said, '...")? A threat needs a
+    tag ("he whispered", "roared the giant"), not only narration."""
     m = _CLOSE.match(body, end)
     if m is None:
         return False
@@ -48,13 +55,12 @@ def story_dialogue(body: str, end: int, *, threat: bool) -> bool:
     words = _WORD.findall(after.lower())[:6]
     if not _SPEAKER.isdisjoint(words):
         return False  # "... said Jake to me": a child telling what was said to them
-    if _INVERTED.match(after):
+    if _INVERTED.match(after) or _TAG.match(after):
         return True
-    if threat:
-        return False
-    if _TAG.match(after):
+    opening = _OPENING.search(body, max(0, start - 80), start)
+    if opening is not None and opening.group("who").lower() not in _SPEAKER:
         return True
-    return _NARRATION.match(after) is not None and not _THIRD.isdisjoint(words[:5])
+    return not threat and _NARRATION.match(after) is not None and not _THIRD.isdisjoint(words[:5])
 
 
 # "don't tell anyone" + what about the book is kept from them

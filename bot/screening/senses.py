@@ -156,8 +156,8 @@ class Surroundings:
         if self._need(form, start) and self._sense(start, end):
             return True
         if self.quoted and category in _TALK and severity <= 2:
-            _s, e = self.folded.original_span(start, end)
-            return book_talk.story_dialogue(self.body, e, threat=False)
+            s, e = self.folded.original_span(start, end)
+            return book_talk.story_dialogue(self.body, s, e, threat=False)
         return False
 
     def _sense(self, start: int, end: int) -> bool:
@@ -215,8 +215,8 @@ class Surroundings:
             return SLUR not in cats or (i >= 0 and not aimed(self.readings, i))
         if not self.quoted or SLUR in cats or not _TALK_PHRASE.issuperset(cats):
             return False
-        _s, e = self.folded.original_span(fs, fe)
-        return book_talk.story_dialogue(self.body, e, threat=BULLYING in cats)
+        s, e = self.folded.original_span(fs, fe)
+        return book_talk.story_dialogue(self.body, s, e, threat=BULLYING in cats)
 
 
 def _quoted(text: str) -> bool:

@@ -182,14 +182,18 @@ def test_a_narrators_quotation_closed_by_a_tag_is_dialogue() -> None:
     assert not cats('"Idiot," she muttered, and closed the book.')
     assert not cats("'I'll squash you!' roared the giant.")
     assert not cats("Be quiet, you coward!' and then she ran away.")
+    assert not cats("The toad said, 'You are a stupid frog.'")
+    assert not cats('"Hell\'s bells!" cried the captain.')
+    assert INSULT in cats("I said, 'you idiot!'")
 
 
 def test_a_child_telling_what_was_said_to_them_is_not_dialogue() -> None:
     assert INSULT in cats('"ur an idiot" lol')
     assert INSULT in cats('"you\'re so dumb," said Jake to me')
     assert INSULT in cats("'you idiot!' he said to me at lunch")
-    # a threat counts as dialogue only with an inverted tag ("roared the giant")
-    assert "bullying" in cats('"i\'ll kill you!" he said')
+    # a threat counts as dialogue only with a tag ("he said", "roared the giant")
+    assert "bullying" in cats("'i'll kill you!' and then she ran off")
+    assert not cats("'I'll kill you!' he said, and the door slammed.")
 
 
 # --- secrets and dying in book talk -------------------------------------------------
@@ -249,6 +253,8 @@ def test_a_season_plan_file_is_a_context_file_too() -> None:
     book = read_book(season)
     assert book.title == "The Lighthouse Mice" and "Pip" in book.characters
     assert "A Light in the Storm" in book.chapters
+    small = read_book(season.with_name("book-context.toml"))
+    assert small.characters == book.characters and small.author == "Ada Quill"
 
 
 def test_child_examples_name_their_book_in_a_column() -> None:
