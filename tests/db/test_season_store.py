@@ -275,7 +275,7 @@ def test_the_command_line_imports_and_exports_a_season(
     out = tmp_path / "out.toml"
 
     assert cli(["plan", "import", str(bad), "--class", "1", "--config", str(config)]) == 2
-    assert 'bad.toml line 25: plan.time = "9:30pm": must look like' in capsys.readouterr().err
+    assert 'bad.toml line 31: plan.time = "9:30pm": must look like' in capsys.readouterr().err
     assert cli(["plan", "export", "--class", "1", "--config", str(config)]) == 2
     assert "no book yet" in capsys.readouterr().err
 
