@@ -166,9 +166,24 @@ def names_of(
     return _table(phrases, words, parts)
 
 
-@lru_cache(maxsize=256)
+# the book asked about last and its names: the same Book object comes with every message
+# of a class, and hashing its tuples for the cache below costs more than this check
+_last: tuple[Book, Names] | None = None
+
+
 def book_names(book: Book) -> Names:
     """The names of one class's book (cached: the same few books recur constantly)."""
+    global _last
+    last = _last
+    if last is not None and last[0] is book:
+        return last[1]
+    names = _book_names(book)
+    _last = (book, names)  # one assignment: another thread sees the old pair or this one
+    return names
+
+
+@lru_cache(maxsize=256)
+def _book_names(book: Book) -> Names:
     titles = [book.title, *book.chapters][:_MAX_ENTRIES]
     people = [*book.characters, book.author][:_MAX_ENTRIES]
     return names_of([t for t in titles if t], [p for p in people if p], book.title)

@@ -23,6 +23,7 @@ _S = r"[^a-z0-9]+"
 # a closing quotation mark after the finding: punctuation, then the mark ("!'", ",”");
 # an apostrophe inside a word ("Hell's") is not one
 _CLOSE = re.compile(r"(?:[^'\"‘’“”\n]|(?<=[A-Za-z])['’](?=[a-z])){0,40}?[!?,.…—–-]['\"’”]")
+_CLOSING_MARK = re.compile(r"[!?,.…—–-]['\"’”]")
 _SPEECH = (
     "said|says|cried|shouted|screamed|yelled|called|roared|replied|asked|whispered|"
     "muttered|exclaimed|snapped|growled|added|continued|answered|bellowed|hissed|sobbed|"
@@ -48,6 +49,8 @@ def story_dialogue(body: str, start: int, end: int, *, threat: bool) -> bool:
     it, closed by a dialogue tag or by narration about someone else (no "I" or "you"
     in it), or opened by a tag with its comma ("the toad said, '...")? A threat needs a
     tag ("he whispered", "roared the giant"), not only narration."""
+    if _CLOSING_MARK.search(body, end, end + 42) is None:
+        return False  # the common case, told by one scan
     m = _CLOSE.match(body, end)
     if m is None:
         return False

@@ -18,12 +18,12 @@ from bisect import bisect_left
 from importlib import resources
 
 from bot.screening import book_talk
-from bot.screening.book_names import SAFE_PHRASES, Names, aimed
+from bot.screening.book_names import SAFE_PHRASES, Names, aimed, book_names
 from bot.screening.lexicon import Token, plain_tokens
 from bot.screening.normalize import Folded
-from bot.screening.verdict import BULLYING, GROOMING, INSULT, PROFANITY, SELF_HARM, SLUR
+from bot.screening.verdict import BULLYING, GROOMING, INSULT, PROFANITY, SELF_HARM, SLUR, Book
 
-__all__ = ["SENSE_WORDS", "Surroundings"]
+__all__ = ["BOOK_TALK", "SENSE_WORDS", "TALK", "TALK_PHRASE", "Surroundings", "quoted"]
 
 
 def _senses() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]]:
@@ -52,9 +52,9 @@ _CUE, _HISTORY, _NAMES = _senses()
 # words whose hits may be ordinary: only these (and the class's book) need a look
 SENSE_WORDS = frozenset(_CUE) | frozenset(_HISTORY) | _NAMES | SAFE_PHRASES.phrases.keys()
 _SENTENCE_END = frozenset(".!?\n")
-_TALK = frozenset({INSULT, PROFANITY})  # what a story's dialogue may hold, unflagged
-_TALK_PHRASE = _TALK | {BULLYING}  # with a threat, when an inverted tag closes it
-_BOOK_TALK = frozenset({SLUR, GROOMING, SELF_HARM})  # phrase findings book talk can look like
+TALK = frozenset({INSULT, PROFANITY})  # what a story's dialogue may hold, unflagged
+TALK_PHRASE = TALK | {BULLYING}  # and a threat, when a dialogue tag closes it
+BOOK_TALK = frozenset({SLUR, GROOMING, SELF_HARM})  # phrase findings book talk can look like
 
 
 class Surroundings:
@@ -70,14 +70,16 @@ class Surroundings:
         body: str,
         folded: Folded,
         tokens: list[Token] | None,
-        book: Names | None,
+        book: Book | None,
         present: set[str],
+        quoted: bool,
     ) -> None:
         self.body = body
         self.folded = folded
-        self.book = book
+        # the class's book, its names built (or found in the cache) only for a finding
+        self.book: Names | None = book_names(book) if book is not None else None
         self.present = present  # the message's words (readings and plain words)
-        self.quoted = _quoted(body)
+        self.quoted = quoted  # the text has a quotation mark (``quoted``)
         self._tokens = tokens  # the plain tokens are made on first use when None
         self._readings: list[str] | None = None
         self._starts: list[int] = []
@@ -155,7 +157,7 @@ class Surroundings:
         """Is the lexicon word ``form`` at folded [start, end) meant in an ordinary sense?"""
         if self._need(form, start) and self._sense(start, end):
             return True
-        if self.quoted and category in _TALK and severity <= 2:
+        if self.quoted and category in TALK and severity <= 2:
             s, e = self.folded.original_span(start, end)
             return book_talk.story_dialogue(self.body, s, e, threat=False)
         return False
@@ -210,15 +212,15 @@ class Surroundings:
         name, book talk ("don't tell anyone the ending"), or story dialogue?"""
         if self._need(term, fs) and self.span(fs, fe):
             return True
-        if not _BOOK_TALK.isdisjoint(cats) and book_talk.innocent(clean, cs, ce, cats):
+        if not BOOK_TALK.isdisjoint(cats) and book_talk.innocent(clean, cs, ce, cats):
             i = self._index(fs, fe)  # "you he/she" is still aimed at someone
             return SLUR not in cats or (i >= 0 and not aimed(self.readings, i))
-        if not self.quoted or SLUR in cats or not _TALK_PHRASE.issuperset(cats):
+        if not self.quoted or SLUR in cats or not TALK_PHRASE.issuperset(cats):
             return False
         s, e = self.folded.original_span(fs, fe)
         return book_talk.story_dialogue(self.body, s, e, threat=BULLYING in cats)
 
 
-def _quoted(text: str) -> bool:
+def quoted(text: str) -> bool:
     """Could the text hold a story's dialogue (a quotation mark)?"""
     return "'" in text or '"' in text or "\u2019" in text or "\u201d" in text

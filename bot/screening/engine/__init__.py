@@ -10,8 +10,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from operator import itemgetter
 
-from bot.screening import lexicon, links, phrases, pii, spam
-from bot.screening.book_names import book_names
+from bot.screening import lexicon, links, phrases, pii, senses, spam
 from bot.screening.normalize import fold, fold_word
 from bot.screening.readings import tokenize
 from bot.screening.senses import Surroundings
@@ -58,6 +57,12 @@ _find_links = links.find_links
 _find_spam = spam.find_spam
 _lone_word = phrases.lone_word
 _CONTEXT_GET = lexicon.CONTEXT.get
+# what may make a finding ordinary book talk (``senses.py``): tested before any work
+_SENSE_WORDS = senses.SENSE_WORDS
+_TALK = senses.TALK
+_TALK_PHRASE = senses.TALK_PHRASE
+_BOOK_TALK = senses.BOOK_TALK
+_quoted = senses.quoted
 _FRAME = lexicon.FRAME
 
 _REASON = {
@@ -207,17 +212,20 @@ def screen(text: str, context: Context | None = None) -> Verdict:
     trig = words.intersection(_TRIGGERS)
     # the class's book, and the words around a finding (built for a finding only):
     # a name, a homonym, history or a story's dialogue is not meant as it looks
-    book = book_names(ctx.book) if ctx.book is not None else None
+    book = ctx.book
     sur: Surroundings | None = None
+    quoted = bool(word_hits) and _quoted(body)
 
     # words, inflections, compounds, obfuscations
     for h in word_hits:
-        if allowed and (h.form in allowed or h.entry.term in allowed):
+        ent = h.entry
+        if allowed and (h.form in allowed or ent.term in allowed):
             continue
-        sur = sur or Surroundings(body, f, tokens, book, words)
-        if sur.word(h.start, h.end, h.form, h.entry.category, h.entry.severity):
-            continue
-        add(h.entry.category, h.entry.severity, h.start, h.end, h.entry.term, folded_span=True)
+        if book is not None or h.form in _SENSE_WORDS or (quoted and ent.category in _TALK):
+            sur = sur or Surroundings(body, f, tokens, book, words, quoted)
+            if sur.word(h.start, h.end, h.form, ent.category, ent.severity):
+                continue
+        add(ent.category, ent.severity, h.start, h.end, ent.term, folded_span=True)
 
     # name-calling frames, bullying, self-harm, phrase terms, PII requests
     clean_text = folded if clean is None else clean.text
@@ -225,9 +233,15 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         if ph.term and allowed and ph.term in allowed:
             continue
         fs, fe = (ph.start, ph.end) if clean is None else clean.to_folded(ph.start, ph.end)
-        sur = sur or Surroundings(body, f, tokens, book, words)
-        if sur.phrase(clean_text, ph.start, ph.end, fs, fe, ph.term, ph.categories):
-            continue
+        if (
+            book is not None
+            or ph.term in _SENSE_WORDS
+            or not _BOOK_TALK.isdisjoint(ph.categories)
+            or (_quoted(body) and _TALK_PHRASE.issuperset(ph.categories))
+        ):
+            sur = sur or Surroundings(body, f, tokens, book, words, _quoted(body))
+            if sur.phrase(clean_text, ph.start, ph.end, fs, fe, ph.term, ph.categories):
+                continue
         for cat in ph.categories:
             add(cat, ph.severity, fs, fe, ph.term or ph.reason, folded_span=True)
     if len(readings) <= 8:
@@ -255,7 +269,7 @@ def screen(text: str, context: Context | None = None) -> Verdict:
             toks = tokens if tokens is not None else lexicon.plain_tokens(folded)
             for t in toks:
                 if t.reading not in phrases.FILLERS:
-                    sur = sur or Surroundings(body, f, tokens, book, words)
+                    sur = sur or Surroundings(body, f, tokens, book, words, _quoted(body))
                     if not sur.word(t.start, t.end, t.reading, lone.category, 1):
                         add(lone.category, 1, t.start, t.end, lone.term, folded_span=True)
                     break
