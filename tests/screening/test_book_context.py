@@ -6,6 +6,7 @@ the same word aimed at someone is judged as usual.
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,8 @@ def test_a_book_is_a_frozen_hashable_value_and_its_names_are_built_once() -> Non
     with pytest.raises(AttributeError):
         WHITTINGTON.title = "x"  # type: ignore[misc]
     assert hash(Context(book=WHITTINGTON)) == hash(Context(book=same))
+    # screening may run in a worker process (cogs/moderation/policy.py): it travels there
+    assert pickle.loads(pickle.dumps(Context(book=WHITTINGTON))).book == WHITTINGTON
 
 
 def test_the_whole_name_is_clean_and_the_same_word_elsewhere_is_judged_as_usual() -> None:
