@@ -33,7 +33,7 @@ _SPEECH = (
 _INVERTED = re.compile(
     rf"\s*(?:{_SPEECH})\s+(?:(?:the|a|an|his|her|their|poor|old|little)\s+[A-Za-z]+|[A-Z][a-z]+)"
 )
-_TAG = re.compile(rf"\s*(?:he|she|they|the\s+[a-z]+|[A-Z][a-z]+)\s+(?:{_SPEECH})\b")
+_TAG = re.compile(rf"\s*(?P<who>he|she|they|the\s+[a-z]+|[A-Z][a-z]+)\s+(?:{_SPEECH})\b")
 _NARRATION = re.compile(r"\s*(?:and|but|then|as|while|so)\b")
 # a tag before the quotation, with its comma: "The toad said, 'You ...'"
 _OPENING = re.compile(
@@ -48,7 +48,8 @@ def story_dialogue(body: str, start: int, end: int, *, threat: bool) -> bool:
     """Is original [start, end) inside a narrator's quotation: one that ends soon after
     it, closed by a dialogue tag or by narration about someone else (no "I" or "you"
     in it), or opened by a tag with its comma ("the toad said, '...")? A threat needs a
-    tag ("he whispered", "roared the giant"), not only narration."""
+    tag naming who speaks ("the wolf whispered", "roared the giant"), not a pronoun or
+    only narration."""
     if _CLOSING_MARK.search(body, end, end + 42) is None:
         return False  # the common case, told by one scan
     m = _CLOSE.match(body, end)
@@ -58,11 +59,14 @@ def story_dialogue(body: str, start: int, end: int, *, threat: bool) -> bool:
     words = _WORD.findall(after.lower())[:6]
     if not _SPEAKER.isdisjoint(words):
         return False  # "... said Jake to me": a child telling what was said to them
-    if _INVERTED.match(after) or _TAG.match(after):
+    # a threat quoted with only "he said" may be a child telling what was said to them
+    # ("'i'll get you' he said"): it stays for the teacher; a named speaker is the story's
+    tag = _TAG.match(after)
+    if _INVERTED.match(after) or (tag and not (threat and tag.group("who") in _THIRD)):
         return True
     opening = _OPENING.search(body, max(0, start - 80), start)
     if opening is not None and opening.group("who").lower() not in _SPEAKER:
-        return True
+        return not (threat and opening.group("who").lower() in _THIRD)
     return not threat and _NARRATION.match(after) is not None and not _THIRD.isdisjoint(words[:5])
 
 

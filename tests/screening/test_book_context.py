@@ -194,9 +194,12 @@ def test_a_child_telling_what_was_said_to_them_is_not_dialogue() -> None:
     assert INSULT in cats('"ur an idiot" lol')
     assert INSULT in cats('"you\'re so dumb," said Jake to me')
     assert INSULT in cats("'you idiot!' he said to me at lunch")
-    # a threat counts as dialogue only with a tag ("he said", "roared the giant")
+    # a threat counts as dialogue only with a tag naming the speaker ("roared the giant");
+    # "he said" may be a child telling what someone said to them: the teacher looks
     assert "bullying" in cats("'i'll kill you!' and then she ran off")
-    assert not cats("'I'll kill you!' he said, and the door slammed.")
+    assert "bullying" in cats("'I'll kill you!' he said, and the door slammed.")
+    assert "bullying" in cats("he said, 'i will kill you'")
+    assert not cats("'I'll kill you!' snarled the wolf, and the door slammed.")
 
 
 # --- secrets and dying in book talk -------------------------------------------------
