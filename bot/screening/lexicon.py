@@ -70,6 +70,8 @@ CONTEXT: dict[str, Entry] = _LEX.context
 FRAME: dict[str, Entry] = _LEX.frame
 PHRASES: dict[tuple[str, ...], Entry] = _LEX.phrases
 SAFE: frozenset[str] = frozenset(_LEX.safe)
+# the terms of our own data/lexicon.tsv (chosen for children's chat), by term
+OWN: dict[str, Entry] = _LEX.own
 # every reading worth resolving an obfuscated token to
 KNOWN: dict[str, Entry] = {**FRAME, **CONTEXT, **WORDS}
 
@@ -144,6 +146,8 @@ _SPLIT = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256
 _SYMBOL_RE = re.compile(r"[0-9@$*#!|+€]")
 # letters next to digits or symbols; "@name" mentions and "#tags" alone do not count
 _MIXED_RE = re.compile(r"[a-z][0-9@$*#€]|[0-9$!|*+€][a-z]|(?<=[a-z0-9])[@#][a-z]")
+# the same test for symbols after a letter's "!" and for symbols alone
+_SYMBOLIC_RE = re.compile(r"[a-z][!|+][0-9@$*#€]|[0-9$*€][@#][a-z]|@\$|\$\$|@5")
 _AT_WORD_RE = re.compile(r"(?<![a-z0-9])[@#]([a-z]{1,12})(?![a-z0-9])")
 
 
@@ -184,12 +188,22 @@ def suspicious(folded: str, words: list[str], triples: bool | None = None) -> bo
         raw = folded.encode()
         symbols = len(raw.translate(None, _SYMBOL_BYTES)) != len(raw)
         if symbols:
-            cls = raw.translate(_CLASSES)
-            if b"a1" in cls or b"1a" in cls or b"a2" in cls or b"3a" in cls:
+            # (as str: "in" on str is about twice as fast as on bytes)
+            cls = raw.translate(_CLASSES).decode()
+            if "a1" in cls or "1a" in cls or "a2" in cls or "3a" in cls:
+                return True
+            # "p!$$" (symbols after a letter's "!"), "$1@nty", "@$$", "@55", "$$"
+            if "a3" in cls and ("a31" in cls or "a32" in cls):
+                return True
+            if "@" in folded and ("12a" in cls or "@$" in folded or "@5" in folded):
+                return True
+            if "$$" in folded:
                 return True
     else:
         symbols = _SYMBOL_RE.search(folded) is not None
-        if symbols and _MIXED_RE.search(folded) is not None:
+        if symbols and (
+            _MIXED_RE.search(folded) is not None or _SYMBOLIC_RE.search(folded) is not None
+        ):
             return True
     if symbols and "@" in folded:
         # "@ss": a leading @ read as "a" gives a known word

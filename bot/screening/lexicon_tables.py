@@ -153,6 +153,7 @@ class Lexicon:
         self.phrases: dict[tuple[str, ...], Entry] = {}
         self.stems: dict[str, Entry] = {}
         self.safe: set[str] = set()
+        self.own: dict[str, Entry] = {}  # data/lexicon.tsv's terms (not "safe"), as written
         self._build()
 
     def _add(self, table: dict[str, Entry], form: str, entry: Entry, *, force: bool) -> None:
@@ -196,6 +197,7 @@ class Lexicon:
         for term, cat, sev, mode in rows:
             if mode != "safe":
                 self._add_term(term, Entry(term, cat, sev), mode)
+                self.own[term] = Entry(term, cat, sev)
         # a stem inside an ordinary dictionary word is not a swear ("shittah", "niggardly")
         if self.stems:
             inside = re.compile("|".join(map(re.escape, self.stems)))

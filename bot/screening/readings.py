@@ -16,32 +16,26 @@ from bot.screening.lexicon import (
     _SPACED_RE,
     _TRIPLE_RE,
     KNOWN,
-    Entry,
     Token,
     _stem_hit,
     lookup,
+    quick_words,
 )
+from bot.screening.spellings import (
+    DICTIONARY,
+    DIGIT_FORMS,
+    PLAIN,
+    SQUEEZED,
+    near_reading,
+    odd_words,
+)
+from bot.screening.spellings import squeeze as _squeeze
 
 __all__ = ["LEET_READINGS", "SQUEEZED", "TOKEN_CACHE_SIZE", "read_token", "tokenize"]
 
 # bound of each per-token cache (entries; a few MB at most)
 TOKEN_CACHE_SIZE = 65_536
 
-
-def _squeeze(s: str) -> str:
-    """Collapse every run of a repeated character to one character."""
-    return _SQUEEZE_RE.sub(r"\1", s)
-
-
-_SQUEEZE_RE = re.compile(r"(.)\1+")
-
-SQUEEZED: dict[str, tuple[str, Entry]] = {}
-# most severe first; among equals a term itself before forms generated from a term
-# ("coonies" before "cooniees"), then the shortest
-for _form, _entry in sorted(
-    KNOWN.items(), key=lambda kv: (-kv[1].severity, kv[0] != kv[1].term, len(kv[0]), kv[0])
-):
-    SQUEEZED.setdefault(_squeeze(_form), (_form, _entry))
 
 # masked look-up: per length, newline-joined forms (searched with a tiny regex)
 _BUCKETS: dict[int, str] = {}
@@ -81,19 +75,19 @@ def _resolve(t: str, triples: bool = True) -> tuple[str, str]:
     if t in KNOWN:
         return t, "word"
     if t.isalpha():
-        if not triples:
-            return t, ""
-        if _TRIPLE_RE.search(t):
+        if triples and _TRIPLE_RE.search(t):
             sq = _squeeze(t)
             got = SQUEEZED.get(sq)
             if got is not None:
                 return got[0], "elongated"
             if _stem_hit(sq) is not None:
                 return sq, "elongated"
-            return sq, ""
-        return t, ""
+            near = near_reading(sq)
+            return (near, "elongated") if near is not None else (sq, "")
+        near = near_reading(t)
+        return (near, "near") if near is not None else (t, "")
     has_letters = any("a" <= c <= "z" for c in t)
-    if not has_letters:
+    if not has_letters and not _symbol_word(t):
         return t, ""
     candidates: list[str] = []
     if any(c in _LEETABLE for c in t):
@@ -109,6 +103,7 @@ def _resolve(t: str, triples: bool = True) -> tuple[str, str]:
                 candidates.append("".join(base))
     else:
         candidates.append(t)
+    words: list[str] = []  # the candidates as words, for the second and third pass
     for cand in candidates:
         how = "leet" if cand != t else "word"
         if "*" in cand or "#" in cand:
@@ -131,9 +126,36 @@ def _resolve(t: str, triples: bool = True) -> tuple[str, str]:
             got = SQUEEZED.get(_squeeze(cand))
             if got is not None:
                 return got[0], "elongated"
-        if cand.isalpha() and lookup(cand) is not None:
-            return cand, how
+        if cand.isalpha():
+            if lookup(cand) is not None:
+                return cand, how
+            if cand != t:
+                words.append(cand)
+    # leetspeak over a misspelling or doubled letters ("stuup1d"), then over an
+    # ordinary word ("y0u ar3 stupid": the words around a rude one are read too)
+    for cand in words:
+        near = near_reading(cand)
+        if near is not None:
+            return near, "leet"
+    if t[0].isalpha() and t.isalnum():
+        # (digits for letters only: not "@tom", "*so*", "1st", "10am"; of two characters
+        # only the little words of insult frames: "s0", "m3", not "b4")
+        short = len(t) == 2
+        for cand in words:
+            if cand in _LITTLE_WORDS if short else cand in DICTIONARY:
+                return cand, "leet"
     return t, ""
+
+
+_LITTLE_WORDS = frozenset("so me do be is to go no up".split())
+
+
+def _symbol_word(t: str) -> bool:
+    """A token of symbols and digits only that may be leetspeak ("@$$", "p!$$" has a
+    letter): not a number, an amount ("$100") or a pair ("$$", "@5")."""
+    if len(t) < 3 or t.isdigit() or (t[0] in "$€" and t[1:].isdigit()):
+        return False
+    return "@" in t or "!" in t or "|" in t or t.count("$") >= 2
 
 
 _new_tuple = tuple.__new__
@@ -156,16 +178,35 @@ def tokenize(
         spaced_iter = _SPACED_RE.finditer(folded)
     else:
         spaced_iter = iter(())
+    last = 0
     for m in spaced_iter:
+        s0, s1 = m.span()
         letters = "".join(c for c in m.group() if c.isalnum() or c in "@$")
-        toks = _spaced_tokens(m.start(), m.end(), letters, folded)
-        if any(t.obfuscated for t in toks):
-            spaced.append((m.start(), m.end(), toks))
+        toks = _spaced_tokens(s0, s1, letters, folded)
+        if not any(t.obfuscated for t in toks):
+            # "st.u.p.i.d", "s.t.u.p.id": a short chunk at either end
+            w0, w1 = _widen(folded, s0, s1, last)
+            if (w0, w1) == (s0, s1):
+                continue
+            s0, s1 = w0, w1
+            letters = "".join(c for c in folded[s0:s1] if c.isalnum() or c in "@$")
+            toks = _spaced_tokens(s0, s1, letters, folded)
+            if not any(t.obfuscated for t in toks):
+                continue
+        spaced.append((s0, s1, toks))
+        last = s1
     out: list[Token] = []
     append = out.append
     new = _new_tuple
     tok_cls = Token
     tri = _TRIPLE_RE.search if triples else None
+    if plain is None:
+        plain = quick_words(folded)
+    # the words that may be misspellings (usually none: one set test), and whether an
+    # all-digit spelling ("455") is there
+    odd = () if PLAIN.issuperset(plain) else odd_words(plain)
+    digit_forms = DIGIT_FORMS
+    numbers: list[int] = []  # indexes of all-digit tokens that spell a word ("455")
     si = 0
     nsp = len(spaced)
     n = len(folded)
@@ -182,12 +223,70 @@ def tokenize(
         raw = m.group()
         if raw.isalpha() and (tri is None or tri(raw) is None):
             # a plain word: nothing to read into it (built as Token(...) without the
-            # Python-level NamedTuple constructor)
-            append(new(tok_cls, (start, end, raw, raw, False)))
+            # Python-level NamedTuple constructor), unless it is a misspelling
+            if odd and raw in odd and (near := near_reading(raw)) is not None:
+                append(new(tok_cls, (start, end, raw, near, True)))
+            else:
+                append(new(tok_cls, (start, end, raw, raw, False)))
             continue
+        if odd and raw in digit_forms:
+            numbers.append(len(out))
         raw2, reading, obf = read_token(raw, triples, end < n and folded[end] == "!")
         append(new(tok_cls, (start, start + len(raw2), raw2, reading, obf)))
+    for k in numbers:
+        if _in_frame(out, k):
+            t = out[k]
+            out[k] = Token(t.start, t.end, t.raw, digit_forms[t.raw], True)
     return out
+
+
+_CHUNK_SEP = frozenset("._-~*")
+
+
+def _alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def _widen(folded: str, s0: int, s1: int, floor: int) -> tuple[int, int]:
+    """A run of single letters widened by a chunk of 2-3 letters joined to either end by
+    a dot, dash, underscore, tilde or star (not a space: "is a b" stays apart)."""
+    if s0 - 3 >= floor and folded[s0 - 1] in _CHUNK_SEP:
+        j = s0 - 1
+        while j > floor and j > s0 - 5 and _alnum(folded[j - 1]):
+            j -= 1
+        if 2 <= s0 - 1 - j <= 3 and (j == 0 or not _alnum(folded[j - 1])):
+            s0 = j
+    n = len(folded)
+    if s1 + 3 <= n and folded[s1] in _CHUNK_SEP:
+        j = s1 + 1
+        while j < n and j < s1 + 5 and _alnum(folded[j]):
+            j += 1
+        if 2 <= j - s1 - 1 <= 3 and (j == n or not _alnum(folded[j])):
+            s1 = j
+    return s0, s1
+
+
+# all-digit spellings count only as name-calling: "ur a 455", "kiss my 455", "what a
+# 455 lol", not "455 pages" or "a 455 page book"
+_OPENERS = frozenset("you u ur ya yu youre ure your yo what such stfu".split())
+_BETWEEN = frozenset("a an so such r are is re big fat dumb stupid ugly lazy total".split())
+_AFTER = frozenset("lol lmao lmfao haha hahaha rofl xd bye ok".split())
+
+
+def _in_frame(tokens: list[Token], k: int) -> bool:
+    if k + 1 < len(tokens) and tokens[k + 1].reading not in _AFTER:
+        return False
+    for j in range(k - 1, max(-1, k - 5), -1):
+        w = tokens[j].reading
+        if w in _OPENERS:
+            return True
+        if w == "up":
+            return j > 0 and tokens[j - 1].reading == "shut"
+        if w == "my":
+            return j > 0 and tokens[j - 1].reading in ("kiss", "bite", "kick", "whoop")
+        if w not in _BETWEEN:
+            return False
+    return False
 
 
 @lru_cache(maxsize=TOKEN_CACHE_SIZE)

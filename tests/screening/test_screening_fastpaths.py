@@ -162,7 +162,14 @@ def _suspicious_reference(folded: str, words: list[str]) -> bool:
             cls = folded.encode().translate(lx._CLASSES)
             if b"a1" in cls or b"1a" in cls or b"a2" in cls or b"3a" in cls:
                 return True
+            # "p!$$", "$1@nty", "@$$", "@55", "$$"
+            if b"a31" in cls or b"a32" in cls or "$$" in folded:
+                return True
+            if "@" in folded and (b"12a" in cls or "@$" in folded or "@5" in folded):
+                return True
         elif lx._MIXED_RE.search(folded) is not None:
+            return True
+        elif lx._SYMBOLIC_RE.search(folded) is not None:
             return True
         if "@" in folded:
             for m in lx._AT_WORD_RE.finditer(folded):
@@ -183,6 +190,7 @@ def test_suspicious_matches_reference() -> None:
     rnd = random.Random(5)
     alphabet = "abcsdklmo 0123456789@$*#!|+€.,_-~/'^:=\"`aaa\u00e9\u00df😀\u200b"
     texts = [*_random_texts(), "@ss", "a@ss", "1@a", "sh1t", "f u c k", "€a", "a€"]
+    texts += ["p!$$", "@$$", "$1@nty", "@55", "win $$", "p!$$ é", "@$$ é", "$1@nty é", "wow!1"]
     texts += [
         "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 30))) for _ in range(5000)
     ]

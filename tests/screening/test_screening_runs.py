@@ -23,9 +23,13 @@ UNITS = [
     "!", "?!", "*", "@", "#", "$", ".", "-", "_", "~", "'", "=",
     "a", "A", "ab1", "aA1", "a ", "a.", "a-", "a_", "f.u.", "x1", "1a", "lol ", "Aaaa ",
     "😀", "😀 ", "❤️", "\u200b", "a\u0336", "ｆ",
+    # disguises (bot/screening/spellings.py, readings.py): symbols alone, a letter's "!"
+    # before symbols, doubled letters, x for a vowel, digits in words, chunks of dots
+    "@$", "p!$", "$1@", "455 ", "uu", "fuuck ", "bxtch", "y0u ", "st.", "st.u.", "a.bc.",
 ]  # fmt: skip
 PREFIXES = ["", "my code is ", "call ", "phone ", "i <", "wow", "I live at Aaaa ", "gmail ",
-            "txt ", "win cash ", "my password is ", "www."]  # fmt: skip
+            "txt ", "win cash ", "my password is ", "www.", "ur a ", "kiss my ",
+            "you are st.", "y0u ar3 "]  # fmt: skip
 
 
 def finished(text: str) -> Verdict:

@@ -14,6 +14,7 @@ from bot.screening import lexicon, links, phrases, pii, senses, spam
 from bot.screening.normalize import fold, fold_word
 from bot.screening.readings import tokenize
 from bot.screening.senses import Surroundings
+from bot.screening.spellings import unusual
 from bot.screening.verdict import (
     BULLYING,
     GROOMING,
@@ -49,6 +50,7 @@ _TRIGGERS = phrases.TRIGGERS | pii.TRIGGERS | links.TRIGGERS | spam.TRIGGERS
 _TRIPLE_SEARCH = lexicon._TRIPLE_RE.search  # lexicon.has_triple without the call
 _quick_words = lexicon.quick_words
 _suspicious = lexicon.suspicious
+_unusual = unusual  # misspelt or doubled letters, "455" (bot/screening/spellings.py)
 _scan_tokens = lexicon.scan_tokens
 _plain_hits = lexicon.plain_hits
 _scan_phrases = phrases.scan_phrases
@@ -195,7 +197,7 @@ def screen(text: str, context: Context | None = None) -> Verdict:
     # phrase patterns run on clean text; ``clean`` maps back to folded offsets if rebuilt
     clean: _Clean | None = None
     triples = _TRIPLE_SEARCH(folded) is not None
-    if _suspicious(folded, plain, triples):
+    if _suspicious(folded, plain, triples) or _unusual(plain):
         tokens = tokenize(folded, plain, triples)
         readings = list(map(_READING, tokens))
         words = set(readings)
