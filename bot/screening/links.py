@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.screening.near import near
+
 __all__ = ["TRIGGERS", "LinkHit", "find_links", "host_allowed"]
 
 
@@ -44,9 +46,29 @@ _DOMAIN_RE = re.compile(
     rf"(?<![@\w.-])((?:{_LABEL}\.){{1,6}}(?:{_TLD_ALT}))(?![a-z0-9-])(?:[/:?#][^\s<>\"']{{0,2000}})?"
     rf"|(?<![@\w.-])((?:{_LABEL}\.){{1,6}}(?:{_WORD_TLD_ALT}))/[^\s<>\"']{{1,2000}}"
 )
+# a dot said or bracketed: "(dot)", "[.]", " dot ", " d0t "
+_DOT_SAID = (
+    r"(?:\s{0,3}(?:\(dot\)|\[dot\]|\{dot\}|<dot>|\(\.\)|\[\.\]|\{\.\})\s{0,3}|\s(?:dot|d0t|dott)\s)"
+)
+# a dot with a space before it or after it: "youtube . com", "youtube .com", "youtube. com"
+_DOT_SPACED = r"(?:\s{1,3}\.\s{0,3}|\.\s{1,3})"
+_SPOKEN_TLDS = "com|net|org|io|co|gg|tv|uk|app|xyz|nz|au|ca|ie|de|fr|es|us|edu|info|online|site"
+# "site dot com", "rata dot school dot nz", "www dot site dot com"
 _SPOKEN_RE = re.compile(
-    r"\b([a-z0-9][a-z0-9-]{1,62})\s{0,3}(?:\(dot\)|\[dot\]|\{dot\}|\(\.\)|\[\.\]|\sdot\s)"
-    r"\s{0,3}(com|net|org|io|co|gg|tv|uk|app|xyz)\b"
+    r"\b([a-z0-9][a-z0-9-]{1,62}(?:" + _DOT_SAID + r"[a-z0-9][a-z0-9-]{1,62}){0,2})" + _DOT_SAID
+    + r"(" + _SPOKEN_TLDS + r")\b"
+)  # fmt: skip
+# spaced dots only before endings that start no sentence ("it. tv was on", "fun. net ball"):
+# a space before the dot, or "com"/"org" after ". "
+_SPACED_TLDS = "com|org|net|io|gg|xyz|nz|au|ly"
+# "youtube . com", "www . site . com", "google . co . nz", "w w w . site . com"
+_SPACED_RE = re.compile(
+    r"(?:\bw\s?w\s?w(?:" + _DOT_SPACED + r"|\.|" + _DOT_SAID + r"))?"
+    r"\b([a-z0-9][a-z0-9-]{1,62}(?:(?:" + _DOT_SPACED + r"|\.)[a-z0-9][a-z0-9-]{1,62}){0,2})"
+    + r"(?:\s{1,3}\.\s{0,3}(" + _SPACED_TLDS + r")|\.\s{1,3}(com|org))(?![a-z0-9-])"
+)  # fmt: skip
+_SEPARATORS_RE = re.compile(
+    r"\s*(?:\(dot\)|\[dot\]|\{dot\}|<dot>|\(\.\)|\[\.\]|\{\.\}|\s(?:dot|d0t|dott)\s|\.)\s*"
 )
 _INVITE_RE = re.compile(
     r"\b(?:discord(?:app)?\.(?:gg|com/invite|io|me)|dsc\.gg|chat\.whatsapp\.com|wa\.me|t\.me|"
@@ -73,7 +95,9 @@ def host_allowed(host: str, allowed: frozenset[str]) -> bool:
 _TLD_SET = frozenset(_TLDS.split())
 _WORD_TLD_SET = frozenset(_WORD_TLDS.split())
 # every word ``find_links`` looks at (``words & TRIGGERS`` gives the same links)
-TRIGGERS: frozenset[str] = _TLD_SET | _WORD_TLD_SET | {"www", "dot"}
+_SPACED_SET = frozenset(_SPACED_TLDS.split("|"))
+_SAID_WORDS = frozenset({"dot", "d0t", "dott"})
+TRIGGERS: frozenset[str] = _TLD_SET | _WORD_TLD_SET | {"www"} | _SAID_WORDS
 
 
 def find_links(
@@ -86,9 +110,13 @@ def find_links(
     if words is None:
         words = set(re.findall(r"[a-z0-9]+", folded))
     hits: list[LinkHit] = []
-    has_dot = False
+    has_dot = said_dot = spaced = False
     if "." in folded:
         tlds = set(_TLD_SET.intersection(words))
+        if tlds:
+            # "youtube(.)com", "youtube . com"
+            said_dot = "(." in folded or "[." in folded or "{." in folded
+            spaced = not _SPACED_SET.isdisjoint(tlds) and (". " in folded or " ." in folded)
         if "/" in folded:
             tlds.update(_WORD_TLD_SET.intersection(words))
         has_dot = any("." + t in folded for t in tlds)
@@ -109,11 +137,20 @@ def find_links(
                 host = m.group(1) or m.group(2) or url
                 if not host_allowed(host, allowed):
                     hits.append(_hit(m.start(), m.start() + len(url), host, url))
-    if "dot" in words:
-        for m in _SPOKEN_RE.finditer(folded):
-            host = f"{m.group(1)}.{m.group(2)}"
-            if not host_allowed(host, allowed):
-                hits.append(LinkHit(m.start(), m.end(), host, "spelled-out link", 2))
+    # spelled-out and spaced-out links, searched around their dots only
+    if said_dot or not _SAID_WORDS.isdisjoint(words):
+        said = _SAID_WORDS.intersection(words) | ({"(.", "[.", "{."} if said_dot else set())
+        for a, b in near(folded, said, 200, 40):
+            for m in _SPOKEN_RE.finditer(folded, a, b):
+                host = _SEPARATORS_RE.sub(".", m.group(1)) + "." + m.group(2)
+                if not host_allowed(host, allowed):
+                    hits.append(LinkHit(m.start(), m.end(), host, "spelled-out link", 2))
+    if spaced:
+        for a, b in near(folded, _SPACED_SET.intersection(words), 220, 4):
+            for m in _SPACED_RE.finditer(folded, a, b):
+                host = _SEPARATORS_RE.sub(".", m.group(1)) + "." + (m.group(2) or m.group(3))
+                if not host_allowed(host, allowed):
+                    hits.append(LinkHit(m.start(), m.end(), host, "spaced-out link", 2))
     return hits
 
 

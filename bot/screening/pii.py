@@ -17,8 +17,30 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from bot.screening.emails import EMAIL_SPOKEN_RE, MAIL_WORDS, emails
+from bot.screening.emails import MAIL_WORDS, emails, spoken_emails
+from bot.screening.handles import ADD_WORDS, HANDLE_GATE, HANDLE_WORDS, find_handles
 from bot.screening.lexicon import trie_pattern
+from bot.screening.near import lower_view
+from bot.screening.numbers import (
+    NUMBER_WORDS,
+    NumberRun,
+    as_digits,
+    is_counting,
+    number_letters,
+    read_numbers,
+    to_original,
+)
+from bot.screening.places import (
+    CUE_WORDS,
+    HOUSE_STREETS,
+    STREET_WORDS,
+    SUFFIX_WORDS,
+    WORDS_GATE,
+    find_places,
+    not_a_house,
+)
+from bot.screening.places import GATE_WORDS as PLACE_GATE
+from bot.screening.places import TRIGGERS as PLACE_WORDS
 
 __all__ = ["TRIGGERS", "PiiHit", "find_pii"]
 
@@ -58,36 +80,19 @@ _ZIP_RE = re.compile(
     r"|\b[A-Z]{2} \d{5}(?:-\d{4})?\b"
 )
 
-_SUFFIX = (
-    "street|st|avenue|ave|av|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way|"
-    "terrace|ter|crescent|cres|close|circle|cir|parkway|pkwy|highway|hwy|square|sq|squares|"
-    "trail|trl|alley|row|grove|gardens|gdns|mews|walk|hill|hills|heights|hts|creek|cliffs?|"
-    "greens?|ridge|view|crossing|loop|path|pike|plaza|point|port|ranch|run|shores?|springs?|"
-    "station|summit|valley|village|ville|vista|wharf|woods?|manor|meadows?|mills?|mount|"
-    "orchard|oval|island|junction|knolls?|lakes?|landing|harbou?r|haven|estates?|falls|"
-    "fields?|flats?|ford|forest|fork|fort|glen|bay|bend|bluff|branch|bridge|brook|burg|camp|"
-    "canyon|cape|causeway|center|centre|corners?|cove|crest|dale|expressway|ferry|freeway|"
-    "gateway|hollow|inlet|isle|lodge|neck|parade|prairie|rapids|route|skyway|spur|stream|"
-    "throughway|trace|tunnel|turnpike|underpass|viaduct|wells?|motorway|embankment|wynd|"
-    "quay|rise|vale|chase|drove|green|lawn|gate|garth|fold|brae"
-)
-
-
-def _spelled(alt: str) -> list[str]:
-    """The words one alternative of ``_SUFFIX`` spells ("cliffs?": cliff, cliffs)."""
-    i = alt.find("?")
-    if i < 0:
-        return [alt]
-    return [w for rest in _spelled(alt[i + 1 :]) for w in (alt[: i - 1] + rest, alt[:i] + rest)]
-
-
 # the same words as a trie: the engine picks a branch by letter instead of trying ~200
 # words at every number (each is followed by a word end, so the matches are the same)
-_SUFFIX_TRIE = trie_pattern({w for alt in _SUFFIX.split("|") for w in _spelled(alt)})
+_SUFFIX_TRIE = trie_pattern(SUFFIX_WORDS)
 # "221B Baker Street", "33 avenue de Provence street", "1659 Hoog St"
 _ADDR_NUM_FIRST_RE = re.compile(
-    r"\b\d{1,6}[A-Za-z]?,?\s{1,3}(?:(?:[A-ZÀ-Þ][\w'’.-]{0,30}|de|du|des|la|le|del|di|da|do|dos|"
-    r"van|von|der|of|the|avenue|rue|via|rua)\s{1,3}){0,5}(?i:" + _SUFFIX_TRIE + r")\b\.?"
+    r"\b(\d{1,6}[A-Za-z]?),?\s{1,3}((?:(?:[A-ZÀ-Þ][\w'’.-]{0,30}|de|du|des|la|le|del|di|da|do|"
+    r"dos|van|von|der|of|the|avenue|rue|via|rua)\s{1,3}){0,5})(?i:(" + _SUFFIX_TRIE + r"))\b\.?"
+)
+# a street word right after the number ("130 St."): only one that is no ordinary word
+# ("one way", "move 1 place on", "at one corner")
+_BARE_STREETS = frozenset(
+    "street st road rd avenue ave av lane ln drive dr boulevard blvd ct pl ter cres cir pkwy "
+    "hwy sq trl gdns hts".split()
 )
 _EU_SUFFIX = (
     r"strasse|straße|str\.|gasse|weg|platz|allee|straat|laan|gracht|vej|gade|gata|gatan|vägen|"
@@ -116,20 +121,6 @@ _LIVE_AT_RE = re.compile(
     r"|\b(?:my|our|his|her|their)\s{1,3}(?:(?:new|home|old|current|full|real)\s{1,3})?"
     r"(?:address|addy|house number)\b|\baddress\s{0,3}(?:is|:)\s{0,3}\w"
     r"|\b(?:my|our)\s{1,3}house\s{1,3}is\s{1,3}(?:at|on|number|no\.?|\d)",
-    re.I,
-)
-_HANDLE_RE = re.compile(
-    r"\b(?:add|follow|dm|message|msg|find|friend|hit|snap|text|pm|inbox|chat with)\s{1,3}"
-    r"me\s{1,3}(?:up\s{1,3})?(?:on|at|@|in)\s{1,3}(?:insta|instagram|ig|snap|snapchat|sc|"
-    r"tiktok|tik tok|tt|discord|roblox|fortnite|minecraft|xbox|psn|playstation|whatsapp|"
-    r"kik|telegram|fb|facebook|twitter|youtube|yt|twitch|steam|epic|signal|messenger|"
-    r"wechat|line|skype|zoom|@\w)"
-    r"|\bmy\s{1,3}(?:insta|instagram|ig|snap|snapchat|sc|tiktok|tik tok|discord|roblox|"
-    r"fortnite|xbox|psn|gamertag|gamer tag|username|user name|whatsapp|kik|telegram|fb|"
-    r"facebook|twitter|youtube|yt|twitch|steam|epic|handle|account|acc|channel)"
-    r"(?:\s{1,3}(?:name|id|tag|handle|username|user))?\s{0,3}(?:is|:|=|-|@)"
-    r"|\b(?:insta|instagram|ig|snap|snapchat|sc|tiktok|discord|roblox|kik|telegram|"
-    r"twitch|psn|xbox)\s{0,3}[:\-=]\s{0,3}@?[\w.]{3,30}",
     re.I,
 )
 _NAME_RE = re.compile(
@@ -178,6 +169,22 @@ def _is_phone(candidate: str) -> bool:
 
 
 _IPV4_FULL_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_GROUP_RE = re.compile(r"\d+")
+_ISBN_BEFORE_RE = re.compile(r"(?i)isbn(?:[\s-]{0,2}1[03])?\s{0,3}[:#]?\s{0,3}$")
+
+
+def _book_number(text: str, start: int, number: str, n: int) -> bool:
+    """An ISBN ("ISBN 0-14-032872-0", a bare 13 digits starting 978/979), a list of
+    years ("1812-1870", "1939 1945") or counted numbers ("1 2 3 4 5 6 7", "100 200 300"):
+    book talk, not a phone or card number."""
+    groups = _GROUP_RE.findall(number)
+    if n == 13 and groups[0][:3] in ("978", "979"):
+        return True
+    if 9 <= n <= 13 and _ISBN_BEFORE_RE.search(text, max(0, start - 16), start) is not None:
+        return True
+    if len(groups) <= 6 and all(len(g) == 4 and 1400 <= int(g) <= 2099 for g in groups):
+        return True
+    return is_counting(groups)
 
 
 def _long_numbers(text: str) -> list[PiiHit]:
@@ -192,6 +199,8 @@ def _long_numbers(text: str) -> list[PiiHit]:
             continue
         if _IPV4_FULL_RE.fullmatch(s) is not None:
             continue  # an IP address, reported separately
+        if _book_number(text, m.start(), s, n):
+            continue
         if n <= 15 and _is_phone(s):
             detail = "phone number"
         elif 12 <= n <= 19:
@@ -202,11 +211,6 @@ def _long_numbers(text: str) -> list[PiiHit]:
     return hits
 
 
-_SUFFIX_WORDS = frozenset(
-    w.replace("?", "")
-    for alt in _SUFFIX.split("|")
-    for w in ((alt[:-2], alt[:-1].replace("?", "")) if alt.endswith("?") else (alt,))
-)
 _EU_ENDINGS = (
     *(
         e.replace("\\.", "").replace("ß", "ss").replace("æ", "ae").replace("ä", "a")
@@ -264,11 +268,6 @@ _PHONE_WORDS = frozenset(
 _LIVE_WORDS = frozenset(
     "live lives living stay stays staying moved move address addy house".split()
 )
-_HANDLE_WORDS = frozenset(
-    "insta instagram ig snap snapchat sc tiktok tik tt discord roblox fortnite minecraft xbox "
-    "psn playstation whatsapp kik telegram fb facebook twitter youtube yt twitch wechat skype "
-    "gamertag username".split()
-)
 _SCHOOL_WORDS = frozenset(
     "primary elementary middle high junior secondary grammar academy school college "
     "intermediate prep".split()
@@ -283,8 +282,16 @@ _SECRET_RE = re.compile(
     r"|\bpin(?: ?code| ?number)?\s{0,3}(?:is|was|=|:|-)\s{0,3}\d{4,8}\b"
 )
 TRIGGERS: frozenset[str] = frozenset().union(
-    MAIL_WORDS, _PHONE_WORDS, _SUFFIX_WORDS, _PREFIX_WORDS, _UNIT_WORDS, _ZIP_WORDS,
-    _LIVE_WORDS, _HANDLE_WORDS, _SCHOOL_WORDS, _SECRET_WORDS, {"name"},
+    MAIL_WORDS, _PHONE_WORDS, SUFFIX_WORDS, _PREFIX_WORDS, _UNIT_WORDS, _ZIP_WORDS,
+    _LIVE_WORDS, HANDLE_WORDS, _SCHOOL_WORDS, _SECRET_WORDS, {"name"}, PLACE_WORDS, CUE_WORDS,
+    NUMBER_WORDS,
+)  # fmt: skip
+# the words that start the checks of ``_scan``: number words are read apart, and words
+# that only change what another word's check finds ("i go to ..." beside "primary",
+# "come to forty two ...") start nothing
+_WORD_TRIGGERS: frozenset[str] = frozenset().union(
+    MAIL_WORDS, _PHONE_WORDS, SUFFIX_WORDS, _PREFIX_WORDS, _UNIT_WORDS, _ZIP_WORDS,
+    _LIVE_WORDS, HANDLE_GATE, _SCHOOL_WORDS, _SECRET_WORDS, {"name"}, PLACE_GATE,
 )  # fmt: skip
 _DIGIT_RE = re.compile(r"\d")
 _SEVEN_DIGITS_RE = re.compile(r"\d{7}")
@@ -305,26 +312,148 @@ def find_pii(text: str, words: set[str] | None = None, raw: bytes | None = None)
 
     ``words`` is the message's set of folded words; it lets checks that cannot
     match be skipped (computed here when not given). ``raw``: ``text.encode()`` if
-    the caller already has it for ASCII text (``None`` otherwise).
+    the caller already has it for ASCII text (``None`` otherwise). Numbers written
+    in words ("forty two", "oh two one five ...") go through the same checks.
     """
     if words is None:
         words = set(re.findall(r"[a-z0-9]+", text.lower()))
     # no trigger word (the common case): every word-gated check below is skipped
-    kw = not TRIGGERS.isdisjoint(words)
+    kw = not _WORD_TRIGGERS.isdisjoint(words) or ("@" in text and not ADD_WORDS.isdisjoint(words))
     if raw is None and text.isascii():
         raw = text.encode()
     if raw is not None:
         ndig = len(raw) - len(raw.translate(None, _DIGIT_BYTES))
     else:
         ndig = _digits(text) if _DIGIT_RE.search(text) is not None else 0
-    if not ndig and not kw and "@" not in text:
+    nw = None if NUMBER_WORDS.isdisjoint(words) else NUMBER_WORDS.intersection(words)
+    if not ndig and not kw and "@" not in text and (nw is None or len(nw) < 2):
         return []
+    hits = _scan(text, words, raw, kw, ndig)
+    if nw is not None:
+        cue = kw and not (_NUMBER_CUES.isdisjoint(words) and HOUSE_STREETS.isdisjoint(words))
+        # one number word by itself ("one of them") makes a number only beside digits
+        if len(nw) >= 2 or cue or (ndig and _touches_digit(text, next(iter(nw)))):
+            hits += _spelled_numbers(text, words)
+    elif ndig >= 4 and _glued(text, raw):  # "o2one 555 ...": a phone has more digits
+        hits += _spelled_numbers(text, words)
+    return hits
+
+
+# words that make a short spelled number worth reading ("i live at number five", "my
+# pin is four two one nine")
+_HOME_CUES = frozenset().union(_LIVE_WORDS, _UNIT_WORDS, CUE_WORDS)
+_CODE_CUES = frozenset().union(_PHONE_WORDS, _SECRET_WORDS, _ZIP_WORDS)
+_NUMBER_CUES = _HOME_CUES | _CODE_CUES
+# ASCII bytes -> "a" letter, "1" digit, " " other: letters touching digits, at C speed
+_LETTER_DIGIT = bytes(
+    ord("a") if (65 <= c <= 90 or 97 <= c <= 122) else ord("1") if 48 <= c <= 57 else 32
+    for c in range(256)
+)
+_A = ord("a")
+# the letters number words end with ("o", "two", "oh", "one", "four", "six", "seven",
+# "eight", "twenty", "nil") and start with ("zero", "one", "two", "four", "six", "eight",
+# "nine")
+_LAST_LETTERS = frozenset(b"ohenrxtylOHENRXTYL")
+_FIRST_LETTERS = frozenset(b"zotfsenZOTFSEN")
+
+
+def _glued(text: str, raw: bytes | None) -> bool:
+    """Are number words glued to a digit ("o2one 555 1234", "5five")? Looks only where
+    letters touch digits, at the letters there ("2mrw", "m8s" are no number words)."""
+    if raw is None:  # one byte per character, "?" for the others
+        raw = text.encode("ascii", "replace")
+        text = raw.decode()
+    cls = raw.translate(_LETTER_DIGIT)
+    i = cls.find(b"a1")
+    while i >= 0:
+        if raw[i] in _LAST_LETTERS:
+            j = i
+            while j > 0 and cls[j - 1] == _A and i - j < 30:
+                j -= 1
+            if number_letters(text[j : i + 1].lower()):
+                return True
+        i = cls.find(b"a1", i + 2)
+    i = cls.find(b"1a")
+    while i >= 0:
+        if raw[i + 1] in _FIRST_LETTERS:
+            k = i + 1
+            while k + 1 < len(cls) and cls[k + 1] == _A and k - i < 30:
+                k += 1
+            if number_letters(text[i + 1 : k + 1].lower()):
+                return True
+        i = cls.find(b"1a", i + 2)
+    return False
+
+
+def _touches_digit(text: str, word: str) -> bool:
+    """Is ``word`` (a number word) next to a digit anywhere ("one 555 1234", "2one")?"""
+    low = lower_view(text)
+    n = len(low)
+    i = low.find(word)
+    while i >= 0:
+        a, b = max(0, i - 3), min(n, i + len(word) + 3)
+        if _DIGIT_RE.search(low, a, i) or _DIGIT_RE.search(low, i + len(word), b):
+            return True
+        i = low.find(word, i + 1)
+    return False
+
+
+def _spelled_numbers(text: str, words: set[str]) -> list[PiiHit]:
+    """The findings that appear when spelled numbers are read as digits, each checked
+    in its neighbourhood (``_WINDOW`` characters either side). A short number counts
+    only beside a word about homes ("i live at forty two ...", and a street word for a
+    lower-case number: "One Tree Hill" is a place), or with four digits or more beside
+    a word about phones or codes ("my pin is four two one nine"); a lone "one" never."""
+    home = not _HOME_CUES.isdisjoint(words)
+    code = not _CODE_CUES.isdisjoint(words)
+    street = not HOUSE_STREETS.isdisjoint(words)
+    runs: list[NumberRun] = []
+    for r in read_numbers(text, lower_view(text)):
+        if len(r.digits) >= 7:
+            if not is_counting(r.groups):
+                runs.append(r)
+        elif r.digits == "1" and r.spelled == 1:
+            continue  # "a new one", "one of them"
+        elif home or (code and len(r.digits) >= 4) or (street and text[r.start].islower()):
+            if not is_counting(r.groups):
+                runs.append(r)
+    hits: list[PiiHit] = []
+    i = 0
+    while i < len(runs):
+        # the runs whose neighbourhoods overlap are checked together
+        j = i + 1
+        while j < len(runs) and runs[j].start - runs[j - 1].end <= 2 * _WINDOW:
+            j += 1
+        a = max(0, runs[i].start - _WINDOW)
+        b = min(len(text), runs[j - 1].end + _WINDOW)
+        part = text[a:b]
+        digit_text, segs = as_digits(part, [_shift(r, -a) for r in runs[i:j]])
+        raw = digit_text.encode() if digit_text.isascii() else None
+        for h in _scan(digit_text, words, raw, True, _count_digits(digit_text)):
+            span = to_original(segs, h.start, h.end)
+            if span is not None:
+                hits.append(PiiHit(span[0] + a, span[1] + a, h.detail + " (in words)"))
+        i = j
+    return hits
+
+
+_WINDOW = 60
+
+
+def _shift(r: NumberRun, by: int) -> NumberRun:
+    return NumberRun(r.start + by, r.end + by, r.digits, r.groups, r.spelled)
+
+
+def _scan(text: str, words: set[str], raw: bytes | None, kw: bool, ndig: int) -> list[PiiHit]:
+    """``find_pii`` on text as written (``kw``: a trigger word is among ``words``;
+    ``ndig``: the text's digits)."""
     hits: list[PiiHit] = []
     if "@" in text:
         hits += [PiiHit(a, b, "email address") for a, b in emails(text)]
+    low = ""  # the text in lower case, made when a rule needs it
     if kw and not MAIL_WORDS.isdisjoint(words):
-        hits += [PiiHit(m.start(), m.end(), "email address")
-                 for m in EMAIL_SPOKEN_RE.finditer(text)]  # fmt: skip
+        low = lower_view(text)
+        hits += [PiiHit(a, b, "email address") for a, b in spoken_emails(low, words)]
     if ndig:
         if ndig >= 7:
             hits += _long_numbers(text)
@@ -341,9 +470,11 @@ def find_pii(text: str, words: set[str] | None = None, raw: bytes | None = None)
             for m in _IBAN_RE.finditer(text):
                 if _digits(m.group()) >= 8:
                     hits.append(PiiHit(m.start(), m.end(), "bank account (IBAN)"))
-        if kw and not _SUFFIX_WORDS.isdisjoint(words):
+        if kw and not SUFFIX_WORDS.isdisjoint(words):
             hits += [PiiHit(m.start(), m.end(), "street address")
-                     for m in _ADDR_NUM_FIRST_RE.finditer(text)]  # fmt: skip
+                     for m in _ADDR_NUM_FIRST_RE.finditer(text)
+                     if (m.group(2) or m.group(3).lower() in _BARE_STREETS)
+                     and not not_a_house(text, m.start(), m.end(), m.group(1))]  # fmt: skip
         if "ul." in text or " u. " in text or _eu_street_word(text, raw):
             hits += [PiiHit(m.start(), m.end(), "street address")
                      for m in _ADDR_EU_RE.finditer(text)]  # fmt: skip
@@ -364,9 +495,15 @@ def find_pii(text: str, words: set[str] | None = None, raw: bytes | None = None)
         hits += [PiiHit(m.start(), m.end(), "home address") for m in _LIVE_AT_RE.finditer(text)]
     if not _SECRET_WORDS.isdisjoint(words):
         hits += [PiiHit(m.start(), m.end(), "password") for m in _SECRET_RE.finditer(text)]
-    if not _HANDLE_WORDS.isdisjoint(words):
-        hits += [PiiHit(m.start(), m.end(), "social media handle")
-                 for m in _HANDLE_RE.finditer(text)]  # fmt: skip
+    if not HANDLE_GATE.isdisjoint(words) or ("@" in text and not ADD_WORDS.isdisjoint(words)):
+        low = low or lower_view(text)
+        hits += [PiiHit(a, b, "social media handle")
+                 for a, b in find_handles(text, low, words)]  # fmt: skip
+    if not WORDS_GATE.isdisjoint(words) or (
+        not STREET_WORDS.isdisjoint(words) and (ndig or not _LIVE_WORDS.isdisjoint(words))
+    ):
+        low = low or lower_view(text)
+        hits += [PiiHit(a, b, d) for a, b, d in find_places(low, words, ndig)]
     if not _SCHOOL_WORDS.isdisjoint(words) or "name" in words:
         name = _NAME_RE.search(text) or _FULLNAME_WORDS_RE.search(text)
         if name is not None:

@@ -1,11 +1,14 @@
 """Spam: repeats of the student's recent messages, floods, shouting, mention storms,
-and prize/promotion scams ("you won a free ...", "text WIN to 80082").
+and prize/promotion scams ("you won a free ...", "text WIN to 80082"), and a child
+advertising their own channel ("sub to me on youtube", "check out my channel").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from bot.screening.near import lower_view, near
 
 __all__ = ["TRIGGERS", "SpamHit", "find_spam"]
 
@@ -90,6 +93,61 @@ _PROMO: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+_MY_THINGS = (
+    r"(?:yt|youtube|channel|chanel|vids?|videos?|vlogs?|streams?|twitch|tiktoks?|tik\s{0,2}tok|"
+    r"insta(?:gram)?|ig|account|acc|profile|servers?|shorts|reels?|page|art\s{1,3}page|games?|"
+    r"maps?|worlds?)"
+)
+# a child advertising their own channel or account, with no link
+_SELF_PROMO_RE = re.compile(
+    r"\b(?:check|chek|chk)\s{1,3}(?:out\s{1,3})?my\s{1,3}(?:new\s{1,3})?"
+    r"(?:yt\s{1,3}|youtube\s{1,3}|twitch\s{1,3}|tiktok\s{1,3}|roblox\s{1,3}|minecraft\s{1,3}|"
+    r"fortnite\s{1,3})?" + _MY_THINGS + r"(?:\s{1,3}out)?\b"
+    r"|\b(?:sub|subs|subscribe|subcribe|subscibe|subscrib|suscribe)\s{1,3}(?:to|2)\s{1,3}(?:me|my)\b"
+    r"|\bsub\s{0,3}(?:4|for)\s{0,3}sub\b|\blike\s{1,3}(?:and|&|n|\+)\s{1,3}(?:sub|subscribe)\b"
+    r"|\b(?:sub|subscribe|subcribe|subscibe|follow)\s{1,3}(?:to\s{1,3}|2\s{1,3})?[\w.@]{2,30}"
+    r"\s{1,3}on\s{1,3}(?:yt|youtube|tiktok|twitch|insta(?:gram)?)\b"
+    r"|\b(?:go|pls|plz|please)\s{1,3}(?:sub|subscribe)\b(?!\s{1,3}(?:in|for)\b)"
+    r"|\b(?:yt|youtube|twitch|tiktok)\s{1,3}channel\s{1,3}(?:is\s{1,3})?called\b"
+    r"|\b(?:pls|plz|please|pleas|go|everyone|every1|guys)\s{1,3}(?:sub|subscribe|follow)"
+    r"(?:\s{1,3}(?:to|2)\s{1,3}(?:me|my)|\s{1,3}me)?\s{0,3}(?:on\s{1,3})?"
+    r"(?:yt|youtube|tiktok|twitch|insta(?:gram)?)\b"
+    r"|\bfollow\s{1,3}(?:me|my)\s{1,3}(?:on\s{1,3}|at\s{1,3})?(?:tiktok|tik\s{0,2}tok|"
+    r"insta(?:gram)?|ig|twitch|youtube|yt|twitter|channel|account|page)\b"
+    r"|\b(?:watch|see|view)\s{1,3}my\s{1,3}(?:new\s{1,3}|latest\s{1,3}|last\s{1,3})?"
+    r"(?:vids?|videos?|streams?|tiktoks?|shorts|reels?|vlogs?|channel|yt|youtube|twitch)\b"
+    r"|\b(?:come|join|go)\s{1,3}(?:to\s{1,3}|watch\s{1,3}|on\s{1,3})?my\s{1,3}"
+    r"(?:streams?|live|server|channel|discord\s{1,3}server|twitch|yt|youtube)\b"
+    r"|\bmy\s{1,3}(?:yt|youtube|twitch|tiktok)(?:\s{1,3}channel)?\s{1,3}(?:is\s{1,3})?called\b"
+    r"|\bsearch\s{1,3}(?:up\s{1,3})?my\s{1,3}(?:channel|name\s{1,3}on\s{1,3}(?:yt|youtube|tiktok))\b"
+    r"|\bi\s{0,2}(?:'|’)?\s{0,2}m\s{1,3}(?:live|streaming)\s{1,3}(?:rn\s{1,3}|now\s{1,3})?on\s{1,3}"
+    r"(?:twitch|youtube|yt|tiktok)\b"
+)  # fmt: skip
+# every match has one of these words
+_SELF_PROMO_WORDS = frozenset(
+    "yt youtube channel chanel vid vids video videos vlog vlogs stream streams twitch tiktok "
+    "tiktoks tik insta instagram ig account acc profile server shorts reel reels page sub "
+    "subs subscribe subcribe subscibe subscrib suscribe sub4sub game games map maps world "
+    "worlds servers follow".split()
+)
+
+
+def _self_promotion(text: str, words: set[str] | frozenset[str]) -> tuple[int, int] | None:
+    """Where a child advertises their channel or account, if they do (searched in lower
+    case around the words every such message has)."""
+    low = lower_view(text)
+    for a, b in near(low, _SELF_PROMO_WORDS.intersection(words), 60, 60):
+        m = _SELF_PROMO_RE.search(low, a, b)
+        if m is not None:
+            return m.start(), m.end()
+    return None
+
+
+# ALL CAPS is excitement ("OMG I LOVE THIS BOOK SO MUCH!!!"), not spam, unless it goes on
+# (a paragraph of shouting) or says the same words over and over
+CAPS_FLOOD_LETTERS = 200
+CAPS_REPEAT_TOKENS = 6
+
 # at least one group's anchor must be present for the score to reach the threshold
 _PROMO_ANCHORS = frozenset().union(*(a for a, _ in _PROMO)) - {"£", "$", "€", "#digits"}
 # anchor word -> the indexes of the ``_PROMO`` groups it belongs to
@@ -99,7 +157,7 @@ _GROUPS_OF: dict[str, tuple[int, ...]] = {
 }
 # every word ``find_spam`` looks at: ``words & TRIGGERS`` gives the same findings when
 # ``n_distinct`` is the number of distinct words
-TRIGGERS: frozenset[str] = frozenset().union(*(a for a, _ in _PROMO))
+TRIGGERS: frozenset[str] = frozenset().union(*(a for a, _ in _PROMO), _SELF_PROMO_WORDS)
 _ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
 _ANY_TRIPLE_RE = re.compile(r"(\S)\1\1")
 _LONG_DIGITS_RE = re.compile(r"\d{10}")
@@ -160,8 +218,12 @@ def find_spam(
         mentions = _MENTION_RE.findall(text)
         if len(mentions) >= MENTION_LIMIT:
             hits.append(SpamHit(0, n, "many mentions"))
-    if n >= CAPS_MIN_LETTERS and _mostly_caps(text, raw):
+    if n >= CAPS_MIN_LETTERS and _mostly_caps(text, raw) and _shouting(text, n_tokens, n_distinct):
         hits.append(SpamHit(0, n, "all capitals"))
+    if not _SELF_PROMO_WORDS.isdisjoint(words):
+        m3 = _self_promotion(text, words)
+        if m3 is not None:
+            hits.append(SpamHit(m3[0], m3[1], "self-promotion (channel or account)"))
     if n >= 25 and not _PROMO_ANCHORS.isdisjoint(words):
         # the groups whose anchors are among the words (indexes into ``_PROMO``)
         hit: set[int] = set()
@@ -184,6 +246,14 @@ def find_spam(
                         hits.append(SpamHit(0, n, "looks like a prize or promotion message"))
                         break
     return hits
+
+
+def _shouting(text: str, n_tokens: int, n_distinct: int) -> bool:
+    """All-capitals text that is a flood: long, or the same few words again and again
+    ("STOP STOP STOP STOP ...", "JOIN MY SERVER JOIN MY SERVER JOIN MY SERVER")."""
+    if n_tokens >= CAPS_REPEAT_TOKENS and 2 * n_distinct <= n_tokens:
+        return True
+    return sum(map(str.isalpha, text)) >= CAPS_FLOOD_LETTERS
 
 
 _SAMPLE_RUN_RE = re.compile(r"(\S)\1\1\1")
