@@ -25,7 +25,7 @@ from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation import floods, texts
-from cogs.moderation.removals import Removal, Removals
+from cogs.moderation.removals import HIDE_REASON, EarlyRemoval, Removal, Removals
 
 if TYPE_CHECKING:
     from cogs.moderation.service import FlagKind
@@ -91,13 +91,19 @@ class FlagEffects:
                 pass
 
     async def hide_first(
-        self, flag_id: int, cls: ClassInfo, message_id: str, held: Flag | None = None
+        self,
+        flag_id: int,
+        cls: ClassInfo,
+        message_id: str,
+        held: Flag | None = None,
+        early: EarlyRemoval | None = None,
     ) -> Awaitable[bool] | None:
         """Start removing a held message (`message_id` in `cls`) now, ahead of the review
         and note ``settle`` delivers later: its review is made ready meanwhile and posted
         once the platform has answered the removal; the flag is settled once the removal
         is done. Returns the removal to await, or None when ``settle`` removes it itself
-        (a held picture is copied for the teacher first). `held`: the flag as just saved."""
+        (a held picture is copied for the teacher first). `held`: the flag as just saved;
+        `early`: the platform already asked while the hold was being recorded."""
         if held is None:
             async with self.sessionmaker() as db:
                 held = await db.get_one(Flag, flag_id)
@@ -105,9 +111,8 @@ class FlagEffects:
             return None
         where = ChannelRef(cls.platform, held.channel_id, held.thread_id)
         chat, key, tell = self.chats[cls.platform], f"flag:{held.id}", not self.exposed(cls.id)
-        return self.removals.start(
-            flag_id, partial(self._hide_once, chat, held, where, key, tell, message_id)
-        )
+        remove = partial(self._hide_once, chat, held, where, key, tell, message_id, early=early)
+        return self.removals.start(flag_id, lambda removal: remove(removal=removal))
 
     async def _settle(self, flag_id: int) -> None:
         async with self.sessionmaker() as db:
@@ -253,16 +258,21 @@ class FlagEffects:
         tell_teachers: bool = True,
         message_id: str | None = None,
         removal: Removal | None = None,
+        early: EarlyRemoval | None = None,
     ) -> bool:
         """Remove the student's message (once); False, with the teachers told once, if the
-        platform refused. `removal` is told when the platform is asked and has answered."""
+        platform refused. `removal` is told when the platform is asked and has answered;
+        `early`: it was asked already (its answer is this removal's)."""
 
         async def hide() -> None:
             message = MessageRef(where, message_id or await self._message_id(flag))
             if removal is not None:
                 removal.asking()
             try:
-                await chat.hide(message, "held for the teacher")
+                if early is not None and early.started:
+                    await early.answered()
+                else:
+                    await chat.hide(message, HIDE_REASON)
             finally:
                 if removal is not None:
                     removal.answer()

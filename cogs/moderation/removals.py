@@ -1,10 +1,11 @@
 """Held messages being removed right now, so the teacher's review can be made ready
 meanwhile and go out the moment the platform has answered the removal.
 
-The class stops seeing a held message first: the review is posted only after the
-platform answered the removal, never alongside it (both would share the homeserver
-and the removal would finish later), but it does not wait for the removal's
-delivery record, nor for the reads that the review needs (done while removing).
+The class stops seeing a held message first: the platform is asked to remove it as
+soon as screening holds it (``EarlyRemoval``, before the hold is recorded), and the
+review is posted only after the platform answered, never alongside (both would share
+the homeserver and the removal would finish later). The review does not wait for the
+removal's delivery record, nor for the reads it needs (done while removing).
 """
 
 from __future__ import annotations
@@ -12,6 +13,41 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from functools import partial
+
+from bot.core.model import MessageRef
+from bot.core.ports import Chat
+
+HIDE_REASON = "held for the teacher"
+
+
+class EarlyRemoval:
+    """Asks the platform to remove a held message the moment screening holds it, before
+    the hold is recorded. Removing a message twice is harmless (the port's contract), so a
+    crash before the record only means the message is handed over, held and removed again;
+    the recorded removal (``FlagEffects.hide_first``) waits for this answer."""
+
+    def __init__(self, chat: Chat, message: MessageRef) -> None:
+        self.chat, self.message = chat, message
+        self._asked: asyncio.Future[None] | None = None
+
+    def start(self) -> None:
+        if self._asked is None:
+            self._asked = asyncio.ensure_future(self.chat.hide(self.message, HIDE_REASON))
+            self._asked.add_done_callback(_retrieved)  # its error is the removal's to report
+
+    @property
+    def started(self) -> bool:
+        return self._asked is not None
+
+    async def answered(self) -> None:
+        """The platform's answer (raises its refusal)."""
+        assert self._asked is not None, "start() first"
+        await asyncio.shield(self._asked)
+
+
+def _retrieved(asked: asyncio.Future[None]) -> None:
+    if not asked.cancelled():
+        asked.exception()  # an error nobody awaits (the hold was not recorded) is not logged
 
 
 class Removal:

@@ -50,6 +50,7 @@ from cogs.moderation.recent import (
     spam_already_flagged,
     thread_closed,
 )
+from cogs.moderation.removals import EarlyRemoval
 from cogs.moderation.rules import ClassRules
 from cogs.moderation.threadnames import KIND as THREAD_KIND
 from cogs.moderation.threadnames import ThreadNames
@@ -155,6 +156,10 @@ class ModerationService:
         cls = await self.classes.find(ev.channel)
         if cls is None or ev.channel.id != cls.channel.id or ev.actor.is_teacher:
             return
+        # reviews behind the room's next events (Matrix): the class stops seeing a held
+        # message before anything else, asked the moment it is held (``removals.py``)
+        deferring = self.follow_ups.deferring
+        early = EarlyRemoval(chat, ev.message) if deferring and not ev.media else None
         async with (
             self._screening.hold((cls.id, ev.actor.user.id)),
             self.sessionmaker.begin() as db,
@@ -164,21 +169,16 @@ class ModerationService:
             repeat, flag_id = await handled_before(
                 db, chat.platform.value, ev.message.id, ev.revision
             )
-            held: Flag | None = None
-            if repeat:
-                action = "repeat"
-            else:
-                held, action = await self._screen(db, cls, ev)
-                flag_id = held.id if held is not None else None
+            held, action = (None, "repeat") if repeat else await self._screen(db, cls, ev, early)
+            flag_id = held.id if held is not None else flag_id
         if action in ("allow", "flag"):
             await self._shared(MessageShared(cls.id, ev.channel, ev.actor.user, ev.text))
         if flag_id is not None:
             removal = None
-            if self.follow_ups.deferring:  # the class stops seeing it before anything else
-                removal = await self._effects.hide_first(flag_id, cls, ev.message.id, held)
-            # the review and the student's note: behind the class's next messages if the
-            # adapter allows (the flag row is saved, so ``resume`` finishes after a crash);
-            # the review is made ready while the removal is on its way
+            if deferring:
+                removal = await self._effects.hide_first(flag_id, cls, ev.message.id, held, early)
+            # the review (made ready during the removal) and the student's note: behind the
+            # class's next messages (the flag row is saved: ``resume`` finishes after a crash)
             await self.follow_ups.run(f"class:{cls.id}", partial(self.settle, flag_id))
             if removal is not None:
                 await removal  # the room's next events wait until the class no longer sees it
@@ -209,9 +209,9 @@ class ModerationService:
         await self.on_message(chat, MessagePosted(ev.message, ev.actor, ev.text))
 
     async def _screen(
-        self, db: AsyncSession, cls: ClassInfo, ev: MessagePosted
+        self, db: AsyncSession, cls: ClassInfo, ev: MessagePosted, early: EarlyRemoval | None
     ) -> tuple[Flag | None, str]:
-        """Screen and record the message; the flag saved for it, if it needs one."""
+        """Screen and record the message (a hold starts its `early` removal first); its flag."""
         member = await self.classes.member(db, cls.id, ev.actor.user)
         rules = ClassRules.of(await db.get_one(Classroom, cls.id))
         # a message caught up after a restart counts when it was posted (not as a flood)
@@ -227,6 +227,8 @@ class ModerationService:
             note = note or texts.CLOSED_NOTE
         if action == "hold" and not note and member.trust == "new":
             note = texts.NEW_MEMBER_NOTE
+        if action == "hold" and early is not None:
+            early.start()
         now = self.clock.now()
         post = Post(
             classroom_id=cls.id,
