@@ -3,7 +3,8 @@
 Starts its own Synapse (bot.localserver.LocalHomeserver, in a temp dir), one
 readaloud App serving `--classes` classes (a class room and a teacher room each,
 SQLite) and a plain nio echo bot in one echo room per class. One observer (the
-teacher, a member of every room) timestamps what it sees.
+teacher, a member of every room, syncing in a process of its own) timestamps what
+it sees.
 
 1. Review latency: a new student's message → its review visible in the teacher
    room, against the echo floor (the same student's message → the echo visible),
@@ -27,13 +28,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import itertools
+import json
 import math
 import re
 import sys
 import tempfile
 import time
 import uuid
+from asyncio.subprocess import PIPE
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -90,48 +94,54 @@ class Seen:
 
 
 class Observer:
-    """The teacher's own sync loop: timestamps every review, echo and removal."""
+    """The teacher's own client, in a process of its own (as a teacher's client is: the
+    bot's work after a post must not delay seeing it): timestamps every review, echo and
+    removal (monotonic clock, the same for every process here)."""
 
-    def __init__(self, client: AsyncClient, bot: str, echo: str) -> None:
-        self.client, self.bot, self.echo = client, bot, echo
+    def __init__(self, hs: LocalHomeserver, teacher: Account, bot: str, echo: str) -> None:
+        self.hs, self.teacher, self.bot, self.echo = hs, teacher, bot, echo
         self.seen = Seen()
         self.teacher_rooms: set[str] = set()
         self.changed = asyncio.Event()
+        self._proc: asyncio.subprocess.Process | None = None
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        resp = await self.client.sync(timeout=0, sync_filter=FILTER)
-        assert isinstance(resp, SyncResponse), resp
-        self._task = asyncio.create_task(self._run())
+        who = {"homeserver": self.hs.base_url, **dataclasses.asdict(self.teacher)}
+        self._proc = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--observe", json.dumps(who), stdout=PIPE
+        )
+        assert self._proc.stdout is not None
+        ready = await self._proc.stdout.readline()  # after its first sync
+        assert ready.strip() == b"ready", ready
+        self._task = asyncio.create_task(self._run(self._proc.stdout))
 
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+        if self._proc is not None and self._proc.returncode is None:
+            self._proc.terminate()
+            await self._proc.wait()
 
-    async def _run(self) -> None:
-        while True:
-            resp = await self.client.sync(timeout=30_000, sync_filter=FILTER)
-            now = time.monotonic()
-            if not isinstance(resp, SyncResponse):
-                await asyncio.sleep(0.2)
-                continue
-            for room_id, info in resp.rooms.join.items():
-                for ev in info.timeline.events:
-                    self._note(room_id, ev, now)
+    async def _run(self, lines: asyncio.StreamReader) -> None:
+        while line := await lines.readline():
+            seen = json.loads(line)
+            self._note(seen)
             self.changed.set()
 
-    def _note(self, room_id: str, ev: Any, now: float) -> None:
-        if isinstance(ev, RedactionEvent):
-            self.seen.hidden.setdefault(ev.redacts, now)
+    def _note(self, ev: dict[str, Any]) -> None:
+        now = ev["t"]
+        if "redacts" in ev:
+            self.seen.hidden.setdefault(ev["redacts"], now)
             return
-        body = str(ev.source.get("content", {}).get("body", ""))
-        if ev.sender == self.bot:
+        room_id, body = ev["room"], ev["body"]
+        if ev["sender"] == self.bot:
             self.seen.bot_said.append((room_id, body))
         for mark in MARK.findall(body):
-            if ev.sender == self.echo:
+            if ev["sender"] == self.echo:
                 self.seen.echoes.setdefault(mark, now)
-            elif ev.sender == self.bot and room_id in self.teacher_rooms:
+            elif ev["sender"] == self.bot and room_id in self.teacher_rooms:
                 self.seen.reviews.setdefault(mark, now)
 
     async def until(self, done: Callable[[], bool], timeout: float) -> bool:
@@ -146,6 +156,30 @@ class Observer:
             except TimeoutError:
                 pass
         return True
+
+
+async def observe(who: dict[str, str]) -> None:
+    """The observer's process: syncs as the teacher and prints what it sees, one JSON line
+    per event with the monotonic time its sync arrived."""
+    client = AsyncClient(who["homeserver"], who["user_id"], device_id=who["device_id"])
+    client.restore_login(who["user_id"], who["device_id"], who["access_token"])
+    resp = await client.sync(timeout=0, sync_filter=FILTER)
+    assert isinstance(resp, SyncResponse), resp
+    print("ready", flush=True)
+    while True:
+        resp = await client.sync(timeout=30_000, sync_filter=FILTER)
+        now = time.monotonic()
+        if not isinstance(resp, SyncResponse):
+            await asyncio.sleep(0.2)
+            continue
+        for room_id, info in resp.rooms.join.items():
+            for ev in info.timeline.events:
+                if isinstance(ev, RedactionEvent):
+                    seen = {"t": now, "redacts": ev.redacts}
+                else:
+                    body = str(ev.source.get("content", {}).get("body", ""))
+                    seen = {"t": now, "room": room_id, "sender": ev.sender, "body": body}
+                print(json.dumps(seen), flush=True)
 
 
 class EchoBot:
@@ -226,7 +260,9 @@ class Bench:
         ]
         self.app = App(self._config())
         await self.app.start()
-        self.observer = Observer(self.teacher.client, self.bot.user_id, self.echo_account.user_id)
+        self.observer = Observer(
+            self.hs, self.teacher.account, self.bot.user_id, self.echo_account.user_id
+        )
         await self.observer.start()
         self.echo = EchoBot(hs, self.echo_account)
         await self.echo.start()
@@ -488,4 +524,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if sys.argv[1:2] == ["--observe"]:
+        asyncio.run(observe(json.loads(sys.argv[2])))
+    else:
+        asyncio.run(main())
