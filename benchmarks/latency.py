@@ -3,11 +3,17 @@
 Starts its own Synapse (bot.localserver.LocalHomeserver, in a temp dir), one
 readaloud App serving `--classes` classes (a class room and a teacher room each,
 SQLite) and a plain nio echo bot in one echo room per class. One observer (the
-teacher, a member of every room) timestamps what it sees.
+teacher, a member of every room, syncing in a process of its own) timestamps what
+it sees.
 
 1. Review latency: a new student's message → its review visible in the teacher
    room, against the echo floor (the same student's message → the echo visible),
-   alternating one bot sample and one echo sample.
+   alternating one bot sample and one echo sample (the bot idle before each echo).
+   Two kinds of review: a student's first held message (its own review, one new
+   student per sample) and the next messages of a flood (one student's held
+   messages close together: the combined review, edited; at most `FLOOD_RUN` per
+   student so that every one is quoted on it). The removal of the same messages
+   is printed too: the review must not come at the cost of the removal.
 2. Lag under load: first how many messages/s Synapse itself accepts here (closed
    loop, many senders, no bots in those rooms); then, at `--share` of that rate
    across all classes, phases alternating echo / bot. Bot lag: a held message
@@ -22,12 +28,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import itertools
+import json
+import math
 import re
 import sys
 import tempfile
 import time
 import uuid
+from asyncio.subprocess import PIPE
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -62,6 +72,7 @@ CLEAN = [
 ]
 HELD = "my phone number is 021 555 01{n:02d}, call me"
 DRAIN_S = 60.0
+FLOOD_RUN = 10  # measured messages per flooding student (a combined review quotes 12)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -83,48 +94,54 @@ class Seen:
 
 
 class Observer:
-    """The teacher's own sync loop: timestamps every review, echo and removal."""
+    """The teacher's own client, in a process of its own (as a teacher's client is: the
+    bot's work after a post must not delay seeing it): timestamps every review, echo and
+    removal (monotonic clock, the same for every process here)."""
 
-    def __init__(self, client: AsyncClient, bot: str, echo: str) -> None:
-        self.client, self.bot, self.echo = client, bot, echo
+    def __init__(self, hs: LocalHomeserver, teacher: Account, bot: str, echo: str) -> None:
+        self.hs, self.teacher, self.bot, self.echo = hs, teacher, bot, echo
         self.seen = Seen()
         self.teacher_rooms: set[str] = set()
         self.changed = asyncio.Event()
+        self._proc: asyncio.subprocess.Process | None = None
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        resp = await self.client.sync(timeout=0, sync_filter=FILTER)
-        assert isinstance(resp, SyncResponse), resp
-        self._task = asyncio.create_task(self._run())
+        who = {"homeserver": self.hs.base_url, **dataclasses.asdict(self.teacher)}
+        self._proc = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--observe", json.dumps(who), stdout=PIPE
+        )
+        assert self._proc.stdout is not None
+        ready = await self._proc.stdout.readline()  # after its first sync
+        assert ready.strip() == b"ready", ready
+        self._task = asyncio.create_task(self._run(self._proc.stdout))
 
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+        if self._proc is not None and self._proc.returncode is None:
+            self._proc.terminate()
+            await self._proc.wait()
 
-    async def _run(self) -> None:
-        while True:
-            resp = await self.client.sync(timeout=30_000, sync_filter=FILTER)
-            now = time.monotonic()
-            if not isinstance(resp, SyncResponse):
-                await asyncio.sleep(0.2)
-                continue
-            for room_id, info in resp.rooms.join.items():
-                for ev in info.timeline.events:
-                    self._note(room_id, ev, now)
+    async def _run(self, lines: asyncio.StreamReader) -> None:
+        while line := await lines.readline():
+            seen = json.loads(line)
+            self._note(seen)
             self.changed.set()
 
-    def _note(self, room_id: str, ev: Any, now: float) -> None:
-        if isinstance(ev, RedactionEvent):
-            self.seen.hidden.setdefault(ev.redacts, now)
+    def _note(self, ev: dict[str, Any]) -> None:
+        now = ev["t"]
+        if "redacts" in ev:
+            self.seen.hidden.setdefault(ev["redacts"], now)
             return
-        body = str(ev.source.get("content", {}).get("body", ""))
-        if ev.sender == self.bot:
+        room_id, body = ev["room"], ev["body"]
+        if ev["sender"] == self.bot:
             self.seen.bot_said.append((room_id, body))
         for mark in MARK.findall(body):
-            if ev.sender == self.echo:
+            if ev["sender"] == self.echo:
                 self.seen.echoes.setdefault(mark, now)
-            elif ev.sender == self.bot and room_id in self.teacher_rooms:
+            elif ev["sender"] == self.bot and room_id in self.teacher_rooms:
                 self.seen.reviews.setdefault(mark, now)
 
     async def until(self, done: Callable[[], bool], timeout: float) -> bool:
@@ -139,6 +156,30 @@ class Observer:
             except TimeoutError:
                 pass
         return True
+
+
+async def observe(who: dict[str, str]) -> None:
+    """The observer's process: syncs as the teacher and prints what it sees, one JSON line
+    per event with the monotonic time its sync arrived."""
+    client = AsyncClient(who["homeserver"], who["user_id"], device_id=who["device_id"])
+    client.restore_login(who["user_id"], who["device_id"], who["access_token"])
+    resp = await client.sync(timeout=0, sync_filter=FILTER)
+    assert isinstance(resp, SyncResponse), resp
+    print("ready", flush=True)
+    while True:
+        resp = await client.sync(timeout=30_000, sync_filter=FILTER)
+        now = time.monotonic()
+        if not isinstance(resp, SyncResponse):
+            await asyncio.sleep(0.2)
+            continue
+        for room_id, info in resp.rooms.join.items():
+            for ev in info.timeline.events:
+                if isinstance(ev, RedactionEvent):
+                    seen = {"t": now, "redacts": ev.redacts}
+                else:
+                    body = str(ev.source.get("content", {}).get("body", ""))
+                    seen = {"t": now, "room": room_id, "sender": ev.sender, "body": body}
+                print(json.dumps(seen), flush=True)
 
 
 class EchoBot:
@@ -193,8 +234,8 @@ class Klass:
 class Bench:
     """Everything the measurements need, set up once."""
 
-    def __init__(self, hs: LocalHomeserver, data: Path, classes: int) -> None:
-        self.hs, self.data, self.n = hs, data, classes
+    def __init__(self, hs: LocalHomeserver, data: Path, classes: int, samples: int) -> None:
+        self.hs, self.data, self.n, self.samples = hs, data, classes, samples
         self.marks = itertools.count(1)
         self.classes: list[Klass] = []
         self.sent_at: dict[str, float] = {}  # marker → monotonic send time
@@ -205,13 +246,23 @@ class Bench:
         self.bot = await hs.register("readaloud", "password")
         self.echo_account = await hs.register("echo", "password")
         self.teacher = await Person.register(hs, "teacher", "Ms Rivera")
-        self.newbie = await Person.register(hs, "newbie", "Nia")
+        # held because they are new: one message each (own review), or a flood each
+        self.newbies = [
+            await Person.register(hs, f"newbie{i}", f"Nia {i}") for i in range(self.samples)
+        ]
+        self.flooders = [
+            await Person.register(hs, f"flood{i}", f"Fern {i}")
+            for i in range(math.ceil(self.samples / FLOOD_RUN))
+        ]
+        self.untrusted = [*self.newbies, *self.flooders]
         self.students = [
             await Person.register(hs, f"student{i}", f"Student {i}") for i in range(2 * self.n)
         ]
         self.app = App(self._config())
         await self.app.start()
-        self.observer = Observer(self.teacher.client, self.bot.user_id, self.echo_account.user_id)
+        self.observer = Observer(
+            self.hs, self.teacher.account, self.bot.user_id, self.echo_account.user_id
+        )
         await self.observer.start()
         self.echo = EchoBot(hs, self.echo_account)
         await self.echo.start()
@@ -240,7 +291,7 @@ class Bench:
 
     async def _klass(self, i: int) -> Klass:
         t = self.teacher
-        students = self.students[2 * i : 2 * i + 2] + ([self.newbie] if i == 0 else [])
+        students = self.students[2 * i : 2 * i + 2] + (self.untrusted if i == 0 else [])
         ids = [s.user_id for s in students]
         room = await t.create_room(invite=[self.bot.user_id, *ids], name=f"Room {i}")
         echo_room = await t.create_room(invite=[self.echo_account.user_id, *ids], name=f"Echo {i}")
@@ -262,7 +313,7 @@ class Bench:
         await t.join(teacher_room)
         self.observer.teacher_rooms.add(teacher_room)
         for s in students:
-            if s is not self.newbie:
+            if s not in self.untrusted:
                 await t.send(teacher_room, f"!mod trust {s.user_id}")
                 await self._said(teacher_room, "trusted", 30)  # a private answer: teacher room
         return Klass(room, teacher_room, echo_room, students)
@@ -280,20 +331,36 @@ class Bench:
 
     # ---- 1. review latency ----
 
-    async def review_latency(self, samples: int) -> tuple[list[float], list[float]]:
+    async def review_latency(self) -> dict[str, list[float]]:
+        """Review and echo times (s) by kind of review, and the removal times of the same
+        held messages."""
+        got: dict[str, list[float]] = {"own": [], "own echo": [], "flood": [], "flood echo": [],
+                                       "removed": []}  # fmt: skip
+        for n, who in enumerate(self.newbies):
+            await self._pair(who, f"{CLEAN[n % len(CLEAN)]} number {n}", got, "own")
+        for n in range(self.samples):
+            who = self.flooders[n // FLOOD_RUN]
+            if n % FLOOD_RUN == 0:  # the flood's first message has its own review: not counted
+                await self._pair(who, f"{CLEAN[0]} first of {n}", {}, "")
+            await self._pair(who, f"{CLEAN[n % len(CLEAN)]} flood {n}", got, "flood")
+        return got
+
+    async def _pair(self, who: Person, text: str, got: dict[str, list[float]], kind: str) -> None:
+        """One bot sample (the review of `who`'s held message), the bot idle again, then one
+        echo sample of the same text."""
         k, seen = self.classes[0], self.observer.seen
-        bot: list[float] = []
-        echo: list[float] = []
-        for n in range(samples):
-            text = f"{CLEAN[n % len(CLEAN)]} number {n}"
-            mark = await self.send(self.newbie, k.room, text)
-            if await self.observer.until(lambda m=mark: m in seen.reviews, 30):
-                bot.append(seen.reviews[mark] - self.sent_at[mark])
-            mark = await self.send(self.newbie, k.echo_room, text)
-            if await self.observer.until(lambda m=mark: m in seen.echoes, 30):
-                echo.append(seen.echoes[mark] - self.sent_at[mark])
-            await asyncio.sleep(0.2)
-        return bot, echo
+        mark = await self.send(who, k.room, text)
+        if await self.observer.until(lambda: mark in seen.reviews, 30) and kind:
+            got[kind].append(seen.reviews[mark] - self.sent_at[mark])
+        removed = await self.observer.until(lambda: self.event_of.get(mark) in seen.hidden, 30)
+        if removed and kind:
+            got["removed"].append(seen.hidden[self.event_of[mark]] - self.sent_at[mark])
+        await self.app.chats[Platform.MATRIX].wait_idle()  # type: ignore[attr-defined]
+        await asyncio.sleep(0.2)
+        mark = await self.send(who, k.echo_room, text)
+        if await self.observer.until(lambda: mark in seen.echoes, 30) and kind:
+            got[f"{kind} echo"].append(seen.echoes[mark] - self.sent_at[mark])
+        await asyncio.sleep(0.2)
 
     # ---- 2. lag under load ----
 
@@ -321,7 +388,7 @@ class Bench:
 
     async def phase(self, kind: str, rate: float, seconds: float, held_every: int) -> dict:
         """Open-loop sends at `rate`/s round-robin over every class's students."""
-        pairs = [(s, k) for k in self.classes for s in k.students if s is not self.newbie]
+        pairs = [(s, k) for k in self.classes for s in k.students if s not in self.untrusted]
         total = int(rate * seconds)
         marks: list[tuple[str, bool]] = []
         tasks = []
@@ -381,7 +448,7 @@ class Bench:
         await self.echo.stop()
         await self.observer.stop()
         await self.app.stop()
-        for p in [self.teacher, self.newbie, *self.students]:
+        for p in [self.teacher, *self.untrusted, *self.students]:
             await p.close()
 
 
@@ -393,7 +460,7 @@ def line(name: str, values: list[float]) -> str:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--classes", type=int, default=20)
-    parser.add_argument("--samples", type=int, default=30, help="review latency samples")
+    parser.add_argument("--samples", type=int, default=30, help="review samples of each kind")
     parser.add_argument("--phase", type=float, default=15.0, help="seconds per load phase")
     parser.add_argument("--rounds", type=int, default=2, help="echo/bot load phase pairs")
     parser.add_argument("--share", type=float, default=0.5, help="of Synapse's accepted rate")
@@ -404,17 +471,25 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="latency-", dir="var") as tmp:
         data = Path(tmp)
         async with LocalHomeserver(data / "synapse", venv=Path(args.venv)) as hs:
-            bench = Bench(hs, data, args.classes)
+            bench = Bench(hs, data, args.classes, args.samples)
             t0 = time.monotonic()
             await bench.set_up()
             print(f"set up {args.classes} classes in {time.monotonic() - t0:.1f} s")
             try:
-                bot, echo = await bench.review_latency(args.samples)
+                got = await bench.review_latency()
                 print("\n1. new student's message → review visible in the teacher room")
-                print(line("bot (review visible)", bot))
-                print(line("echo floor (echo visible)", echo))
-                print(f"ratio bot/echo: p50 {pct(bot, 50) / pct(echo, 50):.2f}x, "
-                      f"p99 {pct(bot, 99) / pct(echo, 99):.2f}x  (target ≤ 1.5x)")  # fmt: skip
+                bot, echo = got["own"] + got["flood"], got["own echo"] + got["flood echo"]
+                for name, b, e in (
+                    ("first message", got["own"], got["own echo"]),
+                    ("flood (combined review)", got["flood"], got["flood echo"]),
+                    ("all", bot, echo),
+                ):
+                    print(line(f"bot: {name}", b))
+                    print(line("  echo floor", e))
+                    print(f"  ratio bot/echo: p50 {pct(b, 50) / pct(e, 50):.2f}x, "
+                          f"p99 {pct(b, 99) / pct(e, 99):.2f}x  (target ≤ 1.5x)")  # fmt: skip
+                print(line("held → removed (same)", got["removed"]))
+                print(f"reviews seen {len(bot)} of {2 * args.samples}, echoes {len(echo)}")
 
                 accepted = await bench.capacity(5.0, senders=16)
                 rate = accepted * args.share
@@ -449,4 +524,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if sys.argv[1:2] == ["--observe"]:
+        asyncio.run(observe(json.loads(sys.argv[2])))
+    else:
+        asyncio.run(main())

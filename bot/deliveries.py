@@ -38,8 +38,11 @@ class Deliveries:
         key: str,
         channel: ChannelRef,
         post: Callable[[], Awaitable[MessageRef | None]],
+        after: Callable[[], Awaitable[object]] | None = None,
     ) -> MessageRef | None:
-        """Run `post` unless `key` was delivered already; return the message either way."""
+        """Run `post` unless `key` was delivered already; return the message either way.
+        With `after`, the post waits until `after()` returns (what must reach the platform
+        first is still on its way; everything else is ready by then)."""
         async with self.sessionmaker() as db:
             row = (
                 await db.execute(
@@ -48,6 +51,8 @@ class Deliveries:
             ).first()
         if row is not None and row.state == "sent":
             return MessageRef(channel, row.message_id) if row.message_id else None
+        if after is not None:
+            await after()
         ref = await post()
         await self.record(key, channel, ref)
         return ref

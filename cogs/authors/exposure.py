@@ -58,8 +58,8 @@ class ExposedCodes:
     async def on_posted(self, chat: Chat, message: MessageRef, actor: Actor, text: str) -> None:
         """A message in a class room: if it shows an open invite code, cancel it."""
         hashes = codes_in(text)
-        if not hashes:
-            return
+        if not hashes or not await self._any_open(hashes):
+            return  # an ordinary word that looks like a code costs one look-up
         cls = await self.classes.find(message.channel)
         if cls is None or message.channel.id != cls.channel.id:
             return  # the teacher room and direct messages are where codes belong
@@ -90,6 +90,15 @@ class ExposedCodes:
         for invite_id, class_id, name, book in cancelled:
             text = texts.code_exposed_for_teachers(name, book, actor.user.label, removed)
             await self._tell_teachers(chat, class_id, f"authors:exposed:{invite_id}", text)
+
+    async def _any_open(self, hashes: set[str]) -> bool:
+        async with self.sessionmaker() as db:
+            found = await db.scalar(
+                select(AuthorInvite.id)
+                .where(AuthorInvite.code_hash.in_(hashes), AuthorInvite.state == "open")
+                .limit(1)
+            )
+        return found is not None
 
     @staticmethod
     async def _remove(chat: Chat, message: MessageRef) -> bool:

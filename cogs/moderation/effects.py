@@ -25,12 +25,14 @@ from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation import floods, texts
+from cogs.moderation.removals import HIDE_REASON, EarlyRemoval, Removal, Removals
 
 if TYPE_CHECKING:
     from cogs.moderation.service import FlagKind
 
 log = logging.getLogger(__name__)
 ESCALATE = floods.ESCALATE
+Gate = Callable[[], Awaitable[object]]  # what must return before a post goes out
 
 
 class FlagEffects:
@@ -52,6 +54,7 @@ class FlagEffects:
         self._kinds = kinds
         self._shared = shared
         self._locks: dict[int, asyncio.Lock] = {}
+        self.removals = Removals()  # held messages being removed right now (``hide_first``)
         self.combined = floods.CombinedReviews(sessionmaker, deliveries)
         # classes whose teacher room students can read right now (see classroom/watch.py)
         self.exposed: Callable[[int], bool] = lambda _class_id: False
@@ -87,25 +90,29 @@ class FlagEffects:
             async with lock:
                 pass
 
-    async def hide_first(self, flag_id: int) -> None:
-        """Remove a held message now, ahead of the review and note ``settle`` delivers
-        later (a held picture is copied for the teacher first, so it waits for settle)."""
-        lock = self._locks.setdefault(flag_id, asyncio.Lock())
-        try:
-            async with lock:
-                async with self.sessionmaker() as db:
-                    flag = await db.get_one(Flag, flag_id)
-                if flag.settled or flag.action != "hold" or flag.kind in self._kinds:
-                    return
-                if media_of(flag):
-                    return
-                cls = await self.classes.get(flag.classroom_id)
-                where = ChannelRef(cls.platform, flag.channel_id, flag.thread_id)
-                chat, key = self.chats[cls.platform], f"flag:{flag.id}"
-                await self._hide_once(chat, flag, where, key, not self.exposed(cls.id))
-        finally:
-            if not lock.locked():
-                self._locks.pop(flag_id, None)
+    async def hide_first(
+        self,
+        flag_id: int,
+        cls: ClassInfo,
+        message_id: str,
+        held: Flag | None = None,
+        early: EarlyRemoval | None = None,
+    ) -> Awaitable[bool] | None:
+        """Start removing a held message (`message_id` in `cls`) now, ahead of the review
+        and note ``settle`` delivers later: its review is made ready meanwhile and posted
+        once the platform has answered the removal; the flag is settled once the removal
+        is done. Returns the removal to await, or None when ``settle`` removes it itself
+        (a held picture is copied for the teacher first). `held`: the flag as just saved;
+        `early`: the platform already asked while the hold was being recorded."""
+        if held is None:
+            async with self.sessionmaker() as db:
+                held = await db.get_one(Flag, flag_id)
+        if held.settled or held.action != "hold" or held.kind in self._kinds or media_of(held):
+            return None
+        where = ChannelRef(cls.platform, held.channel_id, held.thread_id)
+        chat, key, tell = self.chats[cls.platform], f"flag:{held.id}", not self.exposed(cls.id)
+        remove = partial(self._hide_once, chat, held, where, key, tell, message_id, early=early)
+        return self.removals.start(flag_id, lambda removal: remove(removal=removal))
 
     async def _settle(self, flag_id: int) -> None:
         async with self.sessionmaker() as db:
@@ -127,14 +134,22 @@ class FlagEffects:
             return
         hidden = True
         media = media_of(flag)
+        removal = self.removals.get(flag.id) if flag.action == "hold" else None
         if media:  # copied for the teacher while the student's message still exists
             await self._review(chat, cls, flag, key, media)
-        if flag.action == "hold":
-            # a message the bot cannot remove (no permission, a server error) must not keep
-            # the review and a safeguarding alert from the teacher: say so, try again later
-            hidden = await self._hide_once(chat, flag, where, key, not exposed)
-        if not media:
-            await self._review(chat, cls, flag, key, media)
+        if removal is not None and removal.done is not None:
+            # on its way (``hide_first``): the review is made ready meanwhile and goes out
+            # once the platform has answered the removal
+            await self._review(chat, cls, flag, key, media, removal.answered)
+            hidden = await asyncio.shield(removal.done)
+        else:
+            if flag.action == "hold":
+                # a message the bot cannot remove (no permission, a server error) must not
+                # keep the review and a safeguarding alert from the teacher: say so, try
+                # again later
+                hidden = await self._hide_once(chat, flag, where, key, not exposed)
+            if not media:
+                await self._review(chat, cls, flag, key, media)
         if flag.action == "hold" and not flag.group_rev:  # a flood's later ones: one notice
             await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
         if flag.state == "approved" and flag.action == "hold":
@@ -167,29 +182,37 @@ class FlagEffects:
                 row.settled = True
 
     async def _review(
-        self, chat: Chat, cls: ClassInfo, flag: Flag, key: str, media: tuple[Media, ...]
+        self,
+        chat: Chat,
+        cls: ClassInfo,
+        flag: Flag,
+        key: str,
+        media: tuple[Media, ...],
+        after: Gate | None = None,
     ) -> None:
         """The teacher's review message (with any picture), and escalation when needed; a
-        message of a flood is shown on its group's combined review instead."""
+        message of a flood is shown on its group's combined review instead. Nothing is
+        posted before `after` returns."""
         teachers = cls.teacher_channel
         if teachers is None:
             return
         if not floods.groupable(flag):
-            await self._single_review(chat, teachers, flag, key, media)
+            await self._single_review(chat, teachers, flag, key, media, after)
             return
         # one student's review at a time: a message joining a group while its first review
         # is being posted finds that post, never makes a second one
         async with self.combined.locks.hold((flag.classroom_id, flag.user_id)):
-            group_id = await self.combined.group_of(flag.id)
+            group_id = flag.group_id or await self.combined.group_of(flag.id)
             if group_id is None:
-                await self._single_review(chat, teachers, flag, key, media)
+                await self._single_review(chat, teachers, flag, key, media, after)
                 return
 
             async def lead_review(lead: Flag) -> str | None:
-                review = await self._single_review(chat, teachers, lead, f"flag:{lead.id}", ())
+                lead_key = f"flag:{lead.id}"
+                review = await self._single_review(chat, teachers, lead, lead_key, (), after)
                 return review.id if review else None
 
-            await self.combined.show(chat, teachers, group_id, lead_review)
+            await self.combined.show(chat, teachers, group_id, lead_review, after)
 
     async def _single_review(
         self,
@@ -198,11 +221,12 @@ class FlagEffects:
         flag: Flag,
         key: str,
         media: tuple[Media, ...],
+        after: Gate | None = None,
     ) -> MessageRef | None:
         """A flag's own review message (once), and escalation when needed."""
         out = dataclasses.replace(texts.review(flag, key + ":review"), media=media)
         ask = partial(chat.ask_decision, teachers, flag.id, out)
-        review = await self.deliveries.once(key + ":review", teachers, ask)
+        review = await self.deliveries.once(key + ":review", teachers, ask, after)
         if review is not None and flag.review_message_id != review.id:
             async with self.sessionmaker.begin() as db:
                 (await db.get_one(Flag, flag.id)).review_message_id = review.id
@@ -226,13 +250,35 @@ class FlagEffects:
         await self._once_tell(chat, key, student, where, text)
 
     async def _hide_once(
-        self, chat: Chat, flag: Flag, where: ChannelRef, key: str, tell_teachers: bool = True
+        self,
+        chat: Chat,
+        flag: Flag,
+        where: ChannelRef,
+        key: str,
+        tell_teachers: bool = True,
+        message_id: str | None = None,
+        removal: Removal | None = None,
+        early: EarlyRemoval | None = None,
     ) -> bool:
         """Remove the student's message (once); False, with the teachers told once, if the
-        platform refused."""
-        message = MessageRef(where, await self._message_id(flag))
+        platform refused. `removal` is told when the platform is asked and has answered;
+        `early`: it was asked already (its answer is this removal's)."""
+
+        async def hide() -> None:
+            message = MessageRef(where, message_id or await self._message_id(flag))
+            if removal is not None:
+                removal.asking()
+            try:
+                if early is not None and early.started:
+                    await early.answered()
+                else:
+                    await chat.hide(message, HIDE_REASON)
+            finally:
+                if removal is not None:
+                    removal.answer()
+
         try:
-            await self.deliveries.once(key + ":hide", where, lambda: self._hide(chat, message))
+            await self.deliveries.once(key + ":hide", where, hide)
             return True
         except Exception as e:
             log.warning("could not remove the message of flag %s: %s", flag.id, e)
@@ -286,11 +332,6 @@ class FlagEffects:
     async def _message_id(self, flag: Flag) -> str:
         async with self.sessionmaker() as db:
             return (await db.get_one(Post, flag.post_id)).message_id
-
-    @staticmethod
-    async def _hide(chat: Chat, message: MessageRef) -> MessageRef | None:
-        await chat.hide(message, "held for the teacher")
-        return None
 
     async def _once_tell(
         self, chat: Chat, key: str, student: UserRef, where: ChannelRef, text: str

@@ -150,10 +150,12 @@ class CombinedReviews:
         teachers: ChannelRef,
         group_id: int,
         lead_review: Callable[[Flag], Awaitable[str | None]],
+        after: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         """Make the group's review show its latest revision: the lead's own review first
         (its keyed post, found again after a crash), then one keyed edit per revision; if
-        the edit fails, the combined review is posted anew (a review is never lost)."""
+        the edit fails, the combined review is posted anew (a review is never lost).
+        Nothing is posted before `after` returns."""
         async with self.sessionmaker() as db:
             group = await db.get_one(ReviewGroup, group_id)
             revision, shown, message_id = group.revision, group.shown, group.review_message_id
@@ -179,7 +181,7 @@ class CombinedReviews:
         out = texts.combined_review(flags, key)
         review = MessageRef(teachers, message_id)
         try:
-            await self.deliveries.once(key, teachers, lambda: chat.edit(review, out))
+            await self.deliveries.once(key, teachers, lambda: chat.edit(review, out), after)
         except (OSError, Unavailable):
             raise  # unreachable or cut off: the same edit is tried again (the flag waits)
         except Exception as e:  # refused or gone: a new review, so nothing is lost
@@ -187,7 +189,7 @@ class CombinedReviews:
             key = f"group:{group_id}:review:{revision}"
             again = dataclasses.replace(out, key=key)
             ask = partial(chat.ask_decision, teachers, lead.id, again)
-            posted = await self.deliveries.once(key, teachers, ask)
+            posted = await self.deliveries.once(key, teachers, ask, after)
             if posted is None:
                 return
             message_id = posted.id

@@ -59,16 +59,26 @@ async def thread_closed(db: AsyncSession, class_id: int, thread: str) -> bool:
     return state == "done"
 
 
-async def was_removed(db: AsyncSession, platform: str, message_id: str) -> bool:
-    """Whether an earlier version of this message was held and removed from the class (a
-    later update of it changes nothing the class can see; one not removed is screened)."""
-    held = await db.scalars(
-        select(Flag.id)
-        .join(Post, Flag.post_id == Post.id)
-        .where(Post.platform == platform, Post.message_id == message_id, Flag.action == "hold")
-    )
-    keys = [f"flag:{flag_id}:hide" for flag_id in held]  # the hide's delivery (effects.py)
+async def handled_before(
+    db: AsyncSession, platform: str, message_id: str, revision: str
+) -> tuple[bool, int | None]:
+    """Whether the message needs no screening, and the flag it got if so: this version was
+    screened before (a repeat), or an earlier version was held and removed from the class
+    (a later update of it changes nothing the class can see; one not removed is screened).
+    A message never seen before costs one query."""
+    rows = (
+        await db.execute(
+            select(Post.revision, Flag.id, Flag.action)
+            .outerjoin(Flag, Flag.post_id == Post.id)
+            .where(Post.platform == platform, Post.message_id == message_id)
+        )
+    ).all()
+    for post_revision, flag_id, _ in rows:
+        if post_revision == revision:
+            return True, flag_id
+    # the hide's delivery (effects.py) of an earlier version that was held
+    keys = [f"flag:{flag_id}:hide" for _, flag_id, action in rows if action == "hold"]
     if not keys:
-        return False
+        return False, None
     done = select(Delivery.id).where(Delivery.key.in_(keys), Delivery.state == "sent")
-    return await db.scalar(done.limit(1)) is not None
+    return await db.scalar(done.limit(1)) is not None, None

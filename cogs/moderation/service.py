@@ -46,10 +46,11 @@ from cogs.moderation.policy import checked, decide, screened_text, screening_dea
 from cogs.moderation.reactions import text_reaction
 from cogs.moderation.recent import (
     RecentMessages,
+    handled_before,
     spam_already_flagged,
     thread_closed,
-    was_removed,
 )
+from cogs.moderation.removals import EarlyRemoval
 from cogs.moderation.rules import ClassRules
 from cogs.moderation.threadnames import KIND as THREAD_KIND
 from cogs.moderation.threadnames import ThreadNames, no_book
@@ -162,34 +163,32 @@ class ModerationService:
         cls = await self.classes.find(ev.channel)
         if cls is None or ev.channel.id != cls.channel.id or ev.actor.is_teacher:
             return
+        # reviews behind the room's next events (Matrix): the class stops seeing a held
+        # message before anything else, asked the moment it is held (``removals.py``)
+        deferring = self.follow_ups.deferring
+        early = EarlyRemoval(chat, ev.message) if deferring and not ev.media else None
         async with (
             self._screening.hold((cls.id, ev.actor.user.id)),
             self.sessionmaker.begin() as db,
         ):
-            existing = await db.scalar(
-                select(Post).where(
-                    Post.platform == chat.platform.value,
-                    Post.message_id == ev.message.id,
-                    Post.revision == ev.revision,
-                )
+            # a repeat, or an update (an edit, a link preview) of a message already removed:
+            # the teacher reviews what was held, and that is what approval shares
+            repeat, flag_id = await handled_before(
+                db, chat.platform.value, ev.message.id, ev.revision
             )
-            if existing is not None:
-                flag_id = await db.scalar(select(Flag.id).where(Flag.post_id == existing.id))
-                action = "repeat"
-            elif await was_removed(db, chat.platform.value, ev.message.id):
-                # an update (an edit, a link preview) of a message already removed:
-                # the teacher reviews what was held, and that is what approval shares
-                flag_id, action = None, "repeat"
-            else:
-                flag_id, action = await self._screen(db, cls, ev)
+            held, action = (None, "repeat") if repeat else await self._screen(db, cls, ev, early)
+            flag_id = held.id if held is not None else flag_id
         if action in ("allow", "flag"):
             await self._shared(MessageShared(cls.id, ev.channel, ev.actor.user, ev.text))
         if flag_id is not None:
-            if self.follow_ups.deferring:  # the class stops seeing it before anything else
-                await self._effects.hide_first(flag_id)
-            # the review and the student's note: behind the class's next messages if the
-            # adapter allows (the flag row is saved, so ``resume`` finishes after a crash)
+            removal = None
+            if deferring:
+                removal = await self._effects.hide_first(flag_id, cls, ev.message.id, held, early)
+            # the review (made ready during the removal) and the student's note: behind the
+            # class's next messages (the flag row is saved: ``resume`` finishes after a crash)
             await self.follow_ups.run(f"class:{cls.id}", partial(self.settle, flag_id))
+            if removal is not None:
+                await removal  # the room's next events wait until the class no longer sees it
 
     async def on_thread_named(self, chat: Chat, ev: ThreadNamed) -> None:
         """A student's thread name is screened like a message (``threadnames.py``)."""
@@ -217,8 +216,9 @@ class ModerationService:
         await self.on_message(chat, MessagePosted(ev.message, ev.actor, ev.text))
 
     async def _screen(
-        self, db: AsyncSession, cls: ClassInfo, ev: MessagePosted
-    ) -> tuple[int | None, str]:
+        self, db: AsyncSession, cls: ClassInfo, ev: MessagePosted, early: EarlyRemoval | None
+    ) -> tuple[Flag | None, str]:
+        """Screen and record the message (a hold starts its `early` removal first); its flag."""
         member = await self.classes.member(db, cls.id, ev.actor.user)
         rules = ClassRules.of(await db.get_one(Classroom, cls.id))
         # a message caught up after a restart counts when it was posted (not as a flood)
@@ -235,6 +235,8 @@ class ModerationService:
             note = note or texts.CLOSED_NOTE
         if action == "hold" and not note and member.trust == "new":
             note = texts.NEW_MEMBER_NOTE
+        if action == "hold" and early is not None:
+            early.start()
         now = self.clock.now()
         post = Post(
             classroom_id=cls.id,
@@ -273,7 +275,7 @@ class ModerationService:
         await db.flush()
         await floods.join(db, flag, now)  # a flood: one combined review
         audit.record(db, now, cls.id, "readaloud", f"flag.{action}", flag=flag.id, reasons=reasons)
-        return flag.id, action
+        return flag, action
 
     # ---- teacher decisions ----
 

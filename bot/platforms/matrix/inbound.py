@@ -189,7 +189,9 @@ class Inbound:
         fresh = [ev for ev in update.timeline if ev.event_id not in self._seen]
         if not fresh:
             return
-        before = await self._storage(self.handled.which(ev.event_id for ev in fresh))
+        # the bot's own events are never recorded (nothing to act on but encryption)
+        theirs = [ev.event_id for ev in fresh if ev.sender != self.client.user_id]
+        before = await self._storage(self.handled.which(theirs)) if theirs else set()
         handled: list[str] = []
         try:
             for ev in fresh:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.db.tables import SyncToken
@@ -23,10 +24,13 @@ class TokenStore:
             return row.token if row else None
 
     async def save(self, token: str) -> None:
+        """Store the token (one statement when the account has a row already)."""
+        now = datetime.now(UTC)
         async with self.sessionmaker.begin() as db:
-            row = await db.get(SyncToken, self.account)
-            now = datetime.now(UTC)
-            if row is None:
+            stored = await db.execute(
+                update(SyncToken)
+                .where(SyncToken.account == self.account)
+                .values(token=token, updated_at=now)
+            )
+            if not getattr(stored, "rowcount", 0):
                 db.add(SyncToken(account=self.account, token=token, updated_at=now))
-            else:
-                row.token, row.updated_at = token, now
