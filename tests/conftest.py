@@ -20,6 +20,7 @@ for folder in ("matrix", "discord", "cogs"):
     sys.path.insert(0, str(TESTS / folder))
 sys.path.insert(0, str(TESTS))
 
+from migrated import migrate, sqlite_at_head  # noqa: E402
 from people import Person, PersonFactory, unique  # noqa: E402
 
 ROOT = TESTS.parent
@@ -27,13 +28,15 @@ ROOT = TESTS.parent
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
 
 
-async def _fresh_postgres() -> tuple[str, str]:
+async def _fresh_postgres(template: str = "") -> tuple[str, str]:
+    """A new database with a name of its own (other test runs share the server)."""
     import asyncpg
 
     admin = os.environ["DATABASE_URL"]
     name = f"readaloud_test_{secrets.token_hex(4)}"
     conn = await asyncpg.connect(admin.replace("+asyncpg", ""))
-    await conn.execute(f'CREATE DATABASE "{name}"')
+    copy = f' TEMPLATE "{template}"' if template else ""
+    await conn.execute(f'CREATE DATABASE "{name}"{copy}')
     await conn.close()
     base = admin.rsplit("/", 1)[0]
     return normalize_url(f"{base}/{name}"), name
@@ -54,6 +57,37 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield f"sqlite+aiosqlite:///{tmp_path / 'readaloud.db'}"
         return
     url, name = await _fresh_postgres()
+    try:
+        yield url
+    finally:
+        await _drop_postgres(name)
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="session")
+async def postgres_at_head() -> AsyncIterator[str]:
+    """The name of this test process's PostgreSQL database at the newest migration, which
+    `migrated_database_url` copies (nothing connects to it otherwise); "" without one."""
+    if not os.environ.get("DATABASE_URL"):
+        yield ""
+        return
+    url, name = await _fresh_postgres()
+    try:
+        await migrate(url)
+        yield name
+    finally:
+        await _drop_postgres(name)
+
+
+@pytest_asyncio.fixture(params=BACKENDS, loop_scope="session")
+async def migrated_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_at_head: str
+) -> AsyncIterator[str]:
+    """A database at the newest migration on each available backend (a copy of a template
+    migrated once per test process), for tests that are not about migrating."""
+    if request.param == "sqlite":
+        yield sqlite_at_head(tmp_path / "readaloud.db")
+        return
+    url, name = await _fresh_postgres(template=postgres_at_head)
     try:
         yield url
     finally:

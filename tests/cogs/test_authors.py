@@ -61,10 +61,10 @@ async def invite(b: Bench, room: ChannelRef, teacher: Actor) -> str:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def bench(database_url: str) -> AsyncIterator[Bench]:
+async def bench(migrated_database_url: str) -> AsyncIterator[Bench]:
     """Two classes reading the same book, both in their first session, one guest author
     (on SQLite, and on PostgreSQL when DATABASE_URL is set)."""
-    b = Bench(database_url, START - timedelta(days=1), teachers=[OKAFOR.user])
+    b = Bench(migrated_database_url, START - timedelta(days=1), teachers=[OKAFOR.user])
     await b.start()
     await make_class(b, ROOM, TEACHER, "Room 12", "Wellington, NZ")
     await make_class(b, ROOM7, OKAFOR, "Class 7", "Nelson, NZ")

@@ -38,9 +38,9 @@ AROHA, CHEN = student("Aroha"), student("Chen")
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def bench(database_url: str) -> AsyncIterator[Bench]:
+async def bench(migrated_database_url: str) -> AsyncIterator[Bench]:
     """Room 12 with its default (answers wait), Class 7 with `author review off`."""
-    b = Bench(database_url, START - timedelta(days=1), teachers=[OKAFOR.user])
+    b = Bench(migrated_database_url, START - timedelta(days=1), teachers=[OKAFOR.user])
     await b.start()
     await make_class(b, ROOM, TEACHER, "Room 12", "Wellington, NZ", review=True)
     await make_class(b, ROOM7, OKAFOR, "Class 7", "Nelson, NZ", review=False)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from bench import ROOM, Bench
+from migrated import sqlite_at_head
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -17,7 +18,7 @@ NOW = datetime(2027, 1, 28, 0, 0, tzinfo=UTC)
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", NOW)
+    b = Bench(sqlite_at_head(tmp_path / "bot.db"), NOW)
     await b.start()
     await b.type("!class setup timezone=America/New_York")
     await b.type('!readaloud book "Wonder" chapters=6')

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from bench import ROOM, Bench, student
+from migrated import sqlite_at_head
 from sqlalchemy import update
 
 from bot.core.events import Connected, MessagePosted
@@ -24,7 +25,7 @@ ANA, BEN = student("Ana"), student("Ben")
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", CREATED)
+    b = Bench(sqlite_at_head(tmp_path / "bot.db"), CREATED)
     await b.start()
     await b.type("!class setup timezone=UTC")
     yield b

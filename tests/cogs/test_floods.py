@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from bench import ROOM, TEACHER, Bench, student
+from migrated import sqlite_at_head
 from recording_chat import Posted
 
 from bot.core.model import ChannelRef
@@ -23,7 +24,7 @@ MAIA, NOA = student("Maia"), student("Noa")
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", datetime(2027, 2, 1, tzinfo=UTC))
+    b = Bench(sqlite_at_head(tmp_path / "bot.db"), datetime(2027, 2, 1, tzinfo=UTC))
     await b.start()
     await b.type("!class setup timezone=Pacific/Auckland")
     yield b

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from bench import ROOM, Bench, student
+from migrated import sqlite_at_head
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -18,7 +19,7 @@ MAIA, NOA = student("Maia"), student("Noa")
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", datetime(2027, 2, 1, tzinfo=UTC))
+    b = Bench(sqlite_at_head(tmp_path / "bot.db"), datetime(2027, 2, 1, tzinfo=UTC))
     await b.start()
     await b.type("!class setup timezone=Pacific/Auckland")
     await b.type(f"!mod trust {MAIA.user.id} member")

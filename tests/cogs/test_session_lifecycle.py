@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from bench import ROOM, TEACHER, Bench, student
+from migrated import sqlite_at_head
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -19,7 +20,7 @@ AROHA, BEN = student("Aroha"), student("Ben")
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", START - timedelta(days=3))
+    b = Bench(sqlite_at_head(tmp_path / "bot.db"), START - timedelta(days=3))
     await b.start()
     await b.type("!class setup timezone=Pacific/Auckland")
     await b.type('!readaloud book "The Lighthouse Mice" chapters=4')
@@ -94,7 +95,7 @@ async def test_every_step_of_a_session_happens_once_at_its_time(bench: Bench) ->
 async def test_a_crash_at_any_step_then_a_restart_posts_everything_exactly_once(
     tmp_path: Path, crash_on: str
 ) -> None:
-    bench = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", START - timedelta(days=3))
+    bench = Bench(sqlite_at_head(tmp_path / "bot.db"), START - timedelta(days=3))
     await bench.start()
     await bench.type("!class setup timezone=Pacific/Auckland")
     await bench.type('!readaloud book "Wonder" chapters=2')
@@ -112,7 +113,7 @@ async def test_a_crash_at_any_step_then_a_restart_posts_everything_exactly_once(
 
 
 async def test_a_session_missed_while_offline_is_posted_late_or_reported(tmp_path: Path) -> None:
-    bench = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", START - timedelta(days=3))
+    bench = Bench(sqlite_at_head(tmp_path / "bot.db"), START - timedelta(days=3))
     await bench.start()
     await bench.type("!class setup timezone=Pacific/Auckland")
     await bench.type('!readaloud book "Wonder" chapters=2')

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from bench import ROOM, Bench, student
+from migrated import sqlite_at_head
 from sqlalchemy import select
 
 from bot.core.model import Platform, UserRef
@@ -24,7 +25,7 @@ NOW = datetime(2027, 1, 25, 9, 0, tzinfo=UTC)
 
 @pytest_asyncio.fixture
 async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", NOW)
+    b = Bench(sqlite_at_head(tmp_path / "bot.db"), NOW)
     await b.start()
     await b.type("!class setup timezone=Pacific/Auckland")
     yield b

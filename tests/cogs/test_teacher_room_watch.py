@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from bench import ROOM, TEACHER, Bench, student
+from migrated import sqlite_at_head
 
 from bot.core.model import ChannelRef
 
@@ -21,7 +22,7 @@ MAIA = student("Maia")
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", datetime(2027, 2, 1, tzinfo=UTC))
+    b = Bench(sqlite_at_head(tmp_path / "bot.db"), datetime(2027, 2, 1, tzinfo=UTC))
     await b.start()
     await b.type("!class setup timezone=Pacific/Auckland")
     yield b

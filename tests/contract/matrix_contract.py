@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from migrated import sqlite_at_head
 from nio import (
     JoinedMembersResponse,
     JoinedRoomsResponse,
@@ -51,7 +52,7 @@ class MatrixSchool:
     async def start(self) -> None:
         account = await self.hs.register(unique("readaloud"), "password")
         self.bot_id = account.user_id
-        self.engine = make_engine(f"sqlite:///{self.tmp_path / 'contract.db'}")
+        self.engine = make_engine(sqlite_at_head(self.tmp_path / "contract.db"))
         await upgrade(self.engine)
         registry = Registry([])
         settings = MatrixSettings(

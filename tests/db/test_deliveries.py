@@ -13,8 +13,8 @@ ROOM = ChannelRef(Platform.MATRIX, "!room")
 
 
 @pytest.mark.asyncio(loop_scope="session")
-async def test_a_keyed_post_is_sent_once_and_remembered(database_url: str) -> None:
-    engine = make_engine(database_url)
+async def test_a_keyed_post_is_sent_once_and_remembered(migrated_database_url: str) -> None:
+    engine = make_engine(migrated_database_url)
     await upgrade(engine)
     deliveries = Deliveries(make_sessionmaker(engine), FakeClock())
     posted: list[str] = []
@@ -32,8 +32,10 @@ async def test_a_keyed_post_is_sent_once_and_remembered(database_url: str) -> No
 
 
 @pytest.mark.asyncio(loop_scope="session")
-async def test_a_post_that_failed_is_tried_again_with_the_same_key(database_url: str) -> None:
-    engine = make_engine(database_url)
+async def test_a_post_that_failed_is_tried_again_with_the_same_key(
+    migrated_database_url: str,
+) -> None:
+    engine = make_engine(migrated_database_url)
     await upgrade(engine)
     deliveries = Deliveries(make_sessionmaker(engine), FakeClock())
 

@@ -41,8 +41,8 @@ class Room:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def room(database_url: str) -> AsyncIterator[Room]:
-    engine = make_engine(database_url)
+async def room(migrated_database_url: str) -> AsyncIterator[Room]:
+    engine = make_engine(migrated_database_url)
     await upgrade(engine)
     sm = make_sessionmaker(engine)
     clock = FakeClock(datetime(2027, 2, 1, 9, 0, tzinfo=UTC))

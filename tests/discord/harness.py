@@ -19,6 +19,7 @@ import pytest
 from discord.http import HTTPClient, Route
 from discord.webhook.async_ import AsyncWebhookAdapter
 from fakediscord import World
+from migrated import sqlite_at_head
 
 from bot.app import App
 from bot.config import BotSettings, Config, DiscordSettings, MatrixSettings, Secrets, Settings
@@ -154,7 +155,7 @@ class Discord:
 
     def __init__(self, world: World, db: Path, clock: FakeClock, db_url: str = "") -> None:
         self.world = world
-        self.db_url = db_url or f"sqlite+aiosqlite:///{db}"
+        self.db_url = db_url or sqlite_at_head(db)
         world.now = clock.now  # new ids say when, by the test's clock, as Discord's do
         self.db = db
         self.clock = clock

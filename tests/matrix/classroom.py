@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest_asyncio
+from migrated import sqlite_at_head
 from nio import Event, RoomMemberEvent
 from people import Person, PersonFactory, unique
 
@@ -185,7 +186,7 @@ async def make_classroom(
     cls = Classroom(
         hs=synapse,
         bot_account=bot,
-        db_url=db_url or f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        db_url=db_url or sqlite_at_head(tmp_path / "bot.db"),
         clock=FakeClock(datetime.now(UTC)),
         teacher=await people("teacher", "Ms Rivera"),
         students=[

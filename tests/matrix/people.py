@@ -127,6 +127,30 @@ class Person:
                 await self.join(self._invites.pop())  # like tapping "accept" (the bot's DMs)
             await asyncio.sleep(0)
 
+    async def seen_now(self, room_id: str) -> list[Event]:
+        """Every event in the room from this person's previous look up to now, without
+        waiting: call it once the bot is idle, so whatever it was going to post is there."""
+        return [ev for rid, ev in await self.seen_now_everywhere() if rid == room_id]
+
+    async def seen_now_everywhere(self) -> list[tuple[str, Event]]:
+        """Every event in every room (joining invites) up to now, with its room id, in the
+        order this person sees them; syncs until the server has nothing more to give."""
+        found = list(self._unseen)
+        self._unseen.clear()
+        while True:
+            resp = await self.client.sync(timeout=0, sync_filter=FILTER)
+            assert isinstance(resp, SyncResponse), resp
+            rooms = resp.rooms.join.items()
+            new = [(rid, ev) for rid, info in rooms for ev in info.timeline.events]
+            found.extend(new)
+            self._invites.update(resp.rooms.invite)
+            joined = False
+            while self.accepts_invites and self._invites:
+                await self.join(self._invites.pop())
+                joined = True
+            if not new and not joined:
+                return found
+
     async def collect(self, room_id: str, seconds: float) -> list[Event]:
         """Every event in the room during the next few seconds (for 'nothing else came')."""
         found: list[Event] = [ev for rid, ev in self._unseen if rid == room_id]

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from migrated import sqlite_at_head
 from nio import (
     MessageDirection,
     ReactionEvent,
@@ -99,7 +100,7 @@ async def bots(synapse: LocalHomeserver, tmp_path: Path) -> AsyncIterator[BotFac
     async def start(account: Account | None = None, db: str = "bot", password: bool = False) -> Bot:
         account = account or await synapse.register(unique("readaloud"), "password")
         if db not in engines:
-            engines[db] = make_engine(f"sqlite:///{tmp_path / db}.db")
+            engines[db] = make_engine(sqlite_at_head(tmp_path / f"{db}.db"))
             await upgrade(engines[db])
         recorder = Recorder()
         dispatcher = Dispatcher(REGISTRY)
@@ -202,7 +203,8 @@ async def test_commands_reply_in_thread_with_roles(bots: BotFactory, people: Any
     # a refusal is for her alone: in her direct room with the bot, never in the class
     refused = await ana.wait_for(lambda rid, ev: rid != room and bot_notice(bot)(rid, ev))
     assert "Only your teacher can use !secret" in refused.body
-    in_class = [getattr(e, "body", "") for e in await ana.collect(room, 0.5)]
+    await bot.chat.wait_idle()
+    in_class = [getattr(e, "body", "") for e in await ana.seen_now(room)]
     assert not [b for b in in_class if "Only your teacher" in b]
 
     await ana.send(room, "!poke Tess")

@@ -242,7 +242,8 @@ async def test_an_answer_waits_for_the_teachers_tap_and_grooming_waits_even_with
         assert "Teachers look at guest answers" in thanks
         review = await teacher.wait_for(cls.says("Answer #", cls.teacher_room), 30)
         assert "He was shy, like Pip." in body(review)
-        assert not [e for e in await aroha.collect(cls.room, 0.5) if "✉️" in body(e)]
+        await cls.idle()
+        assert not [e for e in await aroha.seen_now(cls.room) if "✉️" in body(e)]
         await teacher.react(cls.teacher_room, review.event_id, "✅")
         shown = await aroha.wait_for(cls.says("✉️ Jo Lee answered", cls.room), 30)
         assert body(shown).endswith("He was shy, like Pip.")
@@ -256,6 +257,6 @@ async def test_an_answer_waits_for_the_teachers_tap_and_grooming_waits_even_with
         alert = await teacher.wait_for(cls.says("reads like grooming", cls.teacher_room), 30)
         assert "Safeguarding lead, please look at this." in body(alert)
         await cls.idle()
-        assert not [e for e in await aroha.collect(cls.room, 1.0) if "mature" in body(e)]
+        assert not [e for e in await aroha.seen_now(cls.room) if "mature" in body(e)]
     finally:
         await author.close()

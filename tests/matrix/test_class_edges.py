@@ -69,7 +69,8 @@ async def test_approving_by_command_in_the_teacher_room_confirms_once(room12: Cl
     await teacher.send(room12.teacher_room, f"!mod approve {flag_id}")
 
     await ben.wait_for(room12.says("Ben (student): Chapter two was spooky", room12.room))
-    seen = await teacher.collect(room12.teacher_room, 3)
+    await room12.idle()
+    seen = await teacher.seen_now(room12.teacher_room)
     said = [body(ev) for ev in seen if ev.sender == room12.bot and body(ev)]
     assert said == [f"✅ Approved #{flag_id} by Ms Rivera."], said
 
@@ -97,11 +98,19 @@ async def test_a_vote_tapped_while_the_poll_is_still_appearing_is_counted(
         await react(message, keys, key)
 
     room12.chat._react = slowly  # type: ignore[method-assign]
-    await run_session_one(room12, "!readaloud prompt 1 Torch or book? | A torch | A book kind=poll")
+    first = await room12.plan_book()
+    await room12.teacher_types(
+        "!readaloud prompt 1 Torch or book? | A torch | A book kind=poll", expect="Prompt"
+    )
+    room12.clock.set(first + timedelta(seconds=1))
+    assert room12.app is not None
+    starting = asyncio.create_task(room12.app.scheduler.run_due())  # held at the numbers
     poll = await aroha.wait_for(room12.says("Torch or book?", room12.room))
+    assert not starting.done(), "the numbers are still being added"
     await aroha.react(room12.room, poll.event_id, "2️⃣")
     await room12.wait_count(select(func.count(Vote.id)), 1, timeout=5)
     numbers_go_on.set()
+    await starting
 
     room12.clock.advance(timedelta(minutes=61))
     await room12.app.scheduler.run_due()  # type: ignore[union-attr]

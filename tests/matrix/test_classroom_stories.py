@@ -148,9 +148,9 @@ async def test_a_restart_at_the_scheduled_time_posts_exactly_once(room12: Classr
     await room12.stop_bot()
     await room12.start_bot()
     await room12.app.scheduler.run_due()  # type: ignore[union-attr]
-    await asyncio.sleep(0.5)
+    await room12.idle()
 
-    later = await student.collect(room12.room, 2.0)
+    later = await student.seen_now(room12.room)
     reposted = [
         ev
         for ev in later

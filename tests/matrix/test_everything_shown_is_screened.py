@@ -45,7 +45,7 @@ async def review(cls: Classroom, *fragments: str) -> str:
 async def still_visible(cls: Classroom, who: Person, *event_ids: str) -> None:
     """Nothing the bot did removed these events (checked once it has handled everything)."""
     await cls.idle()
-    seen = await who.collect(cls.room, 1.0)
+    seen = await who.seen_now(cls.room)
     gone = {ev.redacts for ev in seen if isinstance(ev, RedactionEvent)}
     assert not gone & set(event_ids), "a message that should stay was removed"
 
@@ -102,7 +102,8 @@ async def test_a_shared_location_waits_for_the_teacher_and_reaches_the_class_onc
     copy = bot_event_in(room12, room12.teacher_room, lambda c: c.get("geo_uri") == geo)
     await teacher.wait_for(copy)  # the teacher sees where it is
     await ben.wait_for(room12.privately("Where you are is private"))
-    classroom = await aroha.collect(room12.room, 1.0)
+    await room12.idle()
+    classroom = await aroha.seen_now(room12.room)
     reposted = [ev for ev in classroom if ev.sender == room12.bot and geo in str(ev.source)]
     assert not reposted, "the bot showed the class the place before the teacher approved"
 
@@ -208,7 +209,8 @@ async def test_a_students_toml_file_is_held_like_any_file_not_imported(
 
     await removed(ben, said)
     await review(room12, "plan.toml", "A picture or file")
-    answers = [body(ev) for ev in await ben.collect(room12.room, 1.0) if ev.sender == room12.bot]
+    await room12.idle()
+    answers = [body(ev) for ev in await ben.seen_now(room12.room) if ev.sender == room12.bot]
     assert not [a for a in answers if "Import" in a or "Only your teacher" in a]
 
 

@@ -27,7 +27,7 @@ async def test_thirty_fast_messages_make_one_review_with_edits_and_one_notice(
     said = [await aroha.send(room12.room, f"the lighthouse {i}") for i in range(BURST)]
     await room12.idle()
 
-    seen = await aroha.collect_everywhere(3)
+    seen = await aroha.seen_now_everywhere()
     in_class = [ev for rid, ev in seen if rid == room12.room]
     redacted = {ev.redacts for ev in in_class if isinstance(ev, RedactionEvent)}
     assert redacted == set(said), "every message is hidden"
@@ -42,7 +42,7 @@ async def test_thirty_fast_messages_make_one_review_with_edits_and_one_notice(
     assert len(notices) == 1, "told once, not once per message"
     assert "lighthouse" not in body(notices[0])
 
-    events = [ev for ev in await teacher.collect(room12.teacher_room, 3) if ev.sender == room12.bot]
+    events = [ev for ev in await teacher.seen_now(room12.teacher_room) if ev.sender == room12.bot]
     posts = [ev for ev in events if body(ev) and relates(ev).get("rel_type") != "m.replace"]
     (review,) = posts
     assert body(review).startswith("Held #")
@@ -57,7 +57,7 @@ async def test_thirty_fast_messages_make_one_review_with_edits_and_one_notice(
 
     wanted = [f"Aroha (student): the lighthouse {i}" for i in range(BURST)]
     await room12.idle()
-    events = await aroha.collect(room12.room, 2)  # what the class sees, in the order it appears
+    events = await aroha.seen_now(room12.room)  # what the class sees, in the order it appears
     shared = [
         body(ev) for ev in events if ev.sender == room12.bot and "Aroha (student): " in body(ev)
     ]

@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from migrated import sqlite_at_head
 
 from bot.core.errors import NotHandled
 from bot.db.session import make_engine, make_sessionmaker, upgrade
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 async def test_the_token_waits_for_the_slowest_room_and_the_other_rooms_do_not(
     tmp_path: Path,
 ) -> None:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    engine = make_engine(sqlite_at_head(tmp_path / "bot.db"))
     await upgrade(engine)
     tokens = TokenStore(make_sessionmaker(engine), "@readaloud:localhost")
     database_back = asyncio.Event()

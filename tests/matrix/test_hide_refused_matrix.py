@@ -32,7 +32,8 @@ async def test_a_held_message_the_bot_may_not_redact_is_retried_until_it_is_gone
 
         assert await moderation.resume() == 1, "not settled: it is tried again"
         assert await moderation.resume() == 1
-        later = await teacher.collect(cls.teacher_room, 1.0)
+        await cls.idle()
+        later = await teacher.seen_now(cls.teacher_room)
         assert not [ev for ev in later if "could not remove" in getattr(ev, "body", "")]
 
         await teacher.set_power(cls.room, cls.bot, 50)  # the teacher fixed it

@@ -50,8 +50,10 @@ async def test_after_a_homeserver_restart_the_bot_answers_within_seconds(
     cls = await make_classroom(own_synapse, people, tmp_path, students=1)
     try:
         await own_synapse.stop()
-        # long enough that a doubling backoff (0.5, 1, 2 … 16 s) has its next try far away
-        await asyncio.sleep(35)
+        # A doubling backoff from 0.5 s would try 0.5, 1.5, 3.5, 7.5 and then 15.5 s into
+        # the outage. Down 8 s and starting again in 1-3 s, the homeserver answers 9-11 s
+        # in: such a backoff would still wait 4.5-6.5 s, more than the 4 s allowed below.
+        await asyncio.sleep(8)
         await own_synapse.start()
         back = time.monotonic()
         await cls.idle()  # the bot has synced again: it sees what is posted from now on

@@ -42,7 +42,7 @@ async def no_review_after_a_restart(cls: Classroom) -> None:
     await cls.stop_bot()
     await cls.start_bot()
     await cls.idle()
-    later = await cls.teacher.collect(cls.teacher_room, 3.0)
+    later = await cls.teacher.seen_now(cls.teacher_room)
     assert [body(ev) for ev in later if ev.sender == cls.bot and "Held #" in body(ev)] == []
     queue = await cls.teacher_types("!mod queue", room=cls.teacher_room, expect="waiting")
     assert "1 waiting" in body(queue)  # still held, once

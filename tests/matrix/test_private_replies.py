@@ -38,7 +38,7 @@ async def test_a_teachers_queue_typed_in_class_is_answered_in_the_teacher_room(
 ) -> None:
     aroha, ben = room12.students
     await hold_a_message(room12, aroha)
-    await ben.collect(room12.room, 0.2)  # Ben has seen the class room up to now
+    await ben.seen_now(room12.room)  # Ben has seen the class room up to now
 
     await room12.teacher.send(room12.room, "!mod queue")
     queue = await room12.teacher.wait_for(room12.says("waiting, oldest first", room12.teacher_room))
@@ -48,7 +48,7 @@ async def test_a_teachers_queue_typed_in_class_is_answered_in_the_teacher_room(
     assert HELD[:40] in body(history)
     await room12.idle()
 
-    seen_by_ben = texts(await ben.collect(room12.room, 1.0))
+    seen_by_ben = texts(await ben.seen_now(room12.room))
     pointers = [t for t in seen_by_ben if t.endswith(IN_TEACHER_ROOM)]
     assert len(pointers) == 2, "a short pointer for each command, nothing more"
     from_bot = [t for t in seen_by_ben if not t.startswith("!mod")]
@@ -57,7 +57,8 @@ async def test_a_teachers_queue_typed_in_class_is_answered_in_the_teacher_room(
 
 async def test_a_students_help_and_mistakes_go_to_their_direct_room(room12: Classroom) -> None:
     aroha, ben = room12.students
-    await ben.collect(room12.room, 0.2)
+    await room12.idle()
+    await ben.seen_now(room12.room)
 
     await aroha.send(room12.room, "!help")
     help_ = await aroha.wait_for(room12.privately("what you can do"))
@@ -70,7 +71,7 @@ async def test_a_students_help_and_mistakes_go_to_their_direct_room(room12: Clas
     assert "!ask" in body(mistake) or "question" in body(mistake)
     await room12.idle()
 
-    seen_by_ben = texts(await ben.collect(room12.room, 1.0))
+    seen_by_ben = texts(await ben.seen_now(room12.room))
     assert not [t for t in seen_by_ben if "what you can do" in t or "Only your teacher" in t]
     assert not [t for t in seen_by_ben if "question" in t.lower()]
 
@@ -105,9 +106,9 @@ async def test_a_demoted_teacher_cannot_decide_and_is_removed_from_the_teacher_r
     await room12.idle()
     pending = select(func.count()).select_from(Flag).where(Flag.state == "pending")
     assert await room12.count(pending) == 1, "his ✅ decided nothing"
-    in_class = texts(await ben.collect(room12.room, 0.5))
+    in_class = texts(await ben.seen_now(room12.room))
     assert not [t for t in in_class if "the keeper should have left" in t], "not reposted"
-    in_teacher_room = texts(await teacher.collect(room12.teacher_room, 0.5))
+    in_teacher_room = texts(await teacher.seen_now(room12.teacher_room))
     assert not [t for t in in_teacher_room if "waiting, oldest first" in t]
 
     await app.watch.check()
@@ -134,7 +135,7 @@ async def test_after_a_restart_an_exposed_teacher_room_gets_nothing(room12: Clas
         room12.teacher_room, "m.room.join_rules", {"join_rule": "public"}
     )
     assert not isinstance(public, RoomPutStateError), public
-    await teacher.collect(room12.teacher_room, 0.2)
+    await teacher.seen_now(room12.teacher_room)  # the bot is stopped
     await aroha.send(room12.room, HELD)
 
     await room12.start_bot()
@@ -147,7 +148,7 @@ async def test_after_a_restart_an_exposed_teacher_room_gets_nothing(room12: Clas
     await ben.wait_for(room12.privately("waiting for your teacher"))
     await room12.idle()
 
-    in_teacher_room = texts(await teacher.collect(room12.teacher_room, 1.0))
+    in_teacher_room = texts(await teacher.seen_now(room12.teacher_room))
     assert not [t for t in in_teacher_room if "nobody knows" in t or "lamp" in t or "#" in t]
     assert len([t for t in in_teacher_room if "Students can read this teacher room" in t]) == 1
     kept = select(ClassroomRow.teacher_channel_exposed).where(

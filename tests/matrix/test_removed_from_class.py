@@ -55,7 +55,8 @@ async def test_a_kicked_bot_tells_the_teacher_once_and_carries_on_when_invited_b
     assert await app.scheduler.run_due() == 1
     announcement = await cls.students[0].wait_for(cls.says("Read-aloud time", cls.room))
     assert "chapters 1–2" in body(announcement)
+    await cls.idle()
     removed_notes = [
-        ev for ev in await teacher.collect(cls.teacher_room, 1.0) if "I was removed" in body(ev)
+        ev for ev in await teacher.seen_now(cls.teacher_room) if "I was removed" in body(ev)
     ]
     assert removed_notes == []  # told once, not again
