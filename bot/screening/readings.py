@@ -4,6 +4,12 @@ Split out of ``lexicon.py`` (which holds the word tables and the plain-text fast
 path). ``tokenize`` turns folded text into tokens with their best readings; a
 token that is not a plain word is read by ``read_token``, a pure function of the
 token string, kept in a bounded LRU cache because chat repeats words constantly.
+
+Also read here: a plain word that disguises one without digits ("fuuck", "bxtch",
+"idoit": see ``spellings.py``); digits in the ordinary words around a rude one ("y0u
+ar3 stupid" reads "you are stupid", so the name-calling frames still apply); tokens
+of symbols alone ("@$$"); all-digit spellings ("455") inside name-calling only; and
+dotted letters joined to a chunk of two or three ("st.u.p.i.d").
 """
 
 from __future__ import annotations
@@ -151,8 +157,8 @@ _LITTLE_WORDS = frozenset("so me do be is to go no up".split())
 
 
 def _symbol_word(t: str) -> bool:
-    """A token of symbols and digits only that may be leetspeak ("@$$", "p!$$" has a
-    letter): not a number, an amount ("$100") or a pair ("$$", "@5")."""
+    """A token of symbols (and digits) only that may be leetspeak ("@$$", "@55"): not a
+    number, an amount ("$100") or a pair ("$$", "@5")."""
     if len(t) < 3 or t.isdigit() or (t[0] in "$€" and t[1:].isdigit()):
         return False
     return "@" in t or "!" in t or "|" in t or t.count("$") >= 2

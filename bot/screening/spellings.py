@@ -5,24 +5,26 @@ digits or symbols.
   one letter, compared with the lexicon's forms squeezed the same way;
 * ``x`` or ``v`` written for a vowel between consonants ("bxtch", "fvck");
 * one slip of spelling from a term of our own list (``data/lexicon.tsv``, chosen for
-  children's chat) of five letters or more: a swapped pair ("idoit"), a dropped vowel
+  children's chat; the term, its plural and -ing form of five letters or more, and its
+  compounds with -head, -face, -hole, -bag): a swapped pair ("idoit"), a dropped vowel
   ("stupd"), a dropped letter from a long word ("retared"), an added vowel or doubled
-  letter, a sound-alike consonant ("retarted": d/t, c/k, s/z) or vowel ("stupud");
+  letter, a sound-alike consonant ("retarted": d/t, c/k, s/z) or a vowel for another
+  after the first ("idiet"). The first letter is kept;
 * all-digit spellings of a few strong words ("455"), read only inside name-calling
   (``readings.py`` decides from the neighbouring words).
 
 Ordinary words are never read: a word of the dictionary (GCIDE, from the
-``english-words`` package), its regular inflections, and words of the lexicon stay
-themselves. ``unusual`` is the gate for the engine's fast path: a message whose words
-are all known to be plain costs one set test; the other words are read once and
-remembered (a bounded cache).
+``english-words`` package) and words of the lexicon stay themselves; a regular
+inflection of a dictionary word is read only as a slip of a name-calling-only word.
+``unusual`` is the gate for the engine's fast path: a message whose words are all
+known to be plain costs one set test; the other words are read once and remembered
+(a bounded cache).
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
 from itertools import product
 
 from bot.screening.lexicon import KNOWN, OWN, SAFE, WORDS, Entry, lookup
@@ -59,12 +61,20 @@ for _form, _entry in sorted(
 ):
     SQUEEZED.setdefault(squeeze(_form), (_form, _entry))
 
-# --- misspellings: our own terms of 5+ letters and their inflections in the lexicon
+# --- misspellings: the forms of our own terms that a slip is measured from
 _TARGETS: dict[str, Entry] = {}
 for _term in OWN:
-    if len(_term) >= 5 and _term.isalpha():
-        _plural = _term + ("es" if _term.endswith(("s", "x", "z", "ch", "sh")) else "s")
-        for _form in (_term, _plural, _term + "ing"):
+    if len(_term) >= 4 and _term.isalpha():
+        if _term.endswith(("s", "x", "z", "ch", "sh")):
+            _plural = _term + "es"
+        elif _term.endswith("y") and _term[-2] not in _VOWELS:
+            _plural = _term[:-1] + "ies"
+        else:
+            _plural = _term + "s"
+        _forms = [_term, _plural, _term + "ing"] if len(_term) >= 5 else []
+        # (compounds with the commonest insult tails: "dickhed" is a slip of "dickhead")
+        _forms += [_term + t for t in ("head", "face", "hole", "bag")]
+        for _form in _forms:
             _e = KNOWN.get(_form)
             if _e is not None:
                 _TARGETS.setdefault(_form, _e)
@@ -91,7 +101,7 @@ for _form, _entry in sorted(WORDS.items()):
         for _combo in product(*(_DIGITS[c] for c in _form)):
             DIGIT_FORMS.setdefault("".join(_combo), _form)
 
-# Words of the chat found to have no reading (a cache of ``near_reading``): the class's
+# Words of the chat found to have no reading (``near_reading`` remembers them): the class's
 # own vocabulary, kept small so that testing a message's words against it stays cheap
 # (the whole dictionary would be a far larger table); bounded, so chat cannot grow it
 # for ever.
@@ -129,21 +139,40 @@ def _plain(word: str) -> None:
             PLAIN.add(word)
 
 
-@lru_cache(maxsize=65_536)
 def near_reading(word: str) -> str | None:
-    """The lexicon form a plain (all-letter) word disguises, if it disguises one
-    (a word found to disguise none is added to ``PLAIN``)."""
+    """The lexicon form a plain (all-letter) word disguises, if it disguises one.
+
+    Remembered both ways: a word that disguises none in ``PLAIN``, one that does in
+    ``_NEAR`` (plain dicts and sets, not an LRU cache: its ~100,000 linked entries would
+    be objects for the garbage collector to walk on every full collection)."""
+    if word in PLAIN:
+        return None
+    got = _NEAR.get(word)
+    if got is not None:
+        return got
     got = _near(word)
     if got is None:
         _plain(word)
+    elif len(_NEAR) < _NEAR_MAX:
+        _NEAR[word] = got
     return got
+
+
+_NEAR: dict[str, str] = {}
+_NEAR_MAX = 20_000
 
 
 def _near(word: str) -> str | None:
     if len(word) < 3 or word in KNOWN or word in SAFE or not word.isalpha():
         return None
-    if word in _DICT or _inflected(word):
+    if word in _DICT:
         return None
+    if len(word) >= 4 and _inflected(word):
+        # an inflection of a dictionary word ("books", "guides", "stopped") has no
+        # doubled or masked letters; it may be a slip of a word that is name-calling only
+        # ("ur so stuped": not "stupe" + "d"), never of one flagged on its own
+        found = _misspelt(word)
+        return found if found is not None and found not in WORDS else None
     sq = squeeze(word)
     if sq != word and len(sq) >= 3:  # ("ssm" is not "sm")
         if sq in KNOWN:
@@ -154,10 +183,10 @@ def _near(word: str) -> str | None:
     masked = _vowel_mask(word)
     if masked is not None:
         return masked
-    if len(word) >= 5:
+    if len(word) >= 4:
         found = _misspelt(word)
         if found is None and len(sq) >= 5 and sq != word and sq not in _DICT:
-            found = _misspelt(sq)
+            found = _misspelt(sq)  # "stuupd"
         if found is not None:
             return found
     return None
@@ -173,8 +202,7 @@ _ENDINGS = (
 
 
 def _inflected(word: str) -> bool:
-    """Is ``word`` a regular inflection of a dictionary word? (Stricter than the lexicon
-    builder's test: "stupd" is not "stupe" + "d".)"""
+    """Is ``word`` a regular inflection of a dictionary word?"""
     for end, lost in _ENDINGS:
         if not word.endswith(end) or len(word) - len(end) < 2:
             continue
@@ -209,14 +237,14 @@ def _consonant(c: str) -> bool:
 
 def _vowel_mask(word: str) -> str | None:
     """ "bxtch" (x for any vowel), "fvck" (v for u): the mask between two consonants
-    (not the same one twice: "txt" is text)."""
+    (not between two t's: "txt" is text)."""
     n = len(word)
     if n < 4:
         return None
     xs = [
         i for i in range(1, n - 1)
         if word[i] in "xv" and _consonant(word[i - 1]) and _consonant(word[i + 1])
-        and word[i - 1] != word[i + 1]
+        and not (word[i - 1] == word[i + 1] == "t")
     ]  # fmt: skip
     if not xs or len(xs) > 2:
         return None
@@ -266,8 +294,9 @@ def _one_slip(typed: str, target: str) -> bool:
             return False
         a, b = typed[i], target[i]
         if a in _VOWELS and b in _VOWELS:
-            # not the first vowel, which carries the word ("neglet" is not "niglet")
-            return lg >= 6 and any(c in _VOWELS for c in target[:i])
+            # not the first vowel, which carries the word ("neglet" is not "niglet"), nor
+            # the last letter ("samba" is a dance)
+            return i < lg - 1 and any(c in _VOWELS for c in target[:i])
         return frozenset((a, b)) in _SOUND_ALIKE
     if lt == lg + 1:  # a letter added: a vowel, or one doubled
         if typed[i + 1 :] != target[i:]:
@@ -279,6 +308,12 @@ def _one_slip(typed: str, target: str) -> bool:
             return False
         if lg >= 7:
             return True
-        # a vowel, not one of a doubled pair in a short word ("bong" is not "boong")
-        return target[i] in _VOWELS and target[i] != target[i + 1 : i + 2]
+        # a vowel, not one of a doubled pair in a short word ("bong" is not "boong"),
+        # and not the first one in a word of four letters ("losr", "idot", not "bost")
+        if (
+            target[i] not in _VOWELS
+            or target[i] in target[max(0, i - 1) : i] + target[i + 1 : i + 2]
+        ):
+            return False
+        return lt >= 5 or any(c in _VOWELS for c in target[:i])
     return False
