@@ -21,15 +21,7 @@ from bot.screening.emails import MAIL_WORDS, emails, spoken_emails
 from bot.screening.handles import ADD_WORDS, HANDLE_GATE, HANDLE_WORDS, find_handles
 from bot.screening.lexicon import trie_pattern
 from bot.screening.near import lower_view
-from bot.screening.numbers import (
-    NUMBER_WORDS,
-    NumberRun,
-    as_digits,
-    is_counting,
-    number_letters,
-    read_numbers,
-    to_original,
-)
+from bot.screening.numbers import NUMBER_WORDS, is_counting, to_original
 from bot.screening.places import (
     CUE_WORDS,
     HOUSE_STREETS,
@@ -41,6 +33,7 @@ from bot.screening.places import (
 )
 from bot.screening.places import GATE_WORDS as PLACE_GATE
 from bot.screening.places import TRIGGERS as PLACE_WORDS
+from bot.screening.spelled import glued, neighbourhoods, touches_digit, worth_reading
 
 __all__ = ["TRIGGERS", "PiiHit", "find_pii"]
 
@@ -332,9 +325,9 @@ def find_pii(text: str, words: set[str] | None = None, raw: bytes | None = None)
     if nw is not None:
         cue = kw and not (_NUMBER_CUES.isdisjoint(words) and HOUSE_STREETS.isdisjoint(words))
         # one number word by itself ("one of them") makes a number only beside digits
-        if len(nw) >= 2 or cue or (ndig and _touches_digit(text, next(iter(nw)))):
+        if len(nw) >= 2 or cue or (ndig and touches_digit(text, next(iter(nw)))):
             hits += _spelled_numbers(text, words)
-    elif ndig >= 4 and _glued(text, raw):  # "o2one 555 ...": a phone has more digits
+    elif ndig >= 4 and glued(text, raw):  # "o2one 555 ...": a phone has more digits
         hits += _spelled_numbers(text, words)
     return hits
 
@@ -344,104 +337,25 @@ def find_pii(text: str, words: set[str] | None = None, raw: bytes | None = None)
 _HOME_CUES = frozenset().union(_LIVE_WORDS, _UNIT_WORDS, CUE_WORDS)
 _CODE_CUES = frozenset().union(_PHONE_WORDS, _SECRET_WORDS, _ZIP_WORDS)
 _NUMBER_CUES = _HOME_CUES | _CODE_CUES
-# ASCII bytes -> "a" letter, "1" digit, " " other: letters touching digits, at C speed
-_LETTER_DIGIT = bytes(
-    ord("a") if (65 <= c <= 90 or 97 <= c <= 122) else ord("1") if 48 <= c <= 57 else 32
-    for c in range(256)
-)
-_A = ord("a")
-# the letters number words end with ("o", "two", "oh", "one", "four", "six", "seven",
-# "eight", "twenty", "nil") and start with ("zero", "one", "two", "four", "six", "eight",
-# "nine")
-_LAST_LETTERS = frozenset(b"ohenrxtylOHENRXTYL")
-_FIRST_LETTERS = frozenset(b"zotfsenZOTFSEN")
-
-
-def _glued(text: str, raw: bytes | None) -> bool:
-    """Are number words glued to a digit ("o2one 555 1234", "5five")? Looks only where
-    letters touch digits, at the letters there ("2mrw", "m8s" are no number words)."""
-    if raw is None:  # one byte per character, "?" for the others
-        raw = text.encode("ascii", "replace")
-        text = raw.decode()
-    cls = raw.translate(_LETTER_DIGIT)
-    i = cls.find(b"a1")
-    while i >= 0:
-        if raw[i] in _LAST_LETTERS:
-            j = i
-            while j > 0 and cls[j - 1] == _A and i - j < 30:
-                j -= 1
-            if number_letters(text[j : i + 1].lower()):
-                return True
-        i = cls.find(b"a1", i + 2)
-    i = cls.find(b"1a")
-    while i >= 0:
-        if raw[i + 1] in _FIRST_LETTERS:
-            k = i + 1
-            while k + 1 < len(cls) and cls[k + 1] == _A and k - i < 30:
-                k += 1
-            if number_letters(text[i + 1 : k + 1].lower()):
-                return True
-        i = cls.find(b"1a", i + 2)
-    return False
-
-
-def _touches_digit(text: str, word: str) -> bool:
-    """Is ``word`` (a number word) next to a digit anywhere ("one 555 1234", "2one")?"""
-    low = lower_view(text)
-    n = len(low)
-    i = low.find(word)
-    while i >= 0:
-        a, b = max(0, i - 3), min(n, i + len(word) + 3)
-        if _DIGIT_RE.search(low, a, i) or _DIGIT_RE.search(low, i + len(word), b):
-            return True
-        i = low.find(word, i + 1)
-    return False
 
 
 def _spelled_numbers(text: str, words: set[str]) -> list[PiiHit]:
-    """The findings that appear when spelled numbers are read as digits, each checked
-    in its neighbourhood (``_WINDOW`` characters either side). A short number counts
-    only beside a word about homes ("i live at forty two ...", and a street word for a
-    lower-case number: "One Tree Hill" is a place), or with four digits or more beside
-    a word about phones or codes ("my pin is four two one nine"); a lone "one" never."""
-    home = not _HOME_CUES.isdisjoint(words)
-    code = not _CODE_CUES.isdisjoint(words)
-    street = not HOUSE_STREETS.isdisjoint(words)
-    runs: list[NumberRun] = []
-    for r in read_numbers(text, lower_view(text)):
-        if len(r.digits) >= 7:
-            if not is_counting(r.groups):
-                runs.append(r)
-        elif r.digits == "1" and r.spelled == 1:
-            continue  # "a new one", "one of them"
-        elif home or (code and len(r.digits) >= 4) or (street and text[r.start].islower()):
-            if not is_counting(r.groups):
-                runs.append(r)
+    """The findings that appear when spelled numbers worth reading are read as digits
+    (``spelled.py``), each checked in its neighbourhood."""
+    runs = worth_reading(
+        text,
+        home=not _HOME_CUES.isdisjoint(words),
+        code=not _CODE_CUES.isdisjoint(words),
+        street=not HOUSE_STREETS.isdisjoint(words),
+    )
     hits: list[PiiHit] = []
-    i = 0
-    while i < len(runs):
-        # the runs whose neighbourhoods overlap are checked together
-        j = i + 1
-        while j < len(runs) and runs[j].start - runs[j - 1].end <= 2 * _WINDOW:
-            j += 1
-        a = max(0, runs[i].start - _WINDOW)
-        b = min(len(text), runs[j - 1].end + _WINDOW)
-        part = text[a:b]
-        digit_text, segs = as_digits(part, [_shift(r, -a) for r in runs[i:j]])
+    for offset, digit_text, segs in neighbourhoods(text, runs):
         raw = digit_text.encode() if digit_text.isascii() else None
         for h in _scan(digit_text, words, raw, True, _count_digits(digit_text)):
             span = to_original(segs, h.start, h.end)
             if span is not None:
-                hits.append(PiiHit(span[0] + a, span[1] + a, h.detail + " (in words)"))
-        i = j
+                hits.append(PiiHit(span[0] + offset, span[1] + offset, h.detail + " (in words)"))
     return hits
-
-
-_WINDOW = 60
-
-
-def _shift(r: NumberRun, by: int) -> NumberRun:
-    return NumberRun(r.start + by, r.end + by, r.digits, r.groups, r.spelled)
 
 
 def _scan(text: str, words: set[str], raw: bytes | None, kw: bool, ndig: int) -> list[PiiHit]:
