@@ -16,7 +16,9 @@ from bot.screening.near import lower_view
 from bot.screening.numbers import NumberRun, Segment, as_digits, is_counting, number_letters
 from bot.screening.numbers import read_numbers as _read
 
-__all__ = ["WINDOW", "glued", "neighbourhoods", "touches_digit", "worth_reading"]
+__all__ = [
+    "WINDOW", "could_be_phone", "glued", "neighbourhoods", "touches_digit", "worth_reading",
+]  # fmt: skip
 
 WINDOW = 60  # characters either side of a number that its checks can see
 _DIGIT_RE = re.compile(r"\d")
@@ -72,6 +74,22 @@ def touches_digit(text: str, word: str) -> bool:
         if _DIGIT_RE.search(low, a, i) or _DIGIT_RE.search(low, i + len(word), b):
             return True
         i = low.find(word, i + 1)
+    return False
+
+
+_MANY = {"double": 2, "triple": 3, "treble": 3, "hundred": 2}
+
+
+def could_be_phone(text: str, number_words: set[str], ndig: int, need: int = 7) -> bool:
+    """Could the number words present (``number_words``) and the ``ndig`` digits make a
+    number of ``need`` digits (seven: a phone)? A quick upper bound: each occurrence of
+    a number word gives at most two digits ("double", "hundred" more)."""
+    low = lower_view(text)
+    most = ndig
+    for w in number_words:
+        most += low.count(w) * (2 + _MANY.get(w, 0))
+        if most >= need:
+            return True
     return False
 
 

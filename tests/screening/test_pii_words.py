@@ -97,7 +97,7 @@ def details(text: str) -> set[str]:
     [
         "my number is zero two one five five five one two three four",
         "call me on oh two seven, four four one, double eight nine six",
-        "its o2one 555 1234 text me",
+        "its o2o5551234 text me",
         "ring me 021 five five five 8 6 4 2",
         "heres my number plus six four two one four four four nine nine nine",
     ],
