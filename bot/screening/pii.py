@@ -340,7 +340,7 @@ def find_pii(text: str, words: set[str] | None = None, raw: bytes | None = None)
         # about phones or codes four digits ("my pin is ..."), else only a phone-length
         # number: "two cats and three dogs" cannot be one; one number word by itself
         # counts only beside digits
-        if kw and not (_HOME_CUES.isdisjoint(words) and HOUSE_STREETS.isdisjoint(words)):
+        if kw and (_home_cue(text, words) or not HOUSE_STREETS.isdisjoint(words)):
             need = 1
         else:
             need = 4 if kw and not _CODE_CUES.isdisjoint(words) else 7
@@ -354,9 +354,15 @@ def find_pii(text: str, words: set[str] | None = None, raw: bytes | None = None)
 
 
 # words that make a short spelled number worth reading ("i live at number five", "my
-# pin is four two one nine")
-_HOME_CUES = frozenset().union(_LIVE_WORDS, _UNIT_WORDS, CUE_WORDS)
+# pin is four two one nine"); "house" only in "my house is ..." (a story has houses)
+_HOME_CUES = frozenset().union(_LIVE_WORDS, _UNIT_WORDS) - {"house"}
 _CODE_CUES = frozenset().union(_PHONE_WORDS, _SECRET_WORDS, _ZIP_WORDS)
+
+
+def _home_cue(text: str, words: set[str]) -> bool:
+    if not _HOME_CUES.isdisjoint(words):
+        return True
+    return "house" in words and "house is" in lower_view(text)
 
 
 def _spelled_numbers(text: str, words: set[str]) -> list[PiiHit]:
@@ -364,7 +370,7 @@ def _spelled_numbers(text: str, words: set[str]) -> list[PiiHit]:
     (``spelled.py``), each checked in its neighbourhood."""
     runs = worth_reading(
         text,
-        home=not _HOME_CUES.isdisjoint(words),
+        home=_home_cue(text, words),
         code=not _CODE_CUES.isdisjoint(words),
         street=not HOUSE_STREETS.isdisjoint(words),
     )
