@@ -40,6 +40,8 @@ _PROVIDER_WORDS = frozenset(_PROVIDERS.split("|")) - {"live", "mail"}
 _ABOUT_MAIL = frozenset("email emails mail".split())  # "e-mail" has the word "mail"
 # every word ``spoken_emails`` looks at
 MAIL_WORDS = _PROVIDER_WORDS | _ABOUT_MAIL | {"dot", "d0t"}
+# without one of these ``spoken_emails`` finds nothing ("email" only changes what it finds)
+MAIL_GATE = _PROVIDER_WORDS | {"mail", "dot", "d0t"}
 
 
 def spoken_emails(low: str, words: set[str] | frozenset[str]) -> list[tuple[int, int]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.screening.near import near
+from bot.screening.near import occurrences
 
 __all__ = ["ADD_WORDS", "HANDLE_GATE", "HANDLE_WORDS", "find_handles"]
 
@@ -30,29 +30,32 @@ _ACCOUNT = _OWN_NAME + r"|user|account|acc|channel|tag|id|name|code|profile"
 _NAMED = frozenset("gamertag tag username name ign handle code id".split())
 _ADD = r"add|follow|dm|message|msg|find|friend|hit|snap|text|pm|inbox|chat with|search"
 _HANDLE = r"@?[\w.#@'’-]{2,30}"
-_REQUEST_RE = re.compile(
-    r"\b(?:" + _ADD + r")\s{1,3}me\s{1,3}(?:up\s{1,3})?(?:on|at|@|in)\s{1,3}(?:" + _PLATFORMS
-    + r"|@\w)"
-)  # fmt: skip
+# Each rule is tried where its anchor word is ("me", "my", a platform), looking back a
+# few words and matching forward, so no rule scans the message.
+_PLATFORM_RE = re.compile(r"(?:" + _PLATFORMS + r")\b")
+# "add me on roblox", "hit me up on snap": the asking word before "me", then the platform
+_ASK_BEFORE_RE = re.compile(r"\b(?:" + _ADD + r")\s{1,3}\Z")
+_ME_ON_RE = re.compile(
+    r"me\s{1,3}(?:up\s{1,3})?(?:on|at|@|in)\s{1,3}(?:(?:" + _PLATFORMS + r")\b|@\w)"
+)
+# "add me coolkid_99", "follow me @sammy_reads"
+_ADD_BEFORE_RE = re.compile(r"\b(?:add|follow)\s{1,3}\Z")
+_ME_VALUE_RE = re.compile(r"me\s{0,3}[:,-]?\s{0,3}(" + _HANDLE + r")")
 # "my roblox is X", "my roblox name is X", "my username on roblox is X", "my ign: X"
 _MY_RE = re.compile(
-    r"\bmy\s{1,3}(?:(?:" + _PLATFORMS + r")(?:\s{1,3}(" + _ACCOUNT + r"))?|(" + _OWN_NAME
+    r"my\s{1,3}(?:(?:" + _PLATFORMS + r")(?:\s{1,3}(" + _ACCOUNT + r"))?|(" + _OWN_NAME
     + r")(?:\s{1,3}(?:on|in|for)\s{1,3}(?:" + _PLATFORMS + r"))?|(" + _ACCOUNT
     + r")\s{1,3}(?:on|in|for)\s{1,3}(?:" + _PLATFORMS + r"))"
     r"\s{0,3}(?:is|=|:|-|@|'s)\s{0,3}(?:like\s{1,3})?(" + _HANDLE + r")"
 )  # fmt: skip
-# "im cool_kid_99 on roblox", "sammy_reads on insta"
-_HANDLE_ON_RE = re.compile(
-    r"(?<![\w@])(@?[\w.#@-]{2,30})\s{1,3}(?:on|in)\s{1,3}(?:" + _PLATFORMS + r")\b"
+# "im cool_kid_99 on roblox", "sammy_reads on insta": the handle before "on <platform>"
+_HANDLE_BEFORE_RE = re.compile(r"(?<![\w@])(@?[\w.#@-]{2,30})\s{1,3}(?:on|in)\s{1,3}\Z")
+# "roblox: coolkid"; after "on"/"in": "i'm on roblox as coolkid99"
+_PLATFORM_VALUE_RE = re.compile(r"(?:" + _PLATFORMS + r")\s{0,3}[:=]\s{0,3}(@?[\w.#]{3,30})")
+_PLATFORM_AS_RE = re.compile(
+    r"(?:" + _PLATFORMS + r")\s{1,3}(?:as|its|it'?s|called|i'?m|im)\s{1,3}(" + _HANDLE + r")"
 )
-# "roblox: coolkid", "i'm on roblox as coolkid99"
-_PLATFORM_VALUE_RE = re.compile(
-    r"\b(?:" + _PLATFORMS + r")\s{0,3}[:=]\s{0,3}(@?[\w.#]{3,30})"
-    r"|\b(?:on|in)\s{1,3}(?:" + _PLATFORMS + r")\s{1,3}(?:as|its|it'?s|called|i'?m|im)\s{1,3}("
-    + _HANDLE + r")"
-)  # fmt: skip
-# "add me coolkid_99", "follow me @sammy_reads"
-_ADD_ME_RE = re.compile(r"\b(?:add|follow)\s{1,3}me\s{0,3}[:,-]?\s{0,3}(" + _HANDLE + r")")
+_ON_BEFORE = (" on", " in")
 # values that say something about the account, not its name
 _NOT_A_HANDLE = frozenset(
     "is not a an the so very really too lagging laggy broken down private public secret "
@@ -101,37 +104,50 @@ def find_handles(text: str, low: str, words: set[str] | frozenset[str]) -> list[
     ``HANDLE_WORDS`` matter)."""
     platforms = _PLATFORM_WORDS.intersection(words)
     hits: list[tuple[int, int]] = []
-    if (platforms or "@" in text) and not _ADD_WORDS.isdisjoint(words) and "me" in low:
-        around = near(low, platforms | {"@"}, 40, 40)
-        hits += [(m.start(), m.end()) for a, b in around for m in _REQUEST_RE.finditer(low, a, b)]
-    own = _OWN_WORDS.intersection(words)
-    if (platforms or own) and "my" in low:
-        for a, b in near(low, platforms | own, 40, 60):
-            for m in _MY_RE.finditer(low, a, b):
-                value, end = _value(text, m, 4)
-                named = m.group(1) or m.group(2) or m.group(3)
-                if named is not None and named.split()[-1] in _NAMED:
-                    ok = value.lower().strip(".'’-") not in _NOT_A_HANDLE
-                else:
-                    ok = _looks_like_handle(value)
-                if ok:
-                    hits.append((m.start(), end))
-    if platforms:
-        for a, b in near(low, platforms, 50, 50):
-            for m in _HANDLE_ON_RE.finditer(low, a, b):
-                value, _end = _value(text, m, 1)
+    if not _ADD_WORDS.isdisjoint(words):
+        for j in occurrences(low, ("me",)):
+            if platforms or "@" in text:
+                ask = _ASK_BEFORE_RE.search(low, max(0, j - 14), j)
+                on = _ME_ON_RE.match(low, j) if ask is not None else None
+                if ask is not None and on is not None:
+                    hits.append((ask.start(), on.end()))
+            if not _ADD_ME_WORDS.isdisjoint(words):
+                add = _ADD_BEFORE_RE.search(low, max(0, j - 12), j)
+                me = _ME_VALUE_RE.match(low, j) if add is not None else None
+                if add is not None and me is not None:
+                    value, end = _value(text, me, 1)
+                    if _looks_like_handle(value):
+                        hits.append((add.start(), end))
+    if platforms or not _OWN_WORDS.isdisjoint(words):
+        for i in occurrences(low, ("my",)):
+            m = _MY_RE.match(low, i)
+            if m is None:
+                continue
+            value, end = _value(text, m, 4)
+            named = m.group(1) or m.group(2) or m.group(3)
+            if named is not None and named.split()[-1] in _NAMED:
+                ok = value.lower().strip(".'’-") not in _NOT_A_HANDLE
+            else:
+                ok = _looks_like_handle(value)
+            if ok:
+                hits.append((i, end))
+    for i in occurrences(low, platforms) if platforms else ():
+        after_on = low[max(0, i - 5) : i].rstrip().endswith(_ON_BEFORE)
+        if after_on:
+            before = _HANDLE_BEFORE_RE.search(low, max(0, i - 40), i)
+            platform = _PLATFORM_RE.match(low, i)
+            if before is not None and platform is not None:
+                value, _end = _value(text, before, 1)
                 if _looks_like_handle(value):
-                    hits.append((m.start(), m.end()))
-            for m in _PLATFORM_VALUE_RE.finditer(low, a, b):
-                g = 1 if m.group(1) is not None else 2
-                value, end = _value(text, m, g)
-                if (g == 1 and value.lower() not in _NOT_A_HANDLE) or _looks_like_handle(value):
-                    hits.append((m.start(), end))
-    adds = _ADD_ME_WORDS.intersection(words)
-    if adds and "me" in low:
-        for a, b in near(low, adds, 0, 50):
-            for m in _ADD_ME_RE.finditer(low, a, b):
+                    hits.append((before.start(), platform.end()))
+            m = _PLATFORM_AS_RE.match(low, i)
+            if m is not None:
                 value, end = _value(text, m, 1)
                 if _looks_like_handle(value):
-                    hits.append((m.start(), end))
+                    hits.append((i, end))
+        m = _PLATFORM_VALUE_RE.match(low, i)
+        if m is not None:
+            value, end = _value(text, m, 1)
+            if value.lower() not in _NOT_A_HANDLE:
+                hits.append((i, end))
     return hits

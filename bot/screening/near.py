@@ -9,7 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["lower_view", "near"]
+__all__ = ["lower_view", "near", "occurrences"]
+
+
+def occurrences(low: str, anchors: Iterable[str]) -> list[int]:
+    """Where each anchor word occurs in ``low`` as a whole word, in order."""
+    found: list[int] = []
+    n = len(low)
+    for w in anchors:
+        head, tail = w[0].isalnum(), w[-1].isalnum()
+        i = low.find(w)
+        while i >= 0:
+            j = i + len(w)
+            if not (head and i and low[i - 1].isalnum()) and not (
+                tail and j < n and low[j].isalnum()
+            ):
+                found.append(i)
+            i = low.find(w, i + 1)
+    found.sort()
+    return found
 
 
 def near(low: str, anchors: Iterable[str], before: int, after: int) -> list[tuple[int, int]]:

@@ -161,7 +161,8 @@ def read_numbers(text: str, low: str | None = None) -> list[NumberRun]:
             end_tok = i + step - 1
             prev_end = toks[end_tok][1]
             i += step
-        if groups and spelled > ambiguous:
+        # "oh" and "o" make a number only beside other number words or digits ("oh no")
+        if groups and spelled and (spelled > ambiguous or spelled < len(groups)):
             digits = ("+" if plus else "") + "".join(groups)
             runs.append(NumberRun(toks[start][0], toks[end_tok][1], digits, tuple(groups),
                                   spelled))  # fmt: skip

@@ -17,30 +17,28 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from bot.screening.emails import MAIL_WORDS, emails, spoken_emails
-from bot.screening.handles import ADD_WORDS, HANDLE_GATE, HANDLE_WORDS, find_handles
+from bot.screening.emails import MAIL_GATE, MAIL_WORDS, emails, spoken_emails
+from bot.screening.handles import HANDLE_GATE, HANDLE_WORDS, find_handles
 from bot.screening.lexicon import trie_pattern
 from bot.screening.near import lower_view
-from bot.screening.numbers import (
-    NUMBER_WORDS,
-    NumberRun,
-    as_digits,
-    is_counting,
-    number_letters,
-    read_numbers,
-    to_original,
-)
+from bot.screening.numbers import NUMBER_WORDS, is_counting, to_original
 from bot.screening.places import (
     CUE_WORDS,
     HOUSE_STREETS,
-    STREET_WORDS,
     SUFFIX_WORDS,
-    WORDS_GATE,
+    could_match,
     find_places,
     not_a_house,
 )
 from bot.screening.places import GATE_WORDS as PLACE_GATE
 from bot.screening.places import TRIGGERS as PLACE_WORDS
+from bot.screening.spelled import (
+    could_be_phone,
+    glued,
+    neighbourhoods,
+    touches_digit,
+    worth_reading,
+)
 
 __all__ = ["TRIGGERS", "PiiHit", "find_pii"]
 
@@ -177,11 +175,13 @@ def _book_number(text: str, start: int, number: str, n: int) -> bool:
     """An ISBN ("ISBN 0-14-032872-0", a bare 13 digits starting 978/979), a list of
     years ("1812-1870", "1939 1945") or counted numbers ("1 2 3 4 5 6 7", "100 200 300"):
     book talk, not a phone or card number."""
-    groups = _GROUP_RE.findall(number)
-    if n == 13 and groups[0][:3] in ("978", "979"):
+    if n == 13 and number.lstrip("(+")[:3] in ("978", "979"):
         return True
     if 9 <= n <= 13 and _ISBN_BEFORE_RE.search(text, max(0, start - 16), start) is not None:
         return True
+    if number.isdigit():
+        return False  # one group: no list of years or count
+    groups = _GROUP_RE.findall(number)
     if len(groups) <= 6 and all(len(g) == 4 and 1400 <= int(g) <= 2099 for g in groups):
         return True
     return is_counting(groups)
@@ -289,9 +289,10 @@ TRIGGERS: frozenset[str] = frozenset().union(
 # the words that start the checks of ``_scan``: number words are read apart, and words
 # that only change what another word's check finds ("i go to ..." beside "primary",
 # "come to forty two ...") start nothing
+_NEW_WORDS = PLACE_GATE | NUMBER_WORDS
 _WORD_TRIGGERS: frozenset[str] = frozenset().union(
     MAIL_WORDS, _PHONE_WORDS, SUFFIX_WORDS, _PREFIX_WORDS, _UNIT_WORDS, _ZIP_WORDS,
-    _LIVE_WORDS, HANDLE_GATE, _SCHOOL_WORDS, _SECRET_WORDS, {"name"}, PLACE_GATE,
+    _LIVE_WORDS, HANDLE_GATE, _SCHOOL_WORDS, _SECRET_WORDS, {"name"},
 )  # fmt: skip
 _DIGIT_RE = re.compile(r"\d")
 _SEVEN_DIGITS_RE = re.compile(r"\d{7}")
@@ -318,140 +319,82 @@ def find_pii(text: str, words: set[str] | None = None, raw: bytes | None = None)
     if words is None:
         words = set(re.findall(r"[a-z0-9]+", text.lower()))
     # no trigger word (the common case): every word-gated check below is skipped
-    kw = not _WORD_TRIGGERS.isdisjoint(words) or ("@" in text and not ADD_WORDS.isdisjoint(words))
+    kw = not _WORD_TRIGGERS.isdisjoint(words)
     if raw is None and text.isascii():
         raw = text.encode()
     if raw is not None:
         ndig = len(raw) - len(raw.translate(None, _DIGIT_BYTES))
     else:
         ndig = _digits(text) if _DIGIT_RE.search(text) is not None else 0
-    nw = None if NUMBER_WORDS.isdisjoint(words) else NUMBER_WORDS.intersection(words)
-    if not ndig and not kw and "@" not in text and (nw is None or len(nw) < 2):
+    place = False
+    nw: set[str] | None = None
+    if not _NEW_WORDS.isdisjoint(words):  # words of places or numbers (rarely)
+        place = not PLACE_GATE.isdisjoint(words) and could_match(words, ndig)
+        if not NUMBER_WORDS.isdisjoint(words):
+            nw = set(NUMBER_WORDS.intersection(words))
+    if not ndig and not kw and not place and "@" not in text and (nw is None or len(nw) < 2):
         return []
-    hits = _scan(text, words, raw, kw, ndig)
+    hits = _scan(text, words, raw, kw or place, ndig, place)
     if nw is not None:
-        cue = kw and not (_NUMBER_CUES.isdisjoint(words) and HOUSE_STREETS.isdisjoint(words))
-        # one number word by itself ("one of them") makes a number only beside digits
-        if len(nw) >= 2 or cue or (ndig and _touches_digit(text, next(iter(nw)))):
+        # beside a word about homes any number counts ("i live at seven ..."), beside one
+        # about phones or codes four digits ("my pin is ..."), else only a phone-length
+        # number: "two cats and three dogs" cannot be one; one number word by itself
+        # counts only beside digits
+        if kw and (_home_cue(text, words) or not HOUSE_STREETS.isdisjoint(words)):
+            need = 1
+        else:
+            need = 4 if kw and not _CODE_CUES.isdisjoint(words) else 7
+        if (need < 7 or len(nw) >= 2 or (ndig and touches_digit(text, next(iter(nw))))) and (
+            need == 1 or could_be_phone(text, nw, ndig, need)
+        ):
             hits += _spelled_numbers(text, words)
-    elif ndig >= 4 and _glued(text, raw):  # "o2one 555 ...": a phone has more digits
+    elif ndig >= 5 and not hits and glued(text, raw):  # "o2one 555 ...": a phone has digits
         hits += _spelled_numbers(text, words)
     return hits
 
 
 # words that make a short spelled number worth reading ("i live at number five", "my
-# pin is four two one nine")
-_HOME_CUES = frozenset().union(_LIVE_WORDS, _UNIT_WORDS, CUE_WORDS)
+# pin is four two one nine"); "house" only in "my house is ..." (a story has houses)
+_HOME_CUES = frozenset().union(_LIVE_WORDS, _UNIT_WORDS) - {"house"}
 _CODE_CUES = frozenset().union(_PHONE_WORDS, _SECRET_WORDS, _ZIP_WORDS)
-_NUMBER_CUES = _HOME_CUES | _CODE_CUES
-# ASCII bytes -> "a" letter, "1" digit, " " other: letters touching digits, at C speed
-_LETTER_DIGIT = bytes(
-    ord("a") if (65 <= c <= 90 or 97 <= c <= 122) else ord("1") if 48 <= c <= 57 else 32
-    for c in range(256)
-)
-_A = ord("a")
-# the letters number words end with ("o", "two", "oh", "one", "four", "six", "seven",
-# "eight", "twenty", "nil") and start with ("zero", "one", "two", "four", "six", "eight",
-# "nine")
-_LAST_LETTERS = frozenset(b"ohenrxtylOHENRXTYL")
-_FIRST_LETTERS = frozenset(b"zotfsenZOTFSEN")
 
 
-def _glued(text: str, raw: bytes | None) -> bool:
-    """Are number words glued to a digit ("o2one 555 1234", "5five")? Looks only where
-    letters touch digits, at the letters there ("2mrw", "m8s" are no number words)."""
-    if raw is None:  # one byte per character, "?" for the others
-        raw = text.encode("ascii", "replace")
-        text = raw.decode()
-    cls = raw.translate(_LETTER_DIGIT)
-    i = cls.find(b"a1")
-    while i >= 0:
-        if raw[i] in _LAST_LETTERS:
-            j = i
-            while j > 0 and cls[j - 1] == _A and i - j < 30:
-                j -= 1
-            if number_letters(text[j : i + 1].lower()):
-                return True
-        i = cls.find(b"a1", i + 2)
-    i = cls.find(b"1a")
-    while i >= 0:
-        if raw[i + 1] in _FIRST_LETTERS:
-            k = i + 1
-            while k + 1 < len(cls) and cls[k + 1] == _A and k - i < 30:
-                k += 1
-            if number_letters(text[i + 1 : k + 1].lower()):
-                return True
-        i = cls.find(b"1a", i + 2)
-    return False
-
-
-def _touches_digit(text: str, word: str) -> bool:
-    """Is ``word`` (a number word) next to a digit anywhere ("one 555 1234", "2one")?"""
-    low = lower_view(text)
-    n = len(low)
-    i = low.find(word)
-    while i >= 0:
-        a, b = max(0, i - 3), min(n, i + len(word) + 3)
-        if _DIGIT_RE.search(low, a, i) or _DIGIT_RE.search(low, i + len(word), b):
-            return True
-        i = low.find(word, i + 1)
-    return False
+def _home_cue(text: str, words: set[str]) -> bool:
+    if not _HOME_CUES.isdisjoint(words):
+        return True
+    return "house" in words and "house is" in lower_view(text)
 
 
 def _spelled_numbers(text: str, words: set[str]) -> list[PiiHit]:
-    """The findings that appear when spelled numbers are read as digits, each checked
-    in its neighbourhood (``_WINDOW`` characters either side). A short number counts
-    only beside a word about homes ("i live at forty two ...", and a street word for a
-    lower-case number: "One Tree Hill" is a place), or with four digits or more beside
-    a word about phones or codes ("my pin is four two one nine"); a lone "one" never."""
-    home = not _HOME_CUES.isdisjoint(words)
-    code = not _CODE_CUES.isdisjoint(words)
-    street = not HOUSE_STREETS.isdisjoint(words)
-    runs: list[NumberRun] = []
-    for r in read_numbers(text, lower_view(text)):
-        if len(r.digits) >= 7:
-            if not is_counting(r.groups):
-                runs.append(r)
-        elif r.digits == "1" and r.spelled == 1:
-            continue  # "a new one", "one of them"
-        elif home or (code and len(r.digits) >= 4) or (street and text[r.start].islower()):
-            if not is_counting(r.groups):
-                runs.append(r)
+    """The findings that appear when spelled numbers worth reading are read as digits
+    (``spelled.py``), each checked in its neighbourhood."""
+    runs = worth_reading(
+        text,
+        home=_home_cue(text, words),
+        code=not _CODE_CUES.isdisjoint(words),
+        street=not HOUSE_STREETS.isdisjoint(words),
+    )
     hits: list[PiiHit] = []
-    i = 0
-    while i < len(runs):
-        # the runs whose neighbourhoods overlap are checked together
-        j = i + 1
-        while j < len(runs) and runs[j].start - runs[j - 1].end <= 2 * _WINDOW:
-            j += 1
-        a = max(0, runs[i].start - _WINDOW)
-        b = min(len(text), runs[j - 1].end + _WINDOW)
-        part = text[a:b]
-        digit_text, segs = as_digits(part, [_shift(r, -a) for r in runs[i:j]])
+    for offset, digit_text, segs in neighbourhoods(text, runs):
         raw = digit_text.encode() if digit_text.isascii() else None
-        for h in _scan(digit_text, words, raw, True, _count_digits(digit_text)):
+        ndig = _count_digits(digit_text)
+        for h in _scan(digit_text, words, raw, True, ndig, could_match(words, ndig)):
             span = to_original(segs, h.start, h.end)
             if span is not None:
-                hits.append(PiiHit(span[0] + a, span[1] + a, h.detail + " (in words)"))
-        i = j
+                hits.append(PiiHit(span[0] + offset, span[1] + offset, h.detail + " (in words)"))
     return hits
 
 
-_WINDOW = 60
-
-
-def _shift(r: NumberRun, by: int) -> NumberRun:
-    return NumberRun(r.start + by, r.end + by, r.digits, r.groups, r.spelled)
-
-
-def _scan(text: str, words: set[str], raw: bytes | None, kw: bool, ndig: int) -> list[PiiHit]:
+def _scan(
+    text: str, words: set[str], raw: bytes | None, kw: bool, ndig: int, place: bool
+) -> list[PiiHit]:
     """``find_pii`` on text as written (``kw``: a trigger word is among ``words``;
-    ``ndig``: the text's digits)."""
+    ``ndig``: the text's digits; ``place``: ``places.could_match``)."""
     hits: list[PiiHit] = []
     if "@" in text:
         hits += [PiiHit(a, b, "email address") for a, b in emails(text)]
     low = ""  # the text in lower case, made when a rule needs it
-    if kw and not MAIL_WORDS.isdisjoint(words):
+    if kw and not MAIL_GATE.isdisjoint(words):
         low = lower_view(text)
         hits += [PiiHit(a, b, "email address") for a, b in spoken_emails(low, words)]
     if ndig:
@@ -495,13 +438,11 @@ def _scan(text: str, words: set[str], raw: bytes | None, kw: bool, ndig: int) ->
         hits += [PiiHit(m.start(), m.end(), "home address") for m in _LIVE_AT_RE.finditer(text)]
     if not _SECRET_WORDS.isdisjoint(words):
         hits += [PiiHit(m.start(), m.end(), "password") for m in _SECRET_RE.finditer(text)]
-    if not HANDLE_GATE.isdisjoint(words) or ("@" in text and not ADD_WORDS.isdisjoint(words)):
+    if not HANDLE_GATE.isdisjoint(words):
         low = low or lower_view(text)
         hits += [PiiHit(a, b, "social media handle")
                  for a, b in find_handles(text, low, words)]  # fmt: skip
-    if not WORDS_GATE.isdisjoint(words) or (
-        not STREET_WORDS.isdisjoint(words) and (ndig or not _LIVE_WORDS.isdisjoint(words))
-    ):
+    if place:
         low = low or lower_view(text)
         hits += [PiiHit(a, b, d) for a, b, d in find_places(low, words, ndig)]
     if not _SCHOOL_WORDS.isdisjoint(words) or "name" in words:

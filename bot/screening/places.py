@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from bot.screening.lexicon import trie_pattern
-from bot.screening.near import near
+from bot.screening.near import near, occurrences
 
 __all__ = [
     "CUE_WORDS",
@@ -23,7 +23,7 @@ __all__ = [
     "STREET_WORDS",
     "SUFFIX_WORDS",
     "TRIGGERS",
-    "WORDS_GATE",
+    "could_match",
     "find_places",
     "not_a_house",
 ]  # fmt: skip
@@ -95,10 +95,12 @@ _AFTER_ALT = trie_pattern(HOUSE_STREETS)
 _NAME = r"[^\W\d_][\w'’-]{1,30}"
 
 # "42 wallace street", "7 rata rd" (the capitalised "42 Wallace Street" is in pii.py)
+# (starts with a digit, which the regex engine finds at C speed; what may come before
+# the number is tested apart: ``_NOT_BEFORE_HOUSE``)
 _HOUSE_FIRST_RE = re.compile(
-    r"(?<![\w.,:/-])(\d{1,5}[a-z]?)\s{1,3}((?:" + _NAME + r"\s{1,3}){1,2})"
-    r"(?:" + _AFTER_ALT + r")\b\.?",
+    r"(\d{1,5}[a-z]?)\s{1,3}((?:" + _NAME + r"\s{1,3}){1,2})(?:" + _AFTER_ALT + r")\b\.?"
 )
+_NOT_BEFORE_HOUSE = frozenset(".,:/-_")
 # "wallace street 42", "rata road number 7", "kowhai ave no. 12": the street word and the
 # number, then the name before it (searched back from the street word)
 _STREET_NUMBER_RE = re.compile(
@@ -171,18 +173,33 @@ _HOUSE_WORDS = frozenset(
 # words that make a short spelled number worth reading as digits ("i live at forty two")
 CUE_WORDS = _HOUSE_WORDS
 _CORNER_WORDS = frozenset("corner cnr crn intersection".split())
-_BIRTH_WORDS = frozenset("birthday bday b birth birthdate dob born".split())  # "b": "b-day"
+_BIRTH_WORDS = frozenset("birthday bday birth birthdate dob born".split())
 _SCHOOL_WORDS = frozenset(_SCHOOL_TYPES.split("|"))
 # a word of every ``_SCHOOL_FRAME`` but "my school is ..." (which has two school words)
 _FRAME_WORDS = frozenset("go goes went attend attended m im am study studying".split())
-# every word ``find_places`` looks at (``CUE_WORDS`` only change what it finds)
-# words without one of which ``find_places`` finds nothing (``STREET_WORDS`` only in a
-# message with digits)
-WORDS_GATE: frozenset[str] = frozenset().union(
-    _CORNER_WORDS, _BIRTH_WORDS, _SCHOOL_WORDS, {"saint"}
+# words one of which a message needs for ``find_places`` to find anything
+GATE_WORDS: frozenset[str] = frozenset().union(
+    STREET_WORDS, _CORNER_WORDS, _BIRTH_WORDS, _SCHOOL_WORDS, {"st", "saint"}
 )
-GATE_WORDS: frozenset[str] = WORDS_GATE | STREET_WORDS
+# every word ``find_places`` looks at (``CUE_WORDS`` only change what it finds)
 TRIGGERS: frozenset[str] = GATE_WORDS | _FRAME_WORDS
+
+
+def could_match(words: set[str] | frozenset[str], ndig: int) -> bool:
+    """Could ``find_places`` find anything in a message with these words and ``ndig``
+    digits? (Exact: it finds nothing when this says no.)"""
+    if not _ALWAYS.isdisjoint(words):
+        return True
+    if not STREET_WORDS.isdisjoint(words) and (ndig or not _LIVE_WORDS.isdisjoint(words)):
+        return True
+    if _SCHOOL_WORDS.isdisjoint(words) and "st" not in words and "saint" not in words:
+        return False
+    schools = _SCHOOL_WORDS.intersection(words)
+    saint = "st" in words or "saint" in words
+    return not _FRAME_WORDS.isdisjoint(words) or len(schools) >= 2 or bool(schools and saint)
+
+
+_ALWAYS = _CORNER_WORDS | _BIRTH_WORDS
 _WORD_RE = re.compile(r"[^\W_]+")
 _YEAR_WORDS = frozenset("the in since of from until till by before after around circa".split())
 
@@ -262,17 +279,21 @@ def find_places(
     streets = STREET_WORDS.intersection(words) if ndig else None
     if streets:
         cue = not _HOUSE_WORDS.isdisjoint(words)
-        for a, b in near(low, streets, 80, 40):
+        for a, b in near(low, streets, 80, 0):
             for m in _HOUSE_FIRST_RE.finditer(low, a, b):
+                s = m.start()
+                if s and (low[s - 1].isalnum() or low[s - 1] in _NOT_BEFORE_HOUSE):
+                    continue
                 if any(w in NOT_NAME for w in _names(m.group(2))):
                     continue
-                if not_a_house(low, m.start(), m.end(), m.group(1)):
+                if not_a_house(low, s, m.end(), m.group(1)):
                     continue
-                hits.append((m.start(), m.end(), "street address"))
-            for m in _STREET_NUMBER_RE.finditer(low, a, b):
-                hit = _house_after(low, m, cue)
-                if hit is not None:
-                    hits.append(hit)
+                hits.append((s, m.end(), "street address"))
+        for i in occurrences(low, streets):
+            street = _STREET_NUMBER_RE.match(low, i)
+            hit = _house_after(low, street, cue) if street is not None else None
+            if hit is not None:
+                hits.append(hit)
     if not _LIVE_WORDS.isdisjoint(words):
         for a, b in near(low, STREET_WORDS.intersection(words), 90, 0):
             for m in _LIVE_ON_RE.finditer(low, a, b):
