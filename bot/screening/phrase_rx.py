@@ -39,6 +39,24 @@ def _seq(*parts: str) -> str:
     return B0 + out + B1
 
 
+# at the start of the text or after punctuation, not right after another word: "just
+# wanna die" opening a message, not "do you wanna die"
+START = "(?<![a-z0-9] )"
+# the clause ends here: end of text, or punctuation or an emoji next ("ur ugly!!")
+END = "(?=[^a-z0-9]*+$| *+[^ a-z0-9])"
+
+
+def gap(n: int) -> str:
+    """Up to ``n`` words of any kind, each with its separator (possessive: no
+    backtracking inside a word)."""
+    return f"(?:[a-z0-9]++{S}){{0,{n}}}"
+
+
+def not_followed_by(alts: str) -> str:
+    """The next word is not one of ``alts`` (an alternation)."""
+    return f"(?!{S}{alts}{B1})"
+
+
 def _opt(part: str) -> str:
     return f"(?:{part}{S})?"
 

@@ -17,10 +17,22 @@ from dataclasses import dataclass
 
 from bot.screening.grooming import GROOMING_GROUPS
 from bot.screening.lexicon import CONTEXT, FRAME, PHRASES, WORDS, Entry, trie_pattern
-from bot.screening.phrase_rx import _YOU, _YOUR, B0, B1, S, _Group, _matches, _w, _word_start_free
+from bot.screening.phrase_rx import (
+    _YOU,
+    _YOUR,
+    B0,
+    B1,
+    END,
+    S,
+    _Group,
+    _matches,
+    _w,
+    _word_start_free,
+)
 from bot.screening.phrases_safety import SAFETY_GROUPS
 from bot.screening.phrases_social import SOCIAL_GROUPS
 from bot.screening.verdict import BULLYING, INSULT, SLUR
+from bot.screening.word_families import families
 
 __all__ = ["FILLERS", "TRIGGERS", "PhraseHit", "lone_word", "scan_phrases", "standalone"]
 
@@ -73,7 +85,26 @@ _FRAME_RES = tuple(
         )
     )
 )  # fmt: skip
-_NAMECALL_SET = frozenset(_NAMECALL)
+
+# "ur ugly", "your stupid!", "youre dumb", "ur so cringe": insult adjectives with no
+# degree word. After "ur"/"your" (also the possessive) the adjective must end the clause
+# or go on with a word like "and", "lol" ("ur ugly lol", not "your fat cat").
+_BULLY = families("bullying_words.txt")
+_ADJ = {w: _NAMECALL.get(w) or Entry(w, INSULT, 1) for w in _BULLY["insult_adjective"]}
+_XA = "(?P<x>" + trie_pattern(_ADJ) + ")"
+_POSSESSIVE = _w(*_BULLY["your"])
+_BARE_RES = tuple(
+    _word_start_free(p)
+    for p in (
+        B0 + _POSSESSIVE + S + f"(?:{_DEGREE}{S}){{1,2}}" + _XA + B1,
+        B0 + _POSSESSIVE + S + _XA + B1
+        + f"(?:(?={S}{_w(*_BULLY['insult_tail'])}{B1})|{END})",
+        B0 + _w(*_BULLY["you_are"]) + S + f"(?:{_DEGREE}{S}){{0,2}}" + _XA + B1,
+    )
+)  # fmt: skip
+_FRAME_RES += _BARE_RES
+_X_ENTRY = {**_ADJ, **_NAMECALL}
+_NAMECALL_SET = frozenset(_X_ENTRY)
 _DISMISS = 3  # index of the "shut up X" / "go away X" frame: name-calling plus bullying
 # per frame, words of which every match has at least one (as a whole word): the frame's
 # regex runs only when the message has one of them
@@ -85,6 +116,7 @@ _FRAME_GATES = tuple(
         "such what wat wut",
         "shut shutup stfu go get bye stop hey hi oi ok okay lol lmao nobody no",
         "your ur yo ya yer",
+        *(" ".join(sorted({e.split()[0] for e in _BULLY[f]})) for f in ("your", "your", "you_are")),
     )
 )
 _FRAME_ANCHORS = frozenset().union(*_FRAME_GATES)
@@ -138,7 +170,7 @@ def scan_phrases(clean: str, words: set[str]) -> list[PhraseHit]:
             if _FRAME_GATES[i].isdisjoint(words):
                 continue
             for m in _matches(rx, clean):
-                e = _NAMECALL[m.group("x")]
+                e = _X_ENTRY[m.group("x")]
                 fcats: tuple[str, ...] = (e.category, BULLYING) if i == _DISMISS else (e.category,)
                 hits.append(PhraseHit(m.start(), m.end(), fcats, max(e.severity, 1),
                                       "name-calling", e.term))  # fmt: skip

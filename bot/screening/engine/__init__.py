@@ -193,7 +193,9 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         readings = list(map(_READING, tokens))
         words = set(readings)
         words.update(plain)
-        if any(map(_OBFUSCATED, tokens)):
+        # phrases read the readings when a token was de-obfuscated or squeezed
+        # ("i wanna dieeee" is read as "i wanna die")
+        if triples or any(map(_OBFUSCATED, tokens)):
             clean = _Clean(folded, tokens, True)
         word_hits = _scan_tokens(tokens)
     else:

@@ -1,0 +1,80 @@
+"""Word families for the harm phrase rules (self-harm, threats, bullying), read at import.
+
+A family file (``data/*_words.txt``) has sections: a ``[name]`` line, then one entry a
+line. An entry of several words matches them separated by any run of non-letters
+("can t" matches "can't", "cant" is its own entry). ``#`` starts a comment; every
+group of entries says where its words come from. Entries are plain lower-case
+letters, digits and spaces: they become tries (``phrase_rx._w``), never raw regex.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import combinations
+from pathlib import Path
+
+__all__ = ["anchors", "families", "leet"]
+
+_DIR = Path(__file__).with_name("data")
+_ENTRY = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+_SECTION = re.compile(r"\[([a-z_]+)\]")
+
+
+def families(file_name: str) -> dict[str, tuple[str, ...]]:
+    """The sections of one family file: name -> entries (in file order, no repeats)."""
+    out: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    path = _DIR / file_name
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        sec = _SECTION.fullmatch(line)
+        if sec:
+            if sec.group(1) in out:
+                raise ValueError(f"{path}:{n}: section [{sec.group(1)}] twice")
+            current = out[sec.group(1)] = []
+            continue
+        if current is None or not _ENTRY.fullmatch(line):
+            raise ValueError(f"{path}:{n}: not an entry of a section: {line!r}")
+        if line not in current:
+            current.append(line)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+# digits children type for letters inside a word ("k1ll", "d1e", "su1c1de", "y0u")
+_DIGIT_FOR = {"i": "1", "l": "1", "e": "3", "o": "0", "a": "4", "s": "5", "t": "7"}
+_MAX_SWAPS = 3
+
+
+def leet(entries: tuple[str, ...]) -> tuple[str, ...]:
+    """The entries plus the digit spellings of their one-word entries: up to three
+    letters swapped for the digits that stand for them. (The normaliser reads digits
+    only into words of the swear lexicon, so the harm rules carry their own.)"""
+    out = dict.fromkeys(entries)
+    for entry in entries:
+        if " " in entry:
+            continue
+        spots = [i for i, c in enumerate(entry) if c in _DIGIT_FOR]
+        for k in range(1, min(_MAX_SWAPS, len(spots)) + 1):
+            for chosen in combinations(spots, k):
+                chars = list(entry)
+                for i in chosen:
+                    chars[i] = _DIGIT_FOR[chars[i]]
+                form = "".join(chars)
+                # a word keeps a letter: an all-digit word is a number, not a word
+                if not form.isdigit():
+                    out.setdefault(form)
+    return tuple(out)
+
+
+def anchors(*groups: tuple[str, ...]) -> str:
+    """Anchors (see ``phrase_rx._group``) for a phrase group whose every match has an
+    entry of one of ``groups``: the longest word of each entry (rarer than the short
+    ones), or for spaced-out letters ("k m s") all of them ("k+m+s")."""
+    out = set()
+    for e in (e for g in groups for e in g):
+        words = e.split()
+        longest = max(words, key=len)
+        out.add(longest if len(longest) > 1 else "+".join(sorted(set(words))))
+    return " ".join(sorted(out))
