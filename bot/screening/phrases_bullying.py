@@ -10,9 +10,20 @@ alone. Category ``bullying``, severity 2.
 
 from __future__ import annotations
 
-from bot.screening.phrase_rx import B0, B1, END, START, S, _Group, _group, _w, gap
+from bot.screening.phrase_rx import (
+    B0,
+    B1,
+    END,
+    START_BEHIND,
+    S,
+    _Group,
+    _group,
+    _w,
+    first_word,
+    gap,
+)
 from bot.screening.verdict import BULLYING
-from bot.screening.word_families import anchors, families
+from bot.screening.word_families import anchors, families, gate
 
 __all__ = ["BULLYING_GROUPS"]
 
@@ -61,10 +72,11 @@ _CANT = (
     + f"(?:{S}{fam('cant_tail')}{B1}|{END})"
 )  # fmt: skip
 # "go learn to read", "learn how to read!" (not "this book helped me learn to read")
-_LEARN = (
-    f"(?:{START}|{fam('learn_lead')}{S})" + fam("learn") + S + fam("skill") + B1
-    + f"(?:{S}{fam('learn_tail')}{B1}|{END})"
-)  # fmt: skip
+_LEARNED = S + fam("skill") + B1 + f"(?:{S}{fam('learn_tail')}{B1}|{END})"
+_LEARN = first_word(
+    (F["learn"], (START_BEHIND,), _LEARNED),
+    (F["learn_lead"], (), S + fam("learn") + _LEARNED),
+)
 # "your reading is so bad", "ur teeth are gross" (not "your drawing is so good")
 _FEATURE = (
     _YOUR + S + f"{_DEGREE}?" + fam("feature") + S + fam("is") + S + f"{_DEGREE}{{0,2}}"
@@ -85,22 +97,29 @@ _BETTER = (
 _BAD_READER = _w(*F["you_are"], "your", "ur") + S + gap(2) + fam("bad_reader") + B1
 
 
+_EXCLUDING = "excluding someone"
+_MOCKING = "mocks how someone reads, looks or speaks"
+
+
+def _rule(anchor_words: str, pattern: str, reason: str, *gates: str) -> _Group:
+    """One rule: its own anchors (and gates), so its regex runs only when it could match."""
+    return _group(anchor_words, B0 + "(?:" + pattern + ")", (BULLYING,), 2, reason, gates)
+
+
+_YOU_WORDS = "you u ya yu"
 BULLYING_GROUPS: tuple[_Group, ...] = (
-    _group(
-        "nobody body+no noone no+one no1 nobdy nobdoy nobady nobodi 1+no "
-        + anchors(F["group"], F["exclusion"]) + " want wanted",
-        B0 + "(?:" + "|".join((_NONE, _NOT_IN, _DONT_WANT, fam("exclusion") + B1)) + ")",
-        (BULLYING,),
-        2,
-        "excluding someone",
-    ),
-    _group(
-        anchors(F["like_who"], F["how_bad"], F["skill"], F["judgement"], F["body_part"],
-                F["does_better"], F["bad_reader"], F["speak_right"]),
-        B0 + "(?:" + "|".join((_LIKE, _HOW, _CANT, _LEARN, _FEATURE, _BIG, _BETTER,
-                                _BAD_READER, fam("speak_right") + B1)) + ")",
-        (BULLYING,),
-        2,
-        "mocks how someone reads, looks or speaks",
-    ),  # fmt: skip
-)
+    _rule(anchors(F["none"]), _NONE, _EXCLUDING, gate(F["none_verb"])),
+    _rule(anchors(F["group"]), _NOT_IN, _EXCLUDING, gate(F["not_in"])),
+    _rule("want wanted", _DONT_WANT, _EXCLUDING, "don dont not doesn doesnt didn didnt never",
+          _YOU_WORDS),
+    _rule(anchors(F["exclusion"]), fam("exclusion") + B1, _EXCLUDING),
+    _rule(anchors(F["like_who"]), _LIKE, _MOCKING, gate(F["mock_verb"]), _YOU_WORDS),
+    _rule(anchors(F["how_bad"]), _HOW, _MOCKING, gate(F["mock_verb"]), _YOU_WORDS),
+    _rule(anchors(F["skill"]), _CANT, _MOCKING, gate(F["cant"]), _YOU_WORDS),
+    _rule(anchors(F["skill"]), _LEARN, _MOCKING, gate(F["learn"])),
+    _rule(anchors(F["judgement"]), _FEATURE, _MOCKING, gate(F["feature"])),
+    _rule(anchors(F["body_part"]), _BIG, _MOCKING, gate(F["big"]), _YOU_WORDS),
+    _rule(anchors(F["does_better"]), _BETTER, _MOCKING),
+    _rule(anchors(F["bad_reader"]), _BAD_READER, _MOCKING),
+    _rule(anchors(F["speak_right"]), fam("speak_right") + B1, _MOCKING),
+)  # fmt: skip

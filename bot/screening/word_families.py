@@ -13,7 +13,7 @@ import re
 from itertools import combinations
 from pathlib import Path
 
-__all__ = ["anchors", "families", "leet"]
+__all__ = ["anchors", "common_words", "families", "gate", "leet"]
 
 _DIR = Path(__file__).with_name("data")
 _ENTRY = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
@@ -40,6 +40,12 @@ def families(file_name: str) -> dict[str, tuple[str, ...]]:
         if line not in current:
             current.append(line)
     return {k: tuple(v) for k, v in out.items()}
+
+
+def common_words() -> list[str]:
+    """Very common chat words (``data/common_words.txt``): never an anchor's key word."""
+    text = (_DIR / "common_words.txt").read_text(encoding="utf-8")
+    return [w for line in text.splitlines() for w in line.split("#", 1)[0].split()]
 
 
 # digits children type for letters inside a word ("k1ll", "d1e", "su1c1de", "y0u")
@@ -69,12 +75,15 @@ def leet(entries: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def anchors(*groups: tuple[str, ...]) -> str:
-    """Anchors (see ``phrase_rx._group``) for a phrase group whose every match has an
-    entry of one of ``groups``: the longest word of each entry (rarer than the short
-    ones), or for spaced-out letters ("k m s") all of them ("k+m+s")."""
-    out = set()
-    for e in (e for g in groups for e in g):
-        words = e.split()
-        longest = max(words, key=len)
-        out.add(longest if len(longest) > 1 else "+".join(sorted(set(words))))
-    return " ".join(sorted(out))
+    """Anchors (see ``phrase_rx._group``) for a phrase rule whose every match has an entry
+    of one of ``groups``: a one-word entry is its word, an entry of several words needs
+    them all ("no one" -> "no+one"), so the rule runs only when it could match."""
+    return " ".join(sorted({"+".join(sorted(set(e.split()))) for g in groups for e in g}))
+
+
+def gate(*groups: tuple[str, ...]) -> str:
+    """A gate (see ``phrase_rx._group``) for a rule whose every match has an entry of
+    one of ``groups``: the rarest-looking word of each entry."""
+    common = frozenset(common_words())
+    return " ".join(sorted({max(e.split(), key=lambda w: (w not in common, len(w)))
+                            for g in groups for e in g}))  # fmt: skip
