@@ -39,6 +39,66 @@ def _seq(*parts: str) -> str:
     return B0 + out + B1
 
 
+# at the start of the text or after punctuation, not right after another word: "just
+# wanna die" opening a message, not "do you wanna die" (START_BEHIND for ``first_word``)
+START_BEHIND = "[a-z0-9] "
+START = f"(?<!{START_BEHIND})"
+# the clause ends here: end of text, or punctuation or an emoji next ("ur ugly!!")
+END = "(?=[^a-z0-9]*+$| *+[^ a-z0-9])"
+
+
+def gap(n: int) -> str:
+    """Up to ``n`` words of any kind, each with its separator (possessive: no
+    backtracking inside a word)."""
+    return f"(?:[a-z0-9]++{S}){{0,{n}}}"
+
+
+def not_followed_by(alts: str) -> str:
+    """The next word is not one of ``alts`` (an alternation)."""
+    return f"(?!{S}{alts}{B1})"
+
+
+def first_word(*parts: tuple[tuple[str, ...], tuple[str, ...], str]) -> str:
+    """Alternatives that each open with an entry of a list, merged into one trie.
+
+    A part is (entries, what may not come right before an entry, the pattern after the
+    entry). The regex engine skips ahead to a possible first letter only when the
+    pattern opens with letters; an alternation of groups, or a look-behind first, makes
+    it try every position (about ten times slower). So "what may not come before"
+    ("[a-z0-9] ": not after another word) is checked once the entry's first word has
+    matched: "just" becomes "just(?<![a-z0-9] just)"."""
+    # first word -> (look-behind, rest of the entry -> patterns after it)
+    tree: dict[str, dict[str, list[str]]] = {}
+    for entries, not_before, after in parts:
+        look = "".join(f"(?<!{b}{{w}})" for b in not_before)
+        for entry in entries:
+            first, _sp, rest = entry.partition(" ")
+            tree.setdefault(first, {}).setdefault(look + "\0" + rest, []).append(after)
+
+    def leaf(first: str) -> str:
+        alts = []
+        for key, afters in tree[first].items():
+            look, rest = key.split("\0")
+            tail = "|".join(afters)
+            tail = f"(?:{tail})" if len(afters) > 1 or "|" in tail else tail
+            words = (S + rest.replace(" ", S)) if rest else ""
+            alts.append(look.replace("{w}", re.escape(first)) + words + tail)
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    def build(words: list[str], depth: int) -> str:
+        here = [w for w in words if len(w) == depth]
+        longer = sorted({w[depth] for w in words if len(w) > depth})
+        branches = [
+            re.escape(c) + build([w for w in words if len(w) > depth and w[depth] == c], depth + 1)
+            for c in longer
+        ]
+        if here:
+            branches.append(leaf(here[0]))
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return "(?:" + build(sorted(tree), 0) + ")"
+
+
 def _opt(part: str) -> str:
     return f"(?:{part}{S})?"
 
@@ -75,13 +135,28 @@ _YOU = _w("you", "u", "ya", "yu", "yuo", "youu")
 _YOUR = _w("your", "ur", "youre", "yer", "yur", "you re", "you are", "u r", "ur a")
 
 _Group = tuple[
-    frozenset[str], tuple[frozenset[str], ...], "re.Pattern[str]", tuple[str, ...], int, str
+    frozenset[str],
+    tuple[frozenset[str], ...],
+    "re.Pattern[str]",
+    tuple[str, ...],
+    int,
+    str,
+    tuple[frozenset[str], ...],
 ]
 
 
-def _group(anchors: str, pattern: str, cats: tuple[str, ...], sev: int, reason: str) -> _Group:
+def _group(
+    anchors: str,
+    pattern: str,
+    cats: tuple[str, ...],
+    sev: int,
+    reason: str,
+    gates: tuple[str, ...] = (),
+) -> _Group:
     """A phrase group; it runs when the message has one of the anchor words, and for an
-    anchor written "a+b", when it has both words."""
+    anchor written "a+b", when it has both words; and then only if it also has a word
+    of every gate (a space-separated word set: "wait till" AND "recess lunch ...")."""
     singles = frozenset(a for a in anchors.split() if "+" not in a)
     pairs = tuple(frozenset(a.split("+")) for a in anchors.split() if "+" in a)
-    return (singles, pairs, _word_start_free(pattern), cats, sev, reason)
+    gate_sets = tuple(frozenset(g.split()) for g in gates)
+    return (singles, pairs, _word_start_free(pattern), cats, sev, reason, gate_sets)

@@ -17,10 +17,23 @@ from dataclasses import dataclass
 
 from bot.screening.grooming import GROOMING_GROUPS
 from bot.screening.lexicon import CONTEXT, FRAME, PHRASES, WORDS, Entry, trie_pattern
-from bot.screening.phrase_rx import _YOU, _YOUR, B0, B1, S, _Group, _matches, _w, _word_start_free
+from bot.screening.phrase_rx import (
+    _YOU,
+    _YOUR,
+    B0,
+    B1,
+    END,
+    S,
+    _Group,
+    _matches,
+    _w,
+    _word_start_free,
+    first_word,
+)
 from bot.screening.phrases_safety import SAFETY_GROUPS
 from bot.screening.phrases_social import SOCIAL_GROUPS
 from bot.screening.verdict import BULLYING, INSULT, SLUR
+from bot.screening.word_families import common_words, families
 
 __all__ = ["FILLERS", "TRIGGERS", "PhraseHit", "lone_word", "scan_phrases", "standalone"]
 
@@ -73,7 +86,24 @@ _FRAME_RES = tuple(
         )
     )
 )  # fmt: skip
-_NAMECALL_SET = frozenset(_NAMECALL)
+
+# "ur ugly", "your stupid!", "youre dumb", "ur so cringe": insult adjectives with no
+# degree word. After "ur"/"your" (also the possessive) the adjective must end the clause
+# or go on with a word like "and", "lol" ("ur ugly lol", not "your fat cat").
+_BULLY = families("bullying_words.txt")
+_ADJ = {w: _NAMECALL.get(w) or Entry(w, INSULT, 1) for w in _BULLY["insult_adjective"]}
+_ADJ_TRIE = trie_pattern(_ADJ)
+_BARE_RES = (
+    _word_start_free(B0 + first_word(
+        (_BULLY["your"], (), S + f"(?:{_DEGREE}{S}){{1,2}}({_ADJ_TRIE}){B1}"),
+        (_BULLY["your"], (), S + f"({_ADJ_TRIE}){B1}"
+         + f"(?:(?={S}{_w(*_BULLY['insult_tail'])}{B1})|{END})"),
+        (_BULLY["you_are"], (), S + f"(?:{_DEGREE}{S}){{0,2}}({_ADJ_TRIE}){B1}"),
+    )),
+)  # fmt: skip
+_FRAME_RES += _BARE_RES
+_X_ENTRY = {**_ADJ, **_NAMECALL}
+_NAMECALL_SET = frozenset(_X_ENTRY)
 _DISMISS = 3  # index of the "shut up X" / "go away X" frame: name-calling plus bullying
 # per frame, words of which every match has at least one (as a whole word): the frame's
 # regex runs only when the message has one of them
@@ -85,9 +115,14 @@ _FRAME_GATES = tuple(
         "such what wat wut",
         "shut shutup stfu go get bye stop hey hi oi ok okay lol lmao nobody no",
         "your ur yo ya yer",
+        " ".join(sorted({e.split()[0] for f in ("your", "you_are") for e in _BULLY[f]})),
     )
 )
 _FRAME_ANCHORS = frozenset().union(*_FRAME_GATES)
+# per frame, the words its name-calling word is one of
+_FRAME_X = (frozenset(_NAMECALL),) * (len(_FRAME_RES) - len(_BARE_RES)) + (
+    frozenset(_ADJ),
+) * len(_BARE_RES)
 
 # Words that do not count when deciding whether a message is just one name-calling word.
 FILLERS = frozenset(
@@ -97,6 +132,14 @@ FILLERS = frozenset(
 )
 
 _GROUPS: tuple[_Group, ...] = (*SAFETY_GROUPS, *SOCIAL_GROUPS, *GROOMING_GROUPS)
+
+
+_COMMON = frozenset(common_words())
+
+
+def _rarity(word: str) -> tuple[bool, int, str]:
+    """How likely a word is to be rare: not a very common word, then longer."""
+    return (word not in _COMMON, len(word), word)
 
 
 def _anchor_index() -> tuple[
@@ -109,7 +152,7 @@ def _anchor_index() -> tuple[
         for w in sing:
             singles.setdefault(w, []).append(gi)
         for pr in prs:
-            first = min(pr)
+            first = max(pr, key=_rarity)
             pairs.setdefault(first, []).append((pr - {first}, gi))
     return (
         {w: tuple(v) for w, v in singles.items()},
@@ -119,6 +162,13 @@ def _anchor_index() -> tuple[
 
 _SINGLE_INDEX, _PAIR_INDEX = _anchor_index()
 _ANCHOR_WORDS = frozenset(_SINGLE_INDEX) | frozenset(_PAIR_INDEX)
+_NONE: frozenset[str] = frozenset()
+# anchor word -> (the other words needed, group, its gates): one look-up per word
+_INDEX = {
+    w: tuple((_NONE, gi, _GROUPS[gi][6]) for gi in _SINGLE_INDEX.get(w, ()))
+    + tuple((others, gi, _GROUPS[gi][6]) for others, gi in _PAIR_INDEX.get(w, ()))
+    for w in _ANCHOR_WORDS
+}
 
 # multi-word lexicon terms
 _PHRASE_ANCHORS = frozenset(words[0] for words in PHRASES)
@@ -135,10 +185,10 @@ def scan_phrases(clean: str, words: set[str]) -> list[PhraseHit]:
     hits: list[PhraseHit] = []
     if not _FRAME_ANCHORS.isdisjoint(words) and not _NAMECALL_SET.isdisjoint(words):
         for i, rx in enumerate(_FRAME_RES):
-            if _FRAME_GATES[i].isdisjoint(words):
+            if _FRAME_GATES[i].isdisjoint(words) or _FRAME_X[i].isdisjoint(words):
                 continue
             for m in _matches(rx, clean):
-                e = _NAMECALL[m.group("x")]
+                e = _X_ENTRY[m.group(m.lastindex or 0)]  # the one group: the word
                 fcats: tuple[str, ...] = (e.category, BULLYING) if i == _DISMISS else (e.category,)
                 hits.append(PhraseHit(m.start(), m.end(), fcats, max(e.severity, 1),
                                       "name-calling", e.term))  # fmt: skip
@@ -146,12 +196,16 @@ def scan_phrases(clean: str, words: set[str]) -> list[PhraseHit]:
     if present:
         todo: set[int] = set()
         for w in present:
-            todo.update(_SINGLE_INDEX.get(w, ()))
-            for others, gi in _PAIR_INDEX.get(w, ()):
-                if gi not in todo and others <= words:
+            for others, gi, gates in _INDEX[w]:
+                if gi in todo or not others <= words:
+                    continue
+                for g in gates:
+                    if g.isdisjoint(words):
+                        break
+                else:
                     todo.add(gi)
         for gi in sorted(todo):
-            _singles, _pairs, rx, cats, sev, reason = _GROUPS[gi]
+            _singles, _pairs, rx, cats, sev, reason, _gates = _GROUPS[gi]
             for m in _matches(rx, clean):
                 hits.append(PhraseHit(m.start(), m.end(), cats, sev, reason))
     if PHRASES and not _PHRASE_ANCHORS.isdisjoint(words) and _has_phrase_pair(clean, words):
@@ -173,6 +227,7 @@ TRIGGERS: frozenset[str] = frozenset().union(
     _NAMECALL_SET,
     _ANCHOR_WORDS,
     *(others for pairs in _PAIR_INDEX.values() for others, _gi in pairs),
+    *(g for grp in _GROUPS for g in grp[6]),
     _PHRASE_ANCHORS,
     *_PAIR_FIRST.values(),
 )

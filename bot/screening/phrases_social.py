@@ -1,100 +1,23 @@
-"""Phrase groups for bullying and personal-information requests (see ``phrases.py``)."""
+"""Phrase groups for bullying (threats in ``phrases_threats.py``) and personal-information
+requests (see ``phrases.py``)."""
 
 from __future__ import annotations
 
 from bot.screening.phrase_rx import _YOU, _YOUR, B0, B1, S, _Group, _group, _seq, _w
-from bot.screening.verdict import BULLYING, INSULT, PII, SELF_HARM
+from bot.screening.phrases_bullying import BULLYING_GROUPS
+from bot.screening.phrases_threats import THREAT_GROUPS
+from bot.screening.verdict import BULLYING, INSULT, PII
 
 SOCIAL_GROUPS: tuple[_Group, ...] = (
     # --- bullying -------------------------------------------------------------
-    _group(
-        "kill hang stab shoot cut kys die drown",
-        "|".join(
-            (
-                _seq(
-                    _w(
-                        "kill", "hang", "stab", "shoot", "cut", "drown", "hurt", "delete", "unalive"
-                    ),
-                    _w(
-                        "yourself",
-                        "your self",
-                        "urself",
-                        "ur self",
-                        "yourselves",
-                        "yoself",
-                        "yaself",
-                    ),
-                ),
-                _seq(
-                    _w(
-                        "kys",
-                        "go die",
-                        "drop dead",
-                        "die in a hole",
-                        "hope you die",
-                        "hope u die",
-                        "you should die",
-                        "u should die",
-                        "just die",
-                    )
-                ),
-            )
-        ),
-        (BULLYING, SELF_HARM),
-        3,
-        "tells someone to hurt themself",
-    ),
-    _group(
-        "beat punch kill hurt hit kick smash stab shoot break punch slap get",
-        _seq(
-            _w(
-                "i ll",
-                "ill",
-                "i will",
-                "im gonna",
-                "i m gonna",
-                "i m going to",
-                "im going to",
-                "gonna",
-                "we ll",
-                "we will",
-                "we re gonna",
-                "imma",
-                "ima",
-                "i am going to",
-                "i am gonna",
-                "i want to",
-                "i wanna",
-            ),
-            _w(
-                "beat",
-                "punch",
-                "kill",
-                "hurt",
-                "hit",
-                "kick",
-                "smash",
-                "stab",
-                "shoot",
-                "slap",
-                "break",
-                "get",
-                "murder",
-                "destroy",
-                "find",
-            ),
-            _w("you", "u", "ya", "your face", "ur face", "your head", "you up", "u up"),
-        ),
-        (BULLYING,),
-        3,
-        "threat",
-    ),
+    *THREAT_GROUPS,
+    *BULLYING_GROUPS,
     _group(
         "nobody+likes nobody+loves nobody+cares nobody+wants nobody+invited nobody+asked "
         "noone+likes noone+loves noone+cares noone+wants one+likes one+loves one+cares "
         "one+wants one+invited one+asked no1+likes nobdy+likes everyone+hates everyone+hate "
-        "everyone+laughs everyone+laughing everyone+thinks everyone+knows everybody+hates "
-        "everybody+hate everybody+laughs everybody+laughing everybody+thinks every1+hates "
+        "everyone+laughs everyone+laughing everybody+hates "
+        "everybody+hate everybody+laughs everybody+laughing every1+hates "
         "all+hate all+hates class+hates hate+you hate+u hate+ya hate+guts stand+you stand+u "
         "despise+you despise+u like+dont like+don",
         "|".join(
@@ -121,7 +44,7 @@ SOCIAL_GROUPS: tuple[_Group, ...] = (
                 ),
                 _seq(
                     _w("everyone", "everybody", "every1", "we all", "all of us", "the whole class"),
-                    _w("hates", "hate", "laughs at", "laughing at", "thinks", "knows"),
+                    _w("hates", "hate", "laughs at", "laughing at"),
                     f"(?:{_w('you', 'u', 'ya')})",
                 ),
                 _seq(

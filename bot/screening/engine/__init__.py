@@ -161,6 +161,11 @@ class _Clean:
         return self.fold_spans[i][0], self.fold_spans[j][1]
 
 
+def _squeezed_trigger(tokens: list[lexicon.Token]) -> bool:
+    """A token whose letters were squeezed ("dieeee") reads as a word some detector uses."""
+    return any(t.reading != t.raw and t.reading in _TRIGGERS for t in tokens)
+
+
 def _stressed(word: str) -> bool:
     """Shouted or with case mixed inside ("KNOB", "kNoB"); not "knob" or "Knob"."""
     letters = "".join(c for c in word if c.isalpha())
@@ -202,7 +207,9 @@ def screen(text: str, context: Context | None = None) -> Verdict:
         readings = list(map(_READING, tokens))
         words = set(readings)
         words.update(plain)
-        if any(map(_OBFUSCATED, tokens)):
+        # phrases read the readings when a token was de-obfuscated, or squeezed into a
+        # word they look at ("i wanna dieeee" is read as "i wanna die")
+        if any(map(_OBFUSCATED, tokens)) or (triples and _squeezed_trigger(tokens)):
             clean = _Clean(folded, tokens, True)
         word_hits = _scan_tokens(tokens)
     else:

@@ -1,0 +1,164 @@
+"""Phrase groups for self-harm in children's own words (see ``phrases.py``).
+
+The words are families in ``data/selfharm_words.txt``; the rules here are frames over
+them. What makes a sentence about the writer and not about a story: "i" (or no subject
+at the start of a message: "just wanna die") and a wish or a plan ("i want to",
+"i m gonna"), not a past story event ("he jumped off the bridge") or a figure of
+speech ("die of boredom", "dying to know", "i would die for this book"). Every match
+escalates (category ``selfharm``, severity 3).
+"""
+
+from __future__ import annotations
+
+from bot.screening.phrase_rx import (
+    B0,
+    B1,
+    END,
+    START_BEHIND,
+    S,
+    _Group,
+    _group,
+    _w,
+    first_word,
+    gap,
+    not_followed_by,
+)
+from bot.screening.verdict import SELF_HARM
+from bot.screening.word_families import anchors, families, gate, leet
+
+__all__ = ["F", "SELFHARM_GROUPS"]
+
+F = families("selfharm_words.txt")
+LEET = {"die", "self", "harm_verb", "harm_gerund", "slang", "cut_word", "fade", "think_what"}
+
+
+def fam(name: str) -> str:
+    """One family as a trie alternation (with digit spellings for some families)."""
+    return _w(*(leet(F[name]) if name in LEET else F[name]))
+
+
+def words_of(*names: str) -> tuple[str, ...]:
+    return tuple(e for n in names for e in (leet(F[n]) if n in LEET else F[n]))
+
+
+_FILL = f"(?:{fam('filler')}{S})"
+_START = (START_BEHIND,)
+
+
+def _front(intents: tuple[str, ...], after: str, *, fused: bool = False, bare: bool = False) -> str:
+    """An intent word ("want to", "gonna") with what opens it, then ``after`` (from the
+    separator after the intent on): "i just wanna", "im literally gonna", or no subject
+    at the start of the message ("just wanna", "wanna"). ``fused``: also "ima", "ill"
+    (subject and intent in one); ``bare``: also a subject with no intent ("i took")."""
+    intent = _w(*intents)
+    both = f"(?:{intent}{after})"
+    if bare:
+        both = f"(?:{intent}{after}|{after[len(S):]})"  # after opens with its separator
+    parts = [
+        (F["subject"], (), S + f"{_FILL}{{0,3}}" + both),
+        (F["lead"], _START, S + f"(?:{fam('lead')}{S})?" + intent + after),
+        (intents, _START, after),
+    ]
+    if fused:
+        parts.append((F["subject_going"], (), after))
+    return first_word(*parts)
+
+
+_WISH_GOING = (*F["wish"], *F["going"])
+_FIG = not_followed_by(fam("die_figure"))
+_PRED = not_followed_by(_w(*F["die_figure"], *F["die_prediction"]))
+
+# "i want to die", "just wanna unalive", "i deserve to die" (not "die of boredom")
+_WISH_DIE = _front(
+    F["wish"],
+    S + f"{_FILL}{{0,2}}" + f"(?:{fam('die')}{B1}{_FIG}|{fam('die_misspelt')}{B1}{END})",
+)
+# "i m gonna die", but not "i m gonna die if there is no sequel" or "gonna die lol"
+_GOING_DIE = _front(F["going"], S + f"{_FILL}{{0,2}}" + fam("die") + B1 + _PRED, fused=True)
+# "i wanna disappear forever", "i wish i could just disappear." (not "disappear into")
+_FADE = _front(
+    _WISH_GOING,
+    S + f"{_FILL}{{0,2}}" + fam("fade") + B1 + f"(?:{S}{fam('forever')}{B1}|{END})",
+    fused=True,
+)
+# "i wish i was never born", "wish i could stop existing"
+_STATE = (
+    _w("wish", "wished", "wishing", "wishes") + S + f"(?:that{S})?" + _w("i", "i d", "id")
+    + S + f"(?:{fam('filler')}{S})?" + fam("state") + B1
+)  # fmt: skip
+# "i don t want to live anymore", "dont wanna wake up" (not "wake up early")
+_DONT_LIVE = _front(
+    F["dont"],
+    S + _w("want", "wanna", "wana", "feel like", "wish to") + S + f"(?:{_w('to', '2')}{S})?"
+    + fam("live") + B1
+    + not_followed_by(_w("early", "for", "at", "on", "in", "so early", "to go", "and go")),
+)  # fmt: skip
+# "thinking about killing myself", "i keep thinking about dying a lot"
+_THINK = _front(
+    F["think"],
+    S + f"(?:{fam('think_what')}{B1}|(?:{fam('think_dying')}|(?<!like )death)"
+    f"(?:{S}{fam('think_tail')}{B1}|{END}))",
+)
+# "nobody would notice if i was gone", "they d all be happier without me"
+_ABSENT = fam("absent") + B1 + not_followed_by(
+    _w("to", "for", "on", "at", "in", "away", "camping", "out", "from")
+)
+_CARE = fam("care") + S + gap(3) + _ABSENT
+_ABSENT_FIRST = _ABSENT + S + gap(2) + fam("who") + S + gap(2) + fam("care") + B1
+_WORTH = fam("worth") + B1 + not_followed_by(fam("worth_figure"))
+
+# "kill myself", "i keep hurting myself" (not "hurt myself playing football")
+_HARM_SELF = (
+    _w(*words_of("harm_verb", "harm_gerund")) + S + fam("self") + B1
+    + not_followed_by(fam("accident"))
+)  # fmt: skip
+_TIME = _w("days", "weeks", "months", "years", "year", "a while", "ages", "long", "a long time")
+# "i ve been cutting again", "i started cutting my arms" (not "cutting out shapes")
+_CUTTING = (
+    fam("cut_subject") + S + f"(?:{fam('filler')}{S}){{0,2}}" + fam("cut_word") + B1
+    + f"(?:{S}{fam('cut_tail')}{B1}|{S}for{S}{gap(2)}{_TIME}{B1}|{END})"
+)  # fmt: skip
+# "im going to jump off a bridge", "i wanna step in front of a car"
+_JUMP = _front(
+    _WISH_GOING,
+    S + f"{_FILL}{{0,2}}" + fam("jump") + S
+    + f"(?:{fam('jump_off')}{S}{gap(4)}{fam('height')}"
+    f"|{fam('jump_front')}{S}{gap(2)}{fam('vehicle')}"
+    f"|{fam('jump_into')}{S}{gap(2)}{fam('road')}){B1}",
+    fused=True,
+)  # fmt: skip
+# "i took a bunch of my mums pills", "i want to drink bleach"
+_PILLS = _front(
+    _WISH_GOING, S + f"{_FILL}?" + fam("take") + S + fam("pills") + B1, fused=True, bare=True
+)
+
+
+_HURTING = "talks about hurting themself"
+_THINKING = "may be thinking about self-harm"
+
+
+def _rule(anchor_words: str, pattern: str, reason: str, *gates: str) -> _Group:
+    """One rule: its own anchors (and gates), so its regex runs only when it could match."""
+    return _group(anchor_words, B0 + "(?:" + pattern + ")", (SELF_HARM,), 3, reason, gates)
+
+
+_JUMP_TO = (*F["height"], *F["vehicle"], *F["road"])
+_GOING_GATE = gate(F["wish"], F["going"], F["subject_going"])
+SELFHARM_GROUPS: tuple[_Group, ...] = (
+    _rule(anchors(words_of("self")), _HARM_SELF, _HURTING),
+    _rule(anchors(words_of("cut_word")), _CUTTING, _HURTING),
+    _rule(anchors(F["wrists"]), fam("wrists") + B1, _HURTING),
+    _rule(anchors(_JUMP_TO), _JUMP, _HURTING, gate(F["jump"]), _GOING_GATE),
+    _rule(anchors(F["pills"]), _PILLS, _HURTING, gate(F["take"])),
+    _rule(anchors(words_of("die", "die_misspelt")), _WISH_DIE, _THINKING, gate(F["wish"])),
+    _rule(anchors(words_of("die")), _GOING_DIE, _THINKING, gate(F["going"], F["subject_going"])),
+    _rule(anchors(words_of("fade")), _FADE, _THINKING, _GOING_GATE),
+    _rule("wish wished wishing wishes", _STATE, _THINKING),
+    _rule(anchors(F["live"]), _DONT_LIVE, _THINKING, gate(F["dont"])),
+    _rule(anchors(words_of("think_what", "think_dying"), ("death",)), _THINK, _THINKING,
+          gate(F["think"])),
+    _rule(anchors(F["absent"]), _CARE, _THINKING, gate(F["care"])),
+    _rule(anchors(F["absent"]), _ABSENT_FIRST, _THINKING, gate(F["care"])),
+    _rule(anchors(F["worth"]), _WORTH, _THINKING),
+    _rule(anchors(words_of("slang")), fam("slang") + B1, _THINKING),
+)
