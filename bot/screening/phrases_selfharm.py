@@ -142,6 +142,45 @@ _UNWANTED = (
     _w(*SELF_NONE) + S + gap(2) + fam("unwanted") + B1
     + not_followed_by(_w("like", "as", "more", "than", "except", "but", "when", "back"))
 )  # fmt: skip
+# "i wouldnt mind dying", "i don t care if i die"
+_NOT_MIND = (
+    _w("wouldn t", "wouldnt", "would not", "don t", "dont", "do not", "wouldn t even",
+       "wouldnt even", "don t even", "dont even", "honestly wouldnt", "really wouldnt")
+    + S + _w("mind", "care") + S
+    + f"(?:{_w('dying', 'being dead', 'not existing', 'not waking up', 'disappearing')}{B1}"
+    + f"|{_ABSENT})"
+)  # fmt: skip
+# "i wish a car would hit me", "i wish someone would just kill me"
+_HIT_ME = (
+    _w("wish", "hope", "wished", "hoping") + S
+    + _w("a car", "a bus", "a truck", "a train", "someone", "somebody", "something")
+    + S + f"(?:{_w('would', 'will', 'd', 'could')}{S})?" + f"(?:just{S})?"
+    + _w("hit", "hits", "kill", "kills", "run over", "runs over", "end", "murder", "shoot")
+    + S + "me" + B1 + not_followed_by(_w("with", "back", "too", "in the", "at", "up"))
+)  # fmt: skip
+_NOT_EATING = (
+    fam("not_eating")
+    + B1
+    + f"(?:{S}"
+    + _w(
+        "so",
+        "because",
+        "cause",
+        "cuz",
+        "bc",
+        "and",
+        "for days",
+        "for a week",
+        "anymore",
+        "at all",
+        "on purpose",
+        "to disappear",
+        "to get thin",
+        "to be thin",
+        "so i can",
+    )
+    + f"{B1}|{END})"
+)
 # "what if i just wasnt here anymore", "would anyone care if i died"
 _WHAT_IF = fam("what_if") + S + _ABSENT
 
@@ -213,6 +252,14 @@ SELFHARM_GROUPS: tuple[_Group, ...] = (
     _rule(anchors(F["absent"], F["absent_if"]), _CARE, _THINKING, gate(F["care"])),
     _rule(anchors(F["absent"], F["absent_if"]), _ABSENT_FIRST, _THINKING, gate(F["care"])),
     _rule(anchors(F["worth"]), _WORTH, _THINKING),
+    _rule("mind care", _NOT_MIND, _THINKING),
+    _rule(
+        "hit hits kill kills run runs end murder shoot",
+        _HIT_ME,
+        _THINKING,
+        "wish hope wished hoping",
+    ),
+    _rule(anchors(F["not_eating"]), _NOT_EATING, _HURTING),
     _rule(anchors(F["unwanted"]), _UNWANTED, _THINKING, gate(SELF_NONE)),
     _rule(anchors(F["absent"], F["absent_if"]), _WHAT_IF, _THINKING, gate(F["what_if"])),
     _rule(anchors(words_of("slang")), fam("slang") + B1, _THINKING),
