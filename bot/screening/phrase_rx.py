@@ -59,44 +59,55 @@ def not_followed_by(alts: str) -> str:
 
 
 def first_word(*parts: tuple[tuple[str, ...], tuple[str, ...], str]) -> str:
-    """Alternatives that each open with an entry of a list, merged into one trie.
+    """Alternatives that each open with an entry of a list, merged by first letter.
 
     A part is (entries, what may not come right before an entry, the pattern after the
     entry). The regex engine skips ahead to a possible first letter only when the
     pattern opens with letters; an alternation of groups, or a look-behind first, makes
     it try every position (about ten times slower). So "what may not come before"
     ("[a-z0-9] ": not after another word) is checked once the entry's first word has
-    matched: "just" becomes "just(?<![a-z0-9] just)"."""
-    # first word -> (look-behind, rest of the entry -> patterns after it)
-    tree: dict[str, dict[str, list[str]]] = {}
+    matched: "just ..." becomes "j(?:ust(?<![a-z0-9] just)...)"."""
+    by_char: dict[str, list[str]] = {}
     for entries, not_before, after in parts:
-        look = "".join(f"(?<!{b}{{w}})" for b in not_before)
+        heads: dict[str, list[str]] = {}
         for entry in entries:
-            first, _sp, rest = entry.partition(" ")
-            tree.setdefault(first, {}).setdefault(look + "\0" + rest, []).append(after)
+            first, sp, rest = entry.partition(" ")
+            heads.setdefault(entry[0], []).append(first[1:] + "\0" + sp + rest)
+        for c, tails in heads.items():
+            trie = _marked_trie(tails, c, not_before)
+            wrapped = f"(?:{after})" if "|" in after else after
+            by_char.setdefault(c, []).append(trie + wrapped)
+    alts = [re.escape(c) + (a[0] if len(a) == 1 else "(?:" + "|".join(a) + ")")
+            for c, a in sorted(by_char.items())]  # fmt: skip
+    return "(?:" + "|".join(alts) + ")"
 
-    def leaf(first: str) -> str:
+
+def _marked_trie(tails: list[str], c: str, not_before: tuple[str, ...]) -> str:
+    """A trie of entry tails where NUL marks the end of the entry's first word: there the
+    look-behinds for that first word (``c`` + the path so far) go."""
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for t in tails:
+        node = root
+        for ch in t:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict, path: str) -> str:  # type: ignore[type-arg]
         alts = []
-        for key, afters in tree[first].items():
-            look, rest = key.split("\0")
-            tail = "|".join(afters)
-            tail = f"(?:{tail})" if len(afters) > 1 or "|" in tail else tail
-            words = (S + rest.replace(" ", S)) if rest else ""
-            alts.append(look.replace("{w}", re.escape(first)) + words + tail)
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        for ch, child in sorted(node.items()):
+            if not ch:
+                continue
+            if ch == "\0":
+                head = "".join(f"(?<!{b}{re.escape(c + path)})" for b in not_before)
+            else:
+                head = S if ch == " " else re.escape(ch)
+            alts.append(head + build(child, path if ch == "\0" else path + ch))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
 
-    def build(words: list[str], depth: int) -> str:
-        here = [w for w in words if len(w) == depth]
-        longer = sorted({w[depth] for w in words if len(w) > depth})
-        branches = [
-            re.escape(c) + build([w for w in words if len(w) > depth and w[depth] == c], depth + 1)
-            for c in longer
-        ]
-        if here:
-            branches.append(leaf(here[0]))
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return "(?:" + build(sorted(tree), 0) + ")"
+    return build(root, "")
 
 
 def _opt(part: str) -> str:

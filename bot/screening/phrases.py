@@ -120,9 +120,9 @@ _FRAME_GATES = tuple(
 )
 _FRAME_ANCHORS = frozenset().union(*_FRAME_GATES)
 # per frame, the words its name-calling word is one of
-_FRAME_X = (frozenset(_NAMECALL),) * (len(_FRAME_RES) - len(_BARE_RES)) + (
-    frozenset(_ADJ),
-) * len(_BARE_RES)
+_FRAME_X = (frozenset(_NAMECALL),) * (len(_FRAME_RES) - len(_BARE_RES)) + (frozenset(_ADJ),) * len(
+    _BARE_RES
+)
 
 # Words that do not count when deciding whether a message is just one name-calling word.
 FILLERS = frozenset(

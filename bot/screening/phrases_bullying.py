@@ -63,7 +63,22 @@ _DONT_WANT = (
 
 # --- mocking ------------------------------------------------------------------------
 # "you read like a baby", "u talk like a 5 year old"
-_LIKE = _YOU + S + fam("mock_verb") + S + f"{_DEGREE}{{0,2}}" + "like" + S + fam("like_who") + B1
+_LIKE_DET = _w("a", "an", "my", "your", "ur", "his", "her", "the", "some", "a little", "little",
+              "lil", "tiny", "stupid", "dumb", "a lil", "a tiny")  # fmt: skip
+_LIKE = (
+    _YOU + S + fam("mock_verb") + S + f"{_DEGREE}{{0,2}}" + "like" + S
+    + f"(?:{_LIKE_DET}{S}){{0,2}}" + fam("like_who") + B1
+)  # fmt: skip
+# "you can t sit at our table", "u cant play in our game"
+_CANT_JOIN = (
+    _YOU + S
+    + _w("can t", "cant", "cannot", "can not", "aren t allowed to", "arent allowed to",
+         "are not allowed to", "re not allowed to", "r not allowed to", "not allowed to",
+         "ain t allowed to", "will never", "ll never")
+    + S + _w("sit", "play", "eat", "hang out", "stand", "be", "come", "join", "stay")
+    + S + _w("at", "in", "with", "on", "near", "to") + S
+    + _w("our", "my", "this", "the", "us at", "us in") + S + fam("group") + B1
+)  # fmt: skip
 # "you read so slow", "you talk funny" (not "you read so well")
 _HOW = _YOU + S + fam("mock_verb") + S + f"{_DEGREE}{{0,2}}" + fam("how_bad") + B1
 # "you cant even read", "u cant even spell lol" (not "you can t read it without crying")
@@ -113,6 +128,7 @@ BULLYING_GROUPS: tuple[_Group, ...] = (
     _rule("want wanted", _DONT_WANT, _EXCLUDING, "don dont not doesn doesnt didn didnt never",
           _YOU_WORDS),
     _rule(anchors(F["exclusion"]), fam("exclusion") + B1, _EXCLUDING),
+    _rule(anchors(F["group"]), _CANT_JOIN, _EXCLUDING, _YOU_WORDS),
     _rule(anchors(F["like_who"]), _LIKE, _MOCKING, gate(F["mock_verb"]), _YOU_WORDS),
     _rule(anchors(F["how_bad"]), _HOW, _MOCKING, gate(F["mock_verb"]), _YOU_WORDS),
     _rule(anchors(F["skill"]), _CANT, _MOCKING, gate(F["cant"]), _YOU_WORDS),

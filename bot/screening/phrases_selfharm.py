@@ -26,10 +26,11 @@ from bot.screening.phrase_rx import (
 from bot.screening.verdict import SELF_HARM
 from bot.screening.word_families import anchors, families, gate, leet
 
-__all__ = ["F", "SELFHARM_GROUPS"]
+__all__ = ["SELFHARM_GROUPS", "F"]
 
 F = families("selfharm_words.txt")
-LEET = {"die", "self", "harm_verb", "harm_gerund", "slang", "cut_word", "fade", "think_what"}
+LEET = {"die", "self", "harm_verb", "harm_gerund", "slang", "cut_word", "fade", "think_what",
+        "wish", "going"}  # fmt: skip
 
 
 def fam(name: str) -> str:
@@ -53,7 +54,7 @@ def _front(intents: tuple[str, ...], after: str, *, fused: bool = False, bare: b
     intent = _w(*intents)
     both = f"(?:{intent}{after})"
     if bare:
-        both = f"(?:{intent}{after}|{after[len(S):]})"  # after opens with its separator
+        both = f"(?:{intent}{after}|{after[len(S) :]})"  # after opens with its separator
     parts = [
         (F["subject"], (), S + f"{_FILL}{{0,3}}" + both),
         (F["lead"], _START, S + f"(?:{fam('lead')}{S})?" + intent + after),
@@ -64,17 +65,18 @@ def _front(intents: tuple[str, ...], after: str, *, fused: bool = False, bare: b
     return first_word(*parts)
 
 
-_WISH_GOING = (*F["wish"], *F["going"])
+SELF_NONE = ("nobody", "no body", "noone", "no one", "no1", "nobdy", "not one person", "no 1")
+_WISH_GOING = (*words_of("wish"), *words_of("going"))
 _FIG = not_followed_by(fam("die_figure"))
 _PRED = not_followed_by(_w(*F["die_figure"], *F["die_prediction"]))
 
 # "i want to die", "just wanna unalive", "i deserve to die" (not "die of boredom")
 _WISH_DIE = _front(
-    F["wish"],
+    words_of("wish"),
     S + f"{_FILL}{{0,2}}" + f"(?:{fam('die')}{B1}{_FIG}|{fam('die_misspelt')}{B1}{END})",
 )
 # "i m gonna die", but not "i m gonna die if there is no sequel" or "gonna die lol"
-_GOING_DIE = _front(F["going"], S + f"{_FILL}{{0,2}}" + fam("die") + B1 + _PRED, fused=True)
+_GOING_DIE = _front(words_of("going"), S + f"{_FILL}{{0,2}}" + fam("die") + B1 + _PRED, fused=True)
 # "i wanna disappear forever", "i wish i could just disappear." (not "disappear into")
 _FADE = _front(
     _WISH_GOING,
@@ -84,7 +86,17 @@ _FADE = _front(
 # "i wish i was never born", "wish i could stop existing"
 _STATE = (
     _w("wish", "wished", "wishing", "wishes") + S + f"(?:that{S})?" + _w("i", "i d", "id")
-    + S + f"(?:{fam('filler')}{S})?" + fam("state") + B1
+    + S + f"(?:{fam('filler')}{S})?"
+    + f"(?:{fam('state')}{B1}"
+    + f"|{fam('state_fade')}{B1}(?:{S}{fam('forever')}{B1}|{END})"
+    + f"|{_w('could', 'would', 'd')}{S}{_FILL}?{fam('die')}{B1}{_FIG})"
+)  # fmt: skip
+# "no point in living", "i don t see the point of being alive"
+_POINT = (
+    _w("no", "the", "any") + S + "point" + S + _w("in", "of", "to", "in even", "of even") + S
+    + _w("living", "being alive", "existing", "going on", "me living", "me being alive",
+         "staying alive", "waking up", "trying anymore", "being here", "me being here")
+    + B1
 )  # fmt: skip
 # "i don t want to live anymore", "dont wanna wake up" (not "wake up early")
 _DONT_LIVE = _front(
@@ -100,12 +112,77 @@ _THINK = _front(
     f"(?:{S}{fam('think_tail')}{B1}|{END}))",
 )
 # "nobody would notice if i was gone", "they d all be happier without me"
-_ABSENT = fam("absent") + B1 + not_followed_by(
-    _w("to", "for", "on", "at", "in", "away", "camping", "out", "from")
+_ABSENT = (
+    f"(?:if{S}i{S}(?:{_w('just', 'really', 'ever', 'suddenly', 'one day')}{S})?"
+    f"{fam('absent_if')}|{fam('absent')})"
+    + B1
+    + not_followed_by(
+        _w(
+            "to",
+            "for",
+            "on",
+            "at",
+            "in",
+            "away",
+            "camping",
+            "out",
+            "from",
+            "like",
+            "into",
+            "with",
+            "as",
+        )
+    )
 )
 _CARE = fam("care") + S + gap(3) + _ABSENT
 _ABSENT_FIRST = _ABSENT + S + gap(2) + fam("who") + S + gap(2) + fam("care") + B1
 _WORTH = fam("worth") + B1 + not_followed_by(fam("worth_figure"))
+# "nobody would even miss me", "no one cares about me" (not "... like my dog does")
+_UNWANTED = (
+    _w(*SELF_NONE) + S + gap(2) + fam("unwanted") + B1
+    + not_followed_by(_w("like", "as", "more", "than", "except", "but", "when", "back"))
+)  # fmt: skip
+# "i wouldnt mind dying", "i don t care if i die"
+_NOT_MIND = (
+    _w("wouldn t", "wouldnt", "would not", "don t", "dont", "do not", "wouldn t even",
+       "wouldnt even", "don t even", "dont even", "honestly wouldnt", "really wouldnt")
+    + S + _w("mind", "care") + S
+    + f"(?:{_w('dying', 'being dead', 'not existing', 'not waking up', 'disappearing')}{B1}"
+    + f"|{_ABSENT})"
+)  # fmt: skip
+# "i wish a car would hit me", "i wish someone would just kill me"
+_HIT_ME = (
+    _w("wish", "hope", "wished", "hoping") + S
+    + _w("a car", "a bus", "a truck", "a train", "someone", "somebody", "something")
+    + S + f"(?:{_w('would', 'will', 'd', 'could')}{S})?" + f"(?:just{S})?"
+    + _w("hit", "hits", "kill", "kills", "run over", "runs over", "end", "murder", "shoot")
+    + S + "me" + B1 + not_followed_by(_w("with", "back", "too", "in the", "at", "up"))
+)  # fmt: skip
+_NOT_EATING = (
+    fam("not_eating")
+    + B1
+    + f"(?:{S}"
+    + _w(
+        "so",
+        "because",
+        "cause",
+        "cuz",
+        "bc",
+        "and",
+        "for days",
+        "for a week",
+        "anymore",
+        "at all",
+        "on purpose",
+        "to disappear",
+        "to get thin",
+        "to be thin",
+        "so i can",
+    )
+    + f"{B1}|{END})"
+)
+# "what if i just wasnt here anymore", "would anyone care if i died"
+_WHAT_IF = fam("what_if") + S + _ABSENT
 
 # "kill myself", "i keep hurting myself" (not "hurt myself playing football")
 _HARM_SELF = (
@@ -129,7 +206,15 @@ _JUMP = _front(
 )  # fmt: skip
 # "i took a bunch of my mums pills", "i want to drink bleach"
 _PILLS = _front(
-    _WISH_GOING, S + f"{_FILL}?" + fam("take") + S + fam("pills") + B1, fused=True, bare=True
+    _WISH_GOING,
+    S
+    + f"{_FILL}?"
+    + fam("take")
+    + S
+    + f"(?:{fam('pills_how_many')}{S}{gap(2)}{fam('pills')}|(?:some{S})?{_w('bleach', 'poison')})"
+    + B1,
+    fused=True,
+    bare=True,
 )
 
 
@@ -143,22 +228,39 @@ def _rule(anchor_words: str, pattern: str, reason: str, *gates: str) -> _Group:
 
 
 _JUMP_TO = (*F["height"], *F["vehicle"], *F["road"])
-_GOING_GATE = gate(F["wish"], F["going"], F["subject_going"])
+_GOING_GATE = gate(words_of("wish"), words_of("going"), F["subject_going"])
 SELFHARM_GROUPS: tuple[_Group, ...] = (
     _rule(anchors(words_of("self")), _HARM_SELF, _HURTING),
     _rule(anchors(words_of("cut_word")), _CUTTING, _HURTING),
     _rule(anchors(F["wrists"]), fam("wrists") + B1, _HURTING),
     _rule(anchors(_JUMP_TO), _JUMP, _HURTING, gate(F["jump"]), _GOING_GATE),
     _rule(anchors(F["pills"]), _PILLS, _HURTING, gate(F["take"])),
-    _rule(anchors(words_of("die", "die_misspelt")), _WISH_DIE, _THINKING, gate(F["wish"])),
-    _rule(anchors(words_of("die")), _GOING_DIE, _THINKING, gate(F["going"], F["subject_going"])),
+    _rule(anchors(words_of("die", "die_misspelt")), _WISH_DIE, _THINKING, gate(words_of("wish"))),
+    _rule(
+        anchors(words_of("die")), _GOING_DIE, _THINKING, gate(words_of("going"), F["subject_going"])
+    ),
     _rule(anchors(words_of("fade")), _FADE, _THINKING, _GOING_GATE),
     _rule("wish wished wishing wishes", _STATE, _THINKING),
+    _rule("point", _POINT, _THINKING),
     _rule(anchors(F["live"]), _DONT_LIVE, _THINKING, gate(F["dont"])),
-    _rule(anchors(words_of("think_what", "think_dying"), ("death",)), _THINK, _THINKING,
-          gate(F["think"])),
-    _rule(anchors(F["absent"]), _CARE, _THINKING, gate(F["care"])),
-    _rule(anchors(F["absent"]), _ABSENT_FIRST, _THINKING, gate(F["care"])),
+    _rule(
+        anchors(words_of("think_what", "think_dying"), ("death",)),
+        _THINK,
+        _THINKING,
+        gate(F["think"]),
+    ),
+    _rule(anchors(F["absent"], F["absent_if"]), _CARE, _THINKING, gate(F["care"])),
+    _rule(anchors(F["absent"], F["absent_if"]), _ABSENT_FIRST, _THINKING, gate(F["care"])),
     _rule(anchors(F["worth"]), _WORTH, _THINKING),
+    _rule("mind care", _NOT_MIND, _THINKING),
+    _rule(
+        "hit hits kill kills run runs end murder shoot",
+        _HIT_ME,
+        _THINKING,
+        "wish hope wished hoping",
+    ),
+    _rule(anchors(F["not_eating"]), _NOT_EATING, _HURTING),
+    _rule(anchors(F["unwanted"]), _UNWANTED, _THINKING, gate(SELF_NONE)),
+    _rule(anchors(F["absent"], F["absent_if"]), _WHAT_IF, _THINKING, gate(F["what_if"])),
     _rule(anchors(words_of("slang")), fam("slang") + B1, _THINKING),
 )

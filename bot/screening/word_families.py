@@ -54,14 +54,19 @@ _MAX_SWAPS = 3
 
 
 def leet(entries: tuple[str, ...]) -> tuple[str, ...]:
-    """The entries plus the digit spellings of their one-word entries: up to three
-    letters swapped for the digits that stand for them. (The normaliser reads digits
-    only into words of the swear lexicon, so the harm rules carry their own.)"""
+    """The entries plus their digit spellings: up to three letters of an entry's longest
+    word swapped for the digits that stand for them ("k1ll", "w4nt to"). (The
+    normaliser reads digits only into words of the swear lexicon, so the harm rules
+    carry their own.)"""
     out = dict.fromkeys(entries)
     for entry in entries:
-        if " " in entry:
+        words = entry.split()
+        if len(words) > 2:  # longer entries are read as words anyway ("not be here anymore")
             continue
-        spots = [i for i, c in enumerate(entry) if c in _DIGIT_FOR]
+        longest = max(range(len(words)), key=lambda i: len(words[i]))
+        start = sum(len(w) + 1 for w in words[:longest])
+        end = start + len(words[longest])
+        spots = [i for i in range(start, end) if entry[i] in _DIGIT_FOR]
         for k in range(1, min(_MAX_SWAPS, len(spots)) + 1):
             for chosen in combinations(spots, k):
                 chars = list(entry)
@@ -69,7 +74,7 @@ def leet(entries: tuple[str, ...]) -> tuple[str, ...]:
                     chars[i] = _DIGIT_FOR[chars[i]]
                 form = "".join(chars)
                 # a word keeps a letter: an all-digit word is a number, not a word
-                if not form.isdigit():
+                if not form[start:end].isdigit():
                     out.setdefault(form)
     return tuple(out)
 
