@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
@@ -14,6 +14,7 @@ from bot.core.model import Actor, ChannelRef, UserRef
 from bot.db.tables import (
     AuditEvent,
     Classroom,
+    Delivery,
     Entry,
     Flag,
     Post,
@@ -108,6 +109,7 @@ class Records:
             classes = list(await db.execute(select(Classroom.id, Classroom.retention_days)))
             for class_id, days in classes:
                 cutoff: datetime = now - timedelta(days=days)
+                removed += await _forget_sent(db, class_id, cutoff)
                 sessions = select(Session.id).where(Session.classroom_id == class_id)
                 for statement in (
                     delete(Flag).where(Flag.classroom_id == class_id, Flag.created_at < cutoff),
@@ -131,3 +133,28 @@ class Records:
         if removed:
             log.info("retention: deleted %d old records", removed)
         return removed
+
+
+async def _forget_sent(db: AsyncSession, class_id: int, cutoff: datetime) -> int:
+    """Delete the delivery records of the flags and review groups about to be purged.
+    SQLite may give a new flag the id of the newest deleted one; its hide and review
+    must not be taken for the old flag's, already sent."""
+    flags = await db.scalars(
+        select(Flag.id).where(Flag.classroom_id == class_id, Flag.created_at < cutoff)
+    )
+    groups = await db.scalars(
+        select(ReviewGroup.id).where(
+            ReviewGroup.classroom_id == class_id, ReviewGroup.last_at < cutoff
+        )
+    )
+    prefixes = [f"flag:{i}" for i in flags] + [f"group:{i}" for i in groups]
+    removed = 0
+    for start in range(0, len(prefixes), _KEYS_AT_ONCE):
+        chunk = prefixes[start : start + _KEYS_AT_ONCE]
+        keys = or_(*(or_(Delivery.key == p, Delivery.key.like(p + ":%")) for p in chunk))
+        result = await db.execute(delete(Delivery).where(keys))
+        removed += result.rowcount or 0  # type: ignore[attr-defined]
+    return removed
+
+
+_KEYS_AT_ONCE = 200  # keys per statement (SQLite binds at most 32,766 parameters)

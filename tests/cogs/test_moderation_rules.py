@@ -224,3 +224,24 @@ async def test_old_evidence_is_deleted_after_the_retention_period(bench: Bench) 
         for table in (Post, AuditEvent):
             left = await db.scalar(select(func.count()).select_from(table))
             assert left == 0, f"{table.__name__} rows outlived the retention period"
+
+
+async def test_a_flag_after_the_retention_purge_is_hidden_and_reviewed_again(
+    bench: Bench,
+) -> None:
+    """SQLite may give a new flag the id of the newest purged one: its hide and review
+    must not be taken for the old flag's, already sent."""
+    assert bench.app is not None
+    await bench.say(MAIA, "call me on 021 555 0199")
+    first_hides, first_reviews = len(hidden(bench)), _reviews(bench)
+    assert first_hides == 1 and first_reviews == 1
+    bench.clock.advance(timedelta(days=400))
+    assert await bench.app.services.records.purge() > 0
+    bench.chat.by_key.clear()  # a homeserver forgets transaction ids after a day
+    await bench.say(MAIA, "call me on 021 555 0188")
+    assert len(hidden(bench)) == 2, "the new held message stayed visible"
+    assert _reviews(bench) == 2, "the new held message never reached the teacher"
+
+
+def _reviews(bench: Bench) -> int:
+    return sum(1 for p in bench.chat.posts if p.action == "review")
