@@ -14,23 +14,6 @@ import pytest_asyncio
 from bot.db.session import normalize_url
 from bot.localserver import LocalHomeserver
 
-
-def _temp_files_in_memory() -> None:
-    """Put tmp_path (the bot's SQLite files, Synapse's data) on the RAM disk when there is
-    one with room to spare: Synapse syncs its SQLite file to disk on every commit, and on
-    a busy machine the Matrix tests spent a fifth of their time waiting for that.
-    PYTEST_DEBUG_TEMPROOT is pytest's own setting for where its numbered temporary
-    folders go (the last three runs are kept); set it to choose another place."""
-    ram = Path("/dev/shm")
-    if "PYTEST_DEBUG_TEMPROOT" in os.environ or not ram.is_dir() or not os.access(ram, os.W_OK):
-        return
-    room = os.statvfs(ram)
-    if room.f_bavail * room.f_frsize >= 2 * 1024**3:
-        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(ram)
-
-
-_temp_files_in_memory()
-
 # helpers shared by the test folders (no packages: imported by module name)
 TESTS = Path(__file__).resolve().parent
 for folder in ("matrix", "discord", "cogs"):
