@@ -32,7 +32,8 @@ $(SYNAPSE_VENV)/.installed:
 run: install synapse
 	SYNAPSE_VENV=$(SYNAPSE_VENV) $(BIN)/readaloud run
 
-# two test processes at most per core pair: each starts its own Synapse
+# two test processes at most per core pair: each starts its own Synapse (3 or 4 were not
+# clearly faster on two busy cores); pyproject's --dist worksteal keeps both busy to the end
 test: install synapse
 	SYNAPSE_VENV=$(SYNAPSE_VENV) $(BIN)/pytest -n auto --maxprocesses=$(TEST_PROCESSES)
 
