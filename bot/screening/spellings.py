@@ -84,6 +84,8 @@ for _t in sorted(_TARGETS):
     for _i in range(len(_t)):
         _k = _t[:_i] + _t[_i + 1 :]
         _DROPPED[_k] = (*_DROPPED.get(_k, ()), _t)
+# longer words are no slip of any target (and are not tried: the test costs n^2)
+_LONGEST = max(map(len, _TARGETS)) + 1
 # consonants children swap by sound
 _SOUND_ALIKE = frozenset(frozenset(p) for p in ("dt", "ck", "kq", "sz"))
 
@@ -167,28 +169,40 @@ def _near(word: str) -> str | None:
         return None
     if word in _DICT:
         return None
+    if len(word) > _LONGEST:
+        return _stretched(word)
     if len(word) >= 4 and _inflected(word):
         # an inflection of a dictionary word ("books", "guides", "stopped") has no
         # doubled or masked letters; it may be a slip of a word that is name-calling only
         # ("ur so stuped": not "stupe" + "d"), never of one flagged on its own
         found = _misspelt(word)
         return found if found is not None and found not in WORDS else None
-    sq = squeeze(word)
-    if sq != word and len(sq) >= 3:  # ("ssm" is not "sm")
-        if sq in KNOWN:
-            return sq
-        got = SQUEEZED.get(sq)
-        if got is not None and _stretches(word, got[0]):
-            return got[0]
+    found = _stretched(word)
+    if found is not None:
+        return found
     masked = _vowel_mask(word)
     if masked is not None:
         return masked
     if len(word) >= 4:
         found = _misspelt(word)
+        sq = squeeze(word)
         if found is None and len(sq) >= 5 and sq != word and sq not in _DICT:
             found = _misspelt(sq)  # "stuupd"
         if found is not None:
             return found
+    return None
+
+
+def _stretched(word: str) -> str | None:
+    """The lexicon form ``word`` is with letters repeated ("fuuck"), if any."""
+    sq = squeeze(word)
+    if sq == word or len(sq) < 3:  # ("ssm" is not "sm")
+        return None
+    if sq in KNOWN:
+        return sq
+    got = SQUEEZED.get(sq)
+    if got is not None and _stretches(word, got[0]):
+        return got[0]
     return None
 
 
