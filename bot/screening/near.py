@@ -7,14 +7,14 @@ message (a pasted paragraph) from costing a scan of every character per rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 __all__ = ["lower_view", "near", "occurrences"]
 
 
-def occurrences(low: str, anchors: Iterable[str]) -> list[int]:
-    """Where each anchor word occurs in ``low`` as a whole word, in order."""
-    found: list[int] = []
+def _whole(low: str, anchors: Iterable[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each anchor in ``low`` where a word anchor is a whole word
+    (letters and digits around it end it: "st" is not in "first")."""
     n = len(low)
     for w in anchors:
         head, tail = w[0].isalnum(), w[-1].isalnum()
@@ -24,10 +24,13 @@ def occurrences(low: str, anchors: Iterable[str]) -> list[int]:
             if not (head and i and low[i - 1].isalnum()) and not (
                 tail and j < n and low[j].isalnum()
             ):
-                found.append(i)
+                yield i, j
             i = low.find(w, i + 1)
-    found.sort()
-    return found
+
+
+def occurrences(low: str, anchors: Iterable[str]) -> list[int]:
+    """Where each anchor word occurs in ``low`` as a whole word, in order."""
+    return sorted(i for i, _ in _whole(low, anchors))
 
 
 def near(low: str, anchors: Iterable[str], before: int, after: int) -> list[tuple[int, int]]:
@@ -35,19 +38,8 @@ def near(low: str, anchors: Iterable[str], before: int, after: int) -> list[tupl
     the text when it is ASCII) from ``before`` characters before each occurrence of an
     anchor to ``after`` characters after its end. A word anchor counts only where it
     is a whole word (letters and digits around it end it), as the rules read words."""
-    spans: list[tuple[int, int]] = []
     n = len(low)
-    for w in anchors:
-        # a word anchor counts only as a whole word ("st" not in "first")
-        head, tail = w[0].isalnum(), w[-1].isalnum()
-        i = low.find(w)
-        while i >= 0:
-            j = i + len(w)
-            if not (head and i and low[i - 1].isalnum()) and not (
-                tail and j < n and low[j].isalnum()
-            ):
-                spans.append((max(0, i - before), min(n, j + after)))
-            i = low.find(w, i + 1)
+    spans = [(max(0, i - before), min(n, j + after)) for i, j in _whole(low, anchors)]
     if len(spans) <= 1:
         return spans
     spans.sort()
