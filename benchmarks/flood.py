@@ -32,7 +32,7 @@ from bot.core.events import MessagePosted
 from bot.core.model import Actor, ChannelRef, MessageRef, Platform, Role, UserRef
 from bot.core.textcommand import parse
 from bot.db.tables import Flag
-from cogs.moderation import floods
+from cogs.review import floods
 
 ROOM = ChannelRef(Platform.MATRIX, "!room12")
 TEACHER = Actor(UserRef(Platform.MATRIX, "@rivera:school", "Ms Rivera"), Role.TEACHER)

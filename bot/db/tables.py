@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -202,7 +203,12 @@ class Flag(Base):
         ForeignKey("post.id", ondelete="CASCADE"), unique=True
     )
     # message (a student's post) | question (for the guest author) | answer (from the author)
+    # | thread (a thread's name) | direct (a child's private message); see cogs/review
     kind: Mapped[str] = mapped_column(String(16), default="message", server_default="message")
+    # where the item goes once approved, for the teacher (a question: the author and book)
+    context: Mapped[str | None] = mapped_column(Text)
+    # a self-harm or abuse signal: the safeguarding lead is named and pinged on its review
+    escalate: Mapped[bool] = mapped_column(default=False, server_default=false())
     user_id: Mapped[str] = mapped_column(String(255))
     user_name: Mapped[str] = mapped_column(String(255))
     channel_id: Mapped[str] = mapped_column(String(255))

@@ -29,11 +29,12 @@ from bot.deliveries import Deliveries
 from cogs.authors import texts
 from cogs.authors.context import Place, places
 from cogs.classroom.service import ClassInfo
-from cogs.moderation.effects import ESCALATE
 from cogs.moderation.policy import ESCALATING, checked
-from cogs.moderation.service import ModerationService
+from cogs.review.items import NewItem, submit
+from cogs.review.service import ReviewQueue
 
 log = logging.getLogger(__name__)
+KIND = "answer"  # its review items
 CONCURRENCY = 16
 WAITING = ("relayed",)
 
@@ -63,14 +64,14 @@ class Fanout:
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
-        moderation: ModerationService,
+        review: ReviewQueue,
         chats: Chats,
         deliveries: Deliveries,
         clock: Clock,
         concurrency: int = CONCURRENCY,
     ) -> None:
         self.sessionmaker = sessionmaker
-        self.moderation = moderation
+        self.reviews = review
         self.chats = chats
         self.deliveries = deliveries
         self.clock = clock
@@ -198,25 +199,22 @@ class Fanout:
         async with self.sessionmaker.begin() as db:
             q = await db.get_one(Question, t.question_id)
             if q.answer_flag_id is None:
-                flag = Flag(
+                item = NewItem(
                     classroom_id=t.cls.id,
-                    post_id=None,
-                    kind="answer",
+                    kind=KIND,
                     user_id=f"author:{answer.id}",
                     user_name=author,
                     channel_id=t.cls.channel.id,
                     thread_id=t.thread,
                     text=answer.text,
                     reasons=list(answer.reasons) or [texts.REVIEWS_EVERY_ANSWER],
-                    matches=[f"{c}:author answer" for c in alarm] + ([ESCALATE] if alarm else []),
-                    action="hold",
-                    created_at=self.clock.now(),
+                    matches=[f"{c}:author answer" for c in alarm],
+                    escalate=bool(alarm),
                 )
-                db.add(flag)
-                await db.flush()
+                flag = await submit(db, item, self.clock.now())
                 q.answer_flag_id, q.state = flag.id, "answer_held"
             flag_id = q.answer_flag_id
-        await self.moderation.settle(flag_id)
+        await self.reviews.settle(flag_id)
 
     async def waiting(self, answer_id: int) -> int:
         """In how many classes the answer waits for a teacher."""
@@ -231,7 +229,7 @@ class Fanout:
                 or 0
             )
 
-    # ---- the teacher's decision on a held answer (FlagKind "answer") ----
+    # ---- the teacher's decision on a held answer (review kind "answer") ----
 
     async def review(self, flag: Flag, key: str) -> Outgoing:
         """The teacher's review message for a held answer, quoting the class's question."""

@@ -36,11 +36,12 @@ from cogs.authors.deidentify import Person, deidentify
 from cogs.authors.onboarding import profile_of
 from cogs.authors.similarity import best_match, normalize
 from cogs.classroom.service import ClassInfo, ClassroomService
-from cogs.moderation.effects import ESCALATE
 from cogs.moderation.policy import checked
-from cogs.moderation.service import ModerationService
+from cogs.review.items import NewItem, submit
+from cogs.review.service import ReviewQueue
 
 log = logging.getLogger(__name__)
+KIND = "question"  # its review items
 MAX_QUESTION = 500
 
 
@@ -79,7 +80,7 @@ class QuestionDesk:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         classes: ClassroomService,
-        moderation: ModerationService,
+        review: ReviewQueue,
         chats: Chats,
         deliveries: Deliveries,
         clock: Clock,
@@ -87,7 +88,7 @@ class QuestionDesk:
     ) -> None:
         self.sessionmaker = sessionmaker
         self.classes = classes
-        self.moderation = moderation
+        self.reviews = review
         self.chats = chats
         self.deliveries = deliveries
         self.clock = clock
@@ -115,23 +116,19 @@ class QuestionDesk:
                 )
             place = (await places(db, [cls.id], now)).get(cls.id)
             chapter = place.chapter if place else None
-            flag = Flag(
+            item = NewItem(
                 classroom_id=cls.id,
-                post_id=None,
-                kind="question",
+                kind=KIND,
                 user_id=student.id,
                 user_name=student.label,
                 channel_id=cls.channel.id,
                 thread_id=where.thread,
                 text=text,
-                # first the author and book; then what screening saw, for the teacher
-                reasons=[f"for {author.name}, {texts.context(invite.book, chapter)}", *found],
-                matches=[ESCALATE] if SELF_HARM in verdict.categories else [],
-                action="hold",
-                created_at=now,
+                reasons=found,  # what screening saw, for the teacher
+                context=f"for {author.name}, {texts.context(invite.book, chapter)}",
+                escalate=SELF_HARM in verdict.categories,
             )
-            db.add(flag)
-            await db.flush()
+            flag = await submit(db, item, now)
             question = Question(
                 classroom_id=cls.id,
                 invite_id=invite.id,
@@ -149,7 +146,7 @@ class QuestionDesk:
             await db.flush()
             audit.record(db, now, cls.id, student.id, "question.asked", question=question.id)
             asked = Asked(question.id, flag.id, author.name)
-        await self.moderation.settle(asked.flag_id)
+        await self.reviews.settle(asked.flag_id)
         return asked
 
     @staticmethod
@@ -186,12 +183,12 @@ class QuestionDesk:
             or 0
         )
 
-    # ---- the teacher's decision (FlagKind "question") ----
+    # ---- the teacher's decision (review kind "question") ----
 
     async def review(self, flag: Flag, key: str) -> Outgoing:
         """The teacher's review message for a question."""
-        author_ctx = flag.reasons[0] if flag.reasons else "for the guest author"
-        found = flag.reasons[1:]
+        author_ctx = flag.context or "for the guest author"
+        found = flag.reasons
         cls = await self.classes.get(flag.classroom_id)
         people = await self._on_platform(cls)
         async with self.sessionmaker() as db:

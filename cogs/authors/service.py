@@ -1,7 +1,7 @@
 """The guest author relay, assembled: onboarding, questions, the author's desk, the fan-out.
 
 Built once by the composition root, which hands it the shared services; it
-registers its two review kinds ("question", "answer") with moderation.
+registers its two review kinds ("question", "answer") with the review queue.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from bot.deliveries import Deliveries
 from cogs.authors.answers import AnswerDesk
 from cogs.authors.exposure import ExposedCodes
 from cogs.authors.fanout import CONCURRENCY, Fanout
+from cogs.authors.fanout import KIND as ANSWER
 from cogs.authors.onboarding import AuthorDirectory
+from cogs.authors.questions import KIND as QUESTION
 from cogs.authors.questions import QuestionDesk
 from cogs.classroom.service import ClassroomService
 from cogs.moderation.service import ModerationService
@@ -38,15 +40,16 @@ class GuestAuthors:
     ) -> None:
         self.directory = AuthorDirectory(sessionmaker, classes, chats, deliveries, clock)
         self.exposed = ExposedCodes(sessionmaker, classes, chats, deliveries, clock)
-        self.fanout = Fanout(sessionmaker, moderation, chats, deliveries, clock, concurrency)
+        review = moderation.review
+        self.fanout = Fanout(sessionmaker, review, chats, deliveries, clock, concurrency)
         self.questions = QuestionDesk(
-            sessionmaker, classes, moderation, chats, deliveries, clock, self.fanout.deliver
+            sessionmaker, classes, review, chats, deliveries, clock, self.fanout.deliver
         )
         self.desk = AnswerDesk(
             sessionmaker, classes, self.directory, self.fanout, deliveries, clock
         )
-        moderation.add_kind("question", self.questions)
-        moderation.add_kind("answer", self.fanout)
+        review.add_kind(QUESTION, self.questions)
+        review.add_kind(ANSWER, self.fanout)
         # a joined guest author's direct messages are theirs to answer, not a child's
         moderation.children.answered_elsewhere = self._is_author
         self._children = moderation.children

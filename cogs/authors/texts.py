@@ -11,7 +11,7 @@ from datetime import datetime
 from bot.core.names import clean
 from bot.core.quoting import review_quote
 from bot.core.wording import plural, sentence
-from cogs.moderation.texts import review_layout
+from cogs.review.texts import review_layout
 
 P = "!"  # direct messages take `!` commands on every platform (Discord also has /answer)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,11 +25,9 @@ from bot.deliveries import Deliveries
 from bot.screening import Verdict
 from bot.screening.verdict import SELF_HARM
 from cogs.moderation import texts
-from cogs.moderation.effects import ESCALATE
 from cogs.moderation.policy import checked
-
-if TYPE_CHECKING:
-    from cogs.moderation.service import ModerationService
+from cogs.review.items import NewItem, submit
+from cogs.review.service import ReviewQueue
 
 KIND = "direct"
 
@@ -43,12 +40,12 @@ class ChildReplies:
         sessionmaker: async_sessionmaker[AsyncSession],
         deliveries: Deliveries,
         clock: Clock,
-        moderation: ModerationService,
+        review: ReviewQueue,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.deliveries = deliveries
         self.clock = clock
-        self.moderation = moderation
+        self.reviews = review
         # people another feature answers in direct rooms (guest authors)
         self.answered_elsewhere: Callable[[UserRef], Awaitable[bool]] | None = None
 
@@ -78,7 +75,7 @@ class ChildReplies:
         verdict = checked(ev.text)
         flag_id = None if verdict.clean else await self._flag(class_id, ev, verdict)
         if flag_id is not None:
-            await self.moderation.settle(flag_id)
+            await self.reviews.settle(flag_id)
         reply = texts.child_direct_reply(ev.actor.user.label, verdict.student_note, flag_id)
         key = f"children:direct:{ev.message.id}"
         out = Outgoing(reply, key=key)
@@ -109,7 +106,7 @@ class ChildReplies:
             )
             db.add(post)
             await db.flush()
-            flag = Flag(
+            item = NewItem(
                 classroom_id=class_id,
                 post_id=post.id,
                 kind=KIND,
@@ -119,17 +116,15 @@ class ChildReplies:
                 thread_id=None,
                 text=ev.text,
                 reasons=list(verdict.reasons) or sorted(verdict.categories),
+                escalate=SELF_HARM in verdict.categories,
                 action="flag",
                 student_note=verdict.student_note,
-                matches=[ESCALATE] if SELF_HARM in verdict.categories else [],
-                created_at=now,
             )
-            db.add(flag)
-            await db.flush()
+            flag = await submit(db, item, now)
             audit.record(db, now, class_id, "readaloud", "flag.direct", flag=flag.id)
             return int(flag.id)
 
-    # ---- the review kind "direct" (see ModerationService.add_kind) ----
+    # ---- the review kind "direct" (see ReviewQueue.add_kind) ----
 
     async def review(self, flag: Flag, key: str) -> Outgoing:
         """The teacher's review: what the child wrote to the bot privately, and why."""

@@ -5,21 +5,19 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
-from bot.core.errors import NotFound, UserError
+from bot.core.errors import UserError
 from bot.core.model import Actor, ChannelRef, UserRef
 from bot.db.tables import (
     AuditEvent,
     Classroom,
-    Delivery,
     Entry,
     Flag,
     Post,
     Question,
-    ReviewGroup,
     Session,
     Vote,
 )
@@ -28,6 +26,8 @@ from cogs.classroom.service import ClassroomService
 from cogs.moderation import texts
 from cogs.moderation.rules import ClassRules
 from cogs.moderation.service import ModerationService
+from cogs.review import retention
+from cogs.review.texts import age
 
 log = logging.getLogger(__name__)
 FINISHED_QUESTIONS = ("answered", "passed", "rejected", "dropped")
@@ -50,6 +50,7 @@ class Records:
         self.moderation = moderation
         self.rules = rules
         self.clock = clock
+        moderation.review.allow_when_fine(self.allow_matched)
 
     async def history(self, where: ChannelRef, student: UserRef) -> list[str]:
         """The student's latest flags and what was decided, newest first."""
@@ -62,26 +63,11 @@ class Records:
                 .order_by(Flag.created_at.desc())
                 .limit(HISTORY_LINES)
             )
-            return [texts.history_line(f, texts.age(now - f.created_at)) for f in flags]
+            return [texts.history_line(f, age(now - f.created_at)) for f in flags]
 
-    async def show(self, flag_id: int, where: ChannelRef) -> str:
-        """Every line of a flagged message (a review shows only its first lines)."""
-        cls = await self.classes.require(where)
-        async with self.sessionmaker() as db:
-            flag = await db.get(Flag, flag_id)
-            if flag is None or flag.classroom_id != cls.id:
-                raise NotFound(f"There is no flag #{flag_id} in this class. Try mod queue.")
-            return texts.shown_in_full(flag)
-
-    async def not_a_problem(self, flag_id: int, actor: Actor, where: ChannelRef) -> str:
-        """Approve, and allow what screening matched so it is not held again in this class."""
-        cls = await self.classes.require(where)
-        async with self.sessionmaker() as db:
-            flag = await db.get(Flag, flag_id)
-            if flag is None or flag.classroom_id != cls.id:
-                raise NotFound(f"There is no flag #{flag_id} in this class. Try mod queue.")
-            matches = list(flag.matches or [])
-        answer = await self.moderation.decide(flag_id, True, actor, "not a problem", where)
+    async def allow_matched(self, class_id: int, matches: list[str], actor: Actor) -> list[str]:
+        """`mod fine`: allow the words or links screening matched so they are not held
+        again in this class (``ReviewQueue.fine``); what is allowed now."""
         allowed: list[str] = []
         for match in matches:
             category, _, detail = match.partition(":")
@@ -89,15 +75,13 @@ class Records:
                 continue
             try:
                 if category in TOXIC and " " not in detail.strip():
-                    allowed.append(await self.rules.allow(cls.id, "word", detail, actor))
+                    allowed.append(await self.rules.allow(class_id, "word", detail, actor))
                 elif category == LINK:
                     domain = detail.split()[-1]  # details read like "link: www.bbc.co.uk"
-                    allowed.append(await self.rules.allow(cls.id, "domain", domain, actor))
+                    allowed.append(await self.rules.allow(class_id, "domain", domain, actor))
             except UserError:
-                log.info("flag %s: %r is not something to allow", flag_id, detail)
-        if allowed:
-            answer += f" From now on this class allows: {', '.join(sorted(set(allowed)))}."
-        return answer.strip()
+                log.info("class %s: %r is not something to allow", class_id, detail)
+        return allowed
 
     async def purge(self) -> int:
         """Delete what students wrote or did once it is older than the class's retention
@@ -109,13 +93,9 @@ class Records:
             classes = list(await db.execute(select(Classroom.id, Classroom.retention_days)))
             for class_id, days in classes:
                 cutoff: datetime = now - timedelta(days=days)
-                removed += await _forget_sent(db, class_id, cutoff)
+                removed += await retention.forget(db, class_id, cutoff)
                 sessions = select(Session.id).where(Session.classroom_id == class_id)
                 for statement in (
-                    delete(Flag).where(Flag.classroom_id == class_id, Flag.created_at < cutoff),
-                    delete(ReviewGroup).where(
-                        ReviewGroup.classroom_id == class_id, ReviewGroup.last_at < cutoff
-                    ),
                     delete(AuditEvent).where(
                         AuditEvent.classroom_id == class_id, AuditEvent.at < cutoff
                     ),
@@ -133,28 +113,3 @@ class Records:
         if removed:
             log.info("retention: deleted %d old records", removed)
         return removed
-
-
-async def _forget_sent(db: AsyncSession, class_id: int, cutoff: datetime) -> int:
-    """Delete the delivery records of the flags and review groups about to be purged.
-    SQLite may give a new flag the id of the newest deleted one; its hide and review
-    must not be taken for the old flag's, already sent."""
-    flags = await db.scalars(
-        select(Flag.id).where(Flag.classroom_id == class_id, Flag.created_at < cutoff)
-    )
-    groups = await db.scalars(
-        select(ReviewGroup.id).where(
-            ReviewGroup.classroom_id == class_id, ReviewGroup.last_at < cutoff
-        )
-    )
-    prefixes = [f"flag:{i}" for i in flags] + [f"group:{i}" for i in groups]
-    removed = 0
-    for start in range(0, len(prefixes), _KEYS_AT_ONCE):
-        chunk = prefixes[start : start + _KEYS_AT_ONCE]
-        keys = or_(*(or_(Delivery.key == p, Delivery.key.like(p + ":%")) for p in chunk))
-        result = await db.execute(delete(Delivery).where(keys))
-        removed += result.rowcount or 0  # type: ignore[attr-defined]
-    return removed
-
-
-_KEYS_AT_ONCE = 200  # keys per statement (SQLite binds at most 32,766 parameters)

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from functools import partial
-from typing import Protocol
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
@@ -29,19 +26,17 @@ from bot.core.events import (
     ThreadNamed,
 )
 from bot.core.followups import FollowUps
-from bot.core.model import Actor, ChannelRef, Outgoing, UserRef
+from bot.core.model import Actor, ChannelRef, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
 from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
 from bot.screening.verdict import SPAM, Book
 from cogs.classroom.service import ClassInfo, ClassroomService, closest_member
-from cogs.moderation import floods, texts
+from cogs.moderation import texts
 from cogs.moderation.catchup import catch_up
-from cogs.moderation.decisions import flag_in, record_decision, reviewed_by
 from cogs.moderation.direct_replies import KIND as DIRECT_KIND
 from cogs.moderation.direct_replies import ChildReplies
-from cogs.moderation.effects import ESCALATE, FlagEffects
 from cogs.moderation.policy import checked, decide, screened_text, screening_deadline, with_media
 from cogs.moderation.reactions import text_reaction
 from cogs.moderation.recent import (
@@ -50,49 +45,21 @@ from cogs.moderation.recent import (
     spam_already_flagged,
     thread_closed,
 )
-from cogs.moderation.removals import EarlyRemoval
 from cogs.moderation.rules import ClassRules
 from cogs.moderation.threadnames import KIND as THREAD_KIND
 from cogs.moderation.threadnames import ThreadNames, no_book
+from cogs.review import floods
+from cogs.review.items import NewItem, submit
+from cogs.review.removals import EarlyRemoval
+from cogs.review.service import ReviewQueue
+from cogs.review.texts import NEW_MEMBER_NOTE
 
 log = logging.getLogger(__name__)
 CLOSED_REASON = "posted after the session's discussion closed"
-APPROVE_KEYS = {"✅", "✔️", "👍"}
-REJECT_KEYS = {"❌", "✖️", "👎"}
-
-
-@dataclass(frozen=True)
-class FlagView:
-    """A flag as the teacher sees it in the queue."""
-
-    id: int
-    student: str
-    text: str
-    reasons: list[str]
-    state: str
-    age: str
-    kind: str = "message"
-
-
-class FlagKind(Protocol):
-    """Another feature's review item (a question for the guest author, an author's answer):
-    same queue, buttons, reactions and `mod approve N`; its own review text and effects."""
-
-    async def review(self, flag: Flag, key: str) -> Outgoing:
-        """The teacher's review message."""
-        ...
-
-    async def decided(self, flag: Flag) -> None:
-        """Carry out the decision; must be safe to call again (keyed deliveries)."""
-        ...
-
-
-async def _as_given(actor: Actor, where: ChannelRef) -> Actor:
-    return actor
 
 
 class ModerationService:
-    """Screens messages, keeps the review queue, carries out decisions."""
+    """Screens students' messages and raises what needs the teacher (``cogs/review``)."""
 
     def __init__(
         self,
@@ -103,6 +70,7 @@ class ModerationService:
         clock: Clock,
         deadline: Deadline | None = None,
         follow_ups: FollowUps | None = None,
+        review: ReviewQueue | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.follow_ups = follow_ups or FollowUps()
@@ -115,20 +83,20 @@ class ModerationService:
         self._listeners: list[Callable[[MessageShared], Awaitable[None]]] = []
         self._recent = RecentMessages()
         self._screening = floods.KeyedLocks()  # one student's messages join groups in order
-        self._kinds: dict[str, FlagKind] = {}
-        self._current_role: Callable[[Actor, ChannelRef], Awaitable[Actor]] = _as_given
         self._book: Callable[[AsyncSession, int], Awaitable[Book | None]] = no_book
-        self._effects = FlagEffects(
-            sessionmaker, classes, chats, deliveries, self._kinds, self._shared
+        self.review = review or ReviewQueue(
+            sessionmaker, classes, chats, deliveries, clock, self.follow_ups, self._shared
         )
-        self._threads = ThreadNames(sessionmaker, classes, chats, deliveries, clock, self.settle)
-        self.add_kind(THREAD_KIND, self._threads)
-        self.children = ChildReplies(sessionmaker, deliveries, clock, self)
-        self.add_kind(DIRECT_KIND, self.children)
+        self._threads = ThreadNames(
+            sessionmaker, classes, chats, deliveries, clock, self.review.settle
+        )
+        self.review.add_kind(THREAD_KIND, self._threads)
+        self.children = ChildReplies(sessionmaker, deliveries, clock, self.review)
+        self.review.add_kind(DIRECT_KIND, self.children)
 
     def roles_from(self, resolve: Callable[[Actor, ChannelRef], Awaitable[Actor]]) -> None:
         """Decide by the role the class gives the person now, not the one where they react."""
-        self._current_role = resolve
+        self.review.roles_from(resolve)
 
     def books_from(self, current: Callable[[AsyncSession, int], Awaitable[Book | None]]) -> None:
         """Screen a class's messages knowing the book it reads (`current(db, class id)`):
@@ -139,11 +107,7 @@ class ModerationService:
     def pause_when(self, exposed: Callable[[int], bool]) -> None:
         """Post nothing in a class's teacher room while `exposed(class id)` says students
         can read it; ``resume`` delivers it afterwards."""
-        self._effects.exposed = exposed
-
-    def add_kind(self, kind: str, handler: FlagKind) -> None:
-        """Review flags of `kind` in the queue, with `handler` saying what a decision does."""
-        self._kinds[kind] = handler
+        self.review.pause_when(exposed)
 
     def on_shared(self, listener: Callable[[MessageShared], Awaitable[None]]) -> None:
         """Be told whenever a student's message becomes visible to the class."""
@@ -183,10 +147,10 @@ class ModerationService:
         if flag_id is not None:
             removal = None
             if deferring:
-                removal = await self._effects.hide_first(flag_id, cls, ev.message.id, held, early)
+                removal = await self.review.hide_first(flag_id, cls, ev.message.id, held, early)
             # the review (made ready during the removal) and the student's note: behind the
             # class's next messages (the flag row is saved: ``resume`` finishes after a crash)
-            await self.follow_ups.run(f"class:{cls.id}", partial(self.settle, flag_id))
+            await self.follow_ups.run(f"class:{cls.id}", partial(self.review.settle, flag_id))
             if removal is not None:
                 await removal  # the room's next events wait until the class no longer sees it
 
@@ -234,7 +198,7 @@ class ModerationService:
             action, reasons = "hold", [*reasons, CLOSED_REASON]
             note = note or texts.CLOSED_NOTE
         if action == "hold" and not note and member.trust == "new":
-            note = texts.NEW_MEMBER_NOTE
+            note = NEW_MEMBER_NOTE
         if action == "hold" and early is not None:
             early.start()
         now = self.clock.now()
@@ -255,7 +219,7 @@ class ModerationService:
         if action == "flag" and verdict.categories == {SPAM}:
             if await spam_already_flagged(db, cls.id, ev.actor.user.id, now):
                 return None, action  # one notice per flood, not one per message
-        flag = Flag(
+        item = NewItem(
             classroom_id=cls.id,
             post_id=post.id,
             user_id=ev.actor.user.id,
@@ -264,98 +228,26 @@ class ModerationService:
             thread_id=ev.channel.thread,
             text=ev.text,
             reasons=reasons,
+            escalate=decision.escalate,
             action=action,
             student_note=note,
-            matches=[f"{sp.category}:{sp.detail}" for sp in verdict.spans]
-            + ([ESCALATE] if decision.escalate else []),
-            media=[[m.kind, m.name, m.ref] for m in ev.media],
-            created_at=now,
+            matches=[f"{sp.category}:{sp.detail}" for sp in verdict.spans],
+            media=ev.media,
         )
-        db.add(flag)
-        await db.flush()
-        await floods.join(db, flag, now)  # a flood: one combined review
+        flag = await submit(db, item, now)
         audit.record(db, now, cls.id, "readaloud", f"flag.{action}", flag=flag.id, reasons=reasons)
         return flag, action
 
     # ---- teacher decisions ----
 
     async def on_reaction(self, chat: Chat, ev: ReactionAdded) -> None:
-        """A ✅ / ❌ reaction by a teacher on a review message decides that flag, or every
-        waiting flag of a combined review; a student's reaction made of words is screened
-        like a message (``reactions.py``)."""
+        """A student's reaction made of words is screened like a message (``reactions.py``);
+        a teacher's ✅ / ❌ on a review message is a decision (``ReviewQueue.on_reaction``)."""
         said = text_reaction(ev)
         if said is not None:
             await self.on_message(chat, said)
             return
-        if ev.key not in APPROVE_KEYS | REJECT_KEYS:
-            return
-        actor = await self._current_role(ev.actor, ev.target.channel)
-        if not actor.is_teacher:  # e.g. a teacher demoted in the class room since
-            return
-        approve = ev.key in APPROVE_KEYS
-        lead, flag_id = await reviewed_by(self.sessionmaker, ev.target.id)
-        if lead is None and flag_id is None:
-            # the review may be on its way still (posted behind the class's messages, or by
-            # another room's handler): a decision on it must not be lost
-            await self.follow_ups.caught_up()
-            await self._effects.caught_up()
-            lead, flag_id = await reviewed_by(self.sessionmaker, ev.target.id)
-        if lead is not None:
-            try:
-                await self.decide_review(lead, approve, actor, "", ev.target.channel)
-            except UserError:
-                log.info("a reaction on review %s found nothing waiting", ev.target.id)
-        elif flag_id is not None:
-            await self.decide(flag_id, approve, actor, "", ev.target.channel)
-
-    async def decide(
-        self,
-        flag_id: int,
-        approve: bool,
-        actor: Actor,
-        reason: str,
-        where: ChannelRef,
-        edited: str | None = None,
-    ) -> str:
-        """Approve (optionally with the teacher's edit) or reject a pending flag; returns the
-        reply for the teacher (nothing in the teacher room, where the decision is posted)."""
-        cls = await self.classes.require(where)
-        async with self.sessionmaker.begin() as db:
-            flag = await flag_in(db, cls.id, flag_id)
-            if flag.state != "pending":
-                raise UserError(f"Flag #{flag_id} was already {flag.state} by {flag.decided_by}.")
-            record_decision(db, flag, approve, actor, reason, flag.id, self.clock.now(), edited)
-            await floods.changed(db, flag.group_id)
-            state = flag.state
-        await self.settle(flag_id)
-        here = cls.teacher_channel is not None and where.room == cls.teacher_channel.room
-        if here and not self._effects.exposed(cls.id):
-            return ""  # the decision's notice in this room is the one confirmation
-        return f"{'✅' if approve else '❌'} Flag #{flag_id} {state}."
-
-    async def decide_review(
-        self, flag_id: int, approve: bool, actor: Actor, reason: str, where: ChannelRef
-    ) -> str:
-        """Approve or reject every waiting message the teacher sees on flag N's combined
-        review (oldest first, each reposted in order), or flag N alone if it has its own."""
-        cls = await self.classes.require(where)
-        async with self.sessionmaker.begin() as db:
-            flag = await flag_in(db, cls.id, flag_id)
-            group_id = flag.group_id
-            waiting = await floods.shown_waiting(db, group_id) if group_id is not None else []
-            for f in waiting:
-                record_decision(db, f, approve, actor, reason, waiting[0].id, self.clock.now())
-            await floods.changed(db, group_id if waiting else None)
-        if group_id is None:
-            return await self.decide(flag_id, approve, actor, reason, where)
-        if not waiting:
-            raise UserError(f"Nothing on the review of flag #{flag_id} is waiting any more.")
-        for f in waiting:
-            try:
-                await self.settle(f.id)
-            except Exception:  # the regular resume finishes it; the others go on
-                log.exception("could not finish flag %s yet", f.id)
-        return texts.decided_together(approve, waiting)
+        await self.review.on_reaction(ev)
 
     async def set_trust(
         self, where: ChannelRef, user: UserRef, level: str, actor: Actor, prefix: str = "!"
@@ -374,35 +266,6 @@ class ModerationService:
         await self.classes.set_trust(cls.id, user, level, actor)
         return texts.trusted(user.label, level)
 
-    async def queue(self, where: ChannelRef) -> list[FlagView]:
-        """Pending flags of the class, oldest first."""
-        cls = await self.classes.require(where)
-        now = self.clock.now()
-        async with self.sessionmaker() as db:
-            rows = await db.scalars(
-                select(Flag)
-                .where(Flag.classroom_id == cls.id, Flag.state == "pending")
-                .order_by(Flag.created_at)
-            )
-            return [
-                FlagView(
-                    f.id,
-                    f.user_name,
-                    f.text,
-                    f.reasons,
-                    f.state,
-                    texts.age(now - f.created_at),
-                    f.kind,
-                )
-                for f in rows
-            ]
-
-    # ---- carrying out holds and decisions, exactly once (``effects.py``) ----
-
     async def resume(self) -> int:
-        """Finish every hold or decision not fully carried out (at start, then regularly)."""
-        return await self._effects.resume()
-
-    async def settle(self, flag_id: int) -> None:
-        """Deliver every effect of a flag's current state that is not delivered yet."""
-        await self._effects.settle(flag_id)
+        """Finish every hold or decision not fully carried out (``ReviewQueue.resume``)."""
+        return await self.review.resume()

@@ -26,9 +26,9 @@ from bot.deliveries import Deliveries
 from bot.screening import Book
 from cogs.classroom.service import ClassroomService
 from cogs.moderation import texts
-from cogs.moderation.effects import ESCALATE
 from cogs.moderation.policy import checked, decide
 from cogs.moderation.rules import ClassRules
+from cogs.review.items import NewItem, submit
 
 log = logging.getLogger(__name__)
 KIND = "thread"
@@ -86,7 +86,7 @@ class ThreadNames:
                 decision = decide(verdict, member.trust, rules.policy)
                 if decision.action == "allow":
                     return
-                flag = Flag(
+                item = NewItem(
                     classroom_id=cls.id,
                     kind=KIND,
                     user_id=ev.actor.user.id,
@@ -95,14 +95,12 @@ class ThreadNames:
                     thread_id=ev.thread.thread,
                     text=ev.name,
                     reasons=decision.reasons,
+                    escalate=decision.escalate,
                     action=decision.action,
                     student_note=verdict.student_note,
-                    matches=[f"{sp.category}:{sp.detail}" for sp in verdict.spans]
-                    + ([ESCALATE] if decision.escalate else []),
-                    created_at=now,
+                    matches=[f"{sp.category}:{sp.detail}" for sp in verdict.spans],
                 )
-                db.add(flag)
-                await db.flush()
+                flag = await submit(db, item, now)
                 audit.record(db, now, cls.id, "readaloud", f"thread.{flag.action}", flag=flag.id)
                 flag_id = flag.id
         if earlier is not None:
@@ -113,7 +111,7 @@ class ThreadNames:
             await self._hold(flag)  # at once, even while no review can be posted
         await self.settle(flag_id)
 
-    # ---- the review kind "thread" (see ModerationService.add_kind) ----
+    # ---- the review kind "thread" (see ReviewQueue.add_kind) ----
 
     async def review(self, flag: Flag, key: str) -> Outgoing:
         """The teacher's review; a held name is replaced first (once)."""

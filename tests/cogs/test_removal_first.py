@@ -21,7 +21,7 @@ from sqlalchemy import exc
 from bot.core.errors import NotHandled
 from bot.core.events import MessagePosted
 from bot.core.model import ChannelRef, MessageRef
-from cogs.moderation import floods
+from cogs.review import floods
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

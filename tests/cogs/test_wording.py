@@ -35,6 +35,7 @@ from cogs.authors import texts as author_texts
 from cogs.moderation import texts as mod_texts
 from cogs.moderation.policy import MEDIA_NOTE, UNCHECKED_CATEGORY, checked
 from cogs.readaloud import texts as session_texts
+from cogs.review import texts as review_texts
 
 INTERNAL = (PROFANITY, INSULT, SLUR, BULLYING, SELF_HARM, PII, LINK, SPAM, MEDIA)
 JARGON = ("looks like spam", "severity", "flag #", "verdict", UNCHECKED_CATEGORY, "mod trust")
@@ -67,7 +68,7 @@ def flag(note: str = "", reason: str = "", name: str = "Aroha") -> Flag:
 
 def notes() -> Iterator[str]:
     yield ""
-    yield mod_texts.NEW_MEMBER_NOTE
+    yield review_texts.NEW_MEMBER_NOTE
     yield mod_texts.CLOSED_NOTE
     yield MEDIA_NOTE
     for text in SAMPLE_MESSAGES:
@@ -89,10 +90,10 @@ def student_texts() -> Iterator[str]:
     yield mod_texts.child_direct_reply("Ben", "", None)
     for note in notes():
         yield mod_texts.child_direct_reply("Ben", note, 7)
-        yield mod_texts.held(flag(note))
+        yield review_texts.held(flag(note))
         yield mod_texts.thread_name_held(flag(note), "Thread name waiting for the teacher")
     for reason in ("", "please be kind to everyone", "Use kind words."):
-        yield mod_texts.rejected(flag(reason=reason))
+        yield review_texts.rejected(flag(reason=reason))
         yield mod_texts.thread_name_rejected(flag(reason=reason))
         yield author_texts.not_sent("Aroha", reason)
     for minutes in (1, 15):
@@ -172,7 +173,7 @@ def test_the_checks_catch_what_a_real_class_met() -> None:
 
 def test_a_held_message_notice_never_repeats_itself_whatever_the_reason() -> None:
     unchecked = checked("x").student_note or "Your message is waiting for your teacher to look."
-    told = mod_texts.held(flag(unchecked))
+    told = review_texts.held(flag(unchecked))
     assert told.count("waiting for your teacher") == 1
     assert told.startswith("Hi Aroha! ")
 
@@ -184,5 +185,5 @@ def test_counted_words_agree_and_reasons_become_sentences() -> None:
     )
     assert sentence("please be kind to everyone") == "please be kind to everyone."
     assert sentence("Why not?") == "Why not?"
-    told = mod_texts.rejected(flag(reason="please be kind to everyone"))
+    told = review_texts.rejected(flag(reason="please be kind to everyone"))
     assert "Your teacher says: please be kind to everyone. You're welcome" in told

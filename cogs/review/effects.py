@@ -12,7 +12,6 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,14 +23,11 @@ from bot.core.ports import Chat
 from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
 from cogs.classroom.service import ClassInfo, ClassroomService
-from cogs.moderation import floods, texts
-from cogs.moderation.removals import HIDE_REASON, EarlyRemoval, Removal, Removals
-
-if TYPE_CHECKING:
-    from cogs.moderation.service import FlagKind
+from cogs.review import floods, texts
+from cogs.review.items import ReviewKind
+from cogs.review.removals import HIDE_REASON, EarlyRemoval, Removal, Removals
 
 log = logging.getLogger(__name__)
-ESCALATE = floods.ESCALATE
 Gate = Callable[[], Awaitable[object]]  # what must return before a post goes out
 
 
@@ -44,7 +40,7 @@ class FlagEffects:
         classes: ClassroomService,
         chats: Chats,
         deliveries: Deliveries,
-        kinds: dict[str, FlagKind],
+        kinds: dict[str, ReviewKind],
         shared: Callable[[MessageShared], Awaitable[None]],
     ) -> None:
         self.sessionmaker = sessionmaker
@@ -231,7 +227,7 @@ class FlagEffects:
             async with self.sessionmaker.begin() as db:
                 (await db.get_one(Flag, flag.id)).review_message_id = review.id
             flag.review_message_id = review.id
-        if ESCALATE in (flag.matches or []):
+        if flag.escalate:
             await self._escalate(chat, teachers, flag, key + ":escalate")
         return review
 
@@ -302,7 +298,7 @@ class FlagEffects:
         await self.deliveries.once(key, teachers, partial(chat.send, teachers, out))
 
     async def _settle_kind(
-        self, flag: Flag, cls: ClassInfo, kind: FlagKind, exposed: bool = False
+        self, flag: Flag, cls: ClassInfo, kind: ReviewKind, exposed: bool = False
     ) -> None:
         """A question or answer: review message, then the owning feature carries out the
         decision; settled only once all of it is done."""
@@ -315,7 +311,7 @@ class FlagEffects:
             if review is not None and flag.review_message_id != review.id:
                 async with self.sessionmaker.begin() as db:
                     (await db.get_one(Flag, flag.id)).review_message_id = review.id
-            if ESCALATE in (flag.matches or []):
+            if flag.escalate:
                 await self._escalate(chat, teachers, flag, key + ":escalate")
         if flag.state != "pending":
             await kind.decided(flag)

@@ -11,6 +11,7 @@ from bot.core.errors import NotFound
 from bot.core.model import Actor
 from bot.db import audit
 from bot.db.tables import Flag, ReviewGroup
+from cogs.review.items import why
 
 
 async def flag_in(db: AsyncSession, class_id: int, flag_id: int) -> Flag:
@@ -52,7 +53,7 @@ def record_decision(
         reason=reason,
         text=original,
         shared=flag.text if approve else None,
-        reasons=flag.reasons,
+        reasons=why(flag),
     )
 
 

@@ -25,23 +25,17 @@ from bot.core.model import ChannelRef, MessageRef
 from bot.core.ports import Chat
 from bot.db.tables import Flag, ReviewGroup
 from bot.deliveries import Deliveries
-from cogs.moderation import texts
+from cogs.review import texts
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(minutes=2)  # a held message joins the student's review pending this long
-ESCALATE = "escalate"
 LOOK_BACK = 20  # recent held messages to look through for one that can be joined
 
 
 def groupable(flag: Flag) -> bool:
     """Only hidden, plain class messages are combined: an escalation, a picture (its copy
     belongs with its own review) or a message still visible always has its own review."""
-    return (
-        flag.kind == "message"
-        and flag.action == "hold"
-        and not flag.media
-        and ESCALATE not in (flag.matches or [])
-    )
+    return flag.kind == "message" and flag.action == "hold" and not flag.media and not flag.escalate
 
 
 class KeyedLocks:

@@ -1,0 +1,228 @@
+"""The teacher's review queue: what waits, the decisions on it (commands, buttons and
+reactions) and carrying them out exactly once (``effects.py``).
+
+Moderation, the guest author relay and any later feature raise items here
+(``items.submit``) and say what a decision on their own kind does (``add_kind``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import Clock
+from bot.core.dispatch import Chats
+from bot.core.errors import UserError
+from bot.core.events import MessageShared, ReactionAdded
+from bot.core.followups import FollowUps
+from bot.core.model import Actor, ChannelRef
+from bot.db.tables import Flag
+from bot.deliveries import Deliveries
+from cogs.classroom.service import ClassInfo, ClassroomService
+from cogs.review import floods, texts
+from cogs.review.decisions import flag_in, record_decision, reviewed_by
+from cogs.review.effects import FlagEffects
+from cogs.review.items import ItemView, ReviewKind, why
+from cogs.review.removals import EarlyRemoval
+
+log = logging.getLogger(__name__)
+APPROVE_KEYS = {"✅", "✔️", "👍"}
+REJECT_KEYS = {"❌", "✖️", "👎"}
+# what a class allows once a teacher says an item is fine: (class id, matches, teacher)
+AllowMatched = Callable[[int, list[str], Actor], Awaitable[list[str]]]
+
+
+async def _as_given(actor: Actor, where: ChannelRef) -> Actor:
+    return actor
+
+
+async def _nothing_allowed(class_id: int, matches: list[str], actor: Actor) -> list[str]:
+    return []
+
+
+class ReviewQueue:
+    """Keeps the review queue of every class and carries out the teachers' decisions."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        classes: ClassroomService,
+        chats: Chats,
+        deliveries: Deliveries,
+        clock: Clock,
+        follow_ups: FollowUps,
+        shared: Callable[[MessageShared], Awaitable[None]],
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.classes = classes
+        self.clock = clock
+        self.follow_ups = follow_ups
+        self._kinds: dict[str, ReviewKind] = {}
+        self._current_role: Callable[[Actor, ChannelRef], Awaitable[Actor]] = _as_given
+        self._allow_matched: AllowMatched = _nothing_allowed
+        self._effects = FlagEffects(sessionmaker, classes, chats, deliveries, self._kinds, shared)
+
+    def add_kind(self, kind: str, handler: ReviewKind) -> None:
+        """Review items of `kind` in the queue, with `handler` saying what a decision does."""
+        self._kinds[kind] = handler
+
+    def roles_from(self, resolve: Callable[[Actor, ChannelRef], Awaitable[Actor]]) -> None:
+        """Decide by the role the class gives the person now, not the one where they react."""
+        self._current_role = resolve
+
+    def pause_when(self, exposed: Callable[[int], bool]) -> None:
+        """Post nothing in a class's teacher room while `exposed(class id)` says students
+        can read it; ``resume`` delivers it afterwards."""
+        self._effects.exposed = exposed
+
+    def allow_when_fine(self, allow: AllowMatched) -> None:
+        """What `mod fine` allows in the class besides approving: what screening matched."""
+        self._allow_matched = allow
+
+    # ---- decisions ----
+
+    async def on_reaction(self, ev: ReactionAdded) -> None:
+        """A ✅ / ❌ reaction by a teacher on a review message decides that item, or every
+        waiting item of a combined review."""
+        if ev.key not in APPROVE_KEYS | REJECT_KEYS:
+            return
+        actor = await self._current_role(ev.actor, ev.target.channel)
+        if not actor.is_teacher:  # e.g. a teacher demoted in the class room since
+            return
+        approve = ev.key in APPROVE_KEYS
+        lead, flag_id = await reviewed_by(self.sessionmaker, ev.target.id)
+        if lead is None and flag_id is None:
+            # the review may be on its way still (posted behind the class's messages, or by
+            # another room's handler): a decision on it must not be lost
+            await self.follow_ups.caught_up()
+            await self._effects.caught_up()
+            lead, flag_id = await reviewed_by(self.sessionmaker, ev.target.id)
+        if lead is not None:
+            try:
+                await self.decide_review(lead, approve, actor, "", ev.target.channel)
+            except UserError:
+                log.info("a reaction on review %s found nothing waiting", ev.target.id)
+        elif flag_id is not None:
+            await self.decide(flag_id, approve, actor, "", ev.target.channel)
+
+    async def decide(
+        self,
+        flag_id: int,
+        approve: bool,
+        actor: Actor,
+        reason: str,
+        where: ChannelRef,
+        edited: str | None = None,
+    ) -> str:
+        """Approve (optionally with the teacher's edit) or reject a pending item; returns the
+        reply for the teacher (nothing in the teacher room, where the decision is posted)."""
+        cls = await self.classes.require(where)
+        async with self.sessionmaker.begin() as db:
+            flag = await flag_in(db, cls.id, flag_id)
+            if flag.state != "pending":
+                raise UserError(f"Flag #{flag_id} was already {flag.state} by {flag.decided_by}.")
+            record_decision(db, flag, approve, actor, reason, flag.id, self.clock.now(), edited)
+            await floods.changed(db, flag.group_id)
+            state = flag.state
+        await self.settle(flag_id)
+        if self._in_teacher_room(cls, where):
+            return ""  # the decision's notice in this room is the one confirmation
+        return f"{'✅' if approve else '❌'} Flag #{flag_id} {state}."
+
+    def _in_teacher_room(self, cls: ClassInfo, where: ChannelRef) -> bool:
+        here = cls.teacher_channel is not None and where.room == cls.teacher_channel.room
+        return here and not self._effects.exposed(cls.id)
+
+    async def decide_review(
+        self, flag_id: int, approve: bool, actor: Actor, reason: str, where: ChannelRef
+    ) -> str:
+        """Approve or reject every waiting message the teacher sees on item N's combined
+        review (oldest first, each reposted in order), or item N alone if it has its own."""
+        cls = await self.classes.require(where)
+        async with self.sessionmaker.begin() as db:
+            flag = await flag_in(db, cls.id, flag_id)
+            group_id = flag.group_id
+            waiting = await floods.shown_waiting(db, group_id) if group_id is not None else []
+            for f in waiting:
+                record_decision(db, f, approve, actor, reason, waiting[0].id, self.clock.now())
+            await floods.changed(db, group_id if waiting else None)
+        if group_id is None:
+            return await self.decide(flag_id, approve, actor, reason, where)
+        if not waiting:
+            raise UserError(f"Nothing on the review of flag #{flag_id} is waiting any more.")
+        for f in waiting:
+            try:
+                await self.settle(f.id)
+            except Exception:  # the regular resume finishes it; the others go on
+                log.exception("could not finish flag %s yet", f.id)
+        return texts.decided_together(approve, waiting)
+
+    async def fine(self, flag_id: int, actor: Actor, where: ChannelRef) -> str:
+        """Approve, and allow what screening matched so it is not held again in this class."""
+        cls = await self.classes.require(where)
+        async with self.sessionmaker() as db:
+            matches = list((await flag_in(db, cls.id, flag_id)).matches or [])
+        answer = await self.decide(flag_id, True, actor, "not a problem", where)
+        allowed = await self._allow_matched(cls.id, matches, actor)
+        if allowed:
+            answer += f" From now on this class allows: {', '.join(sorted(set(allowed)))}."
+        return answer.strip()
+
+    # ---- the queue ----
+
+    async def queue(self, where: ChannelRef) -> list[ItemView]:
+        """Pending items of the class, oldest first."""
+        cls = await self.classes.require(where)
+        now = self.clock.now()
+        async with self.sessionmaker() as db:
+            rows = await db.scalars(
+                select(Flag)
+                .where(Flag.classroom_id == cls.id, Flag.state == "pending")
+                .order_by(Flag.created_at)
+            )
+            return [
+                ItemView(
+                    f.id,
+                    f.user_name,
+                    f.text,
+                    why(f),
+                    f.state,
+                    texts.age(now - f.created_at),
+                    f.kind,
+                )
+                for f in rows
+            ]
+
+    async def show(self, flag_id: int, where: ChannelRef) -> str:
+        """Every line of an item's text (a review shows only its first lines)."""
+        cls = await self.classes.require(where)
+        async with self.sessionmaker() as db:
+            return texts.shown_in_full(await flag_in(db, cls.id, flag_id))
+
+    # ---- carrying out holds and decisions, exactly once (``effects.py``) ----
+
+    async def resume(self) -> int:
+        """Finish every hold or decision not fully carried out (at start, then regularly)."""
+        return await self._effects.resume()
+
+    async def settle(self, flag_id: int) -> None:
+        """Deliver every effect of an item's current state that is not delivered yet."""
+        await self._effects.settle(flag_id)
+
+    async def hide_first(
+        self,
+        flag_id: int,
+        cls: ClassInfo,
+        message_id: str,
+        held: Flag | None = None,
+        early: EarlyRemoval | None = None,
+    ) -> Awaitable[bool] | None:
+        """Start removing a held message now, ahead of its review (``FlagEffects.hide_first``)."""
+        return await self._effects.hide_first(flag_id, cls, message_id, held, early)
+
+    def exposed(self, class_id: int) -> bool:
+        """Whether students can read the class's teacher room right now."""
+        return self._effects.exposed(class_id)
