@@ -76,7 +76,7 @@ async def handled_before(
     for post_revision, flag_id, _ in rows:
         if post_revision == revision:
             return True, flag_id
-    # the hide's delivery (effects.py) of an earlier version that was held
+    # the hide's delivery (review/effects.py) of an earlier version that was held
     keys = [f"flag:{flag_id}:hide" for _, flag_id, action in rows if action == "hold"]
     if not keys:
         return False, None

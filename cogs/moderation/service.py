@@ -1,8 +1,8 @@
-"""Screening student messages, holding them for the teacher, and the teacher's decisions.
+"""Screening student messages, and holding for the teacher what needs a look.
 
-Every step after a hold or a decision is keyed, and a flag is only marked
-settled when all of them are delivered, so a restart at any point completes
-the work without repeating any of it.
+What screening holds or flags becomes an item of the review queue (``cogs/review``),
+which posts the review, carries out the teacher's decision and finishes every step
+exactly once after a restart.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ class ModerationService:
         if cls is None or ev.channel.id != cls.channel.id or ev.actor.is_teacher:
             return
         # reviews behind the room's next events (Matrix): the class stops seeing a held
-        # message before anything else, asked the moment it is held (``removals.py``)
+        # message before anything else, asked the moment it is held (``review/removals.py``)
         deferring = self.follow_ups.deferring
         early = EarlyRemoval(chat, ev.message) if deferring and not ev.media else None
         async with (
