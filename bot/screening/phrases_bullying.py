@@ -131,8 +131,9 @@ BULLYING_GROUPS: tuple[_Group, ...] = (
     _rule(anchors(F["group"]), _CANT_JOIN, _EXCLUDING, _YOU_WORDS),
     _rule(anchors(F["like_who"]), _LIKE, _MOCKING, gate(F["mock_verb"]), _YOU_WORDS),
     _rule(anchors(F["how_bad"]), _HOW, _MOCKING, gate(F["mock_verb"]), _YOU_WORDS),
-    _rule(anchors(F["skill"]), _CANT, _MOCKING, gate(F["cant"]), _YOU_WORDS),
-    _rule(anchors(F["skill"]), _LEARN, _MOCKING, gate(F["learn"])),
+    # "read" is in most messages about a book: the rarer words open these two
+    _rule(anchors(F["cant"]), _CANT, _MOCKING, gate(F["skill"]), _YOU_WORDS),
+    _rule(anchors(F["learn"]), _LEARN, _MOCKING, gate(F["skill"])),
     _rule(anchors(F["judgement"]), _FEATURE, _MOCKING, gate(F["feature"])),
     _rule(anchors(F["body_part"]), _BIG, _MOCKING, gate(F["big"]), _YOU_WORDS),
     _rule(anchors(F["does_better"]), _BETTER, _MOCKING),

@@ -143,6 +143,24 @@ _UNWANTED = (
     _w(*SELF_NONE) + S + gap(2) + fam("unwanted") + B1
     + not_followed_by(_w("like", "as", "more", "than", "except", "but", "when", "back"))
 )  # fmt: skip
+# "i m so done with my life", "im literally tired of being alive"
+_DONE = (
+    _w("i m", "im", "i am", "iam", "i", "i ve been", "ive been") + S + f"{_FILL}{{0,2}}"
+    + _w("done with", "tired of", "sick of", "so over", "sick and tired of", "fed up with")
+    + S + _w("life", "my life", "living", "being alive", "existing", "being me", "this life",
+             "my whole life", "being here", "waking up")
+    + B1 + not_followed_by(_w("for today", "lol", "lmao", "haha", "in the story"))
+)  # fmt: skip
+# "my best friend said she wants to die", "a boy in my class is cutting himself"
+_FRIEND = fam("friend") + S + gap(4) + fam("friend_harm") + B1
+# "why am i even alive", "idk why i even exist"
+_WHY_ALIVE = (
+    "why" + S + f"(?:{_w('am i', 'do i', 'was i', 'm i', 'im', 'i m', 'i am', 'does', 'is')}{S})?"
+    + f"(?:{_w('even', 'still', 'ever', 'even still')}{S})?"
+    + _w("alive", "exist", "born", "living", "breathing", "bother living", "here on earth",
+         "bother", "awake", "a thing", "still alive")
+    + B1
+)  # fmt: skip
 # "i wouldnt mind dying", "i don t care if i die"
 _NOT_MIND = (
     _w("wouldn t", "wouldnt", "would not", "don t", "dont", "do not", "wouldn t even",
@@ -198,7 +216,7 @@ _CUTTING = (
 )  # fmt: skip
 # "im going to jump off a bridge", "i wanna step in front of a car"
 _JUMP = _front(
-    _WISH_GOING,
+    (*_WISH_GOING, *F["think"]),
     S + f"{_FILL}{{0,2}}" + fam("jump") + S
     + f"(?:{fam('jump_off')}{S}{gap(4)}{fam('height')}"
     f"|{fam('jump_front')}{S}{gap(2)}{fam('vehicle')}"
@@ -254,6 +272,11 @@ SELFHARM_GROUPS: tuple[_Group, ...] = (
     _rule(anchors(F["absent"], F["absent_if"]), _ABSENT_FIRST, _THINKING, gate(F["care"])),
     _rule(anchors(F["worth"]), _WORTH, _THINKING),
     _rule("mind care", _NOT_MIND, _THINKING),
+    _rule(anchors(F["friend_harm"]), _FRIEND, _THINKING, gate(F["friend"])),
+    _rule(
+        "alive exist born living breathing bother earth awake thing", _WHY_ALIVE, _THINKING, "why"
+    ),
+    _rule("life living alive existing waking", _DONE, _THINKING, "done tired sick over fed"),
     _rule(
         "hit hits kill kills run runs end murder shoot",
         _HIT_ME,
