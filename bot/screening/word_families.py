@@ -89,6 +89,6 @@ def anchors(*groups: tuple[str, ...]) -> str:
 def gate(*groups: tuple[str, ...]) -> str:
     """A gate (see ``phrase_rx._group``) for a rule whose every match has an entry of
     one of ``groups``: the rarest-looking word of each entry."""
-    common = frozenset(common_words())
-    return " ".join(sorted({max(e.split(), key=lambda w: (w not in common, len(w)))
+    rank = {w: i for i, w in reversed(list(enumerate(common_words())))}
+    return " ".join(sorted({max(e.split(), key=lambda w: (rank.get(w, 1 << 30), len(w)))
                             for g in groups for e in g}))  # fmt: skip
