@@ -128,7 +128,8 @@ BULLYING_GROUPS: tuple[_Group, ...] = (
     _rule("want wanted", _DONT_WANT, _EXCLUDING, "don dont not doesn doesnt didn didnt never",
           _YOU_WORDS),
     _rule(anchors(F["exclusion"]), fam("exclusion") + B1, _EXCLUDING),
-    _rule(anchors(F["group"]), _CANT_JOIN, _EXCLUDING, _YOU_WORDS),
+    _rule(anchors(F["group"]), _CANT_JOIN, _EXCLUDING, _YOU_WORDS,
+          "can cant cannot aren arent allowed not never ain will ll"),
     _rule(anchors(F["like_who"]), _LIKE, _MOCKING, gate(F["mock_verb"]), _YOU_WORDS),
     _rule(anchors(F["how_bad"]), _HOW, _MOCKING, gate(F["mock_verb"]), _YOU_WORDS),
     # "read" is in most messages about a book: the rarer words open these two

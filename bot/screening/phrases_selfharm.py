@@ -271,7 +271,13 @@ SELFHARM_GROUPS: tuple[_Group, ...] = (
     _rule(anchors(F["absent"], F["absent_if"]), _CARE, _THINKING, gate(F["care"])),
     _rule(anchors(F["absent"], F["absent_if"]), _ABSENT_FIRST, _THINKING, gate(F["care"])),
     _rule(anchors(F["worth"]), _WORTH, _THINKING),
-    _rule("mind care", _NOT_MIND, _THINKING),
+    _rule(
+        "mind care",
+        _NOT_MIND,
+        _THINKING,
+        "wouldn wouldnt would don dont do",
+        "dying dead existing waking disappearing if without when whether after once",
+    ),
     _rule(anchors(F["friend_harm"]), _FRIEND, _THINKING, gate(F["friend"])),
     _rule(
         "alive exist born living breathing bother earth awake thing", _WHY_ALIVE, _THINKING, "why"
