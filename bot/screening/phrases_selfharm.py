@@ -254,9 +254,11 @@ SELFHARM_GROUPS: tuple[_Group, ...] = (
     _rule(anchors(F["wrists"]), fam("wrists") + B1, _HURTING),
     _rule(anchors(_JUMP_TO), _JUMP, _HURTING, gate(F["jump"]), _GOING_GATE),
     _rule(anchors(F["pills"]), _PILLS, _HURTING, gate(F["take"])),
-    _rule(anchors(words_of("die", "die_misspelt")), _WISH_DIE, _THINKING, gate(words_of("wish"))),
     _rule(
-        anchors(words_of("die")), _GOING_DIE, _THINKING, gate(words_of("going"), F["subject_going"])
+        anchors(words_of("die", "die_misspelt")),
+        _WISH_DIE + "|" + _GOING_DIE,
+        _THINKING,
+        _GOING_GATE,
     ),
     _rule(anchors(words_of("fade")), _FADE, _THINKING, _GOING_GATE),
     _rule("wish wished wishing wishes", _STATE, _THINKING),
@@ -268,8 +270,13 @@ SELFHARM_GROUPS: tuple[_Group, ...] = (
         _THINKING,
         gate(F["think"]),
     ),
-    _rule(anchors(F["absent"], F["absent_if"]), _CARE, _THINKING, gate(F["care"])),
-    _rule(anchors(F["absent"], F["absent_if"]), _ABSENT_FIRST, _THINKING, gate(F["care"])),
+    # one rule for the three "if i was gone" frames: they share their many anchors
+    _rule(
+        anchors(F["absent"], F["absent_if"]),
+        _CARE + "|" + _ABSENT_FIRST + "|" + _WHAT_IF,
+        _THINKING,
+        gate(F["care"], F["what_if"]),
+    ),
     _rule(anchors(F["worth"]), _WORTH, _THINKING),
     _rule(
         "mind care",
@@ -291,6 +298,5 @@ SELFHARM_GROUPS: tuple[_Group, ...] = (
     ),
     _rule(anchors(F["not_eating"]), _NOT_EATING, _HURTING),
     _rule(anchors(F["unwanted"]), _UNWANTED, _THINKING, gate(SELF_NONE)),
-    _rule(anchors(F["absent"], F["absent_if"]), _WHAT_IF, _THINKING, gate(F["what_if"])),
     _rule(anchors(words_of("slang")), fam("slang") + B1, _THINKING),
 )
