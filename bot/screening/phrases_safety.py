@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.screening.phrase_rx import S, _Group, _group, _seq, _w, opening
 from bot.screening.phrases_selfharm import SELFHARM_GROUPS
+from bot.screening.phrases_selfharm_signs import SIGN_GROUPS
 from bot.screening.verdict import SELF_HARM
 
 _I_WORDS = ("i", "im", "i m", "ima", "imma", "i am", "i ll", "ill", "i will", "i wanna",
@@ -39,6 +40,7 @@ _SECRETS = (
 
 SAFETY_GROUPS: tuple[_Group, ...] = (
     *SELFHARM_GROUPS,
+    *SIGN_GROUPS,
     # --- abuse and grooming signals -------------------------------------------
     _group(
         "hits hit beats beat hurts hurt touches touched kicks kicked punches punched slaps "

@@ -96,7 +96,9 @@ _STATE = (
 _POINT = (
     _w("no", "the", "any") + S + "point" + S + _w("in", "of", "to", "in even", "of even") + S
     + _w("living", "being alive", "existing", "going on", "me living", "me being alive",
-         "staying alive", "waking up", "trying anymore", "being here", "me being here")
+         "staying alive", "waking up", "trying anymore", "being here", "me being here",
+         "anything", "anything anymore", "life", "my life", "being born",
+         "living anymore", "even trying", "even living", "being me")
     + B1
 )  # fmt: skip
 # "i don t want to live anymore", "dont wanna wake up" (not "wake up early")
@@ -123,7 +125,7 @@ _ABSENT = (
             "for",
             "on",
             "at",
-            "in",
+            "in(?!" + S + "it" + B1 + ")",
             "away",
             "camping",
             "out",

@@ -15,11 +15,17 @@ from bot.screening.phrase_rx import (
     _group,
     _seq,
     _w,
+    not_followed_by,
     opening,
 )
 from bot.screening.phrases_bullying import BULLYING_GROUPS
 from bot.screening.phrases_threats import THREAT_GROUPS
 from bot.screening.verdict import BULLYING, INSULT, PII
+
+# after "hang": the writer or someone hurt, not a meeting ("wanna hang myself")
+_HANG_SELF = ("myself", "my self", "mself", "meself", "myslef", "mysef", "mysel", "m1self",
+              "yourself", "urself", "ur self", "your self", "himself", "herself", "themselves",
+              "themself", "him", "her", "them", "my")  # fmt: skip
 
 SOCIAL_GROUPS: tuple[_Group, ...] = (
     # --- bullying -------------------------------------------------------------
@@ -236,7 +242,12 @@ SOCIAL_GROUPS: tuple[_Group, ...] = (
                         "you want to",
                         "u wanna",
                     ),
-                    _w("meet", "meet up", "meetup", "hang out", "hangout", "hang"),
+                    # ("hang myself" is self-harm, not a meeting)
+                    "(?:"
+                    + _w("meet", "meet up", "meetup", "hang out", "hangout")
+                    + "|hang"
+                    + not_followed_by(_w(*_HANG_SELF))
+                    + ")",
                 ),
                 _seq(
                     _w(
