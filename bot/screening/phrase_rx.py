@@ -110,6 +110,14 @@ def _marked_trie(tails: list[str], c: str, not_before: tuple[str, ...]) -> str:
     return build(root, "")
 
 
+def opening(*word_lists: tuple[str, ...]) -> str:
+    """A look-ahead for the first letters of a pattern that opens with a word of one of
+    ``word_lists``: for an alternation of groups (which the regex engine cannot skip
+    through by first letter) it rejects most positions at once."""
+    chars = sorted({w[0] for words in word_lists for w in words})
+    return "(?=[" + "".join(re.escape(c) for c in chars) + "])"
+
+
 def _opt(part: str) -> str:
     return f"(?:{part}{S})?"
 
@@ -142,8 +150,10 @@ def _matches(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
         pos = end if end > start else start + 1
 
 
-_YOU = _w("you", "u", "ya", "yu", "yuo", "youu")
-_YOUR = _w("your", "ur", "youre", "yer", "yur", "you re", "you are", "u r", "ur a")
+YOU_WORDS = ("you", "u", "ya", "yu", "yuo", "youu")
+YOUR_WORDS = ("your", "ur", "youre", "yer", "yur", "you re", "you are", "u r", "ur a")
+_YOU = _w(*YOU_WORDS)
+_YOUR = _w(*YOUR_WORDS)
 
 _Group = tuple[
     frozenset[str],

@@ -134,12 +134,14 @@ FILLERS = frozenset(
 _GROUPS: tuple[_Group, ...] = (*SAFETY_GROUPS, *SOCIAL_GROUPS, *GROOMING_GROUPS)
 
 
-_COMMON = frozenset(common_words())
+_RANK = {w: i for i, w in reversed(list(enumerate(common_words())))}
+_NOT_COMMON = 1 << 30
 
 
-def _rarity(word: str) -> tuple[bool, int, str]:
-    """How likely a word is to be rare: not a very common word, then longer."""
-    return (word not in _COMMON, len(word), word)
+def _rarity(word: str) -> tuple[int, int, str]:
+    """How likely a word is to be rare: not a common word, else further down the list
+    of common words; then longer."""
+    return (_RANK.get(word, _NOT_COMMON), len(word), word)
 
 
 def _anchor_index() -> tuple[

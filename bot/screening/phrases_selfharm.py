@@ -10,16 +10,17 @@ escalates (category ``selfharm``, severity 3).
 
 from __future__ import annotations
 
+import re
+
 from bot.screening.phrase_rx import (
     B0,
     B1,
     END,
-    START_BEHIND,
+    START,
     S,
     _Group,
     _group,
     _w,
-    first_word,
     gap,
     not_followed_by,
 )
@@ -29,8 +30,7 @@ from bot.screening.word_families import anchors, families, gate, leet
 __all__ = ["SELFHARM_GROUPS", "F"]
 
 F = families("selfharm_words.txt")
-LEET = {"die", "self", "harm_verb", "harm_gerund", "slang", "cut_word", "fade", "think_what",
-        "wish", "going"}  # fmt: skip
+LEET = {"die", "self", "harm_verb", "slang", "wish"}
 
 
 def fam(name: str) -> str:
@@ -43,26 +43,27 @@ def words_of(*names: str) -> tuple[str, ...]:
 
 
 _FILL = f"(?:{fam('filler')}{S})"
-_START = (START_BEHIND,)
 
 
 def _front(intents: tuple[str, ...], after: str, *, fused: bool = False, bare: bool = False) -> str:
     """An intent word ("want to", "gonna") with what opens it, then ``after`` (from the
     separator after the intent on): "i just wanna", "im literally gonna", or no subject
     at the start of the message ("just wanna", "wanna"). ``fused``: also "ima", "ill"
-    (subject and intent in one); ``bare``: also a subject with no intent ("i took")."""
+    (subject and intent in one); ``bare``: also a subject with no intent ("i took").
+
+    Written compact (``after`` once) with a first-letter look-ahead, not merged by first
+    letter: these rules run rarely, and a small pattern stays in the CPU's cache."""
     intent = _w(*intents)
-    both = f"(?:{intent}{after})"
-    if bare:
-        both = f"(?:{intent}{after}|{after[len(S) :]})"  # after opens with its separator
-    parts = [
-        (F["subject"], (), S + f"{_FILL}{{0,3}}" + both),
-        (F["lead"], _START, S + f"(?:{fam('lead')}{S})?" + intent + after),
-        (intents, _START, after),
+    opener = f"(?:{intent}{S})?" if bare else f"{intent}{S}"
+    heads = (*F["subject"], *F["lead"], *intents, *(F["subject_going"] if fused else ()))
+    chars = "".join(sorted({re.escape(e[0]) for e in heads}))
+    alts = [
+        fam("subject") + S + f"{_FILL}{{0,3}}" + opener,
+        START + f"(?:{fam('lead')}{S}(?:{fam('lead')}{S})?)?" + intent + S,
     ]
     if fused:
-        parts.append((F["subject_going"], (), after))
-    return first_word(*parts)
+        alts.append(fam("subject_going") + S)
+    return f"(?=[{chars}])(?:" + "|".join(alts) + ")" + after[len(S) :]
 
 
 SELF_NONE = ("nobody", "no body", "noone", "no one", "no1", "nobdy", "not one person", "no 1")
@@ -95,7 +96,9 @@ _STATE = (
 _POINT = (
     _w("no", "the", "any") + S + "point" + S + _w("in", "of", "to", "in even", "of even") + S
     + _w("living", "being alive", "existing", "going on", "me living", "me being alive",
-         "staying alive", "waking up", "trying anymore", "being here", "me being here")
+         "staying alive", "waking up", "trying anymore", "being here", "me being here",
+         "anything", "anything anymore", "life", "my life", "being born",
+         "living anymore", "even trying", "even living", "being me")
     + B1
 )  # fmt: skip
 # "i don t want to live anymore", "dont wanna wake up" (not "wake up early")
@@ -122,7 +125,7 @@ _ABSENT = (
             "for",
             "on",
             "at",
-            "in",
+            "in(?!" + S + "it" + B1 + ")",
             "away",
             "camping",
             "out",
@@ -141,6 +144,24 @@ _WORTH = fam("worth") + B1 + not_followed_by(fam("worth_figure"))
 _UNWANTED = (
     _w(*SELF_NONE) + S + gap(2) + fam("unwanted") + B1
     + not_followed_by(_w("like", "as", "more", "than", "except", "but", "when", "back"))
+)  # fmt: skip
+# "i m so done with my life", "im literally tired of being alive"
+_DONE = (
+    _w("i m", "im", "i am", "iam", "i", "i ve been", "ive been") + S + f"{_FILL}{{0,2}}"
+    + _w("done with", "tired of", "sick of", "so over", "sick and tired of", "fed up with")
+    + S + _w("life", "my life", "living", "being alive", "existing", "being me", "this life",
+             "my whole life", "being here", "waking up")
+    + B1 + not_followed_by(_w("for today", "lol", "lmao", "haha", "in the story"))
+)  # fmt: skip
+# "my best friend said she wants to die", "a boy in my class is cutting himself"
+_FRIEND = fam("friend") + S + gap(4) + fam("friend_harm") + B1
+# "why am i even alive", "idk why i even exist"
+_WHY_ALIVE = (
+    "why" + S + f"(?:{_w('am i', 'do i', 'was i', 'm i', 'im', 'i m', 'i am', 'does', 'is')}{S})?"
+    + f"(?:{_w('even', 'still', 'ever', 'even still')}{S})?"
+    + _w("alive", "exist", "born", "living", "breathing", "bother living", "here on earth",
+         "bother", "awake", "a thing", "still alive")
+    + B1
 )  # fmt: skip
 # "i wouldnt mind dying", "i don t care if i die"
 _NOT_MIND = (
@@ -197,7 +218,7 @@ _CUTTING = (
 )  # fmt: skip
 # "im going to jump off a bridge", "i wanna step in front of a car"
 _JUMP = _front(
-    _WISH_GOING,
+    (*_WISH_GOING, *F["think"]),
     S + f"{_FILL}{{0,2}}" + fam("jump") + S
     + f"(?:{fam('jump_off')}{S}{gap(4)}{fam('height')}"
     f"|{fam('jump_front')}{S}{gap(2)}{fam('vehicle')}"
@@ -235,9 +256,11 @@ SELFHARM_GROUPS: tuple[_Group, ...] = (
     _rule(anchors(F["wrists"]), fam("wrists") + B1, _HURTING),
     _rule(anchors(_JUMP_TO), _JUMP, _HURTING, gate(F["jump"]), _GOING_GATE),
     _rule(anchors(F["pills"]), _PILLS, _HURTING, gate(F["take"])),
-    _rule(anchors(words_of("die", "die_misspelt")), _WISH_DIE, _THINKING, gate(words_of("wish"))),
     _rule(
-        anchors(words_of("die")), _GOING_DIE, _THINKING, gate(words_of("going"), F["subject_going"])
+        anchors(words_of("die", "die_misspelt")),
+        _WISH_DIE + "|" + _GOING_DIE,
+        _THINKING,
+        _GOING_GATE,
     ),
     _rule(anchors(words_of("fade")), _FADE, _THINKING, _GOING_GATE),
     _rule("wish wished wishing wishes", _STATE, _THINKING),
@@ -249,10 +272,26 @@ SELFHARM_GROUPS: tuple[_Group, ...] = (
         _THINKING,
         gate(F["think"]),
     ),
-    _rule(anchors(F["absent"], F["absent_if"]), _CARE, _THINKING, gate(F["care"])),
-    _rule(anchors(F["absent"], F["absent_if"]), _ABSENT_FIRST, _THINKING, gate(F["care"])),
+    # one rule for the three "if i was gone" frames: they share their many anchors
+    _rule(
+        anchors(F["absent"], F["absent_if"]),
+        _CARE + "|" + _ABSENT_FIRST + "|" + _WHAT_IF,
+        _THINKING,
+        gate(F["care"], F["what_if"]),
+    ),
     _rule(anchors(F["worth"]), _WORTH, _THINKING),
-    _rule("mind care", _NOT_MIND, _THINKING),
+    _rule(
+        "mind care",
+        _NOT_MIND,
+        _THINKING,
+        "wouldn wouldnt would don dont do",
+        "dying dead existing waking disappearing if without when whether after once",
+    ),
+    _rule(anchors(F["friend_harm"]), _FRIEND, _THINKING, gate(F["friend"])),
+    _rule(
+        "alive exist born living breathing bother earth awake thing", _WHY_ALIVE, _THINKING, "why"
+    ),
+    _rule("life living alive existing waking", _DONE, _THINKING, "done tired sick over fed"),
     _rule(
         "hit hits kill kills run runs end murder shoot",
         _HIT_ME,
@@ -261,6 +300,5 @@ SELFHARM_GROUPS: tuple[_Group, ...] = (
     ),
     _rule(anchors(F["not_eating"]), _NOT_EATING, _HURTING),
     _rule(anchors(F["unwanted"]), _UNWANTED, _THINKING, gate(SELF_NONE)),
-    _rule(anchors(F["absent"], F["absent_if"]), _WHAT_IF, _THINKING, gate(F["what_if"])),
     _rule(anchors(words_of("slang")), fam("slang") + B1, _THINKING),
 )

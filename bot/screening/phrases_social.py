@@ -3,10 +3,29 @@ requests (see ``phrases.py``)."""
 
 from __future__ import annotations
 
-from bot.screening.phrase_rx import _YOU, _YOUR, B0, B1, S, _Group, _group, _seq, _w
+from bot.screening.phrase_rx import (
+    _YOU,
+    _YOUR,
+    B0,
+    B1,
+    YOU_WORDS,
+    YOUR_WORDS,
+    S,
+    _Group,
+    _group,
+    _seq,
+    _w,
+    not_followed_by,
+    opening,
+)
 from bot.screening.phrases_bullying import BULLYING_GROUPS
 from bot.screening.phrases_threats import THREAT_GROUPS
 from bot.screening.verdict import BULLYING, INSULT, PII
+
+# after "hang": the writer or someone hurt, not a meeting ("wanna hang myself")
+_HANG_SELF = ("myself", "my self", "mself", "meself", "myslef", "mysef", "mysel", "m1self",
+              "yourself", "urself", "ur self", "your self", "himself", "herself", "themselves",
+              "themself", "him", "her", "them", "my")  # fmt: skip
 
 SOCIAL_GROUPS: tuple[_Group, ...] = (
     # --- bullying -------------------------------------------------------------
@@ -20,7 +39,13 @@ SOCIAL_GROUPS: tuple[_Group, ...] = (
         "everybody+hate everybody+laughs everybody+laughing every1+hates "
         "all+hate all+hates class+hates hate+you hate+u hate+ya hate+guts stand+you stand+u "
         "despise+you despise+u like+dont like+don",
-        "|".join(
+        opening(
+            ("nobody", "noone", "no one", "no1", "nobdy"),
+            ("everyone", "everybody", "every1", "we all", "all of us", "the whole class"),
+            ("i", "we"),
+        )
+        + "(?:"
+        + "|".join(
             (
                 _seq(
                     _w("nobody", "noone", "no one", "no1", "nobdy"),
@@ -53,7 +78,8 @@ SOCIAL_GROUPS: tuple[_Group, ...] = (
                     _w("you", "u", "ya", "your guts", "ur guts"),
                 ),
             )
-        ),
+        )
+        + ")",
         (BULLYING,),
         2,
         "exclusion or hostility toward someone",
@@ -64,7 +90,9 @@ SOCIAL_GROUPS: tuple[_Group, ...] = (
         "want+around want+play want+sit want+in play+us sit+us join+us play+me sit+me "
         "hang+us talk+her talk+him talk+them play+her play+him play+them sit+her sit+him "
         "sit+them talk+loser talk+freak talk+weirdo",
-        "|".join(
+        opening(YOU_WORDS, YOUR_WORDS, ("we", "i", "nobody", "no one", "don t", "dont", "never"))
+        + "(?:"
+        + "|".join(
             (
                 _seq(
                     _YOU,
@@ -110,7 +138,8 @@ SOCIAL_GROUPS: tuple[_Group, ...] = (
                     _w("her", "him", "them", "that loser", "that freak", "that weirdo"),
                 ),
             )
-        ),
+        )
+        + ")",
         (BULLYING,),
         2,
         "excluding someone",
@@ -165,7 +194,38 @@ SOCIAL_GROUPS: tuple[_Group, ...] = (
     # --- personal-information requests and meet-ups --------------------------
     _group(
         "meet meetup hang come address live number phone house",
-        "|".join(
+        opening(
+            (
+                "let s",
+                "wanna",
+                "want to",
+                "we should",
+                "can we",
+                "could we",
+                "shall we",
+                "should we",
+                "do you want to",
+                "you want to",
+                "u wanna",
+            ),
+            (
+                "meet me",
+                "come to",
+                "i ll",
+                "ill",
+                "where",
+                "what s",
+                "whats",
+                "send",
+                "give",
+                "text me",
+                "call me",
+                "are you",
+                "r u",
+            ),
+        )
+        + "(?:"
+        + "|".join(
             (
                 _seq(
                     _w(
@@ -182,7 +242,12 @@ SOCIAL_GROUPS: tuple[_Group, ...] = (
                         "you want to",
                         "u wanna",
                     ),
-                    _w("meet", "meet up", "meetup", "hang out", "hangout", "hang"),
+                    # ("hang myself" is self-harm, not a meeting)
+                    "(?:"
+                    + _w("meet", "meet up", "meetup", "hang out", "hangout")
+                    + "|hang"
+                    + not_followed_by(_w(*_HANG_SELF))
+                    + ")",
                 ),
                 _seq(
                     _w(
@@ -216,7 +281,8 @@ SOCIAL_GROUPS: tuple[_Group, ...] = (
                     )
                 ),
             )
-        ),
+        )
+        + ")",
         (PII,),
         2,
         "asks for or arranges a meeting or personal details",

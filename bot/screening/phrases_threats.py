@@ -139,7 +139,8 @@ THREAT_GROUPS: tuple[_Group, ...] = (
     _rule(anchors(words_of("threat_verb")), _HURT_YOU, _THREAT,
           gate(F["threat_subject"]), gate(F["threat_target"])),
     _rule(anchors(F["make"]), _MAKE, _THREAT, gate(F["threat_subject"])),
-    _rule(anchors(F["belonging"]), _WRECK, _THREAT, gate(F["wreck"]), gate(F["your"])),
+    # "house", "dog" are common in stories: the verb opens the rule
+    _rule(anchors(F["wreck"]), _WRECK, _THREAT, gate(F["belonging"]), gate(F["your"])),
     _rule(anchors(F["wait"]), _WAIT, _THREAT, gate(F["wait_when"])),
     _rule("dead", _DEAD, _THREAT),
     _rule(anchors(F["will_what"], ("pay", "get it"), _DIE), _YOU_WILL, _THREAT,

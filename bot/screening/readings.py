@@ -36,6 +36,7 @@ from bot.screening.spellings import (
     odd_words,
 )
 from bot.screening.spellings import squeeze as _squeeze
+from bot.screening.word_families import harm_words
 
 __all__ = ["LEET_READINGS", "SQUEEZED", "TOKEN_CACHE_SIZE", "read_token", "tokenize"]
 
@@ -147,8 +148,16 @@ def _resolve(t: str, triples: bool = True) -> tuple[str, str]:
         # (digits for letters only: not "@tom", "*so*", "1st", "10am"; of two characters
         # only the little words of insult frames: "s0", "m3", not "b4")
         short = len(t) == 2
+        harm = harm_words()
         for cand in words:
-            if cand in _LITTLE_WORDS if short else cand in DICTIONARY:
+            if cand in _LITTLE_WORDS if short else cand in DICTIONARY or cand in harm:
+                return cand, "leet"
+    elif t[0] != "@" and len(t) >= 3:
+        # symbols inside a word the harm rules read ("k!ll", "$uicide", "d!e", "h@ng"):
+        # a child disguising self-harm must still reach the teacher (not "@tom": a mention)
+        harm = harm_words()
+        for cand in words:
+            if cand in harm:
                 return cand, "leet"
     return t, ""
 

@@ -10,18 +10,21 @@ letters, digits and spaces: they become tries (``phrase_rx._w``), never raw rege
 from __future__ import annotations
 
 import re
+from functools import cache
 from itertools import combinations
 from pathlib import Path
 
-__all__ = ["anchors", "common_words", "families", "gate", "leet"]
+__all__ = ["anchors", "common_words", "families", "gate", "harm_words", "leet"]
 
 _DIR = Path(__file__).with_name("data")
 _ENTRY = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 _SECTION = re.compile(r"\[([a-z_]+)\]")
 
 
+@cache
 def families(file_name: str) -> dict[str, tuple[str, ...]]:
-    """The sections of one family file: name -> entries (in file order, no repeats)."""
+    """The sections of one family file: name -> entries (in file order, no repeats).
+    Read once, when a rule or reader first asks (not at import); callers only read it."""
     out: dict[str, list[str]] = {}
     current: list[str] | None = None
     path = _DIR / file_name
@@ -42,10 +45,34 @@ def families(file_name: str) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def common_words() -> list[str]:
+# the sections whose words a child may disguise with symbols ("k!ll", "$uicide", "h@ng")
+_HARM_SECTIONS = {
+    "selfharm_words.txt": ("slang", "die", "self", "harm_verb", "harm_gerund", "cut_word",
+                           "wrists", "pills"),
+    "threat_words.txt": ("kill_verb", "yourself", "kys"),
+}  # fmt: skip
+
+
+@cache
+def harm_words() -> frozenset[str]:
+    """The words of the harm rules' key families, three letters or more: what a token
+    with symbols for letters may be read as (``readings.py``); the swear lexicon
+    covers the rest."""
+    return frozenset(
+        w
+        for name, sections in _HARM_SECTIONS.items()
+        for sec in sections
+        for entry in families(name)[sec]
+        for w in entry.split()
+        if len(w) >= 3 and w.isalpha()
+    )
+
+
+@cache
+def common_words() -> tuple[str, ...]:
     """Very common chat words (``data/common_words.txt``): never an anchor's key word."""
     text = (_DIR / "common_words.txt").read_text(encoding="utf-8")
-    return [w for line in text.splitlines() for w in line.split("#", 1)[0].split()]
+    return tuple(w for line in text.splitlines() for w in line.split("#", 1)[0].split())
 
 
 # digits children type for letters inside a word ("k1ll", "d1e", "su1c1de", "y0u")
@@ -89,6 +116,6 @@ def anchors(*groups: tuple[str, ...]) -> str:
 def gate(*groups: tuple[str, ...]) -> str:
     """A gate (see ``phrase_rx._group``) for a rule whose every match has an entry of
     one of ``groups``: the rarest-looking word of each entry."""
-    common = frozenset(common_words())
-    return " ".join(sorted({max(e.split(), key=lambda w: (w not in common, len(w)))
+    rank = {w: i for i, w in reversed(list(enumerate(common_words())))}
+    return " ".join(sorted({max(e.split(), key=lambda w: (rank.get(w, 1 << 30), len(w)))
                             for g in groups for e in g}))  # fmt: skip

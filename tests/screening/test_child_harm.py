@@ -19,12 +19,14 @@ from bot.screening.normalize import fold
 from bot.screening.phrase_rx import S, _matches, first_word
 from bot.screening.phrases_bullying import BULLYING_GROUPS
 from bot.screening.phrases_selfharm import SELFHARM_GROUPS
+from bot.screening.phrases_selfharm_signs import SIGN_GROUPS
 from bot.screening.phrases_threats import THREAT_GROUPS
-from bot.screening.verdict import BULLYING, INSULT, SELF_HARM
+from bot.screening.readings import read_token
+from bot.screening.verdict import BULLYING, INSULT, PII, SELF_HARM
 from bot.screening.word_families import anchors, families, leet
 from cogs.moderation.policy import screening_deadline
 
-HARM_GROUPS = (*SELFHARM_GROUPS, *THREAT_GROUPS, *BULLYING_GROUPS)
+HARM_GROUPS = (*SELFHARM_GROUPS, *SIGN_GROUPS, *THREAT_GROUPS, *BULLYING_GROUPS)
 DATA = Path("bot/screening/data")
 DEADLINE: Deadline = screening_deadline()
 
@@ -53,6 +55,16 @@ def cats(text: str) -> frozenset[str]:
         "k m s",
         "im so tired of being alive",
         "what if i just wasnt here anymore",
+        "i want to k!ll myself",
+        "thinking about $uicide again",
+        "i just want to d!e",
+        "im going to h@ng myself",
+        "i want to cut m1 wr1sts",
+        "i dont see a reason to keep living",
+        "i bit myself till it bled again",
+        "i hide the cuts under my sleeves",
+        "i wrote a goodbye letter to my family",
+        "im gonna overdose on my meds",
     ],
 )
 def test_self_harm_in_childrens_words_escalates_to_the_safeguarding_adult(text: str) -> None:
@@ -79,10 +91,35 @@ def test_self_harm_in_childrens_words_escalates_to_the_safeguarding_adult(text: 
         "my mum is gonna kill me for reading late",
         "i hate myself for forgetting my book lol",
         "i hurt myself playing football",
+        "i scratched my knee until it bled when i fell off my bike",
+        "the character hid her scars from everyone",
+        "i scratch my legs when the bites itch",
+        "im gonna starve until lunch lol",
+        "she wrote a goodbye letter to her family",
     ],
 )
 def test_book_talk_and_figures_of_speech_are_left_alone(text: str) -> None:
     assert screen(text).clean, text
+
+
+def test_hanging_oneself_is_self_harm_not_a_meeting() -> None:
+    assert cats("i want to hang myself") == {SELF_HARM}
+    assert cats("i wanna hang my self") == {SELF_HARM}
+    assert PII in cats("wanna hang at my house")
+
+
+@pytest.mark.parametrize(
+    ("token", "reading"),
+    [("k!ll", "kill"), ("$uicide", "suicide"), ("d!e", "die"), ("h@ng", "hang"),
+     ("wr1sts", "wrists")],
+)  # fmt: skip
+def test_symbols_inside_a_harm_word_are_read(token: str, reading: str) -> None:
+    assert read_token(token, False, False) == (token, reading, True)
+
+
+@pytest.mark.parametrize("token", ["@tom", "$100", "h@t", "b@nd"])
+def test_symbols_read_into_harm_words_only(token: str) -> None:
+    assert read_token(token, False, False)[1:] == (token, False)
 
 
 # --- threats ------------------------------------------------------------------------

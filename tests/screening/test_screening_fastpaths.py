@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.screening import links, phrases, pii, readings, spam
+from bot.screening import links, phrases, pii, pii_addresses, pii_numbers, readings, spam
 from bot.screening.lexicon import quick_words
 from bot.screening.normalize import fold
 
@@ -73,7 +73,7 @@ def _is_phone_reference(candidate: str) -> bool:
     import phonenumbers
 
     try:
-        region = None if candidate.lstrip("(").startswith("+") else pii.DEFAULT_REGION
+        region = None if candidate.lstrip("(").startswith("+") else pii_numbers.DEFAULT_REGION
         return bool(phonenumbers.is_possible_number(phonenumbers.parse(candidate, region)))
     except phonenumbers.NumberParseException:
         return False
@@ -89,7 +89,7 @@ def test_phone_pre_test_never_rejects_a_possible_number() -> None:
         digits = lead + "".join(rnd.choice("0123456789") for _ in range(rnd.randint(5, 16)))
         cand = "".join(d + (rnd.choice(seps) if rnd.random() < 0.3 else "") for d in digits)
         cand = cand.rstrip(" .-(")
-        assert pii._is_phone(cand) == _is_phone_reference(cand), cand
+        assert pii_numbers._is_phone(cand) == _is_phone_reference(cand), cand
 
 
 def _random_texts(n: int = 1500) -> list[str]:
@@ -118,7 +118,7 @@ def test_shared_ascii_bytes_give_the_same_findings() -> None:
         assert spam.find_spam(text, (), words, len(words), len(words), raw) == spam.find_spam(
             text, (), words, len(words), len(words)
         )
-        assert pii._eu_street_word(text, raw) == pii._eu_street_word(text)
+        assert pii_addresses.eu_street_word(text, raw) == pii_addresses.eu_street_word(text)
 
 
 def _promo_groups_reference(text: str, words: set[str]) -> list[object]:
