@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.dispatch import Chats
@@ -172,10 +172,7 @@ class FlagEffects:
             )
         if not hidden or exposed:
             return  # not settled: ``resume`` tries again
-        async with self.sessionmaker.begin() as db:
-            row = await db.get_one(Flag, flag.id)
-            if row.state == flag.state:
-                row.settled = True
+        await self._mark_settled(flag)
 
     async def _review(
         self,
@@ -320,10 +317,18 @@ class FlagEffects:
                 await self.deliveries.once(key + ":decided", teachers, done)
         if exposed:
             return
+        await self._mark_settled(flag)
+
+    async def _mark_settled(self, flag: Flag) -> None:
+        """Done with `flag` as read at the start, unless a teacher decided since: checked and
+        marked in one statement, so a decision saved between a read and a write (a teacher
+        quick off the mark) is never marked done before its own settling carries it out."""
         async with self.sessionmaker.begin() as db:
-            row = await db.get_one(Flag, flag.id)
-            if row.state == flag.state:
-                row.settled = True
+            await db.execute(
+                update(Flag)
+                .where(Flag.id == flag.id, Flag.state == flag.state)
+                .values(settled=True)
+            )
 
     async def _message_id(self, flag: Flag) -> str:
         async with self.sessionmaker() as db:
