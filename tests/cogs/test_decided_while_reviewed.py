@@ -129,7 +129,7 @@ class LastStepPauses:
 
     def __init__(self, bench: Bench) -> None:
         assert bench.app is not None
-        self.effects = bench.app.services.moderation._effects
+        self.effects = bench.app.services.moderation.review._effects
         self.real = self.effects.sessionmaker
         self.armed = False
         self.reached, self.go_on = asyncio.Event(), asyncio.Event()
