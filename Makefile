@@ -32,10 +32,16 @@ $(SYNAPSE_VENV)/.installed:
 run: install synapse
 	SYNAPSE_VENV=$(SYNAPSE_VENV) $(BIN)/readaloud run
 
+# the tests' temporary files (the bot's SQLite files, Synapse's data) go on the RAM disk
+# when there is one (Synapse syncs its SQLite file on every commit), else on disk as
+# pytest chooses; PYTEST_DEBUG_TEMPROOT (pytest's own setting) picks another place
+TEST_TEMPROOT ?= $(or $(PYTEST_DEBUG_TEMPROOT),$(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm))
+
 # two test processes at most per core pair: each starts its own Synapse (3 or 4 were not
 # clearly faster on two busy cores); pyproject's --dist worksteal keeps both busy to the end
 test: install synapse
-	SYNAPSE_VENV=$(SYNAPSE_VENV) $(BIN)/pytest -n auto --maxprocesses=$(TEST_PROCESSES)
+	SYNAPSE_VENV=$(SYNAPSE_VENV) $(if $(TEST_TEMPROOT),PYTEST_DEBUG_TEMPROOT=$(TEST_TEMPROOT)) \
+		$(BIN)/pytest -n auto --maxprocesses=$(TEST_PROCESSES)
 
 lint: install
 	$(BIN)/ruff check .
