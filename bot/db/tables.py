@@ -284,6 +284,7 @@ from bot.db.author_tables import (  # noqa: E402
     InboxItem,
     Question,
 )
+from bot.db.timer_table import TimerRow  # noqa: E402
 
 __all__ = [
     "Answer",
@@ -293,5 +294,6 @@ __all__ = [
     "GuestAuthor",
     "InboxItem",
     "Question",
+    "TimerRow",
     "UTCDateTime",
 ]

@@ -58,6 +58,8 @@ class FlagEffects:
         self.combined = floods.CombinedReviews(sessionmaker, deliveries)
         # classes whose teacher room students can read right now (see classroom/watch.py)
         self.exposed: Callable[[int], bool] = lambda _class_id: False
+        # told whenever a flag is left not settled, so that it is tried again later
+        self.unfinished: Callable[[], Awaitable[object]] = _nothing
 
     async def resume(self) -> int:
         """Finish every hold or decision not fully carried out: interrupted by a crash, or
@@ -80,6 +82,9 @@ class FlagEffects:
         try:
             async with lock:
                 await self._settle(flag_id)
+        except Exception:
+            await self.unfinished()
+            raise
         finally:
             if not lock.locked():
                 self._locks.pop(flag_id, None)
@@ -175,6 +180,7 @@ class FlagEffects:
                 lambda: chat.send(cls.teacher_channel, texts.decided(flag, key + ":decided")),  # type: ignore[arg-type]
             )
         if not hidden or exposed:
+            await self.unfinished()
             return  # not settled: ``resume`` tries again
         async with self.sessionmaker.begin() as db:
             row = await db.get_one(Flag, flag.id)
@@ -323,6 +329,7 @@ class FlagEffects:
                 done = partial(chat.send, teachers, texts.decided(flag, key + ":decided"))
                 await self.deliveries.once(key + ":decided", teachers, done)
         if exposed:
+            await self.unfinished()
             return
         async with self.sessionmaker.begin() as db:
             row = await db.get_one(Flag, flag.id)
@@ -340,6 +347,10 @@ class FlagEffects:
             await chat.tell(student, where, texts.outgoing(text, key, student))
 
         await self.deliveries.once(key, where, tell)
+
+
+async def _nothing() -> None:
+    return None
 
 
 def media_of(flag: Flag) -> tuple[Media, ...]:

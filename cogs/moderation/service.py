@@ -141,6 +141,10 @@ class ModerationService:
         can read it; ``resume`` delivers it afterwards."""
         self._effects.exposed = exposed
 
+    def retry_with(self, later: Callable[[], Awaitable[object]]) -> None:
+        """Call `later` whenever a flag is left not settled (``resume`` is then due)."""
+        self._effects.unfinished = later
+
     def add_kind(self, kind: str, handler: FlagKind) -> None:
         """Review flags of `kind` in the queue, with `handler` saying what a decision does."""
         self._kinds[kind] = handler

@@ -1,0 +1,32 @@
+"""The durable timers (``bot/timers.py``): one row per thing that waits. Re-exported by
+``bot.db.tables``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.base import Base, UTCDateTime
+
+
+class TimerRow(Base):
+    """A timer: what kind (the feature's handler), which one (key), when, and its payload.
+
+    ``revision`` grows each time the timer is set, so a run that started before a new
+    ``set`` does not delete it; ``claimed_by``/``claimed_at`` say which process runs it
+    now (a claim older than the lease is taken over: that process died)."""
+
+    __tablename__ = "timer"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_timer_kind_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(255), default="")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
