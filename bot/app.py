@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -18,7 +20,7 @@ from bot.config import Config
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
 from bot.core.dispatch import Chats, Dispatcher
-from bot.core.feature import Due, Timer
+from bot.core.feature import Due, Feature, Timer
 from bot.core.followups import FollowUps
 from bot.db.faults import is_storage_fault
 from bot.db.handled import HandledEvents
@@ -40,7 +42,12 @@ HANDLED_PURGE_EVERY = timedelta(hours=24)
 class App:
     """One running bot: storage, features, timers and the connected platforms."""
 
-    def __init__(self, config: Config, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        clock: Clock | None = None,
+        more: Sequence[Callable[[Deps], Feature[Any]]] = (),  # features set up after these
+    ) -> None:
         self.config = config
         self.clock = clock or SystemClock()
         self.engine: AsyncEngine = make_engine(config.settings.bot.database_url)
@@ -71,11 +78,12 @@ class App:
         the_books = readaloud.setup(deps, the_class.api)
         # screening knows each class's current book
         mod = moderation.setup(deps, the_class.api, the_books.api.books.current)
-        features = [
+        features: list[Feature[Any]] = [
             the_class,
             the_books,
             mod,
             authors.setup(deps, the_class.api, mod.api),
+            *(setup(deps) for setup in more),
         ]
         self.features = Installed(features, self.dispatcher, self.timers, self.clock, registry_ref)
         self.registry, self.services = self.features.registry, self.features.services

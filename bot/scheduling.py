@@ -81,6 +81,21 @@ class Wakeups:
             with contextlib.suppress(BaseException):
                 await task
 
+    async def idle(self) -> None:
+        """Return once nothing is due now and no job runs (tests: let the loop catch up)."""
+        while True:
+            now = time.monotonic()
+            due = self._task is not None and any(
+                deadline <= now and self._entries.get(name, (0, -1))[1] == seq
+                for deadline, seq, name in self._heap
+            )
+            if self._running:
+                await asyncio.gather(*self._running, return_exceptions=True)
+            elif due:
+                await asyncio.sleep(0.01)  # the loop picks it up on its next turn
+            else:
+                return
+
     def spawn(self, job: Job) -> None:
         """Run `job` now on its own task, stopped with the loop."""
         task: asyncio.Task[object] = asyncio.get_running_loop().create_task(self._guarded(job))

@@ -130,7 +130,7 @@ class Timers:
         payload: dict[str, Any],
         keep_sooner: bool,
     ) -> datetime:
-        insert = sqlite_insert if db.bind.dialect.name == "sqlite" else pg_insert
+        insert = sqlite_insert if db.get_bind().dialect.name == "sqlite" else pg_insert
         at = literal(due, UTCDateTime)
         when: Any = at
         if keep_sooner:  # a timer running now counts as done: the new time stands
@@ -146,11 +146,11 @@ class Timers:
             .on_conflict_do_update(index_elements=["kind", "key"], set_=new)
         )
         await db.execute(statement)
-        when = await db.scalar(
+        now_due: datetime | None = await db.scalar(
             select(TimerRow.due_at).where(TimerRow.kind == kind, TimerRow.key == key)
         )
-        assert when is not None
-        return when
+        assert now_due is not None
+        return now_due
 
     # ---- waking ----
 
@@ -204,17 +204,14 @@ class Timers:
         else:
             self._refresh_before(when)
 
-    async def run_due(self) -> int:
-        """Run every durable timer due by the clock now (tests with a fake clock); returns
-        how many ran."""
+    async def run_due(self, kinds: Iterable[str] | None = None) -> int:
+        """Run every durable timer due by the clock now (of these kinds, if given), as the
+        loop would; for tests with a fake clock. Returns how many ran."""
+        query = select(TimerRow.kind, TimerRow.key).where(TimerRow.due_at <= self.clock.now())
+        if kinds is not None:
+            query = query.where(TimerRow.kind.in_(list(kinds)))
         async with self.sessionmaker() as db:
-            rows = (
-                await db.execute(
-                    select(TimerRow.kind, TimerRow.key)
-                    .where(TimerRow.due_at <= self.clock.now())
-                    .order_by(TimerRow.due_at, TimerRow.id)
-                )
-            ).all()
+            rows = (await db.execute(query.order_by(TimerRow.due_at, TimerRow.id))).all()
         ran = 0
         for kind, key in rows:
             ran += await self.fire(kind, key)
