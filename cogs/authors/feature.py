@@ -73,10 +73,10 @@ def setup(deps: Deps, classroom: Classroom, moderation: Moderation) -> Feature[A
 async def purge(db: AsyncSession, now: datetime) -> int:
     """Finished questions for the guest author older than the class's retention period."""
     removed = 0
-    for class_id, cutoff in await retention.cutoffs(db, now):
+    for classes, cutoff in await retention.cutoffs(db, now):
         result = await db.execute(
             delete(Question).where(
-                Question.classroom_id == class_id,
+                Question.classroom_id.in_(classes),
                 Question.state.in_(FINISHED_QUESTIONS),
                 Question.updated_at < cutoff,
             )

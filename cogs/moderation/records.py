@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
@@ -92,32 +93,33 @@ class Records:
 
 async def purge(db: AsyncSession, now: datetime) -> int:
     """Delete what students wrote once it is older than the class's retention period: flags,
-    review groups, their delivery records and seen-message records (the other features purge their own rows)."""
+    review groups, their delivery records and seen-message records (the other features
+    purge their own rows)."""
     removed = 0
-    for class_id, cutoff in await retention.cutoffs(db, now):
-        removed += await _forget_sent(db, class_id, cutoff)
+    for classes, cutoff in await retention.cutoffs(db, now):
+        removed += await _forget_sent(db, classes, cutoff)
         for statement in (
-            delete(Flag).where(Flag.classroom_id == class_id, Flag.created_at < cutoff),
+            delete(Flag).where(Flag.classroom_id.in_(classes), Flag.created_at < cutoff),
             delete(ReviewGroup).where(
-                ReviewGroup.classroom_id == class_id, ReviewGroup.last_at < cutoff
+                ReviewGroup.classroom_id.in_(classes), ReviewGroup.last_at < cutoff
             ),
-            delete(Post).where(Post.classroom_id == class_id, Post.at < cutoff),
+            delete(Post).where(Post.classroom_id.in_(classes), Post.at < cutoff),
         ):
             result = await db.execute(statement)
             removed += int(getattr(result, "rowcount", 0) or 0)
     return removed
 
 
-async def _forget_sent(db: AsyncSession, class_id: int, cutoff: datetime) -> int:
+async def _forget_sent(db: AsyncSession, classes: Select[Any], cutoff: datetime) -> int:
     """Delete the delivery records of the flags and review groups about to be purged.
     SQLite may give a new flag the id of the newest deleted one; its hide and review
     must not be taken for the old flag's, already sent."""
     flags = await db.scalars(
-        select(Flag.id).where(Flag.classroom_id == class_id, Flag.created_at < cutoff)
+        select(Flag.id).where(Flag.classroom_id.in_(classes), Flag.created_at < cutoff)
     )
     groups = await db.scalars(
         select(ReviewGroup.id).where(
-            ReviewGroup.classroom_id == class_id, ReviewGroup.last_at < cutoff
+            ReviewGroup.classroom_id.in_(classes), ReviewGroup.last_at < cutoff
         )
     )
     prefixes = [f"flag:{i}" for i in flags] + [f"group:{i}" for i in groups]

@@ -93,8 +93,8 @@ def setup(deps: Deps, classroom: Classroom) -> Feature[ReadAloud]:
 async def purge(db: AsyncSession, now: datetime) -> int:
     """Prompt answers and poll votes older than the class's retention period."""
     removed = 0
-    for class_id, cutoff in await retention.cutoffs(db, now):
-        sessions = select(Session.id).where(Session.classroom_id == class_id)
+    for classes, cutoff in await retention.cutoffs(db, now):
+        sessions = select(Session.id).where(Session.classroom_id.in_(classes))
         for statement in (
             delete(Entry).where(Entry.session_id.in_(sessions), Entry.at < cutoff),
             delete(Vote).where(Vote.session_id.in_(sessions), Vote.at < cutoff),
