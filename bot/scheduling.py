@@ -114,8 +114,9 @@ class Wakeups:
                 del self._entries[name]
                 self.spawn(entry[2])
             timeout = self._heap[0][0] - now if self._heap else None
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+            with contextlib.suppress(TimeoutError):  # no task of its own (unlike wait_for)
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
 
     @staticmethod
     async def _guarded(job: Job) -> object:

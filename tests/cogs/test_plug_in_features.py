@@ -163,3 +163,13 @@ async def test_a_feature_that_fails_on_a_reaction_does_not_stop_the_teachers_dec
     review = [p for p in bench.chat.posts if p.action == "review"][-1]
     await bench.react(TEACHER, TEACHERS, review.id, "✅")
     assert any(p.action == "repost" for p in bench.chat.posts), "approved by its reaction"
+
+
+async def test_every_review_kind_the_queue_knows_is_declared_by_one_feature(
+    bench: PluggedBench,
+) -> None:
+    assert bench.app is not None
+    declared = [kind for f in bench.app.features.features for kind in f.review_kinds]
+    assert len(declared) == len(set(declared)), "a kind declared by two features"
+    known = {"message", *bench.app.services.moderation._kinds}
+    assert set(declared) == known
