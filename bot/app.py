@@ -55,8 +55,10 @@ class App:
         self.chats = Chats()
         # slow posts after a hold (review, note) may run behind the next events (Matrix)
         self.follow_ups = FollowUps(transient=is_storage_fault)
-        self.wakeups = Wakeups(self.clock)  # the one loop that wakes whatever waits
-        self.timers = Timers(self.sessionmaker, self.clock, self.wakeups)
+        self.wakeups = Wakeups(self.clock)  # APScheduler: wakes whatever waits
+        # a restart of this process (the same platform accounts) takes over its timers at once
+        partition = f"{config.settings.matrix.user_id}|{config.settings.discord.application_id}"
+        self.timers = Timers(self.sessionmaker, self.clock, self.wakeups, partition)
         self.scheduler = Scheduler(self.wakeups, self.timers)
         self.dispatcher = Dispatcher(Registry([]), transient=is_storage_fault)
         registry_ref: list[Registry] = []

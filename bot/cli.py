@@ -87,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         level=config.settings.bot.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for noisy in ("nio", "alembic"):
+    for noisy in ("apscheduler", "nio", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     warning = _word_list_warning()
     if warning:

@@ -1,11 +1,13 @@
-"""The one loop that wakes whatever waits, and the rows it wakes.
+"""The waker (APScheduler) and the rows it wakes.
 
-`Wakeups` is a single asyncio task sleeping until the soonest wake-up, woken early
-when a sooner one is set. How long to wait comes from the injected clock; the wait
-itself is measured on the machine's monotonic clock (a fake clock in tests does not
-move by itself: tests run what is due with ``run_due``). The durable timer table
-(``bot/timers.py``) and the session rows (`RowWakes`) both wake through it; the
-database stays the truth and the wake-ups are a cache rebuilt from rows at start.
+`Wakeups` holds named wake-ups on one APScheduler ``AsyncIOScheduler``: each is a
+one-off job at its time, and setting a sooner one wakes the scheduler at once. How
+long to wait comes from the injected clock; APScheduler measures the wait on the
+machine's clock (a fake clock in tests does not move by itself: tests run what is due
+with ``run_due``, the same code the jobs run). The durable timer table
+(``bot/timers.py``, one job for its soonest row) and the session rows (`RowWakes`)
+both wake through it; the database stays the truth and the jobs are a cache rebuilt
+from rows at start.
 
 Waking twice is harmless: the database decides what is due and every post is keyed
 (see bot/deliveries.py).
@@ -15,12 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import heapq
 import itertools
 import logging
-import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.clock import Clock
 
@@ -36,44 +39,50 @@ class Wakeups:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self._heap: list[tuple[float, int, str]] = []
-        self._entries: dict[str, tuple[float, int, Job]] = {}
-        self._seq = itertools.count()
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        # a job may set its own name again while it runs: let both instances be
+        self._aps = AsyncIOScheduler(
+            timezone=UTC, job_defaults={"max_instances": 1_000_000, "misfire_grace_time": None}
+        )
         self._running: set[asyncio.Task[object]] = set()
+        # wake-ups handed to APScheduler and not begun yet: name -> (seq, machine time)
+        self._armed: dict[str, tuple[int, datetime]] = {}
+        self._seq = itertools.count()
+        self._stopped = False
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._aps.get_jobs())
 
     def names(self, prefix: str) -> list[str]:
         """The names of the wake-ups set now that start with `prefix`."""
-        return [name for name in self._entries if name.startswith(prefix)]
+        return [job.id for job in self._aps.get_jobs() if job.id.startswith(prefix)]
 
     def at(self, name: str, when: datetime, job: Job) -> None:
         """Run `job` at `when` (by the injected clock); replaces a wake-up of that name."""
-        delay = max((when - self.clock.now()).total_seconds(), 0.0)
-        deadline, seq = time.monotonic() + delay, next(self._seq)
-        self._entries[name] = (deadline, seq, job)
-        heapq.heappush(self._heap, (deadline, seq, name))
-        if self._heap[0][1] == seq:  # the soonest now: the loop sleeps less
-            self._wake.set()
+        if self._stopped:
+            return
+        delay = max(when - self.clock.now(), timedelta(0))
+        run_date = datetime.now(UTC) + delay  # APScheduler waits on the machine's clock
+        seq = next(self._seq)
+        self._armed[name] = (seq, run_date)
+        self._aps.add_job(
+            self._run, "date", run_date=run_date, args=[name, seq, job], id=name, replace_existing=True
+        )
 
     def cancel(self, name: str) -> None:
-        """Forget the wake-up of that name (its heap entry is dropped when reached)."""
-        self._entries.pop(name, None)
+        """Forget the wake-up of that name (nothing happens if there is none)."""
+        self._armed.pop(name, None)
+        with contextlib.suppress(JobLookupError):
+            self._aps.remove_job(name)
 
     async def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._loop(), name="wakeups")
+        if not self._aps.running:
+            self._aps.start()
 
     async def stop(self) -> None:
-        """Stop the loop and cancel the jobs it started (what they left is in the rows)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        """Stop the scheduler and cancel the jobs it started (what they left is in the rows)."""
+        self._stopped = True
+        if self._aps.running:
+            self._aps.shutdown(wait=False)
         running = list(self._running)
         for task in running:
             task.cancel()
@@ -82,41 +91,36 @@ class Wakeups:
                 await task
 
     async def idle(self) -> None:
-        """Return once nothing is due now and no job runs (tests: let the loop catch up)."""
+        """Return once nothing is due now and no job runs (tests: let the jobs catch up)."""
         while True:
-            now = time.monotonic()
-            due = self._task is not None and any(
-                deadline <= now and self._entries.get(name, (0, -1))[1] == seq
-                for deadline, seq, name in self._heap
-            )
+            now = datetime.now(UTC)
+            due = self._aps.running and any(at <= now for _, at in self._armed.values())
             if self._running:
                 await asyncio.gather(*self._running, return_exceptions=True)
             elif due:
-                await asyncio.sleep(0.01)  # the loop picks it up on its next turn
+                await asyncio.sleep(0.01)  # APScheduler picks it up on its next turn
             else:
                 return
 
     def spawn(self, job: Job) -> None:
-        """Run `job` now on its own task, stopped with the loop."""
+        """Run `job` now on its own task, stopped with the scheduler."""
         task: asyncio.Task[object] = asyncio.get_running_loop().create_task(self._guarded(job))
         self._running.add(task)
         task.add_done_callback(self._running.discard)
 
-    async def _loop(self) -> None:
-        while True:
-            self._wake.clear()
-            now = time.monotonic()
-            while self._heap and self._heap[0][0] <= now:
-                _, seq, name = heapq.heappop(self._heap)
-                entry = self._entries.get(name)
-                if entry is None or entry[1] != seq:
-                    continue  # moved or cancelled
-                del self._entries[name]
-                self.spawn(entry[2])
-            timeout = self._heap[0][0] - now if self._heap else None
-            with contextlib.suppress(TimeoutError):  # no task of its own (unlike wait_for)
-                async with asyncio.timeout(timeout):
-                    await self._wake.wait()
+    async def _run(self, name: str, seq: int, job: Job) -> object:
+        """What APScheduler runs: the job, counted as running until it ends."""
+        if self._armed.get(name, (None,))[0] == seq:
+            del self._armed[name]
+        task = asyncio.current_task()
+        assert task is not None
+        self._running.add(task)  # type: ignore[arg-type]
+        try:
+            return await self._guarded(job)
+        except asyncio.CancelledError:
+            return None  # stopped (see `stop`): what the job left is in the rows
+        finally:
+            self._running.discard(task)  # type: ignore[arg-type]
 
     @staticmethod
     async def _guarded(job: Job) -> object:

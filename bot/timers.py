@@ -1,32 +1,36 @@
 """Durable timers: one table (kind, key, due time, payload) for everything that waits.
 
-The rows are the truth; the soonest ones are wake-ups in the one loop
-(``bot/scheduling.py``), set again from the rows at every start, and a ``set`` that is
-sooner wakes the loop at once. A feature declares the kinds it handles
+The rows are the truth. One APScheduler job (``bot/scheduling.py``) waits for the
+soonest row this process may run; a ``set`` that is sooner moves the job at once, and
+every start plans it again from the rows. A feature declares the kinds it handles
 (``bot/core/feature.py``, `Timer`).
 
 A timer fires exactly once, across crashes and processes:
 
-1. **claim**: one statement marks the row as this process's (``claimed_by``) if it is
-   due and nobody holds it, or the holder's claim is older than `LEASE` (that process
-   died). Only one process wins the claim.
+1. **claim**: one statement marks the row as this process's (``claimed_by``, the
+   process's partition, and ``claim_boot``, this start) if it is due and nobody holds
+   it. A claim left by an earlier start of the same partition (it crashed or was killed)
+   is let go at once when the next start begins; a claim of another partition's process,
+   running at the same time on the same database, is taken over only once it is older
+   than `LEASE` (that process died). Only one process wins the claim.
 2. **run**: the handler runs. A ``run_in`` handler gets the transaction that will
    complete the timer, so its database writes are committed with the completion or not
    at all: a crash (or a lost claim) rolls them back, and the next claim runs them once.
    A ``run`` handler's effects are keyed (deliveries, state rows), so running it again
    after a crash between its effects and the completion does not repeat them.
 3. **complete**: in that same transaction (``run_in``) or the next (``run``), the row is
-   deleted, or moved to its next time for a repeating timer, but only while this
-   process still holds the claim at the revision it claimed. A ``set`` during the run
-   bumps the revision: the run then only lets go of its claim, and the new time stands.
+   deleted, or moved to its next time for a repeating timer, but only while this start
+   still holds the claim at the revision it claimed. A ``set`` during the run bumps the
+   revision: the run then only lets go of its claim, and the new time stands.
 
 A handler that raises lets go of its claim and is tried again later (backing off); a
-stop lets go of this process's claims, so the next start runs them at once. A crash
-leaves the claim: it is taken over once the lease has passed.
+stop lets go of this start's claims, so the next start runs them at once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 import secrets
 from collections.abc import Iterable
@@ -43,10 +47,11 @@ from bot.core.clock import Clock
 from bot.core.feature import Due, Timer
 from bot.db.faults import is_storage_fault
 from bot.db.tables import TimerRow, UTCDateTime
-from bot.scheduling import HORIZON, Wakeups
+from bot.scheduling import Wakeups
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=10)  # a claim older than this belongs to a process that died
+# a claim of another process (on the same database) older than this: that process died
+LEASE = timedelta(minutes=10)
 RETRY_FIRST, RETRY_MAX = timedelta(seconds=30), timedelta(hours=1)
 
 
@@ -66,14 +71,20 @@ class Timers:
     """Sets, wakes and runs the durable timers of every feature."""
 
     def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, wakeups: Wakeups
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        wakeups: Wakeups,
+        partition: str = "",
     ) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.wakeups = wakeups
-        self.token = secrets.token_hex(8)  # this process, in ``claimed_by``
+        # which process this is (the same after a restart), and which start of it
+        self.owner = hashlib.sha256(partition.encode()).hexdigest()[:16]
+        self.boot = secrets.token_hex(8)
         self._kinds: dict[str, Timer] = {}
-        self._refresh_at: datetime | None = None
+        self._next: datetime | None = None  # when the job for the soonest row runs
         self._later: dict[tuple[str, str], datetime] = {}  # set by `later`, not run yet
 
     def handle(self, timers: Iterable[Timer]) -> None:
@@ -100,7 +111,8 @@ class Timers:
         is already due sooner stays. Returns when it is due now."""
         async with self.sessionmaker.begin() as db:
             when = await self._upsert(db, kind, key, due, payload or {}, keep_sooner)
-        self._plan(kind, key, when)
+        if kind in self._durable():
+            self._wake_at(when)
         return when
 
     async def later(self, kind: str, after: timedelta, key: str = "") -> None:
@@ -116,10 +128,10 @@ class Timers:
             log.warning("could not set the timer %s: %s", kind, e)
 
     async def cancel(self, kind: str, key: str = "") -> None:
-        """Forget the timer `kind`/`key` (nothing happens if it has none)."""
+        """Forget the timer `kind`/`key` (nothing happens if it has none; the job for the
+        soonest row finds nothing to do and plans the next)."""
         async with self.sessionmaker.begin() as db:
             await db.execute(delete(TimerRow).where(TimerRow.kind == kind, TimerRow.key == key))
-        self.wakeups.cancel(_name(kind, key))
 
     async def _upsert(
         self,
@@ -152,12 +164,23 @@ class Timers:
         assert now_due is not None
         return now_due
 
-    # ---- waking ----
+    # ---- waking: one job for the soonest row ----
+
+    def _durable(self) -> list[str]:
+        return [kind for kind, timer in self._kinds.items() if timer.durable]
 
     async def start(self) -> None:
-        """Make the rows of repeating timers that have none yet, then wake what is near."""
+        """Take over what an earlier start of this process left claimed (it was killed),
+        make the rows of repeating timers that have none yet, then plan the soonest."""
         now = self.clock.now()
         async with self.sessionmaker.begin() as db:
+            taken = await db.execute(
+                update(TimerRow)
+                .where(TimerRow.claimed_by == self.owner, TimerRow.claim_boot != self.boot)
+                .values(**_RELEASED)
+            )
+            if taken_over := int(getattr(taken, "rowcount", 0) or 0):
+                log.info("took over %d timer(s) an earlier start left claimed", taken_over)
             have = set(await db.scalars(select(TimerRow.kind).where(TimerRow.key == "")))
             for timer in self._kinds.values():
                 if timer.every is not None and timer.durable and timer.kind not in have:
@@ -167,75 +190,93 @@ class Timers:
                 self.wakeups.at(
                     _name(timer.kind, ""), now + timer.first, partial(self._local, timer)
                 )
-        await self.refresh()
+        self._next = None
+        await self._plan_soonest()
 
-    async def refresh(self) -> int:
-        """Wake-ups for every row due within the horizon; the next row beyond it wakes
-        the next refresh (no polling). Returns how many rows were planned."""
-        until = self.clock.now() + HORIZON
+    async def _plan_soonest(self) -> None:
+        """Move the job to the soonest row this process may run: a free row when it is
+        due, a row another process holds when its lease runs out."""
+        kinds = self._durable()
         async with self.sessionmaker() as db:
-            rows = (
-                await db.execute(
-                    select(TimerRow.kind, TimerRow.key, TimerRow.due_at).where(
-                        TimerRow.due_at <= until
-                    )
+            free = await db.scalar(
+                select(func.min(TimerRow.due_at)).where(
+                    TimerRow.kind.in_(kinds), TimerRow.claimed_by.is_(None)
                 )
-            ).all()
-            beyond = await db.scalar(
-                select(func.min(TimerRow.due_at)).where(TimerRow.due_at > until)
             )
-        for kind, key, when in rows:
-            self._plan(kind, key, when)
-        self._refresh_at = None
-        self._refresh_before(until + HORIZON if beyond is None else beyond)
-        return len(rows)
+            held = await db.scalar(
+                select(func.min(TimerRow.claimed_at)).where(
+                    TimerRow.kind.in_(kinds), TimerRow.claimed_by != self.owner
+                )
+            )
+        soonest = [t for t in (free, None if held is None else held + LEASE) if t is not None]
+        if soonest:
+            self._wake_at(min(soonest))
 
-    def _refresh_before(self, when: datetime) -> None:
-        """Refresh once `when` comes within the horizon (if that is sooner than planned)."""
-        if self._refresh_at is None or when - HORIZON < self._refresh_at:
-            self._refresh_at = when - HORIZON
-            self.wakeups.at("timers-refresh", self._refresh_at, self.refresh)
+    def _wake_at(self, when: datetime) -> None:
+        if self._next is None or when < self._next:
+            self._next = when
+            self.wakeups.at(WAKE, when, self._wake)
 
-    def _plan(self, kind: str, key: str, when: datetime) -> None:
-        if kind not in self._kinds or not self._kinds[kind].durable:
-            return  # a kind no feature here handles (any more): its row waits
-        if when <= self.clock.now() + HORIZON:
-            self.wakeups.at(_name(kind, key), when, partial(self.fire, kind, key))
-        else:
-            self._refresh_before(when)
+    async def _wake(self) -> None:
+        """The job: run what is due, having planned the next wake-up first."""
+        self._next = None
+        await self.run_due()
 
     async def run_due(self, kinds: Iterable[str] | None = None) -> int:
-        """Run every durable timer due by the clock now (of these kinds, if given), as the
-        loop would; for tests with a fake clock. Returns how many ran."""
-        query = select(TimerRow.kind, TimerRow.key).where(TimerRow.due_at <= self.clock.now())
-        if kinds is not None:
-            query = query.where(TimerRow.kind.in_(list(kinds)))
-        async with self.sessionmaker() as db:
-            rows = (await db.execute(query.order_by(TimerRow.due_at, TimerRow.id))).all()
-        ran = 0
-        for kind, key in rows:
-            ran += await self.fire(kind, key)
-        return ran
-
-    # ---- firing: claim → run → complete ----
-
-    async def fire(self, kind: str, key: str) -> bool:
-        """Run the timer if it is due and this process wins the claim; True if it ran."""
-        timer = self._kinds.get(kind)
-        if timer is None:
-            return False
+        """Claim every durable timer due by the clock now (of these kinds, if given), plan
+        the job for the next, then run the claimed side by side. The job runs this; tests
+        with a fake clock call it. Returns how many ran."""
+        wanted = self._durable() if kinds is None else [k for k in kinds if k in self._durable()]
+        query = select(TimerRow.kind, TimerRow.key).where(
+            TimerRow.due_at <= self.clock.now(), TimerRow.kind.in_(wanted)
+        )
         try:
-            claim = await self._claim(kind, key)
+            async with self.sessionmaker() as db:
+                rows = (await db.execute(query.order_by(TimerRow.due_at, TimerRow.id))).all()
+            claims = [c for kind, key in rows if (c := await self._claim(kind, key)) is not None]
+            await self._plan_soonest()
         except Exception as e:
             if not is_storage_fault(e):
                 raise
-            log.warning("timer %s/%s: the database does not answer (%s); later", kind, key, e)
-            self.wakeups.at(
-                _name(kind, key), self.clock.now() + RETRY_FIRST, partial(self.fire, kind, key)
+            log.warning("timers: the database does not answer (%s); again later", e)
+            self._wake_at(self.clock.now() + RETRY_FIRST)
+            return 0
+        ran = await asyncio.gather(*(self._run(c) for c in claims))
+        return sum(ran)
+
+    # ---- firing: claim → run → complete ----
+
+    async def _claim(self, kind: str, key: str) -> Claim | None:
+        now = self.clock.now()
+        async with self.sessionmaker.begin() as db:
+            result = await db.execute(
+                update(TimerRow)
+                .where(
+                    TimerRow.kind == kind,
+                    TimerRow.key == key,
+                    TimerRow.due_at <= now,
+                    # free, or held by another process whose lease ran out (it died)
+                    (TimerRow.claimed_by.is_(None))
+                    | ((TimerRow.claim_boot != self.boot) & (TimerRow.claimed_at <= now - LEASE)),
+                )
+                .values(
+                    claimed_by=self.owner,
+                    claim_boot=self.boot,
+                    claimed_at=now,
+                    attempts=TimerRow.attempts + 1,
+                )
             )
-            return False
-        if claim is None:
-            return False
+            if getattr(result, "rowcount", 0) != 1:
+                return None
+            row = await db.scalar(
+                select(TimerRow).where(TimerRow.kind == kind, TimerRow.key == key)
+            )
+        return None if row is None else Claim(row)
+
+    async def _run(self, claim: Claim) -> bool:
+        """Run a claimed timer and complete it; True if it ran."""
+        kind, key = claim.due.kind, claim.due.key
+        timer = self._kinds[kind]
         self._later.pop((kind, key), None)  # a `later` from now on sets it again
         try:
             if timer.run_in is not None:
@@ -255,40 +296,15 @@ class Timers:
             await self._failed(claim)
             return False
         if when is not None:
-            self._plan(kind, key, when)
+            self._wake_at(when)
         return True
-
-    async def _claim(self, kind: str, key: str) -> Claim | None:
-        now = self.clock.now()
-        async with self.sessionmaker.begin() as db:
-            result = await db.execute(
-                update(TimerRow)
-                .where(
-                    TimerRow.kind == kind,
-                    TimerRow.key == key,
-                    TimerRow.due_at <= now,
-                    (TimerRow.claimed_by.is_(None)) | (TimerRow.claimed_at <= now - LEASE),
-                )
-                .values(claimed_by=self.token, claimed_at=now, attempts=TimerRow.attempts + 1)
-            )
-            row = await db.scalar(
-                select(TimerRow).where(TimerRow.kind == kind, TimerRow.key == key)
-            )
-        if getattr(result, "rowcount", 0) == 1 and row is not None:
-            return Claim(row)
-        if row is not None:  # not due yet, or held: wake again when that may have changed
-            again = row.due_at
-            if row.claimed_at is not None and row.claimed_by is not None and row.due_at <= now:
-                again = row.claimed_at + LEASE
-            self._plan(kind, key, max(again, now))
-        return None
 
     async def _complete(self, db: AsyncSession, claim: Claim, timer: Timer) -> datetime | None:
         """Delete the row (or move a repeating one on) if this run still holds it; returns
         when it is due next, if it is."""
         ours = (
             TimerRow.id == claim.id,
-            TimerRow.claimed_by == self.token,
+            TimerRow.claim_boot == self.boot,
             TimerRow.revision == claim.revision,
         )
         now = self.clock.now()
@@ -307,7 +323,7 @@ class Timers:
         # set again while it ran: only let go, the new time stands
         let_go = await db.execute(
             update(TimerRow)
-            .where(TimerRow.id == claim.id, TimerRow.claimed_by == self.token)
+            .where(TimerRow.id == claim.id, TimerRow.claim_boot == self.boot)
             .values(**_RELEASED)
         )
         if getattr(let_go, "rowcount", 0) != 1:
@@ -323,23 +339,23 @@ class Timers:
                     update(TimerRow)
                     .where(
                         TimerRow.id == claim.id,
-                        TimerRow.claimed_by == self.token,
+                        TimerRow.claim_boot == self.boot,
                         TimerRow.revision == claim.revision,
                     )
-                    .values(due_at=again, claimed_by=None, claimed_at=None)
+                    .values(due_at=again, claimed_by=None, claim_boot=None, claimed_at=None)
                 )
                 await db.execute(
                     update(TimerRow)
-                    .where(TimerRow.id == claim.id, TimerRow.claimed_by == self.token)
-                    .values(claimed_by=None, claimed_at=None)
+                    .where(TimerRow.id == claim.id, TimerRow.claim_boot == self.boot)
+                    .values(claimed_by=None, claim_boot=None, claimed_at=None)
                 )
                 again = (
                     await db.scalar(select(TimerRow.due_at).where(TimerRow.id == claim.id)) or again
                 )
-        except Exception as e:  # the claim stays; it is taken over once the lease passed
+        except Exception as e:  # the claim stays; the next start (or the lease) frees it
             log.warning("timer %s: could not let go after the failure: %s", claim.due.kind, e)
             again = self.clock.now() + LEASE
-        self._plan(claim.due.kind, claim.due.key, again)
+        self._wake_at(again)
 
     async def _local(self, timer: Timer) -> None:
         """A timer kept in memory (it must run while the database does not answer)."""
@@ -352,17 +368,23 @@ class Timers:
             self.wakeups.at(_name(timer.kind, ""), when, partial(self._local, timer))
 
     async def release(self) -> None:
-        """Let go of every claim of this process (at stop): the next start runs them."""
+        """Let go of every claim of this start (at stop): the next start runs them."""
         try:
             async with self.sessionmaker.begin() as db:
                 await db.execute(
-                    update(TimerRow).where(TimerRow.claimed_by == self.token).values(**_RELEASED)
+                    update(TimerRow).where(TimerRow.claim_boot == self.boot).values(**_RELEASED)
                 )
         except Exception as e:
             log.warning("could not let go of the timers of this process: %s", e)
 
 
-_RELEASED: dict[str, Any] = {"claimed_by": None, "claimed_at": None, "attempts": 0}
+WAKE = "timers"  # the name of the one job that waits for the soonest row
+_RELEASED: dict[str, Any] = {
+    "claimed_by": None,
+    "claim_boot": None,
+    "claimed_at": None,
+    "attempts": 0,
+}
 
 
 def _name(kind: str, key: str) -> str:

@@ -29,7 +29,7 @@ from bot.platforms.discord import DiscordChat
 from bot.platforms.discord.client import ReadAloudClient
 
 TEACHER_ROLE = "Teacher"
-LONG_LIVED = ("discord-gateway", "discord-retries", "db-relay", "wakeups")  # as long as the bot
+LONG_LIVED = ("discord-gateway", "discord-retries", "db-relay")  # run as long as the bot does
 
 
 def path_of(route: Route) -> str:

@@ -1,15 +1,15 @@
 """timers: one durable table for everything that waits (retention, retries, room checks)
 
-Revision ID: 0015
-Revises: 0010
+Revision ID: 0016
+Revises: 0015
 Create Date: 2027-01-10
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0010"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("claimed_by", sa.String(32), nullable=True),
+        sa.Column("claim_boot", sa.String(16), nullable=True),
         sa.Column("claimed_at", sa.DateTime(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.UniqueConstraint("kind", "key", name="uq_timer_kind_key"),
