@@ -56,6 +56,11 @@ class Wakeups:
         """The names of the wake-ups set now that start with `prefix`."""
         return [job.id for job in self._aps.get_jobs() if job.id.startswith(prefix)]
 
+    def due(self, name: str) -> datetime | None:
+        """When (on the machine's clock) the wake-up of that name runs, if one is set."""
+        job = self._aps.get_job(name)
+        return None if job is None else job.next_run_time or job.trigger.run_date
+
     def at(self, name: str, when: datetime, job: Job) -> None:
         """Run `job` at `when` (by the injected clock); replaces a wake-up of that name."""
         if self._stopped:
@@ -65,7 +70,12 @@ class Wakeups:
         seq = next(self._seq)
         self._armed[name] = (seq, run_date)
         self._aps.add_job(
-            self._run, "date", run_date=run_date, args=[name, seq, job], id=name, replace_existing=True
+            self._run,
+            "date",
+            run_date=run_date,
+            args=[name, seq, job],
+            id=name,
+            replace_existing=True,
         )
 
     def cancel(self, name: str) -> None:
@@ -114,13 +124,13 @@ class Wakeups:
             del self._armed[name]
         task = asyncio.current_task()
         assert task is not None
-        self._running.add(task)  # type: ignore[arg-type]
+        self._running.add(task)
         try:
             return await self._guarded(job)
         except asyncio.CancelledError:
             return None  # stopped (see `stop`): what the job left is in the rows
         finally:
-            self._running.discard(task)  # type: ignore[arg-type]
+            self._running.discard(task)
 
     @staticmethod
     async def _guarded(job: Job) -> object:

@@ -190,12 +190,12 @@ class Timers:
                 self.wakeups.at(
                     _name(timer.kind, ""), now + timer.first, partial(self._local, timer)
                 )
-        self._next = None
         await self._plan_soonest()
 
     async def _plan_soonest(self) -> None:
-        """Move the job to the soonest row this process may run: a free row when it is
-        due, a row another process holds when its lease runs out."""
+        """Move the job to the soonest row this process may run (sooner or later than
+        planned): a free row when it is due, a row another process holds when its lease
+        runs out."""
         kinds = self._durable()
         async with self.sessionmaker() as db:
             free = await db.scalar(
@@ -209,8 +209,11 @@ class Timers:
                 )
             )
         soonest = [t for t in (free, None if held is None else held + LEASE) if t is not None]
+        self._next = None
         if soonest:
             self._wake_at(min(soonest))
+        else:
+            self.wakeups.cancel(WAKE)
 
     def _wake_at(self, when: datetime) -> None:
         if self._next is None or when < self._next:

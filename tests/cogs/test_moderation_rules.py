@@ -236,7 +236,7 @@ async def test_a_flag_after_the_retention_purge_is_hidden_and_reviewed_again(
     first_hides, first_reviews = len(hidden(bench)), _reviews(bench)
     assert first_hides == 1 and first_reviews == 1
     bench.clock.advance(timedelta(days=400))
-    assert await bench.app.services.records.purge() > 0
+    assert await bench.app.purge() > 0
     bench.chat.by_key.clear()  # a homeserver forgets transaction ids after a day
     await bench.say(MAIA, "call me on 021 555 0188")
     assert len(hidden(bench)) == 2, "the new held message stayed visible"

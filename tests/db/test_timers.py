@@ -24,7 +24,7 @@ from bot.db import audit
 from bot.db.tables import AuditEvent, TimerRow
 from bot.features import Deps
 from bot.scheduling import Wakeups
-from bot.timers import LEASE
+from bot.timers import LEASE, WAKE
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -261,3 +261,26 @@ async def test_a_sooner_wake_up_wakes_the_sleeping_loop() -> None:
     await asyncio.wait_for(soon.wait(), WAIT)
     assert not late.is_set() and len(wakeups) == 1
     await wakeups.stop()
+
+
+async def test_one_scheduler_job_waits_for_the_soonest_row_and_a_sooner_row_moves_it(
+    school: School,
+) -> None:
+    """(The soonest of the bot's own rows is the teacher-room check, 5 minutes on.)"""
+    app, _ = await school.start(Bell())
+    await app.timers.set(NOTE, "afternoon", START + timedelta(minutes=4))
+    afternoon = app.wakeups.due(WAKE)
+    await app.timers.set(NOTE, "late", START + timedelta(minutes=4, seconds=30))
+    assert app.wakeups.due(WAKE) == afternoon, "a later row leaves the job where it is"
+    await app.timers.set(NOTE, "lunch", START + timedelta(minutes=1))
+    lunch = app.wakeups.due(WAKE)
+    assert afternoon is not None and lunch is not None
+    assert afternoon - lunch > timedelta(minutes=2, seconds=59), "moved to the sooner row"
+    assert app.wakeups.names(f"timer:{NOTE}") == [], "one job for the table, not one per row"
+
+    school.clock.advance(timedelta(minutes=1))
+    assert await app.timers.run_due([NOTE]) == 1  # what the job runs when it wakes
+    after = app.wakeups.due(WAKE)  # 3 minutes from now on the fake clock, which moved 1
+    assert after is not None and after - lunch > timedelta(minutes=1, seconds=59), (
+        "then it waits for the next row"
+    )
