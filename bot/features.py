@@ -129,7 +129,7 @@ class Installed:
 
 
 class Scheduler:
-    """``app.scheduler``: the one wake-up loop and the durable timers; ``run_due`` runs
+    """``app.scheduler``: the waker (APScheduler) and the durable timers; ``run_due`` runs
     what the features have due by the clock now (tests with a fake clock)."""
 
     def __init__(self, wakeups: Wakeups, timers: Timers) -> None:
