@@ -233,17 +233,19 @@ class Timers:
         query = select(TimerRow.kind, TimerRow.key).where(
             TimerRow.due_at <= self.clock.now(), TimerRow.kind.in_(wanted)
         )
+        claims: list[Claim] = []
         try:
             async with self.sessionmaker() as db:
                 rows = (await db.execute(query.order_by(TimerRow.due_at, TimerRow.id))).all()
-            claims = [c for kind, key in rows if (c := await self._claim(kind, key)) is not None]
+            for kind, key in rows:
+                if (claim := await self._claim(kind, key)) is not None:
+                    claims.append(claim)
             await self._plan_soonest()
-        except Exception as e:
+        except Exception as e:  # what was claimed still runs below
             if not is_storage_fault(e):
                 raise
             log.warning("timers: the database does not answer (%s); again later", e)
             self._wake_at(self.clock.now() + RETRY_FIRST)
-            return 0
         ran = await asyncio.gather(*(self._run(c) for c in claims))
         return sum(ran)
 
