@@ -142,7 +142,7 @@ async def main(classes: int, sessions: int, spread: float) -> None:
         started = time.perf_counter()
         await app.start()
         rebuild = time.perf_counter() - started
-        jobs = len(app.scheduler._aps.get_jobs())
+        jobs = len(app.wakeups)
 
         deadline = time.time() + (soon - datetime.now(UTC)).total_seconds() + spread + 30
         while len(chat.fired) < len(planned) and time.time() < deadline:
@@ -152,7 +152,7 @@ async def main(classes: int, sessions: int, spread: float) -> None:
 
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"classes x sessions        : {classes} x {sessions} = {classes * sessions} rows")
-    print(f"timers after start        : {jobs}")
+    print(f"wake-ups after start      : {jobs}")
     print(f"rebuild at start          : {rebuild:.2f} s (migrations, resume and timers)")
     print(f"peak RSS                  : {rss:.0f} MB")
     print(f"sessions fired            : {len(late)} of {len(planned)} (spread over {spread:.0f} s)")

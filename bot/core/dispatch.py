@@ -2,7 +2,9 @@
 
 Adapters call `command` and `event`; nothing an individual handler does can
 stop the bot: user mistakes become a reply, anything else is logged with an
-incident id and the user gets a short apology.
+incident id and the user gets a short apology. Events go to every handler declared
+for their type, one after the other in stage order (``bot/core/feature.py``), each
+isolated from the others.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from bot.core.commands import Invocation, Registry, Reply
 from bot.core.errors import NotAllowed, NotHandled, UserError
@@ -21,7 +24,7 @@ from bot.core.ports import Chat
 
 log = logging.getLogger(__name__)
 
-EventHandler = Callable[[Chat, Event], Awaitable[None]]
+EventHandler = Callable[[Chat, Any], Awaitable[None]]
 # gives a caller a role the platform cannot know (a guest author is one by a database row)
 RoleResolver = Callable[[Actor, ChannelRef], Awaitable[Actor]]
 # whether an error passes (the database is not answering): the event is handed over again
@@ -57,8 +60,11 @@ class Dispatcher:
         self.registry = registry
         self.prefix = prefix
         self.transient = transient
-        self._event_handlers: list[EventHandler] = []
-        self._resolvers: list[RoleResolver] = []
+        # (stage, order added, event type or None for every type, who, handler)
+        self._handlers: list[tuple[int, int, type[Any] | None, str, EventHandler]] = []
+        self._by_type: dict[type[Any], list[tuple[str, EventHandler]]] = {}
+        self._listeners: list[tuple[type[Any], str, Callable[[Any], Awaitable[None]]]] = []
+        self._resolvers: list[tuple[int, int, RoleResolver]] = []
         self.faulted_since: float | None = None  # monotonic time of the first unhandled event
         self._private_place: PrivatePlace | None = None
 
@@ -66,17 +72,41 @@ class Dispatcher:
         """Let a feature say where a teacher's private reply may go (their teacher channel)."""
         self._private_place = place
 
-    def resolve_roles(self, resolver: RoleResolver) -> None:
-        """Let a feature raise a caller's role before permissions are checked."""
-        self._resolvers.append(resolver)
+    def resolve_roles(self, resolver: RoleResolver, stage: int = 1) -> None:
+        """Let a feature raise a caller's role before permissions are checked (lower
+        stages first, then in the order added)."""
+        self._resolvers.append((stage, len(self._resolvers), resolver))
+        self._resolvers.sort(key=lambda r: (r[0], r[1]))
+
+    def on(self, kind: type[Any], handler: EventHandler, stage: int = 1, who: str = "") -> None:
+        """Give events of `kind` to `handler` (lower stages first, then in the order added)."""
+        self._handlers.append((stage, len(self._handlers), kind, who, handler))
+        self._handlers.sort(key=lambda h: (h[0], h[1]))
+        self._by_type.clear()
 
     def on_event(self, handler: EventHandler) -> None:
-        """Subscribe a feature to neutral events."""
-        self._event_handlers.append(handler)
+        """Subscribe a handler to every neutral event."""
+        self._handlers.append((1, len(self._handlers), None, "", handler))
+        self._handlers.sort(key=lambda h: (h[0], h[1]))
+        self._by_type.clear()
+
+    def listen(
+        self, kind: type[Any], listener: Callable[[Any], Awaitable[None]], who: str = ""
+    ) -> None:
+        """Tell `listener` of what features tell each other (``MessageShared``)."""
+        self._listeners.append((kind, who, listener))
+
+    def handlers(self, kind: type[Any]) -> list[tuple[str, EventHandler]]:
+        """Who handles events of `kind`, in the order they run."""
+        if kind not in self._by_type:
+            self._by_type[kind] = [
+                (who, h) for _, _, k, who, h in self._handlers if k is None or k is kind
+            ]
+        return self._by_type[kind]
 
     async def resolve(self, actor: Actor, channel: ChannelRef) -> Actor:
         """The caller with every feature's role hook applied (as `command` does)."""
-        for resolve in self._resolvers:
+        for _, _, resolve in self._resolvers:
             actor = await resolve(actor, channel)
         return actor
 
@@ -143,11 +173,15 @@ class Dispatcher:
             return sorry, inv.actor
 
     async def event(self, chat: Chat, event: Event) -> None:
-        """Give an event to every feature; one feature failing never stops the others.
+        """Give an event to every handler of its type; one failing never stops the others
+        (it is logged with an incident id).
 
-        Raises NotHandled when a feature met a storage fault: the adapter must not count the
-        event as handled and hands it over again later (every handler is idempotent)."""
-        for handler in self._event_handlers:
+        Raises NotHandled when a handler met a storage fault: the adapter must not count the
+        event as handled and hands it over again later (every handler is idempotent). The
+        handlers after it wait for that hand-over too: the database does not answer them
+        either, and a guard that could not run (a secret code not removed) must not be
+        passed by the handlers after it."""
+        for who, handler in self.handlers(type(event)):
             try:
                 await handler(chat, event)
             except Exception as e:
@@ -158,6 +192,27 @@ class Dispatcher:
                     raise NotHandled(str(e)) from e
                 incident = secrets.token_hex(4)
                 log.exception(
-                    "handling %s failed (incident %s): %r", type(event).__name__, incident, event
+                    "handling %s failed in %s (incident %s): %r",
+                    type(event).__name__,
+                    who or "a feature",
+                    incident,
+                    event,
                 )
         self.faulted_since = None
+
+    async def tell(self, news: object) -> None:
+        """Tell every listener of `news`'s type; a failing listener is logged, never raised
+        (the feature that told has done its part already)."""
+        for kind, who, listener in self._listeners:
+            if not isinstance(news, kind):
+                continue
+            try:
+                await listener(news)
+            except Exception:
+                incident = secrets.token_hex(4)
+                log.exception(
+                    "%s failed on %s (incident %s)",
+                    who or "a listener",
+                    type(news).__name__,
+                    incident,
+                )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.clock import Clock, SystemClock
 from bot.db.tables import HandledEvent
 
 KEEP = timedelta(days=14)  # longer than any history a rejoin or catch-up brings back
@@ -18,9 +19,15 @@ KEEP = timedelta(days=14)  # longer than any history a rejoin or catch-up brings
 class HandledEvents:
     """Which events of one platform were acted on; written in one statement per batch."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], platform: str) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        platform: str,
+        clock: Clock | None = None,
+    ) -> None:
         self.sessionmaker = sessionmaker
         self.platform = platform
+        self.clock = clock or SystemClock()
 
     async def which(self, event_ids: Iterable[str]) -> set[str]:
         """The ids among `event_ids` that were handled before."""
@@ -37,7 +44,7 @@ class HandledEvents:
 
     async def record(self, event_ids: Iterable[str]) -> None:
         """Mark events handled (again is harmless)."""
-        now = datetime.now(UTC)
+        now = self.clock.now()
         values = [{"platform": self.platform, "event_id": e, "at": now} for e in event_ids]
         if not values:
             return
@@ -49,6 +56,6 @@ class HandledEvents:
         """Forget events older than the longest history that can come back."""
         async with self.sessionmaker.begin() as db:
             result = await db.execute(
-                delete(HandledEvent).where(HandledEvent.at < datetime.now(UTC) - KEEP)
+                delete(HandledEvent).where(HandledEvent.at < self.clock.now() - KEEP)
             )
             return int(getattr(result, "rowcount", 0) or 0)

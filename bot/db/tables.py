@@ -290,6 +290,7 @@ from bot.db.author_tables import (  # noqa: E402
     InboxItem,
     Question,
 )
+from bot.db.timer_table import TimerRow  # noqa: E402
 
 __all__ = [
     "Answer",
@@ -299,5 +300,6 @@ __all__ = [
     "GuestAuthor",
     "InboxItem",
     "Question",
+    "TimerRow",
     "UTCDateTime",
 ]

@@ -8,8 +8,9 @@ import time
 
 from sqlalchemy import text
 
-from bot.core.dispatch import Chats, Dispatcher
+from bot.core.dispatch import Chats
 from bot.core.model import Outgoing
+from bot.features import Faults
 from cogs.classroom.service import ClassroomService
 
 log = logging.getLogger(__name__)
@@ -28,12 +29,12 @@ class StorageOutage:
 
     def __init__(
         self,
-        dispatcher: Dispatcher,
+        faults: Faults,
         classes: ClassroomService,
         chats: Chats,
         after: float = TELL_AFTER,
     ) -> None:
-        self.dispatcher = dispatcher
+        self.faults = faults  # the dispatcher: since when events waited for the database
         self.classes = classes
         self.chats = chats
         self.after = after
@@ -50,7 +51,7 @@ class StorageOutage:
 
     async def check(self) -> None:
         """Tell every known teacher room once per outage, and once when it is over."""
-        since = self.dispatcher.faulted_since
+        since = self.faults.faulted_since
         if since is None and not await self._answers():
             since = self._probe_failed = self._probe_failed or time.monotonic()
         elif since is None:

@@ -1,10 +1,10 @@
 """Whether the bot is in a class room: removed (kicked), it stops posting there and tells the
-teacher once; invited back, it says so and the class's sessions carry on."""
+teacher once; invited back, it says so and the class's sessions carry on (the read-aloud
+feature wakes them again on the same events, after this)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -44,13 +44,11 @@ class ClassPresence:
         chats: Chats,
         deliveries: Deliveries,
         clock: Clock,
-        changed: Callable[[], None],
     ) -> None:
         self.sessionmaker = sessionmaker
         self.chats = chats
         self.deliveries = deliveries
         self.clock = clock
-        self.changed = changed  # the session timers are made again from the rows
 
     async def removed(self, ev: BotRemoved) -> None:
         """Mark the class away (once) and tell its teacher room once per removal."""
@@ -64,7 +62,6 @@ class ClassPresence:
             key = f"class:{row.id}:away:{now.isoformat()}"
             name, teacher_room = row.name, row.teacher_channel_id
         log.warning("the bot was removed from class room %s", ev.channel.id)
-        self.changed()
         if teacher_room:
             await self._tell(ev.channel, teacher_room, removed_text(name), key)
 
@@ -79,7 +76,6 @@ class ClassPresence:
             audit.record(db, self.clock.now(), row.id, "readaloud", "class.bot_returned")
             name, teacher_room = row.name, row.teacher_channel_id
         log.info("the bot is back in class room %s", ev.channel.id)
-        self.changed()
         if teacher_room:
             await self._tell(ev.channel, teacher_room, returned_text(name), key)
 

@@ -1,9 +1,10 @@
-"""The teacher's records: a student's history, "not a problem", and deleting old evidence."""
+"""The teacher's records: a student's history, "not a problem", and deleting old evidence
+(the feature's retention clean-up)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -11,31 +12,22 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.core.model import Actor, ChannelRef, UserRef
-from bot.db.tables import (
-    AuditEvent,
-    Classroom,
-    Entry,
-    Flag,
-    Post,
-    Question,
-    Session,
-    Vote,
-)
+from bot.db.tables import Flag, Post
 from bot.screening.verdict import LINK, TOXIC
+from cogs.classroom import retention
 from cogs.classroom.service import ClassroomService
 from cogs.moderation import texts
 from cogs.moderation.rules import ClassRules
 from cogs.moderation.service import ModerationService
-from cogs.review import retention
+from cogs.review import retention as review_retention
 from cogs.review.texts import age
 
 log = logging.getLogger(__name__)
-FINISHED_QUESTIONS = ("answered", "passed", "rejected", "dropped")
 HISTORY_LINES = 20
 
 
 class Records:
-    """History, allow-listing from a flag, and the retention clean-up."""
+    """History and allow-listing from a flag."""
 
     def __init__(
         self,
@@ -83,33 +75,16 @@ class Records:
                 log.info("class %s: %r is not something to allow", class_id, detail)
         return allowed
 
-    async def purge(self) -> int:
-        """Delete what students wrote or did once it is older than the class's retention
-        period: flags, audit events, seen-message records, prompt answers, poll votes
-        and finished questions for the guest author."""
-        now = self.clock.now()
-        removed = 0
-        async with self.sessionmaker.begin() as db:
-            classes = list(await db.execute(select(Classroom.id, Classroom.retention_days)))
-            for class_id, days in classes:
-                cutoff: datetime = now - timedelta(days=days)
-                removed += await retention.forget(db, class_id, cutoff)
-                sessions = select(Session.id).where(Session.classroom_id == class_id)
-                for statement in (
-                    delete(AuditEvent).where(
-                        AuditEvent.classroom_id == class_id, AuditEvent.at < cutoff
-                    ),
-                    delete(Post).where(Post.classroom_id == class_id, Post.at < cutoff),
-                    delete(Entry).where(Entry.session_id.in_(sessions), Entry.at < cutoff),
-                    delete(Vote).where(Vote.session_id.in_(sessions), Vote.at < cutoff),
-                    delete(Question).where(
-                        Question.classroom_id == class_id,
-                        Question.state.in_(FINISHED_QUESTIONS),
-                        Question.updated_at < cutoff,
-                    ),
-                ):
-                    result = await db.execute(statement)
-                    removed += result.rowcount or 0  # type: ignore[attr-defined]
-        if removed:
-            log.info("retention: deleted %d old records", removed)
-        return removed
+
+async def purge(db: AsyncSession, now: datetime) -> int:
+    """Delete what students wrote once it is older than the class's retention period: review
+    items, combined reviews, their delivery records and seen-message records (the other
+    features purge their own rows)."""
+    removed = 0
+    for classes, cutoff in await retention.cutoffs(db, now):
+        removed += await review_retention.forget(db, classes, cutoff)
+        result = await db.execute(
+            delete(Post).where(Post.classroom_id.in_(classes), Post.at < cutoff)
+        )
+        removed += int(getattr(result, "rowcount", 0) or 0)
+    return removed

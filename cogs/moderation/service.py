@@ -109,6 +109,10 @@ class ModerationService:
         can read it; ``resume`` delivers it afterwards."""
         self.review.pause_when(exposed)
 
+    def retry_with(self, later: Callable[[], Awaitable[object]]) -> None:
+        """Call `later` whenever an item is left not settled (``resume`` is then due)."""
+        self.review.retry_with(later)
+
     def on_shared(self, listener: Callable[[MessageShared], Awaitable[None]]) -> None:
         """Be told whenever a student's message becomes visible to the class."""
         self._listeners.append(listener)

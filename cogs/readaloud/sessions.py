@@ -89,6 +89,21 @@ class SessionRunner:
             rows = await db.execute(query.order_by(Session.next_step_at))
             return [(sid, when) for sid, when in rows if when is not None]
 
+    async def next_after(self, when: datetime) -> datetime | None:
+        """When the soonest unfinished session after `when` next needs the bot, if any."""
+        query = (
+            select(func.min(Session.next_step_at))
+            .join(Classroom, Classroom.id == Session.classroom_id)
+            .where(
+                Session.state.in_(ACTIVE),
+                Session.next_step_at > when,
+                Classroom.away_since.is_(None),
+            )
+        )
+        async with self.sessionmaker() as db:
+            found: datetime | None = await db.scalar(query)
+            return found
+
     async def run(self, session_id: int) -> datetime | None:
         """Do every due step of one session; return when it next needs the bot."""
         now = self.clock.now()

@@ -54,6 +54,8 @@ class FlagEffects:
         self.combined = floods.CombinedReviews(sessionmaker, deliveries)
         # classes whose teacher room students can read right now (see classroom/watch.py)
         self.exposed: Callable[[int], bool] = lambda _class_id: False
+        # told whenever a flag is left not settled, so that it is tried again later
+        self.unfinished: Callable[[], Awaitable[object]] = _nothing
 
     async def resume(self) -> int:
         """Finish every hold or decision not fully carried out: interrupted by a crash, or
@@ -76,6 +78,9 @@ class FlagEffects:
         try:
             async with lock:
                 await self._settle(flag_id)
+        except Exception:
+            await self.unfinished()
+            raise
         finally:
             if not lock.locked():
                 self._locks.pop(flag_id, None)
@@ -171,6 +176,7 @@ class FlagEffects:
                 lambda: chat.send(cls.teacher_channel, texts.decided(flag, key + ":decided")),  # type: ignore[arg-type]
             )
         if not hidden or exposed:
+            await self.unfinished()
             return  # not settled: ``resume`` tries again
         await self._mark_settled(flag)
 
@@ -316,6 +322,7 @@ class FlagEffects:
                 done = partial(chat.send, teachers, texts.decided(flag, key + ":decided"))
                 await self.deliveries.once(key + ":decided", teachers, done)
         if exposed:
+            await self.unfinished()
             return
         await self._mark_settled(flag)
 
@@ -341,6 +348,10 @@ class FlagEffects:
             await chat.tell(student, where, texts.outgoing(text, key, student))
 
         await self.deliveries.once(key, where, tell)
+
+
+async def _nothing() -> None:
+    return None
 
 
 def media_of(flag: Flag) -> tuple[Media, ...]:

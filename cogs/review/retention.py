@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import Delivery, Flag, ReviewGroup
@@ -12,16 +13,16 @@ from bot.db.tables import Delivery, Flag, ReviewGroup
 _KEYS_AT_ONCE = 200  # keys per statement (SQLite binds at most 32,766 parameters)
 
 
-async def forget(db: AsyncSession, class_id: int, cutoff: datetime) -> int:
-    """Delete a class's items and combined reviews older than `cutoff`, with their delivery
-    records first: SQLite may give a new item the id of the newest deleted one, and its
-    hide and review must not be taken for the old item's, already sent. Returns the rows
-    deleted."""
-    removed = await _forget_sent(db, class_id, cutoff)
+async def forget(db: AsyncSession, classes: Select[Any], cutoff: datetime) -> int:
+    """Delete the items and combined reviews of `classes` (a selection of class ids) older
+    than `cutoff`, with their delivery records first: SQLite may give a new item the id of
+    the newest deleted one, and its hide and review must not be taken for the old item's,
+    already sent. Returns the rows deleted."""
+    removed = await _forget_sent(db, classes, cutoff)
     for statement in (
-        delete(Flag).where(Flag.classroom_id == class_id, Flag.created_at < cutoff),
+        delete(Flag).where(Flag.classroom_id.in_(classes), Flag.created_at < cutoff),
         delete(ReviewGroup).where(
-            ReviewGroup.classroom_id == class_id, ReviewGroup.last_at < cutoff
+            ReviewGroup.classroom_id.in_(classes), ReviewGroup.last_at < cutoff
         ),
     ):
         result = await db.execute(statement)
@@ -29,13 +30,13 @@ async def forget(db: AsyncSession, class_id: int, cutoff: datetime) -> int:
     return removed
 
 
-async def _forget_sent(db: AsyncSession, class_id: int, cutoff: datetime) -> int:
+async def _forget_sent(db: AsyncSession, classes: Select[Any], cutoff: datetime) -> int:
     flags = await db.scalars(
-        select(Flag.id).where(Flag.classroom_id == class_id, Flag.created_at < cutoff)
+        select(Flag.id).where(Flag.classroom_id.in_(classes), Flag.created_at < cutoff)
     )
     groups = await db.scalars(
         select(ReviewGroup.id).where(
-            ReviewGroup.classroom_id == class_id, ReviewGroup.last_at < cutoff
+            ReviewGroup.classroom_id.in_(classes), ReviewGroup.last_at < cutoff
         )
     )
     prefixes = [f"flag:{i}" for i in flags] + [f"group:{i}" for i in groups]

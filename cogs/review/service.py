@@ -65,6 +65,10 @@ class ReviewQueue:
         self._allow_matched: AllowMatched = _nothing_allowed
         self._effects = FlagEffects(sessionmaker, classes, chats, deliveries, self._kinds, shared)
 
+    def retry_with(self, later: Callable[[], Awaitable[object]]) -> None:
+        """Call `later` whenever an item is left not settled (``resume`` is then due)."""
+        self._effects.unfinished = later
+
     def add_kind(self, kind: str, handler: ReviewKind) -> None:
         """Review items of `kind` in the queue, with `handler` saying what a decision does."""
         self._kinds[kind] = handler

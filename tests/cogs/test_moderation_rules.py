@@ -160,7 +160,7 @@ async def test_nothing_goes_to_a_teacher_room_students_can_read(bench: Bench) ->
     app = bench.app
     assert app is not None
     bench.chat.problems[TEACHERS.id] = "Students are in that room (Sam)."
-    assert await app.watch.check() == 1
+    assert await app.services.watch.check() == 1
     (warning,) = [p for p in bench.chat.posts if p.channel == TEACHERS]
     assert "Students can read this teacher room" in warning.text and "(Sam)" in warning.text
 
@@ -169,7 +169,7 @@ async def test_nothing_goes_to_a_teacher_room_students_can_read(bench: Bench) ->
     assert [p.action for p in bench.chat.posts if p.channel == TEACHERS] == ["send"]
 
     del bench.chat.problems[TEACHERS.id]
-    assert await app.watch.check() == 0
+    assert await app.services.watch.check() == 0
     await app.services.moderation.resume()
     review = last(bench, "review")
     assert "idiot" in review and "Maia" in review
@@ -211,9 +211,9 @@ async def test_edit_and_approve_shares_the_teachers_version(bench: Bench) -> Non
 async def test_old_evidence_is_deleted_after_the_retention_period(bench: Bench) -> None:
     assert bench.app is not None
     await bench.say(MAIA, "hello everyone, call me on 021 555 0199")
-    assert await bench.app.services.records.purge() == 0  # still within the year
+    assert await bench.app.purge() == 0  # still within the year
     bench.clock.advance(timedelta(days=400))
-    assert await bench.app.services.records.purge() > 0
+    assert await bench.app.purge() > 0
     history = await bench.type(f"!mod history {MAIA.user.id}", where=TEACHERS)
     assert history.text.startswith("Nothing has been held or flagged")
     from sqlalchemy import func, select
@@ -236,7 +236,7 @@ async def test_a_flag_after_the_retention_purge_is_hidden_and_reviewed_again(
     first_hides, first_reviews = len(hidden(bench)), _reviews(bench)
     assert first_hides == 1 and first_reviews == 1
     bench.clock.advance(timedelta(days=400))
-    assert await bench.app.services.records.purge() > 0
+    assert await bench.app.purge() > 0
     bench.chat.by_key.clear()  # a homeserver forgets transaction ids after a day
     await bench.say(MAIA, "call me on 021 555 0188")
     assert len(hidden(bench)) == 2, "the new held message stayed visible"

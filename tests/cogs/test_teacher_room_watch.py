@@ -36,7 +36,7 @@ def said_in_teacher_room(bench: Bench) -> list[str]:
 async def test_someone_who_is_not_a_teacher_of_the_class_is_taken_out(bench: Bench) -> None:
     assert bench.app is not None
     bench.chat.in_channel[TEACHERS.id] = [TEACHER.user, MAIA.user]
-    assert await bench.app.watch.check() == 0
+    assert await bench.app.services.watch.check() == 0
     (removed,) = [p for p in bench.chat.posts if p.action == "remove"]
     assert removed.to == MAIA.user.id and removed.channel == TEACHERS
     (told,) = said_in_teacher_room(bench)
@@ -47,7 +47,7 @@ async def test_someone_who_is_not_a_teacher_of_the_class_is_taken_out(bench: Ben
 async def test_an_exposed_teacher_room_stays_paused_after_a_restart(bench: Bench) -> None:
     assert bench.app is not None
     bench.chat.problems[TEACHERS.id] = "Anyone can join that room."
-    assert await bench.app.watch.check() == 1
+    assert await bench.app.services.watch.check() == 1
     await bench.restart()
     assert bench.app is not None
     await bench.say(MAIA, "my first message")  # a new student: held
@@ -56,7 +56,7 @@ async def test_an_exposed_teacher_room_stays_paused_after_a_restart(bench: Bench
     assert len(warnings) == 1, "told once, not again after the restart"
 
     del bench.chat.problems[TEACHERS.id]
-    await bench.app.watch.check()
+    await bench.app.services.watch.check()
     said = said_in_teacher_room(bench)
     assert "private again" in said[-2] and "my first message" in said[-1]
 
@@ -77,5 +77,5 @@ async def test_until_the_first_check_nothing_is_posted_in_the_teacher_room(bench
     assert not said_in_teacher_room(bench), "not checked yet: nothing goes there"
     bench.chat.private_problem = real  # type: ignore[method-assign]
     del bench.chat.problems[TEACHERS.id]
-    await bench.app.watch.check()
+    await bench.app.services.watch.check()
     assert "hello teacher room?" in said_in_teacher_room(bench)[-1]

@@ -79,3 +79,46 @@ async def test_one_feature_failing_on_an_event_does_not_stop_the_others() -> Non
     event = MessagePosted(MessageRef(ROOM, "$1"), STUDENT, "hello")
     await dispatcher.event(None, event)  # type: ignore[arg-type]
     assert seen == ["hello"]
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_handlers_get_only_their_event_type_guards_first_then_in_the_order_added() -> None:
+    from bot.core.events import ReactionAdded
+    from bot.core.feature import Stage
+
+    dispatcher = Dispatcher(REGISTRY)
+    ran: list[str] = []
+
+    def handler(name: str):  # type: ignore[no-untyped-def]
+        async def run(chat, event):  # type: ignore[no-untyped-def]
+            ran.append(name)
+
+        return run
+
+    dispatcher.on(MessagePosted, handler("screen"), Stage.MAIN, "moderation")
+    dispatcher.on(MessagePosted, handler("count"), Stage.AFTER, "readaloud")
+    dispatcher.on(MessagePosted, handler("remove code"), Stage.GUARD, "authors")
+    dispatcher.on(MessagePosted, handler("seen"), Stage.MAIN, "toy")
+    dispatcher.on(ReactionAdded, handler("vote"), Stage.MAIN, "readaloud")
+    await dispatcher.event(None, MessagePosted(MessageRef(ROOM, "$1"), STUDENT, "hi"))  # type: ignore[arg-type]
+    assert ran == ["remove code", "screen", "seen", "count"]
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_storage_fault_hands_the_event_over_again() -> None:
+    from bot.core.errors import NotHandled
+
+    dispatcher = Dispatcher(REGISTRY, transient=lambda e: isinstance(e, ConnectionError))
+    ran: list[str] = []
+
+    async def down(chat, event):  # type: ignore[no-untyped-def]
+        raise ConnectionError("database not answering")
+
+    async def later(chat, event):  # type: ignore[no-untyped-def]
+        ran.append(event.text)
+
+    dispatcher.on(MessagePosted, down)
+    dispatcher.on(MessagePosted, later)
+    with pytest.raises(NotHandled):
+        await dispatcher.event(None, MessagePosted(MessageRef(ROOM, "$1"), STUDENT, "hi"))  # type: ignore[arg-type]
+    assert ran == [] and dispatcher.faulted_since is not None

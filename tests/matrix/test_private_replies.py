@@ -111,7 +111,7 @@ async def test_a_demoted_teacher_cannot_decide_and_is_removed_from_the_teacher_r
     in_teacher_room = texts(await teacher.seen_now(room12.teacher_room))
     assert not [t for t in in_teacher_room if "waiting, oldest first" in t]
 
-    await app.watch.check()
+    await app.services.watch.check()
     gone = await teacher.wait_for(
         lambda rid, ev: (
             rid == room12.teacher_room
@@ -123,7 +123,7 @@ async def test_a_demoted_teacher_cannot_decide_and_is_removed_from_the_teacher_r
     assert gone.sender == room12.bot
     told = await teacher.wait_for(room12.says("I removed Mr Okafor", room12.teacher_room))
     assert "not a teacher in the class room" in body(told)
-    assert await app.watch.check() == 0, "the room is private: reviews go on"
+    assert await app.services.watch.check() == 0, "the room is private: reviews go on"
 
 
 async def test_after_a_restart_an_exposed_teacher_room_gets_nothing(room12: Classroom) -> None:
@@ -162,7 +162,7 @@ async def test_after_a_restart_an_exposed_teacher_room_gets_nothing(room12: Clas
     )
     assert not isinstance(private, RoomPutStateError), private
     await room12.idle()
-    await room12.app.watch.check()  # type: ignore[union-attr]
+    await room12.app.services.watch.check()  # type: ignore[union-attr]
     await teacher.wait_for(room12.says("private again", room12.teacher_room))
     await teacher.wait_for(room12.says("nobody knows", room12.teacher_room))
     await teacher.wait_for(room12.says("the lamp was so bright", room12.teacher_room))

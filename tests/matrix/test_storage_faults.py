@@ -60,15 +60,15 @@ async def test_a_message_sent_while_the_database_is_down_is_held_once_it_is_back
     try:
         app, student = cls.app, cls.students[0]
         assert app is not None
-        app.outage.after = 0.5
+        app.services.outage.after = 0.5
         await cut.cut()
         sent = await student.send(cls.room, "hi everyone, I love this chapter")
-        await app.outage.check()  # the first look finds the database not answering
+        await app.services.outage.check()  # the first look finds the database not answering
         for _ in range(200):  # the bot's timer looks every 15 s; here, every 0.1 s
-            if app.outage._told is not None:
+            if app.services.outage._told is not None:
                 break
             await asyncio.sleep(0.1)
-            await app.outage.check()
+            await app.services.outage.check()
         down = await cls.teacher.wait_for(cls.says("can't reach my database", cls.teacher_room))
         assert "Nothing is lost" in body(down)
 
@@ -79,7 +79,7 @@ async def test_a_message_sent_while_the_database_is_down_is_held_once_it_is_back
             lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts == sent, room_id=cls.room
         )
         assert hidden is not None
-        await app.outage.check()
+        await app.services.outage.check()
         await cls.teacher.wait_for(cls.says("database is back", cls.teacher_room))
         assert await cls.count(select(func.count()).select_from(Flag)) == 1
     finally:

@@ -1,0 +1,396 @@
+"""Durable timers: one table (kind, key, due time, payload) for everything that waits.
+
+The rows are the truth. One APScheduler job (``bot/scheduling.py``) waits for the
+soonest row this process may run; a ``set`` that is sooner moves the job at once, and
+every start plans it again from the rows. A feature declares the kinds it handles
+(``bot/core/feature.py``, `Timer`).
+
+A timer fires exactly once, across crashes and processes:
+
+1. **claim**: one statement marks the row as this process's (``claimed_by``, the
+   process's partition, and ``claim_boot``, this start) if it is due and nobody holds
+   it. A claim left by an earlier start of the same partition (it crashed or was killed)
+   is let go at once when the next start begins; a claim of another partition's process,
+   running at the same time on the same database, is taken over only once it is older
+   than `LEASE` (that process died). Only one process wins the claim.
+2. **run**: the handler runs. A ``run_in`` handler gets the transaction that will
+   complete the timer, so its database writes are committed with the completion or not
+   at all: a crash (or a lost claim) rolls them back, and the next claim runs them once.
+   A ``run`` handler's effects are keyed (deliveries, state rows), so running it again
+   after a crash between its effects and the completion does not repeat them.
+3. **complete**: in that same transaction (``run_in``) or the next (``run``), the row is
+   deleted, or moved to its next time for a repeating timer, but only while this start
+   still holds the claim at the revision it claimed. A ``set`` during the run bumps the
+   revision: the run then only lets go of its claim, and the new time stands.
+
+A handler that raises lets go of its claim and is tried again later (backing off); a
+stop lets go of this start's claims, so the next start runs them at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from sqlalchemy import case, delete, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import Clock
+from bot.core.feature import Due, Timer
+from bot.db.faults import is_storage_fault
+from bot.db.tables import TimerRow, UTCDateTime
+from bot.scheduling import Wakeups
+
+log = logging.getLogger(__name__)
+# a claim of another process (on the same database) older than this: that process died
+LEASE = timedelta(minutes=10)
+RETRY_FIRST, RETRY_MAX = timedelta(seconds=30), timedelta(hours=1)
+
+
+class TimerLost(Exception):
+    """Another process took the timer over while this one ran it: this run's writes go."""
+
+
+class Claim:
+    """This process holds a timer row: the revision it claimed, and what it was told."""
+
+    def __init__(self, row: TimerRow) -> None:
+        self.id, self.revision, self.attempts = row.id, row.revision, row.attempts
+        self.due = Due(row.kind, row.key, row.due_at, dict(row.payload or {}))
+
+
+class Timers:
+    """Sets, wakes and runs the durable timers of every feature."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        wakeups: Wakeups,
+        partition: str = "",
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.clock = clock
+        self.wakeups = wakeups
+        # which process this is (the same after a restart), and which start of it
+        self.owner = hashlib.sha256(partition.encode()).hexdigest()[:16]
+        self.boot = secrets.token_hex(8)
+        self._kinds: dict[str, Timer] = {}
+        self._next: datetime | None = None  # when the job for the soonest row runs
+        self._later: dict[tuple[str, str], datetime] = {}  # set by `later`, not run yet
+
+    def handle(self, timers: Iterable[Timer]) -> None:
+        """Run these kinds when they come due (declared by the features)."""
+        for timer in timers:
+            if timer.kind in self._kinds:
+                raise ValueError(f"timer kind declared twice: {timer.kind}")
+            if (timer.run is None) == (timer.run_in is None):
+                raise ValueError(f"timer {timer.kind}: give exactly one of run and run_in")
+            self._kinds[timer.kind] = timer
+
+    # ---- setting ----
+
+    async def set(
+        self,
+        kind: str,
+        key: str,
+        due: datetime,
+        payload: dict[str, Any] | None = None,
+        *,
+        keep_sooner: bool = False,
+    ) -> datetime:
+        """Make (or move) the timer `kind`/`key` to `due`; with `keep_sooner` a timer that
+        is already due sooner stays. Returns when it is due now."""
+        async with self.sessionmaker.begin() as db:
+            when = await self._upsert(db, kind, key, due, payload or {}, keep_sooner)
+        if kind in self._durable():
+            self._wake_at(when)
+        return when
+
+    async def later(self, kind: str, after: timedelta, key: str = "") -> None:
+        """Set `kind` to run `after` from now unless it already runs sooner; a fault is
+        logged, not raised (for callers on a failure path)."""
+        if self._later.get((kind, key), self.clock.now()) > self.clock.now():
+            return  # set already, and it has not run since
+        try:
+            self._later[(kind, key)] = await self.set(
+                kind, key, self.clock.now() + after, keep_sooner=True
+            )
+        except Exception as e:
+            log.warning("could not set the timer %s: %s", kind, e)
+
+    async def cancel(self, kind: str, key: str = "") -> None:
+        """Forget the timer `kind`/`key` (nothing happens if it has none; the job for the
+        soonest row finds nothing to do and plans the next)."""
+        async with self.sessionmaker.begin() as db:
+            await db.execute(delete(TimerRow).where(TimerRow.kind == kind, TimerRow.key == key))
+
+    async def _upsert(
+        self,
+        db: AsyncSession,
+        kind: str,
+        key: str,
+        due: datetime,
+        payload: dict[str, Any],
+        keep_sooner: bool,
+    ) -> datetime:
+        insert = sqlite_insert if db.get_bind().dialect.name == "sqlite" else pg_insert
+        at = literal(due, UTCDateTime)
+        when: Any = at
+        if keep_sooner:  # a timer running now counts as done: the new time stands
+            sooner = case((TimerRow.due_at < at, TimerRow.due_at), else_=at)
+            when = case((TimerRow.claimed_by.is_not(None), at), else_=sooner)
+        # a new revision: a run that started before this set does not delete the timer
+        new = {"due_at": when, "revision": TimerRow.revision + 1}
+        if not keep_sooner:
+            new["payload"] = payload
+        statement = (
+            insert(TimerRow)
+            .values(kind=kind, key=key, due_at=due, payload=payload, revision=0, attempts=0)
+            .on_conflict_do_update(index_elements=["kind", "key"], set_=new)
+        )
+        await db.execute(statement)
+        now_due: datetime | None = await db.scalar(
+            select(TimerRow.due_at).where(TimerRow.kind == kind, TimerRow.key == key)
+        )
+        assert now_due is not None
+        return now_due
+
+    # ---- waking: one job for the soonest row ----
+
+    def _durable(self) -> list[str]:
+        return [kind for kind, timer in self._kinds.items() if timer.durable]
+
+    async def start(self) -> None:
+        """Take over what an earlier start of this process left claimed (it was killed),
+        make the rows of repeating timers that have none yet, then plan the soonest."""
+        now = self.clock.now()
+        async with self.sessionmaker.begin() as db:
+            taken = await db.execute(
+                update(TimerRow)
+                .where(TimerRow.claimed_by == self.owner, TimerRow.claim_boot != self.boot)
+                .values(**_RELEASED)
+            )
+            if taken_over := int(getattr(taken, "rowcount", 0) or 0):
+                log.info("took over %d timer(s) an earlier start left claimed", taken_over)
+            have = set(await db.scalars(select(TimerRow.kind).where(TimerRow.key == "")))
+            for timer in self._kinds.values():
+                if timer.every is not None and timer.durable and timer.kind not in have:
+                    await self._upsert(db, timer.kind, "", now + timer.first, {}, True)
+        for timer in self._kinds.values():
+            if not timer.durable:
+                self.wakeups.at(
+                    _name(timer.kind, ""), now + timer.first, partial(self._local, timer)
+                )
+        await self._plan_soonest()
+
+    async def _plan_soonest(self) -> None:
+        """Move the job to the soonest row this process may run (sooner or later than
+        planned): a free row when it is due, a row another process holds when its lease
+        runs out."""
+        kinds = self._durable()
+        async with self.sessionmaker() as db:
+            free = await db.scalar(
+                select(func.min(TimerRow.due_at)).where(
+                    TimerRow.kind.in_(kinds), TimerRow.claimed_by.is_(None)
+                )
+            )
+            held = await db.scalar(
+                select(func.min(TimerRow.claimed_at)).where(
+                    TimerRow.kind.in_(kinds), TimerRow.claimed_by != self.owner
+                )
+            )
+        soonest = [t for t in (free, None if held is None else held + LEASE) if t is not None]
+        self._next = None
+        if soonest:
+            self._wake_at(min(soonest))
+        else:
+            self.wakeups.cancel(WAKE)
+
+    def _wake_at(self, when: datetime) -> None:
+        if self._next is None or when < self._next:
+            self._next = when
+            self.wakeups.at(WAKE, when, self._wake)
+
+    async def _wake(self) -> None:
+        """The job: run what is due, having planned the next wake-up first."""
+        self._next = None
+        await self.run_due()
+
+    async def run_due(self, kinds: Iterable[str] | None = None) -> int:
+        """Claim every durable timer due by the clock now (of these kinds, if given), plan
+        the job for the next, then run the claimed side by side. The job runs this; tests
+        with a fake clock call it. Returns how many ran."""
+        wanted = self._durable() if kinds is None else [k for k in kinds if k in self._durable()]
+        query = select(TimerRow.kind, TimerRow.key).where(
+            TimerRow.due_at <= self.clock.now(), TimerRow.kind.in_(wanted)
+        )
+        claims: list[Claim] = []
+        try:
+            async with self.sessionmaker() as db:
+                rows = (await db.execute(query.order_by(TimerRow.due_at, TimerRow.id))).all()
+            for kind, key in rows:
+                if (claim := await self._claim(kind, key)) is not None:
+                    claims.append(claim)
+            await self._plan_soonest()
+        except Exception as e:  # what was claimed still runs below
+            if not is_storage_fault(e):
+                raise
+            log.warning("timers: the database does not answer (%s); again later", e)
+            self._wake_at(self.clock.now() + RETRY_FIRST)
+        ran = await asyncio.gather(*(self._run(c) for c in claims))
+        return sum(ran)
+
+    # ---- firing: claim → run → complete ----
+
+    async def _claim(self, kind: str, key: str) -> Claim | None:
+        now = self.clock.now()
+        async with self.sessionmaker.begin() as db:
+            result = await db.execute(
+                update(TimerRow)
+                .where(
+                    TimerRow.kind == kind,
+                    TimerRow.key == key,
+                    TimerRow.due_at <= now,
+                    # free, or held by another process whose lease ran out (it died)
+                    (TimerRow.claimed_by.is_(None))
+                    | ((TimerRow.claim_boot != self.boot) & (TimerRow.claimed_at <= now - LEASE)),
+                )
+                .values(
+                    claimed_by=self.owner,
+                    claim_boot=self.boot,
+                    claimed_at=now,
+                    attempts=TimerRow.attempts + 1,
+                )
+            )
+            if getattr(result, "rowcount", 0) != 1:
+                return None
+            row = await db.scalar(
+                select(TimerRow).where(TimerRow.kind == kind, TimerRow.key == key)
+            )
+        return None if row is None else Claim(row)
+
+    async def _run(self, claim: Claim) -> bool:
+        """Run a claimed timer and complete it; True if it ran."""
+        kind, key = claim.due.kind, claim.due.key
+        timer = self._kinds[kind]
+        self._later.pop((kind, key), None)  # a `later` from now on sets it again
+        try:
+            if timer.run_in is not None:
+                async with self.sessionmaker.begin() as db:
+                    await timer.run_in(db, claim.due)
+                    when = await self._complete(db, claim, timer)
+            else:
+                assert timer.run is not None
+                await timer.run(claim.due)
+                async with self.sessionmaker.begin() as db:
+                    when = await self._complete(db, claim, timer)
+        except TimerLost:
+            log.info("timer %s/%s was taken over by another process", kind, key)
+            return False
+        except Exception:
+            log.exception("timer %s/%s failed; it is tried again later", kind, key)
+            await self._failed(claim)
+            return False
+        if when is not None:
+            self._wake_at(when)
+        return True
+
+    async def _complete(self, db: AsyncSession, claim: Claim, timer: Timer) -> datetime | None:
+        """Delete the row (or move a repeating one on) if this run still holds it; returns
+        when it is due next, if it is."""
+        ours = (
+            TimerRow.id == claim.id,
+            TimerRow.claim_boot == self.boot,
+            TimerRow.revision == claim.revision,
+        )
+        now = self.clock.now()
+        if timer.every is None:
+            done = await db.execute(delete(TimerRow).where(*ours))
+            upcoming = None
+        else:
+            upcoming = claim.due.due_at + timer.every  # on its cadence, without catching up
+            if upcoming <= now:
+                upcoming = now + timer.every
+            done = await db.execute(
+                update(TimerRow).where(*ours).values(due_at=upcoming, **_RELEASED)
+            )
+        if getattr(done, "rowcount", 0) == 1:
+            return upcoming
+        # set again while it ran: only let go, the new time stands
+        let_go = await db.execute(
+            update(TimerRow)
+            .where(TimerRow.id == claim.id, TimerRow.claim_boot == self.boot)
+            .values(**_RELEASED)
+        )
+        if getattr(let_go, "rowcount", 0) != 1:
+            raise TimerLost(claim.due.kind)
+        return await db.scalar(select(TimerRow.due_at).where(TimerRow.id == claim.id))
+
+    async def _failed(self, claim: Claim) -> None:
+        wait = min(RETRY_FIRST * 2 ** max(claim.attempts - 1, 0), RETRY_MAX)
+        again = self.clock.now() + wait
+        try:
+            async with self.sessionmaker.begin() as db:
+                await db.execute(
+                    update(TimerRow)
+                    .where(
+                        TimerRow.id == claim.id,
+                        TimerRow.claim_boot == self.boot,
+                        TimerRow.revision == claim.revision,
+                    )
+                    .values(due_at=again, claimed_by=None, claim_boot=None, claimed_at=None)
+                )
+                await db.execute(
+                    update(TimerRow)
+                    .where(TimerRow.id == claim.id, TimerRow.claim_boot == self.boot)
+                    .values(claimed_by=None, claim_boot=None, claimed_at=None)
+                )
+                again = (
+                    await db.scalar(select(TimerRow.due_at).where(TimerRow.id == claim.id)) or again
+                )
+        except Exception as e:  # the claim stays; the next start (or the lease) frees it
+            log.warning("timer %s: could not let go after the failure: %s", claim.due.kind, e)
+            again = self.clock.now() + LEASE
+        self._wake_at(again)
+
+    async def _local(self, timer: Timer) -> None:
+        """A timer kept in memory (it must run while the database does not answer)."""
+        assert timer.run is not None and timer.every is not None
+        due = Due(timer.kind, "", self.clock.now())
+        try:
+            await timer.run(due)
+        finally:
+            when = self.clock.now() + timer.every
+            self.wakeups.at(_name(timer.kind, ""), when, partial(self._local, timer))
+
+    async def release(self) -> None:
+        """Let go of every claim of this start (at stop): the next start runs them."""
+        try:
+            async with self.sessionmaker.begin() as db:
+                await db.execute(
+                    update(TimerRow).where(TimerRow.claim_boot == self.boot).values(**_RELEASED)
+                )
+        except Exception as e:
+            log.warning("could not let go of the timers of this process: %s", e)
+
+
+WAKE = "timers"  # the name of the one job that waits for the soonest row
+_RELEASED: dict[str, Any] = {
+    "claimed_by": None,
+    "claim_boot": None,
+    "claimed_at": None,
+    "attempts": 0,
+}
+
+
+def _name(kind: str, key: str) -> str:
+    return f"timer:{kind}:{key}"

@@ -1,0 +1,104 @@
+"""The read-aloud feature: books, plans, the calendar, season files, the sessions that
+run at their times, and the students' answers and votes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.events import BotRemoved, BotReturned, MessageShared, PollVoted, ReactionAdded
+from bot.core.feature import Feature, Stage, listen, on
+from bot.core.ports import Chat
+from bot.db.tables import Entry, Session, Vote
+from bot.features import Deps
+from bot.scheduling import RowWakes
+from cogs.classroom import retention
+from cogs.classroom.feature import Classroom
+from cogs.readaloud import commands
+from cogs.readaloud.answers import Answers
+from cogs.readaloud.changes import CalendarChanges
+from cogs.readaloud.class_book import ClassBooks
+from cogs.readaloud.season_store import SeasonStore
+from cogs.readaloud.service import ReadAloudService
+from cogs.readaloud.sessions import SessionRunner
+
+
+@dataclass
+class ReadAloud:
+    """What the other features (and tests) may use of the read-aloud feature."""
+
+    readaloud: ReadAloudService
+    changes: CalendarChanges
+    seasons: SeasonStore
+    sessions: SessionRunner
+    answers: Answers
+    session_wakes: RowWakes
+    books: ClassBooks  # the book each class reads now, for screening
+
+
+def setup(deps: Deps, classroom: Classroom) -> Feature[ReadAloud]:
+    """Sessions are woken from their own rows (``Session.next_step_at`` is the truth)."""
+    grace = timedelta(minutes=deps.settings.late_grace_minutes)
+    sm, clock, classes = deps.sessionmaker, deps.clock, classroom.classes
+    answers = Answers(sm, deps.chats, clock)
+    sessions = SessionRunner(sm, classes, deps.chats, deps.deliveries, clock, answers, grace)
+    wakes = RowWakes(
+        "session", deps.wakeups, clock, sessions.unfinished, sessions.run, sessions.next_after
+    )
+    books = ClassBooks(clock)
+
+    def plans_changed() -> None:
+        wakes.changed()
+        books.forget()  # a plan or book change: screening looks at the book again
+
+    changes = CalendarChanges(sm, clock, plans_changed)
+    classes.on_timezone_change(changes.retime)
+    api = ReadAloud(
+        ReadAloudService(sm, clock, plans_changed, books.forget),
+        changes,
+        SeasonStore(sm, clock, plans_changed),
+        sessions,
+        answers,
+        wakes,
+        books,
+    )
+
+    async def vote(_chat: Chat, ev: ReactionAdded | PollVoted) -> None:
+        await answers.on_vote(ev)
+
+    async def away_or_back(_chat: Chat, _ev: BotRemoved | BotReturned) -> None:
+        wakes.changed()  # the class's sessions stop, or carry on, from the rows
+
+    return Feature(
+        "readaloud",
+        api,
+        commands=commands.declare(classes, api.readaloud, changes, api.seasons),
+        aliases={"ra": "readaloud"},
+        handlers=[
+            on(ReactionAdded, vote, Stage.AFTER),  # after moderation screened the reaction
+            on(PollVoted, vote),
+            on(BotRemoved, away_or_back, Stage.AFTER),  # after the class is marked away
+            on(BotReturned, away_or_back, Stage.AFTER),
+        ],
+        listeners=[listen(MessageShared, answers.on_shared)],
+        retention=purge,
+        resume=[wakes.rebuild],
+        due=[wakes.run_due],
+    )
+
+
+async def purge(db: AsyncSession, now: datetime) -> int:
+    """Prompt answers and poll votes older than the class's retention period."""
+    removed = 0
+    for classes, cutoff in await retention.cutoffs(db, now):
+        sessions = select(Session.id).where(Session.classroom_id.in_(classes))
+        for statement in (
+            delete(Entry).where(Entry.session_id.in_(sessions), Entry.at < cutoff),
+            delete(Vote).where(Vote.session_id.in_(sessions), Vote.at < cutoff),
+        ):
+            result = await db.execute(statement)
+            removed += int(getattr(result, "rowcount", 0) or 0)
+    return removed
