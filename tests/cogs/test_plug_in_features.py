@@ -171,5 +171,5 @@ async def test_every_review_kind_the_queue_knows_is_declared_by_one_feature(
     assert bench.app is not None
     declared = [kind for f in bench.app.features.features for kind in f.review_kinds]
     assert len(declared) == len(set(declared)), "a kind declared by two features"
-    known = {"message", *bench.app.services.moderation._kinds}
+    known = {"message", *bench.app.services.moderation.review._kinds}
     assert set(declared) == known
