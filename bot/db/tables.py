@@ -148,8 +148,25 @@ class Vote(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class PromptPost(Base):
+    """Which message a prompt was posted as in a session: votes and answers find their
+    prompt here. Written with the post's Delivery row, in the same transaction."""
+
+    __tablename__ = "prompt_post"
+    __table_args__ = (UniqueConstraint("session_id", "prompt_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"))
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("prompt.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str] = mapped_column(String(255))
+    thread_id: Mapped[str | None] = mapped_column(String(255))
+    message_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Delivery(Base):
-    """One outgoing post, keyed so that it is never posted twice."""
+    """One outgoing post, keyed so that it is never posted twice: the row exists once the
+    post has reached the platform."""
 
     __tablename__ = "delivery"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -157,7 +174,6 @@ class Delivery(Base):
     platform: Mapped[str] = mapped_column(String(16))
     channel_id: Mapped[str] = mapped_column(String(255))
     message_id: Mapped[str | None] = mapped_column(String(255), index=True)
-    state: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

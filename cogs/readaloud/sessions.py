@@ -23,11 +23,12 @@ from bot.core.dispatch import Chats
 from bot.core.model import ChannelRef, MessageRef, Outgoing
 from bot.core.ports import Chat
 from bot.db.tables import Book, Classroom, Plan, Prompt, Session
-from bot.deliveries import Deliveries
+from bot.deliveries import Also, Deliveries
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.readaloud import texts
 from cogs.readaloud.answers import Answers
 from cogs.readaloud.digest import digest_text
+from cogs.readaloud.prompt_posts import posted_as
 from cogs.readaloud.steps import Step, plan_steps
 
 log = logging.getLogger(__name__)
@@ -156,20 +157,27 @@ class SessionRunner:
         # an opinion poll is asked again in the last session, "after" the book
         after = p.kind == "opinion" and not s.first_chapter <= p.chapter <= s.last_chapter
         body = texts.prompt(p, after=after)
+        also = posted_as(s.id, p.id)
         if p.kind in ("poll", "opinion"):
             out = Outgoing(body, key=step.key)
             # recorded the moment it exists: a vote tapped while the options appear counts
-            recorded = partial(self.deliveries.record, step.key, thread)
+            recorded = partial(self.deliveries.record, step.key, thread, also=also)
             poll = partial(ctx.chat.send_poll, thread, body, p.options, out, recorded)
-            await self.deliveries.once(step.key, thread, poll)
+            await self.deliveries.once(step.key, thread, poll, also=also)
         else:
-            await self._send(ctx.chat, thread, body, step.key)
+            await self._send(ctx.chat, thread, body, step.key, also=also)
 
     async def _send(
-        self, chat: Chat, where: ChannelRef, text: str, key: str, notice: bool = True
+        self,
+        chat: Chat,
+        where: ChannelRef,
+        text: str,
+        key: str,
+        notice: bool = True,
+        also: Also | None = None,
     ) -> MessageRef | None:
         out = Outgoing(text, key=key, notice=notice)
-        return await self.deliveries.once(key, where, partial(chat.send, where, out))
+        return await self.deliveries.once(key, where, partial(chat.send, where, out), also=also)
 
     @staticmethod
     async def _close(chat: Chat, thread: ChannelRef, notice: Outgoing) -> None:
