@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 import pytest
-from conftest import Classroom, content, ephemeral, set_up_class
+
+from tests.discord.guild import Classroom, content, ephemeral, set_up_class
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

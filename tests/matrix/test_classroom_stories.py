@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from classroom import Classroom, body, class_fixture, make_classroom, relates
 from nio import RedactionEvent, RoomMessageText
-from people import PersonFactory
 from sqlalchemy import delete, func, select, update
 
 from bot.db.tables import Delivery, Flag, Post, Session
 from bot.localserver import LocalHomeserver
+from tests.matrix.classroom import Classroom, body, class_fixture, make_classroom, relates
+from tests.matrix.people import PersonFactory
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 
