@@ -97,7 +97,7 @@ async def test_an_invalid_plan_is_refused_with_what_to_type(
 
 
 async def test_a_season_file_is_imported_and_exported_through_commands(bench: Bench) -> None:
-    from bench import TEACHER
+    from tests.cogs.bench import TEACHER
 
     from bot.core.commands import Invocation
     from bot.core.model import Attachment
