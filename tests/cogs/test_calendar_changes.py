@@ -97,10 +97,9 @@ async def test_an_invalid_plan_is_refused_with_what_to_type(
 
 
 async def test_a_season_file_is_imported_and_exported_through_commands(bench: Bench) -> None:
-    from tests.cogs.bench import TEACHER
-
     from bot.core.commands import Invocation
     from bot.core.model import Attachment
+    from tests.cogs.bench import TEACHER
 
     assert bench.app is not None
     example = (Path(__file__).parents[2] / "examples" / "lighthouse-mice.toml").read_text()
