@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
+
+E = TypeVar("E", bound=enum.StrEnum)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -28,3 +31,20 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     """Declarative base for all tables."""
+
+
+class StateText(TypeDecorator[E]):
+    """A state enum stored as its text: any unknown value is refused on the way in."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def __init__(self, states: type[E]) -> None:
+        super().__init__()
+        self.states = states
+
+    def process_bind_param(self, value: E | str | None, dialect: Any) -> str | None:
+        return None if value is None else self.states(value).value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> E | None:
+        return None if value is None else self.states(value)

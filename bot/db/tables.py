@@ -16,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db.base import Base, UTCDateTime
+from bot.db.base import Base, StateText, UTCDateTime
+from bot.db.states import FlagState, SessionState
 
 
 class Classroom(Base):
@@ -101,7 +102,9 @@ class Session(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     first_chapter: Mapped[int] = mapped_column(Integer)
     last_chapter: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(16), default="planned", index=True)
+    state: Mapped[SessionState] = mapped_column(
+        StateText(SessionState), default=SessionState.PLANNED, index=True
+    )
     thread_id: Mapped[str | None] = mapped_column(String(255), index=True)
     # when the session next needs the bot (reminder, start, a prompt, the close); None when done
     next_step_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -231,7 +234,9 @@ class Flag(Base):
     matches: Mapped[list[str]] = mapped_column(JSON, default=list)
     # pictures or files in the message: [kind, name, platform handle] each
     media: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default="[]")
-    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    state: Mapped[FlagState] = mapped_column(
+        StateText(FlagState), default=FlagState.PENDING, index=True
+    )
     review_message_id: Mapped[str | None] = mapped_column(String(255), index=True)
     decided_by: Mapped[str | None] = mapped_column(String(255))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -32,6 +32,7 @@ from bot.core.followups import FollowUps
 from bot.core.model import Actor, ChannelRef, Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
+from bot.db.states import FlagState
 from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
 from bot.screening.verdict import SPAM, Book
@@ -322,7 +323,7 @@ class ModerationService:
         cls = await self.classes.require(where)
         async with self.sessionmaker.begin() as db:
             flag = await flag_in(db, cls.id, flag_id)
-            if flag.state != "pending":
+            if flag.state != FlagState.PENDING:
                 raise UserError(f"Flag #{flag_id} was already {flag.state} by {flag.decided_by}.")
             record_decision(db, flag, approve, actor, reason, flag.id, self.clock.now(), edited)
             await floods.changed(db, flag.group_id)
@@ -381,7 +382,7 @@ class ModerationService:
         async with self.sessionmaker() as db:
             rows = await db.scalars(
                 select(Flag)
-                .where(Flag.classroom_id == cls.id, Flag.state == "pending")
+                .where(Flag.classroom_id == cls.id, Flag.state == FlagState.PENDING)
                 .order_by(Flag.created_at)
             )
             return [

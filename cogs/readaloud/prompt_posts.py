@@ -25,7 +25,7 @@ def posted_as(session_id: int, prompt_id: int) -> Also:
     async def write(
         db: AsyncSession, where: ChannelRef, ref: MessageRef | None, at: datetime
     ) -> None:
-        insert = sqlite_insert if db.bind.dialect.name == "sqlite" else pg_insert
+        insert = sqlite_insert if db.get_bind().dialect.name == "sqlite" else pg_insert
         stmt = insert(PromptPost).values(
             session_id=session_id,
             prompt_id=prompt_id,

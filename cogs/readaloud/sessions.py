@@ -22,6 +22,7 @@ from bot.core.clock import Clock
 from bot.core.dispatch import Chats
 from bot.core.model import ChannelRef, MessageRef, Outgoing
 from bot.core.ports import Chat
+from bot.db.states import SessionState
 from bot.db.tables import Book, Classroom, Plan, Prompt, Session
 from bot.deliveries import Also, Deliveries
 from cogs.classroom.service import ClassInfo, ClassroomService
@@ -33,7 +34,7 @@ from cogs.readaloud.steps import Step, plan_steps
 
 log = logging.getLogger(__name__)
 LATE_NOTE_AFTER = timedelta(minutes=5)
-ACTIVE = ("planned", "running")
+ACTIVE = (SessionState.PLANNED, SessionState.RUNNING)
 
 
 @dataclass
@@ -97,7 +98,7 @@ class SessionRunner:
         s = ctx.session if ctx else None
         if ctx is None or s is None or s.state not in ACTIVE or ctx.away:
             return None
-        if s.state == "planned" and now - s.starts_at > self.grace:
+        if s.state == SessionState.PLANNED and now - s.starts_at > self.grace:
             await self._missed(ctx)
             return None
         reveal = s.number > 1 and await self.answers.has_predictions(s.plan_id, s.number - 1)
@@ -109,7 +110,11 @@ class SessionRunner:
                 break
             await self._do(ctx, step, now)
             started = started or step.kind != "reminder"
-        state = "done" if next_due is None else ("running" if started else "planned")
+        state = (
+            SessionState.DONE
+            if next_due is None
+            else (SessionState.RUNNING if started else SessionState.PLANNED)
+        )
         async with self.sessionmaker.begin() as db:
             await db.execute(
                 update(Session)
@@ -127,7 +132,7 @@ class SessionRunner:
                 await self._send(chat, cls.channel, text, step.key, notice=False)
             return
         if step.kind == "announce":
-            late = s.state == "planned" and now - s.starts_at > LATE_NOTE_AFTER
+            late = s.state == SessionState.PLANNED and now - s.starts_at > LATE_NOTE_AFTER
             text = texts.announcement(title, first, last, s.number, late)
             root = await self._send(chat, cls.channel, text, step.key, notice=False)
             ctx.thread = await self._thread(ctx, root)
@@ -199,7 +204,7 @@ class SessionRunner:
         s, cls = ctx.session, ctx.cls
         async with self.sessionmaker.begin() as db:
             row = await db.get_one(Session, s.id)
-            row.state, row.next_step_at = "missed", None
+            row.state, row.next_step_at = SessionState.MISSED, None
         if cls.teacher_channel is None:
             return
         when = s.starts_at.astimezone(ZoneInfo(cls.timezone)).strftime("%a %d %b %H:%M")
