@@ -6,7 +6,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, String, TypeDecorator
+from sqlalchemy import DateTime, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 E = TypeVar("E", bound=enum.StrEnum)
@@ -29,8 +29,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+# every constraint and index gets a name from here, the same on SQLite and PostgreSQL, so a
+# migration names what it changes without asking the dialect (0017 renamed the older ones);
+# on SQLite, where old tables keep unnamed constraints, give a batch operation
+# `naming_convention=NAMING` and the reflected constraints get these same names
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
 class Base(DeclarativeBase):
     """Declarative base for all tables."""
+
+    metadata = MetaData(naming_convention=NAMING)
 
 
 class StateText(TypeDecorator[E]):
