@@ -1,5 +1,5 @@
-"""A poll posted before prompt posts were rows still counts its votes after the upgrade:
-the migration finds which prompt each message was from the delivery records."""
+"""Votes find their poll through its prompt-post row: written once with the poll's delivery
+(also across a crash), and made by the migration for polls posted before there were rows."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from bot.core.events import ReactionAdded
 from bot.core.model import Actor, ChannelRef, MessageRef, Platform, Role, UserRef
 from bot.db.session import make_engine, make_sessionmaker, upgrade
 from bot.db.tables import Delivery, PromptPost, Vote
+from bot.deliveries import Deliveries
 from cogs.readaloud.answers import Answers
+from cogs.readaloud.prompt_posts import posted_as
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -102,4 +104,37 @@ async def test_the_same_message_id_on_another_platform_is_no_poll(
     await answers.on_vote(ReactionAdded(MessageRef(elsewhere, "42"), bo, "1️⃣"))
     async with sm() as db:
         assert await db.scalar(select(func.count(Vote.id))) == 0
+    await engine.dispose()
+
+
+async def test_a_poll_posted_again_after_a_crash_is_one_prompt_post(
+    migrated_database_url: str,
+) -> None:
+    engine = make_engine(migrated_database_url)
+    sm = make_sessionmaker(engine)
+    async with engine.begin() as conn:
+        for statement in ROWS:
+            await conn.execute(text(statement), {"at": AT})
+    deliveries = Deliveries(sm, FakeClock(AT.replace(tzinfo=UTC)))
+    also = posted_as(1, 7)
+    tries: list[str] = []
+
+    async def poll() -> MessageRef:
+        tries.append("posted")
+        if len(tries) == 1:
+            raise ConnectionError("the bot went down before recording it")
+        ref = MessageRef(THREAD, "$poll")
+        await deliveries.record("session:1:prompt:7", THREAD, ref, also=also)  # options next
+        return ref
+
+    with pytest.raises(ConnectionError):
+        await deliveries.once("session:1:prompt:7", THREAD, poll, also=also)
+    async with sm() as db:
+        assert await db.scalar(select(func.count(PromptPost.id))) == 0
+    await deliveries.once("session:1:prompt:7", THREAD, poll, also=also)
+    await deliveries.once("session:1:prompt:7", THREAD, poll, also=also)  # already sent
+    assert tries == ["posted", "posted"]
+    async with sm() as db:
+        posts = [(p.message_id, p.thread_id) for p in await db.scalars(select(PromptPost))]
+    assert posts == [("$poll", "$root")]
     await engine.dispose()
