@@ -22,9 +22,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' helpers
 
-from recording_chat import RecordingChat
 from sqlalchemy import func, insert, select
 
 from bot.app import App
@@ -42,6 +41,7 @@ from bot.db.tables import (
     Question,
     Session,
 )
+from tests.recording_chat import RecordingChat
 
 DISCORD_PER_SECOND = 50
 AUTHOR = UserRef(Platform.DISCORD, "900000000000000001", "Jo Lee")

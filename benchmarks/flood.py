@@ -19,9 +19,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' helpers
 
-from recording_chat import RecordingChat
 from sqlalchemy import func, select
 
 from bot.app import App
@@ -33,6 +32,7 @@ from bot.core.model import Actor, ChannelRef, MessageRef, Platform, Role, UserRe
 from bot.core.textcommand import parse
 from bot.db.tables import Flag
 from cogs.review import floods
+from tests.recording_chat import RecordingChat
 
 ROOM = ChannelRef(Platform.MATRIX, "!room12")
 TEACHER = Actor(UserRef(Platform.MATRIX, "@rivera:school", "Ms Rivera"), Role.TEACHER)

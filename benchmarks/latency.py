@@ -44,7 +44,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "matrix"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' helpers
 
 from nio import (
     AsyncClient,
@@ -53,7 +53,6 @@ from nio import (
     RoomSendResponse,
     SyncResponse,
 )
-from people import Person
 from sqlalchemy import select
 
 from bot.app import App
@@ -61,6 +60,7 @@ from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
 from bot.core.model import ChannelRef, Platform
 from bot.db.tables import Post
 from bot.localserver import Account, LocalHomeserver
+from tests.matrix.people import Person
 
 FILTER = {"room": {"timeline": {"limit": 100}}, "presence": {"not_types": ["*"]}}
 MARK = re.compile(r"«(m\d+)»")

@@ -19,9 +19,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' helpers
 
-from recording_chat import RecordingChat
 from sqlalchemy import insert
 
 from bot.app import App
@@ -29,6 +28,7 @@ from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
 from bot.core.model import ChannelRef, MessageRef, Outgoing
 from bot.db.session import upgrade
 from bot.db.tables import Book, Classroom, Plan, Session
+from tests.recording_chat import RecordingChat
 
 
 class TimedChat(RecordingChat):

@@ -11,10 +11,9 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.core.commands import parse_timezone
-from bot.core.errors import ConfigError, UserError
+from bot.core.errors import ConfigError
 
 SECRET_KEYS = {"access_token", "password", "token", "secret"}
 ENV = {
@@ -35,7 +34,6 @@ class BotSettings(Strict):
     database_url: str = "sqlite:///var/readaloud.db"
     data_dir: str = "var"  # files the bot keeps besides the database (Discord retry list)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    default_timezone: str = "UTC"
     late_grace_minutes: int = Field(default=120, ge=0)
     # CPU time one message may take to screen; a message that takes longer is held for
     # the teacher as "could not be checked in time"
@@ -48,13 +46,13 @@ class BotSettings(Strict):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return v
 
-    @field_validator("default_timezone")
+    @model_validator(mode="before")
     @classmethod
-    def _tz(cls, v: str) -> str:
-        try:
-            return parse_timezone(v)
-        except UserError:
-            raise ValueError("must be an IANA timezone like Pacific/Auckland") from None
+    def _retired(cls, values: Any) -> Any:
+        # bot.default_timezone was never read (each class sets its own): accepted, ignored
+        if isinstance(values, dict):
+            values = {k: v for k, v in values.items() if k != "default_timezone"}
+        return values
 
 
 class MatrixSettings(Strict):

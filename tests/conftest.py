@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,17 +12,10 @@ import pytest_asyncio
 
 from bot.db.session import normalize_url
 from bot.localserver import LocalHomeserver
+from tests.matrix.people import Person, PersonFactory, unique
+from tests.migrated import migrate, sqlite_at_head
 
-# helpers shared by the test folders (no packages: imported by module name)
-TESTS = Path(__file__).resolve().parent
-for folder in ("matrix", "discord", "cogs"):
-    sys.path.insert(0, str(TESTS / folder))
-sys.path.insert(0, str(TESTS))
-
-from migrated import migrate, sqlite_at_head  # noqa: E402
-from people import Person, PersonFactory, unique  # noqa: E402
-
-ROOT = TESTS.parent
+ROOT = Path(__file__).resolve().parents[1]
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
 

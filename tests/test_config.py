@@ -25,13 +25,13 @@ def test_no_file_means_the_embedded_demo() -> None:
 def test_every_problem_is_named_with_file_key_and_value(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        '[bot]\ndefault_timezone = "Mars/Olympus"\n'
+        '[bot]\ndatabase_url = "mysql://db"\n'
         '[matrix]\nhomeserver = "ftp://x"\nuser_id = "readaloud"\ncolour = "red"\n',
     )
     with pytest.raises(ConfigError) as err:
         load(path, env={})
     text = "\n".join(err.value.problems)
-    assert f"{path}: bot.default_timezone = 'Mars/Olympus': must be an IANA timezone" in text
+    assert f"{path}: bot.database_url = 'mysql://db': must be a sqlite:/// or postgresql://" in text
     assert "matrix.homeserver = 'ftp://x': must be an http(s) URL" in text
     assert "matrix.user_id = 'readaloud': must be a full Matrix id" in text
     assert "matrix.colour" in text and "unknown key" in text
@@ -84,3 +84,10 @@ def test_check_warns_when_the_obscenity_list_is_missing(
     monkeypatch.setenv("READALOUD_LEXICON_DIR", str(tmp_path))
     assert main(["check"]) == 0
     assert "Run `make install`" in capsys.readouterr().err
+
+
+def test_a_config_from_before_still_loads_with_its_retired_default_timezone(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, '[bot]\ndefault_timezone = "UTC"\nlog_level = "DEBUG"\n')
+    assert load(path, env={}).settings.bot.log_level == "DEBUG"

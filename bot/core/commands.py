@@ -11,7 +11,7 @@ import enum
 import re
 import zoneinfo
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
@@ -118,7 +118,6 @@ class Command:
     role: Role
     handler: Handler
     params: tuple[Param, ...] = ()
-    examples: tuple[str, ...] = field(default=())
     # may also be used in a direct message with the bot (guest authors), not only in a class
     direct: bool = False
 

@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db.base import Base, UTCDateTime
+from bot.db.base import Base, StateText, UTCDateTime
+from bot.db.states import FlagState, SessionState
 
 
 class Classroom(Base):
@@ -102,7 +103,9 @@ class Session(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     first_chapter: Mapped[int] = mapped_column(Integer)
     last_chapter: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(16), default="planned", index=True)
+    state: Mapped[SessionState] = mapped_column(
+        StateText(SessionState), default=SessionState.PLANNED, index=True
+    )
     thread_id: Mapped[str | None] = mapped_column(String(255), index=True)
     # when the session next needs the bot (reminder, start, a prompt, the close); None when done
     next_step_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -149,8 +152,25 @@ class Vote(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class PromptPost(Base):
+    """Which message a prompt was posted as in a session: votes and answers find their
+    prompt here. Written with the post's Delivery row, in the same transaction."""
+
+    __tablename__ = "prompt_post"
+    __table_args__ = (UniqueConstraint("session_id", "prompt_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"))
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("prompt.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str] = mapped_column(String(255))
+    thread_id: Mapped[str | None] = mapped_column(String(255))
+    message_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Delivery(Base):
-    """One outgoing post, keyed so that it is never posted twice."""
+    """One outgoing post, keyed so that it is never posted twice: the row exists once the
+    post has reached the platform."""
 
     __tablename__ = "delivery"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -158,7 +178,6 @@ class Delivery(Base):
     platform: Mapped[str] = mapped_column(String(16))
     channel_id: Mapped[str] = mapped_column(String(255))
     message_id: Mapped[str | None] = mapped_column(String(255), index=True)
-    state: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -221,7 +240,9 @@ class Flag(Base):
     matches: Mapped[list[str]] = mapped_column(JSON, default=list)
     # pictures or files in the message: [kind, name, platform handle] each
     media: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default="[]")
-    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    state: Mapped[FlagState] = mapped_column(
+        StateText(FlagState), default=FlagState.PENDING, index=True
+    )
     review_message_id: Mapped[str | None] = mapped_column(String(255), index=True)
     decided_by: Mapped[str | None] = mapped_column(String(255))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

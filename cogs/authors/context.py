@@ -12,10 +12,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.states import SessionState
 from bot.db.tables import Flag, Member, Question, Session
 from cogs.authors.deidentify import Person
 
-STARTED = ("running", "done")
+STARTED = (SessionState.RUNNING, SessionState.DONE)
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ async def places(db: AsyncSession, class_ids: Iterable[int], now: datetime) -> d
     )
     for class_id, chapter, thread, state in rows:
         # ordered by start: the latest wins
-        found[class_id] = Place(chapter, thread, state == "running")
+        found[class_id] = Place(chapter, thread, state == SessionState.RUNNING)
     return found
 
 

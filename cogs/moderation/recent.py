@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.states import SessionState
 from bot.db.tables import Delivery, Flag, Post, Session
 from bot.screening.verdict import SPAM
 
@@ -56,7 +57,7 @@ async def thread_closed(db: AsyncSession, class_id: int, thread: str) -> bool:
     state = await db.scalar(
         select(Session.state).where(Session.classroom_id == class_id, Session.thread_id == thread)
     )
-    return state == "done"
+    return state == SessionState.DONE
 
 
 async def handled_before(
@@ -80,5 +81,5 @@ async def handled_before(
     keys = [f"flag:{flag_id}:hide" for _, flag_id, action in rows if action == "hold"]
     if not keys:
         return False, None
-    done = select(Delivery.id).where(Delivery.key.in_(keys), Delivery.state == "sent")
+    done = select(Delivery.id).where(Delivery.key.in_(keys))  # a delivery row means sent
     return await db.scalar(done.limit(1)) is not None, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.model import UserRef
 from bot.core.names import clean
 from bot.core.wording import sentence
+from bot.db.states import FlagState
 from bot.db.tables import Flag
 from cogs.review.texts import name, review_layout, snippet
 
@@ -81,6 +82,6 @@ def trusted(name: str, level: str) -> str:
 
 
 def history_line(flag: Flag, age_text: str) -> str:
-    state = flag.state if flag.state != "pending" else "waiting"
+    state = flag.state if flag.state != FlagState.PENDING else "waiting"
     by = f" by {clean(flag.decided_by, fallback='a teacher')}" if flag.decided_by else ""
     return f"#{flag.id} · {age_text} ago · {flag.action} → {state}{by} · “{snippet(flag.text, 60)}”"

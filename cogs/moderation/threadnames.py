@@ -21,6 +21,7 @@ from bot.core.events import ThreadNamed
 from bot.core.model import ChannelRef, Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
+from bot.db.states import FlagState
 from bot.db.tables import Classroom, Flag
 from bot.deliveries import Deliveries
 from bot.screening import Book
@@ -76,7 +77,7 @@ class ThreadNames:
                     Flag.kind == KIND,
                     Flag.thread_id == ev.thread.thread,
                     Flag.text == ev.name,
-                    Flag.state.in_(("pending", "approved")),
+                    Flag.state.in_((FlagState.PENDING, FlagState.APPROVED)),
                 )
             )
             if earlier is None:
@@ -104,7 +105,7 @@ class ThreadNames:
                 audit.record(db, now, cls.id, "readaloud", f"thread.{flag.action}", flag=flag.id)
                 flag_id = flag.id
         if earlier is not None:
-            if earlier.state == "pending" and earlier.action == "hold":
+            if earlier.state == FlagState.PENDING and earlier.action == "hold":
                 await chat.rename_thread(ev.thread, HELD_NAME)  # named back while it waits
             return
         if decision.action == "hold":
@@ -133,10 +134,10 @@ class ThreadNames:
         """Approved: the name comes back. Rejected: a neutral name stays, the student is told."""
         key = f"flag:{flag.id}"
         chat, thread = await self._where(flag)
-        if flag.state == "approved" and flag.action == "hold":
+        if flag.state == FlagState.APPROVED and flag.action == "hold":
             rename = partial(self._rename, chat, thread, flag.text)
             await self.deliveries.once(key + ":restore", thread, rename)
-        elif flag.state == "rejected":
+        elif flag.state == FlagState.REJECTED:
             if flag.action == "flag":  # it was visible while waiting; now it goes
                 await self._hold(flag)
             text = texts.thread_name_rejected(flag)

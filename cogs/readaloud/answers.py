@@ -7,8 +7,6 @@ next session; reactions (or native poll votes) on a poll count as votes.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -17,8 +15,9 @@ from bot.core.dispatch import Chats
 from bot.core.events import MessageShared, PollVoted, ReactionAdded
 from bot.core.model import Outgoing
 from bot.core.ports import Chat
-from bot.db.tables import Delivery, Entry, Prompt, Session, Vote
+from bot.db.tables import Entry, Prompt, Session, Vote
 from cogs.readaloud import texts
+from cogs.readaloud.prompt_posts import latest_prompt, prompt_of
 from cogs.readaloud.steps import NUMBER_KEYS
 
 COLLECTED = ("summary", "prediction")
@@ -48,7 +47,7 @@ class Answers:
             )
             if session is None:
                 return
-            prompt = await self._latest_prompt(db, session.id, now)
+            prompt = await latest_prompt(db, session.id, now)
             if prompt is None or prompt.kind not in COLLECTED:
                 return
             entry = await db.scalar(
@@ -78,28 +77,19 @@ class Answers:
         if option is None:
             return
         async with self.sessionmaker.begin() as db:
-            key = await db.scalar(
-                select(Delivery.key).where(
-                    Delivery.message_id == ev.target.id, Delivery.key.like("session:%:prompt:%")
-                )
-            )
-            if key is None:
+            posted = await prompt_of(db, ev.target)
+            if posted is None or option >= len(posted.prompt.options):
                 return
-            _, session_id, _, prompt_id = key.split(":")
-            prompt = await db.get(Prompt, int(prompt_id))
-            if prompt is None or option >= len(prompt.options):
-                return
+            session_id, prompt = posted.session_id, posted.prompt
             vote = await db.scalar(
                 select(Vote).where(
-                    Vote.session_id == int(session_id),
+                    Vote.session_id == session_id,
                     Vote.prompt_id == prompt.id,
                     Vote.user_id == ev.actor.user.id,
                 )
             )
             if vote is None:
-                vote = Vote(
-                    session_id=int(session_id), prompt_id=prompt.id, user_id=ev.actor.user.id
-                )
+                vote = Vote(session_id=session_id, prompt_id=prompt.id, user_id=ev.actor.user.id)
                 db.add(vote)
             vote.option, vote.at = option, self.clock.now()
 
@@ -138,20 +128,6 @@ class Answers:
                 .order_by(Entry.at)
             )
             return [(name, text) for name, text in rows]
-
-    @staticmethod
-    async def _latest_prompt(db: AsyncSession, session_id: int, now: datetime) -> Prompt | None:
-        key = await db.scalar(
-            select(Delivery.key)
-            .where(
-                Delivery.key.like(f"session:{session_id}:prompt:%"),
-                Delivery.state == "sent",
-                Delivery.sent_at <= now,
-            )
-            .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
-            .limit(1)
-        )
-        return None if key is None else await db.get(Prompt, int(key.rsplit(":", 1)[1]))
 
 
 def _option(key: str) -> int | None:

@@ -14,6 +14,7 @@ from bot.core.commands import WEEKDAYS
 from bot.core.errors import NotFound, UserError
 from bot.core.model import Actor
 from bot.db import audit
+from bot.db.states import SessionState
 from bot.db.tables import Plan, Session
 from cogs.classroom.service import ClassInfo
 from cogs.readaloud.calendar import local_to_utc
@@ -89,7 +90,7 @@ class CalendarChanges:
             s
             for s in await db.scalars(
                 select(Session)
-                .where(Session.plan_id == plan.id, Session.state == "planned")
+                .where(Session.plan_id == plan.id, Session.state == SessionState.PLANNED)
                 .order_by(Session.starts_at)
             )
             if s.starts_at.astimezone(tz).date() >= first
@@ -120,7 +121,7 @@ class CalendarChanges:
             rows = await db.execute(
                 select(Session, Plan)
                 .join(Plan, Plan.id == Session.plan_id)
-                .where(Session.classroom_id == class_id, Session.state == "planned")
+                .where(Session.classroom_id == class_id, Session.state == SessionState.PLANNED)
             )
             for s, plan in rows.all():
                 local = s.starts_at.astimezone(ZoneInfo(old))
@@ -152,7 +153,7 @@ class CalendarChanges:
             if found is None:
                 raise NotFound(f"There is no session {number}. See readaloud schedule.")
             s, plan = found
-            if s.state != "planned":
+            if s.state != SessionState.PLANNED:
                 raise UserError(f"Session {number} has already started, so it cannot move.")
             at = at or s.starts_at.astimezone(tz).time()
             when = local_to_utc(day, at, cls.timezone)

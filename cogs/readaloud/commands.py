@@ -14,6 +14,7 @@ from bot.core.commands import (
 )
 from bot.core.errors import UserError
 from bot.core.model import Attachment, ChannelRef, Role
+from bot.db.states import SessionState
 from cogs.classroom.service import ClassroomService
 from cogs.readaloud.changes import CalendarChanges
 from cogs.readaloud.season import parse_season, render_season
@@ -26,7 +27,7 @@ def _calendar(sessions: list[SessionView], timezone: str) -> str:
         return "No sessions planned yet. A teacher can plan with: readaloud plan"
     lines = [f"Read-aloud calendar ({timezone}):"]
     for s in sessions:
-        done = "" if s.state == "planned" else f" [{s.state}]"
+        done = "" if s.state == SessionState.PLANNED else f" [{s.state}]"
         lines.append(f"{s.number}. {s.local_start} ({s.relative}) — {s.book}, {s.chapters}{done}")
     return "\n".join(lines)
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.errors import NotFound, UserError
 from bot.db import audit
+from bot.db.states import SessionState
 from bot.db.tables import Book, Classroom, Entry, Plan, Prompt, Session, Vote
 from cogs.readaloud.calendar import PlannedSession, local_to_utc, sessions_for
 from cogs.readaloud.season import BookSpec, PlanSpec, PromptSpec, Season
@@ -93,7 +94,9 @@ class SeasonStore:
             book, created = await self._book(db, class_id, season.book)
             plans = select(Plan.id).where(Plan.book_id == book.id)
             await db.execute(
-                delete(Session).where(Session.plan_id.in_(plans), Session.state == "planned")
+                delete(Session).where(
+                    Session.plan_id.in_(plans), Session.state == SessionState.PLANNED
+                )
             )
             kept = (
                 await db.scalar(

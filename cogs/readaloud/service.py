@@ -14,6 +14,7 @@ from bot.core.clock import Clock
 from bot.core.errors import NotFound, UserError
 from bot.core.model import Actor
 from bot.db import audit
+from bot.db.states import SessionState
 from bot.db.tables import Book, Plan, Prompt, Session
 from cogs.classroom.service import ClassInfo
 from cogs.readaloud.calendar import chapters_label, relative, sessions_for
@@ -117,7 +118,9 @@ class ReadAloudService:
                     )
             old = select(Plan.id).where(Plan.book_id == book.id)
             await db.execute(
-                delete(Session).where(Session.plan_id.in_(old), Session.state == "planned")
+                delete(Session).where(
+                    Session.plan_id.in_(old), Session.state == SessionState.PLANNED
+                )
             )
             plan = Plan(
                 classroom_id=cls.id,
@@ -211,7 +214,7 @@ class ReadAloudService:
         async with self.sessionmaker.begin() as db:
             query = select(Session).where(Session.classroom_id == cls.id)
             if number is None:
-                query = query.where(Session.state.in_(("planned", "missed")))
+                query = query.where(Session.state.in_((SessionState.PLANNED, SessionState.MISSED)))
             else:
                 query = query.where(Session.number == number)
             s = await db.scalar(query.order_by(Session.starts_at).limit(1))
@@ -221,9 +224,9 @@ class ReadAloudService:
                     if number is not None
                     else "Every session has been posted already."
                 )
-            if s.state in ("running", "done"):
+            if s.state in (SessionState.RUNNING, SessionState.DONE):
                 raise UserError(f"Session {s.number} was already posted.")
-            s.starts_at, s.state = self.clock.now(), "planned"
+            s.starts_at, s.state = self.clock.now(), SessionState.PLANNED
             s.next_step_at = s.starts_at
             audit.record(
                 db, self.clock.now(), cls.id, actor.user.id, "session.now", number=s.number

@@ -22,17 +22,19 @@ from bot.core.clock import Clock
 from bot.core.dispatch import Chats
 from bot.core.model import ChannelRef, MessageRef, Outgoing
 from bot.core.ports import Chat
+from bot.db.states import SessionState
 from bot.db.tables import Book, Classroom, Plan, Prompt, Session
-from bot.deliveries import Deliveries
+from bot.deliveries import Also, Deliveries
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.readaloud import texts
 from cogs.readaloud.answers import Answers
 from cogs.readaloud.digest import digest_text
+from cogs.readaloud.prompt_posts import posted_as
 from cogs.readaloud.steps import Step, plan_steps
 
 log = logging.getLogger(__name__)
 LATE_NOTE_AFTER = timedelta(minutes=5)
-ACTIVE = ("planned", "running")
+ACTIVE = (SessionState.PLANNED, SessionState.RUNNING)
 
 
 @dataclass
@@ -111,7 +113,7 @@ class SessionRunner:
         s = ctx.session if ctx else None
         if ctx is None or s is None or s.state not in ACTIVE or ctx.away:
             return None
-        if s.state == "planned" and now - s.starts_at > self.grace:
+        if s.state == SessionState.PLANNED and now - s.starts_at > self.grace:
             await self._missed(ctx)
             return None
         reveal = s.number > 1 and await self.answers.has_predictions(s.plan_id, s.number - 1)
@@ -123,7 +125,11 @@ class SessionRunner:
                 break
             await self._do(ctx, step, now)
             started = started or step.kind != "reminder"
-        state = "done" if next_due is None else ("running" if started else "planned")
+        state = (
+            SessionState.DONE
+            if next_due is None
+            else (SessionState.RUNNING if started else SessionState.PLANNED)
+        )
         async with self.sessionmaker.begin() as db:
             await db.execute(
                 update(Session)
@@ -141,7 +147,7 @@ class SessionRunner:
                 await self._send(chat, cls.channel, text, step.key, notice=False)
             return
         if step.kind == "announce":
-            late = s.state == "planned" and now - s.starts_at > LATE_NOTE_AFTER
+            late = s.state == SessionState.PLANNED and now - s.starts_at > LATE_NOTE_AFTER
             text = texts.announcement(title, first, last, s.number, late)
             root = await self._send(chat, cls.channel, text, step.key, notice=False)
             ctx.thread = await self._thread(ctx, root)
@@ -171,20 +177,27 @@ class SessionRunner:
         # an opinion poll is asked again in the last session, "after" the book
         after = p.kind == "opinion" and not s.first_chapter <= p.chapter <= s.last_chapter
         body = texts.prompt(p, after=after)
+        also = posted_as(s.id, p.id)
         if p.kind in ("poll", "opinion"):
             out = Outgoing(body, key=step.key)
             # recorded the moment it exists: a vote tapped while the options appear counts
-            recorded = partial(self.deliveries.record, step.key, thread)
+            recorded = partial(self.deliveries.record, step.key, thread, also=also)
             poll = partial(ctx.chat.send_poll, thread, body, p.options, out, recorded)
-            await self.deliveries.once(step.key, thread, poll)
+            await self.deliveries.once(step.key, thread, poll, also=also)
         else:
-            await self._send(ctx.chat, thread, body, step.key)
+            await self._send(ctx.chat, thread, body, step.key, also=also)
 
     async def _send(
-        self, chat: Chat, where: ChannelRef, text: str, key: str, notice: bool = True
+        self,
+        chat: Chat,
+        where: ChannelRef,
+        text: str,
+        key: str,
+        notice: bool = True,
+        also: Also | None = None,
     ) -> MessageRef | None:
         out = Outgoing(text, key=key, notice=notice)
-        return await self.deliveries.once(key, where, partial(chat.send, where, out))
+        return await self.deliveries.once(key, where, partial(chat.send, where, out), also=also)
 
     @staticmethod
     async def _close(chat: Chat, thread: ChannelRef, notice: Outgoing) -> None:
@@ -206,7 +219,7 @@ class SessionRunner:
         s, cls = ctx.session, ctx.cls
         async with self.sessionmaker.begin() as db:
             row = await db.get_one(Session, s.id)
-            row.state, row.next_step_at = "missed", None
+            row.state, row.next_step_at = SessionState.MISSED, None
         if cls.teacher_channel is None:
             return
         when = s.starts_at.astimezone(ZoneInfo(cls.timezone)).strftime("%a %d %b %H:%M")

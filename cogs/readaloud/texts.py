@@ -43,10 +43,6 @@ def prompt(p: Prompt, after: bool = False) -> str:
     return f"{label}: {p.text}"
 
 
-def poll_options(options: list[str]) -> str:
-    return "\n".join(f"{NUMBER_KEYS[i]} {o}" for i, o in enumerate(options))
-
-
 def summary_feedback(name: str, used: int, limit: int) -> str:
     if used <= limit:
         return f"{name}, your summary is {used} characters — within the {limit} limit. ✅"

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.errors import NotFound
 from bot.core.model import Actor
 from bot.db import audit
+from bot.db.states import FlagState
 from bot.db.tables import Flag, ReviewGroup
 from cogs.review.items import why
 
@@ -34,7 +35,7 @@ def record_decision(
 ) -> None:
     """Record a decision on a pending flag (and audit it); `batch`: the first flag decided
     together with it."""
-    flag.state = "approved" if approve else "rejected"
+    flag.state = FlagState.APPROVED if approve else FlagState.REJECTED
     flag.decided_by = actor.user.label
     flag.decided_at = now
     flag.decision_reason = reason
@@ -69,7 +70,7 @@ async def reviewed_by(
         )
         flag_id = await db.scalar(
             select(Flag.id).where(
-                Flag.review_message_id == review_message_id, Flag.state == "pending"
+                Flag.review_message_id == review_message_id, Flag.state == FlagState.PENDING
             )
         )
     return lead, flag_id

@@ -20,6 +20,7 @@ from bot.core.dispatch import Chats
 from bot.core.events import MessageShared
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, UserRef
 from bot.core.ports import Chat
+from bot.db.states import FlagState
 from bot.db.tables import Classroom, Flag, Post
 from bot.deliveries import Deliveries
 from cogs.classroom.service import ClassInfo, ClassroomService
@@ -153,7 +154,7 @@ class FlagEffects:
                 await self._review(chat, cls, flag, key, media)
         if flag.action == "hold" and not flag.group_rev:  # a flood's later ones: one notice
             await self._once_tell(chat, key + ":held", student, where, texts.held(flag))
-        if flag.state == "approved" and flag.action == "hold":
+        if flag.state == FlagState.APPROVED and flag.action == "hold":
             first_time = await self.deliveries.sent(key + ":repost") is None
             if media and cls.teacher_channel is not None and flag.review_message_id:
                 review_ref = MessageRef(cls.teacher_channel, flag.review_message_id)
@@ -164,11 +165,15 @@ class FlagEffects:
             )
             if first_time:
                 await self._shared(MessageShared(cls.id, where, student, flag.text))
-        elif flag.state == "rejected":
+        elif flag.state == FlagState.REJECTED:
             if flag.action == "flag":  # it was visible while waiting; now it goes
                 hidden = await self._hide_once(chat, flag, where, key, not exposed)
             await self._tell_rejected(chat, flag, student, where)
-        if flag.state != "pending" and flag.group_id is None and cls.teacher_channel is not None:
+        if (
+            flag.state != FlagState.PENDING
+            and flag.group_id is None
+            and cls.teacher_channel is not None
+        ):
             # a combined review shows its decisions itself (edited), not one post per flag
             await self.deliveries.once(
                 key + ":decided",
@@ -316,7 +321,7 @@ class FlagEffects:
                     (await db.get_one(Flag, flag.id)).review_message_id = review.id
             if flag.escalate:
                 await self._escalate(chat, teachers, flag, key + ":escalate")
-        if flag.state != "pending":
+        if flag.state != FlagState.PENDING:
             await kind.decided(flag)
             if teachers is not None:
                 done = partial(chat.send, teachers, texts.decided(flag, key + ":decided"))

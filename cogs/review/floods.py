@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.errors import Unavailable
 from bot.core.model import ChannelRef, MessageRef
 from bot.core.ports import Chat
+from bot.db.states import FlagState
 from bot.db.tables import Flag, ReviewGroup
 from bot.deliveries import Deliveries
 from cogs.review import texts
@@ -65,7 +66,7 @@ async def join(db: AsyncSession, flag: Flag, now: datetime) -> None:
         .where(
             Flag.classroom_id == flag.classroom_id,
             Flag.user_id == flag.user_id,
-            Flag.state == "pending",
+            Flag.state == FlagState.PENDING,
             Flag.id != flag.id,
             Flag.created_at >= now - WINDOW,
         )
@@ -106,7 +107,11 @@ async def shown_waiting(db: AsyncSession, group_id: int) -> list[Flag]:
     group = await db.get_one(ReviewGroup, group_id)
     rows = await db.scalars(
         select(Flag)
-        .where(Flag.group_id == group_id, Flag.state == "pending", Flag.group_rev <= group.shown)
+        .where(
+            Flag.group_id == group_id,
+            Flag.state == FlagState.PENDING,
+            Flag.group_rev <= group.shown,
+        )
         .order_by(Flag.id)
     )
     return list(rows)

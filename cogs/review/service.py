@@ -19,6 +19,7 @@ from bot.core.errors import UserError
 from bot.core.events import MessageShared, ReactionAdded
 from bot.core.followups import FollowUps
 from bot.core.model import Actor, ChannelRef
+from bot.db.states import FlagState
 from bot.db.tables import Flag
 from bot.deliveries import Deliveries
 from cogs.classroom.service import ClassInfo, ClassroomService
@@ -126,7 +127,7 @@ class ReviewQueue:
         cls = await self.classes.require(where)
         async with self.sessionmaker.begin() as db:
             flag = await flag_in(db, cls.id, flag_id)
-            if flag.state != "pending":
+            if flag.state != FlagState.PENDING:
                 raise UserError(f"Flag #{flag_id} was already {flag.state} by {flag.decided_by}.")
             record_decision(db, flag, approve, actor, reason, flag.id, self.clock.now(), edited)
             await floods.changed(db, flag.group_id)
@@ -184,7 +185,7 @@ class ReviewQueue:
         async with self.sessionmaker() as db:
             rows = await db.scalars(
                 select(Flag)
-                .where(Flag.classroom_id == cls.id, Flag.state == "pending")
+                .where(Flag.classroom_id == cls.id, Flag.state == FlagState.PENDING)
                 .order_by(Flag.created_at)
             )
             return [

@@ -8,6 +8,7 @@ from bot.core.model import Outgoing, UserRef
 from bot.core.names import clean
 from bot.core.quoting import lines_of, quoted, review_quote
 from bot.core.wording import sentence
+from bot.db.states import FlagState
 from bot.db.tables import Flag
 
 
@@ -84,7 +85,7 @@ def rejected(flag: Flag) -> str:
 
 
 def decided(flag: Flag, key: str) -> Outgoing:
-    mark = "✅ Approved" if flag.state == "approved" else "❌ Rejected"
+    mark = "✅ Approved" if flag.state == FlagState.APPROVED else "❌ Rejected"
     why = f" ({flag.decision_reason})" if flag.decision_reason else ""
     return Outgoing(
         f"{mark} #{flag.id} by {clean(flag.decided_by or '', fallback='a teacher')}{why}.", key=key
@@ -170,7 +171,7 @@ def combined_review(flags: list[Flag], key: str) -> Outgoing:
     """For the teacher: many held messages of one student in one review, what is waiting,
     what was decided, and how to decide all of them at once or one by one."""
     first = flags[0]
-    waiting = [f for f in flags if f.state == "pending"]
+    waiting = [f for f in flags if f.state == FlagState.PENDING]
     reasons: list[str] = []
     for f in waiting or flags:
         reasons += [r for r in f.reasons if r not in reasons]
@@ -186,7 +187,7 @@ def combined_review(flags: list[Flag], key: str) -> Outgoing:
             lines.append(f"… and {len(waiting) - LISTED} more waiting (mod queue lists them all)")
     else:
         lines.append("Nothing is waiting here any more.")
-    for state, mark in (("approved", "✅ Approved"), ("rejected", "❌ Rejected")):
+    for state, mark in ((FlagState.APPROVED, "✅ Approved"), (FlagState.REJECTED, "❌ Rejected")):
         done = [f for f in flags if f.state == state]
         if done:
             by = sorted({f.decided_by or "" for f in done} - {""})

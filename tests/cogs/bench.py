@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
-
-from recording_chat import RecordingChat
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from typing import Protocol
 
 from bot.app import App
 from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
@@ -15,6 +15,7 @@ from bot.core.errors import UserError
 from bot.core.events import MessagePosted, ReactionAdded
 from bot.core.model import Actor, ChannelRef, MessageRef, Platform, Role, UserRef
 from bot.core.textcommand import parse
+from tests.recording_chat import RecordingChat
 
 ROOM = ChannelRef(Platform.MATRIX, "!room12")
 TEACHER = Actor(UserRef(Platform.MATRIX, "@rivera:school", "Ms Rivera"), Role.TEACHER)
@@ -22,6 +23,21 @@ TEACHER = Actor(UserRef(Platform.MATRIX, "@rivera:school", "Ms Rivera"), Role.TE
 
 def student(name: str) -> Actor:
     return Actor(UserRef(Platform.MATRIX, f"@{name.lower()}:school", name), Role.STUDENT)
+
+
+CLASS_DAY = datetime(2027, 2, 1, tzinfo=UTC)
+
+
+class OpenBench(Protocol):
+    """`await open_bench(now, timezone)`: a started Bench whose class is set up."""
+
+    def __call__(
+        self,
+        now: datetime = CLASS_DAY,
+        timezone: str | None = "Pacific/Auckland",
+        db_url: str = "",
+        teachers: list[UserRef] | None = None,
+    ) -> Awaitable[Bench]: ...
 
 
 class Bench:

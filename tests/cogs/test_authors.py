@@ -7,16 +7,15 @@ that asked gets the answer in its current thread.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, TEACHER, Bench, student
-from recording_chat import Posted
 
 from bot.core.events import DirectMessage
 from bot.core.model import Actor, ChannelRef, MessageRef, Platform, Role, UserRef
+from tests.cogs.bench import ROOM, TEACHER, Bench, OpenBench, student
+from tests.recording_chat import Posted
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -61,11 +60,12 @@ async def invite(b: Bench, room: ChannelRef, teacher: Actor) -> str:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def bench(migrated_database_url: str) -> AsyncIterator[Bench]:
+async def bench(open_bench: OpenBench, migrated_database_url: str) -> Bench:
     """Two classes reading the same book, both in their first session, one guest author
     (on SQLite, and on PostgreSQL when DATABASE_URL is set)."""
-    b = Bench(migrated_database_url, START - timedelta(days=1), teachers=[OKAFOR.user])
-    await b.start()
+    b = await open_bench(
+        START - timedelta(days=1), None, db_url=migrated_database_url, teachers=[OKAFOR.user]
+    )
     await make_class(b, ROOM, TEACHER, "Room 12", "Wellington, NZ")
     await make_class(b, ROOM7, OKAFOR, "Class 7", "Nelson, NZ")
     await b.at(START)  # both sessions start: announcement and thread
@@ -73,8 +73,7 @@ async def bench(migrated_database_url: str) -> AsyncIterator[Bench]:
         code = await invite(b, room, teacher)
         joined = await b.type(f"!author join {code}", AUTHOR, AUTHOR_DM)
         assert joined.text.startswith("Welcome, Jo Lee!"), joined.text
-    yield b
-    await b.stop()
+    return b
 
 
 def thread_of(b: Bench, room: ChannelRef) -> ChannelRef:

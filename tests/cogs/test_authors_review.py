@@ -8,13 +8,14 @@ class named, including classmates who never posted.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, TEACHER, Bench, student
-from test_authors import (
+
+from bot.core.model import Platform, UserRef
+from tests.cogs.bench import ROOM, TEACHER, Bench, OpenBench, student
+from tests.cogs.test_authors import (
     AUTHOR,
     AUTHOR_DM,
     OKAFOR,
@@ -30,18 +31,17 @@ from test_authors import (
     to_author,
 )
 
-from bot.core.model import Platform, UserRef
-
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 AROHA, CHEN = student("Aroha"), student("Chen")
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def bench(migrated_database_url: str) -> AsyncIterator[Bench]:
+async def bench(open_bench: OpenBench, migrated_database_url: str) -> Bench:
     """Room 12 with its default (answers wait), Class 7 with `author review off`."""
-    b = Bench(migrated_database_url, START - timedelta(days=1), teachers=[OKAFOR.user])
-    await b.start()
+    b = await open_bench(
+        START - timedelta(days=1), None, db_url=migrated_database_url, teachers=[OKAFOR.user]
+    )
     await make_class(b, ROOM, TEACHER, "Room 12", "Wellington, NZ", review=True)
     await make_class(b, ROOM7, OKAFOR, "Class 7", "Nelson, NZ", review=False)
     await b.at(START)
@@ -49,8 +49,7 @@ async def bench(migrated_database_url: str) -> AsyncIterator[Bench]:
         await b.type(f"!class safeguarding @lead-{room.id[1:]}:school", teacher, room)
         joined = await b.type(f"!author join {await invite(b, room, teacher)}", AUTHOR, AUTHOR_DM)
         assert joined.text.startswith("Welcome, Jo Lee!"), joined.text
-    yield b
-    await b.stop()
+    return b
 
 
 def answers_in(b: Bench, room: object) -> list[str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, Bench
-from migrated import sqlite_at_head
+
+from tests.cogs.bench import ROOM, Bench, OpenBench
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -17,13 +16,10 @@ NOW = datetime(2027, 1, 28, 0, 0, tzinfo=UTC)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(sqlite_at_head(tmp_path / "bot.db"), NOW)
-    await b.start()
-    await b.type("!class setup timezone=America/New_York")
+async def bench(open_bench: OpenBench) -> Bench:
+    b = await open_bench(NOW, "America/New_York")
     await b.type('!readaloud book "Wonder" chapters=6')
-    yield b
-    await b.stop()
+    return b
 
 
 def lines(reply_text: str) -> list[str]:
@@ -101,10 +97,9 @@ async def test_an_invalid_plan_is_refused_with_what_to_type(
 
 
 async def test_a_season_file_is_imported_and_exported_through_commands(bench: Bench) -> None:
-    from bench import TEACHER
-
     from bot.core.commands import Invocation
     from bot.core.model import Attachment
+    from tests.cogs.bench import TEACHER
 
     assert bench.app is not None
     example = (Path(__file__).parents[2] / "examples" / "lighthouse-mice.toml").read_text()

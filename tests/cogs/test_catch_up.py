@@ -3,19 +3,16 @@ away: in each class channel and session thread, after the newest message already
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, Bench, student
-from migrated import sqlite_at_head
 from sqlalchemy import update
 
 from bot.core.events import Connected, MessagePosted
 from bot.core.model import MessageRef
 from bot.db.tables import Session
+from tests.cogs.bench import ROOM, Bench, OpenBench, student
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
@@ -24,12 +21,8 @@ ANA, BEN = student("Ana"), student("Ben")
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(sqlite_at_head(tmp_path / "bot.db"), CREATED)
-    await b.start()
-    await b.type("!class setup timezone=UTC")
-    yield b
-    await b.stop()
+async def bench(open_bench: OpenBench) -> Bench:
+    return await open_bench(CREATED, "UTC")
 
 
 async def connected(bench: Bench) -> None:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, TEACHER, Bench, student
 
 from bot.core.commands import Invocation
 from bot.core.model import Attachment
 from bot.db.tables import Book
 from cogs.readaloud.class_book import ClassBooks
+from tests.cogs.bench import ROOM, TEACHER, Bench, OpenBench, student
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -39,13 +37,10 @@ time = "09:30"
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", NOW)
-    await b.start()
-    await b.type("!class setup timezone=Pacific/Auckland")
+async def bench(open_bench: OpenBench) -> Bench:
+    b = await open_bench(NOW)
     await b.type(f"!mod trust {MAIA.user.id} member")
-    yield b
-    await b.stop()
+    return b
 
 
 async def import_season(bench: Bench, text: str) -> str:

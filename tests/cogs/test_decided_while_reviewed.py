@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, TEACHER, Bench, student
-from recording_chat import Posted, RecordingChat
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.model import ChannelRef, MessageRef, Outgoing, UserRef
 from bot.db.tables import Flag
+from tests.cogs.bench import ROOM, TEACHER, Bench, student
+from tests.recording_chat import Posted, RecordingChat
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -4,31 +4,18 @@ the student one notice, and every message still waits in the queue as its own fl
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
-import pytest_asyncio
-from bench import ROOM, TEACHER, Bench, student
-from migrated import sqlite_at_head
-from recording_chat import Posted
 
 from bot.core.model import ChannelRef
+from tests.cogs.bench import ROOM, TEACHER, Bench, student
+from tests.recording_chat import Posted
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 TEACHERS = ChannelRef(ROOM.platform, ROOM.id + "-teachers")
 MAIA, NOA = student("Maia"), student("Noa")
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(sqlite_at_head(tmp_path / "bot.db"), datetime(2027, 2, 1, tzinfo=UTC))
-    await b.start()
-    await b.type("!class setup timezone=Pacific/Auckland")
-    yield b
-    await b.stop()
 
 
 async def flood(bench: Bench, count: int, start: int = 0, who: object = MAIA) -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, Bench, student
-from migrated import sqlite_at_head
+
+from tests.cogs.bench import ROOM, Bench, OpenBench, student
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -18,14 +16,11 @@ MAIA, NOA = student("Maia"), student("Noa")
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(sqlite_at_head(tmp_path / "bot.db"), datetime(2027, 2, 1, tzinfo=UTC))
-    await b.start()
-    await b.type("!class setup timezone=Pacific/Auckland")
+async def bench(open_bench: OpenBench) -> Bench:
+    b = await open_bench()
     await b.type(f"!mod trust {MAIA.user.id} member")
     await b.type(f"!mod trust {NOA.user.id}")
-    yield b
-    await b.stop()
+    return b
 
 
 def last(bench: Bench, action: str) -> str:

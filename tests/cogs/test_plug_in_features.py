@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, TEACHER, Bench, student
 
 from bot.app import App
 from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
@@ -22,6 +21,7 @@ from bot.core.feature import Due, Feature, Stage, Timer, on
 from bot.core.model import ChannelRef, Outgoing, Platform, Role
 from bot.core.ports import Chat
 from bot.features import Deps
+from tests.cogs.bench import ROOM, TEACHER, Bench, student
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

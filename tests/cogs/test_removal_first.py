@@ -8,20 +8,16 @@ leaves the message gone and is reviewed once when it is handed over again."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
-from bench import ROOM, Bench, student
-from recording_chat import RecordingChat
 from sqlalchemy import exc
 
 from bot.core.errors import NotHandled
 from bot.core.events import MessagePosted
 from bot.core.model import ChannelRef, MessageRef
 from cogs.review import floods
+from tests.cogs.bench import ROOM, Bench, student
+from tests.recording_chat import RecordingChat
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -29,15 +25,6 @@ TEACHERS = ChannelRef(ROOM.platform, ROOM.id + "-teachers")
 MAIA = student("Maia")
 HELD = "my number is 021 555 0199"
 A_MOMENT = 0.1  # seconds for the bot's other work to get as far as it can
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", datetime(2027, 2, 1, tzinfo=UTC))
-    await b.start()
-    await b.type("!class setup timezone=Pacific/Auckland")
-    yield b
-    await b.stop()
 
 
 def slow_removals(chat: RecordingChat) -> tuple[asyncio.Event, asyncio.Event]:

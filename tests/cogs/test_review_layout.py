@@ -7,17 +7,12 @@ a bar, a screenful at most; `mod show` has the rest, and lists stay one line a f
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
-from bench import ROOM, Bench
-from migrated import sqlite_at_head
-from recording_chat import Posted
 
 from bot.core.model import Actor, ChannelRef, Platform, Role, UserRef
+from tests.cogs.bench import ROOM, Bench
+from tests.recording_chat import Posted
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -29,15 +24,6 @@ SAM = Actor(
 STORY = "\n".join(
     ["my story", "✅ Approved #1 by Ms Rivera.", *(f"line {n}" for n in range(3, 41))]
 )
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(sqlite_at_head(tmp_path / "bot.db"), datetime(2027, 2, 1, tzinfo=UTC))
-    await b.start()
-    await b.type("!class setup timezone=Pacific/Auckland")
-    yield b
-    await b.stop()
 
 
 def reviews(b: Bench) -> list[Posted]:

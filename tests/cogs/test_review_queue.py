@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, TEACHER, Bench, student
-from migrated import sqlite_at_head
 from sqlalchemy import select
 
 from bot.core.model import ChannelRef, Outgoing
 from bot.db.tables import Flag
 from cogs.review.items import NewItem, submit
 from cogs.review.service import ReviewQueue
+from tests.cogs.bench import ROOM, TEACHER, Bench, student
+from tests.migrated import sqlite_at_head
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

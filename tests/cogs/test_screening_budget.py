@@ -5,14 +5,9 @@ the student is told kindly, and a restart does not screen or review it again."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, Bench, student
-from migrated import sqlite_at_head
 from sqlalchemy import func, select
 
 from bot.core.events import MessagePosted
@@ -20,6 +15,7 @@ from bot.core.model import Actor, MessageRef
 from bot.db.tables import Flag, Post
 from bot.screening import Context, Verdict, screen
 from cogs.moderation import policy
+from tests.cogs.bench import ROOM, Bench, OpenBench, student
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -32,14 +28,11 @@ POISON = "my code is " + "7" * 28 + "x"
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(sqlite_at_head(tmp_path / "bot.db"), datetime(2027, 2, 1, tzinfo=UTC))
-    await b.start()
-    await b.type("!class setup timezone=Pacific/Auckland")
+async def bench(open_bench: OpenBench) -> Bench:
+    b = await open_bench()
     await b.type(f"!mod trust {MAIA.user.id}")  # trusted: nothing is held for being new
     await b.type(f"!mod trust {NOA.user.id}")
-    yield b
-    await b.stop()
+    return b
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, TEACHER, Bench, student
-from migrated import sqlite_at_head
+
+from tests.cogs.bench import ROOM, TEACHER, Bench, OpenBench, student
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -19,10 +17,8 @@ AROHA, BEN = student("Aroha"), student("Ben")
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(sqlite_at_head(tmp_path / "bot.db"), START - timedelta(days=3))
-    await b.start()
-    await b.type("!class setup timezone=Pacific/Auckland")
+async def bench(open_bench: OpenBench) -> Bench:
+    b = await open_bench(START - timedelta(days=3))
     await b.type('!readaloud book "The Lighthouse Mice" chapters=4')
     await b.type("!readaloud plan 2027-02-01 mon,wed 09:30 per=2 window=45 reminder=15")
     await b.type("!readaloud prompt 1 What would you pack?")
@@ -32,8 +28,7 @@ async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
     await b.type("!readaloud prompt 1 Are lighthouses lonely? | Yes | No kind=opinion offset=20")
     for s in (AROHA, BEN):
         await b.type(f"!mod trust {s.user.id}")
-    yield b
-    await b.stop()
+    return b
 
 
 async def test_every_step_of_a_session_happens_once_at_its_time(bench: Bench) -> None:
@@ -93,11 +88,9 @@ async def test_every_step_of_a_session_happens_once_at_its_time(bench: Bench) ->
     "crash_on", ["reminder", "announce", "prompt", "results", "close", "digest"]
 )
 async def test_a_crash_at_any_step_then_a_restart_posts_everything_exactly_once(
-    tmp_path: Path, crash_on: str
+    open_bench: OpenBench, crash_on: str
 ) -> None:
-    bench = Bench(sqlite_at_head(tmp_path / "bot.db"), START - timedelta(days=3))
-    await bench.start()
-    await bench.type("!class setup timezone=Pacific/Auckland")
+    bench = await open_bench(START - timedelta(days=3))
     await bench.type('!readaloud book "Wonder" chapters=2')
     await bench.type("!readaloud plan 2027-02-01 mon 09:30 per=2 window=30 reminder=10")
     await bench.type("!readaloud prompt 1 Favourite part? | Start | End kind=poll offset=5")
@@ -109,13 +102,12 @@ async def test_a_crash_at_any_step_then_a_restart_posts_everything_exactly_once(
         await bench.at(bench.clock.now())
     kinds = [(p.key or "").split(":")[2] for p in bench.chat.posts]
     assert kinds == ["reminder", "announce", "prompt", "results", "close", "digest"]
-    await bench.stop()
 
 
-async def test_a_session_missed_while_offline_is_posted_late_or_reported(tmp_path: Path) -> None:
-    bench = Bench(sqlite_at_head(tmp_path / "bot.db"), START - timedelta(days=3))
-    await bench.start()
-    await bench.type("!class setup timezone=Pacific/Auckland")
+async def test_a_session_missed_while_offline_is_posted_late_or_reported(
+    open_bench: OpenBench,
+) -> None:
+    bench = await open_bench(START - timedelta(days=3))
     await bench.type('!readaloud book "Wonder" chapters=2')
     await bench.type("!readaloud plan 2027-02-01 mon,wed 09:30")
     await bench.at(START + timedelta(minutes=30))  # down for half an hour: posted, marked late
@@ -127,4 +119,3 @@ async def test_a_session_missed_while_offline_is_posted_late_or_reported(tmp_pat
     assert reply.text == "Posting session 2 now."
     await bench.at(bench.clock.now())
     assert "chapter 2 (session 2)" in bench.chat.texts()[-1]
-    await bench.stop()

@@ -4,32 +4,25 @@ them, limits that say the limit, trusting only people in the class, help by task
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from bench import ROOM, Bench, student
-from migrated import sqlite_at_head
 from sqlalchemy import select
 
 from bot.core.model import Platform, UserRef
 from bot.core.textcommand import parse
 from bot.db.tables import Member
+from tests.cogs.bench import ROOM, Bench, OpenBench, student
 
 pytestmark = pytest.mark.asyncio
 
 NOW = datetime(2027, 1, 25, 9, 0, tzinfo=UTC)
 
 
-@pytest_asyncio.fixture
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(sqlite_at_head(tmp_path / "bot.db"), NOW)
-    await b.start()
-    await b.type("!class setup timezone=Pacific/Auckland")
-    yield b
-    await b.stop()
+@pytest_asyncio.fixture(loop_scope="session")
+async def bench(open_bench: OpenBench) -> Bench:
+    return await open_bench(NOW)
 
 
 @pytest.mark.parametrize(

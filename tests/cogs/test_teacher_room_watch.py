@@ -3,30 +3,15 @@ what the last check found survives a restart (on the real App with a recording c
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
-import pytest_asyncio
-from bench import ROOM, TEACHER, Bench, student
-from migrated import sqlite_at_head
 
 from bot.core.model import ChannelRef
+from tests.cogs.bench import ROOM, TEACHER, Bench, student
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 TEACHERS = ChannelRef(ROOM.platform, ROOM.id + "-teachers")
 MAIA = student("Maia")
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(sqlite_at_head(tmp_path / "bot.db"), datetime(2027, 2, 1, tzinfo=UTC))
-    await b.start()
-    await b.type("!class setup timezone=Pacific/Auckland")
-    yield b
-    await b.stop()
 
 
 def said_in_teacher_room(bench: Bench) -> list[str]:

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from discord_contract import start_discord
-from drivers import ContractChat, RecordingContract
-from matrix_contract import MatrixContract, MatrixSchool
 
 from bot.localserver import LocalHomeserver
+from tests.contract.discord_contract import start_discord
+from tests.contract.drivers import ContractChat, RecordingContract
+from tests.contract.matrix_contract import MatrixContract, MatrixSchool
 
 IMPLEMENTATIONS = ["recording", pytest.param("matrix", marks=pytest.mark.synapse), "discord"]
 

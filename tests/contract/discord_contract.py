@@ -10,8 +10,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import discord
-from fakediscord import World
-from harness import install
 
 from bot.config import DiscordSettings
 from bot.core.commands import Registry
@@ -19,6 +17,8 @@ from bot.core.dispatch import Dispatcher
 from bot.core.model import ChannelRef, MessageRef, Platform, UserRef
 from bot.core.ports import Chat
 from bot.platforms.discord import DiscordChat
+from tests.discord.fakediscord import World
+from tests.discord.harness import install
 
 
 class DiscordContract:

@@ -13,11 +13,10 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
-from recording_chat import RecordingChat
-
 from bot.core.errors import Forbidden, Unavailable
 from bot.core.model import ChannelRef, MessageRef, Platform, UserRef
 from bot.core.ports import Chat
+from tests.recording_chat import RecordingChat
 
 
 class ContractChat(Protocol):

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from migrated import sqlite_at_head
 from nio import (
     JoinedMembersResponse,
     JoinedRoomsResponse,
@@ -23,7 +22,6 @@ from nio import (
     RoomSendResponse,
     SyncResponse,
 )
-from people import FILTER, Person, unique
 
 from bot.config import MatrixSettings
 from bot.core.commands import Registry
@@ -33,6 +31,8 @@ from bot.core.ports import Chat
 from bot.db.session import make_engine, make_sessionmaker, upgrade
 from bot.localserver import LocalHomeserver, free_port
 from bot.platforms.matrix import MatrixChat
+from tests.matrix.people import FILTER, Person, unique
+from tests.migrated import sqlite_at_head
 
 MATRIX_CONTROLS = {"✅": "approve", "❌": "reject"}
 

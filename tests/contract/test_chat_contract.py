@@ -7,10 +7,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from drivers import ContractChat
 
 from bot.core.errors import Forbidden, Unavailable, UserError
 from bot.core.model import Outgoing
+from tests.contract.drivers import ContractChat
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

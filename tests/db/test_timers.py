@@ -11,7 +11,6 @@ from functools import partial
 
 import pytest
 import pytest_asyncio
-from recording_chat import RecordingChat
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +24,7 @@ from bot.db.tables import AuditEvent, TimerRow
 from bot.features import Deps
 from bot.scheduling import Wakeups
 from bot.timers import LEASE, WAKE
+from tests.recording_chat import RecordingChat
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -18,8 +18,6 @@ from typing import Any
 import pytest
 from discord.http import HTTPClient, Route
 from discord.webhook.async_ import AsyncWebhookAdapter
-from fakediscord import World
-from migrated import sqlite_at_head
 
 from bot.app import App
 from bot.config import BotSettings, Config, DiscordSettings, MatrixSettings, Secrets, Settings
@@ -27,6 +25,8 @@ from bot.core.clock import FakeClock
 from bot.core.model import Platform
 from bot.platforms.discord import DiscordChat
 from bot.platforms.discord.client import ReadAloudClient
+from tests.discord.fakediscord import World
+from tests.migrated import sqlite_at_head
 
 TEACHER_ROLE = "Teacher"
 LONG_LIVED = ("discord-gateway", "discord-retries", "db-relay")  # run as long as the bot does

@@ -12,10 +12,10 @@ from typing import Any
 import discord
 import pytest
 import pytest_asyncio
-from fakediscord import World
-from harness import Discord, install, options
 
 from bot.core.clock import FakeClock
+from tests.discord.fakediscord import World
+from tests.discord.harness import Discord, install, options
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 SESSION = datetime(2027, 2, 3, 9, 30, tzinfo=UTC)

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import Classroom, set_up_class
 
 from bot.core.model import ChannelRef, Platform
+from tests.discord.guild import Classroom, set_up_class
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)

@@ -7,10 +7,10 @@ from typing import Any
 
 import discord
 import pytest
-from conftest import Classroom, content, ephemeral, set_up_class
 
 from bot.core.commands import Kind
 from bot.core.model import Role
+from tests.discord.guild import Classroom, content, ephemeral, set_up_class
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 MANAGE_CHANNELS = discord.Permissions(manage_channels=True).value

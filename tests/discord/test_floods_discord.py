@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Classroom, content, ephemeral, set_up_class
-from test_moderation import buttons, dms_to
+
+from tests.discord.guild import Classroom, content, ephemeral, set_up_class
+from tests.discord.test_moderation import buttons, dms_to
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -4,7 +4,8 @@ and the regular retry removes it once the permission is back (issue 10, section 
 from __future__ import annotations
 
 import pytest
-from conftest import Classroom, set_up_class
+
+from tests.discord.guild import Classroom, set_up_class
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 DELETE = r"/channels/\d+/messages/\d+"

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Classroom, set_up_class
-from fakediscord import Request
-from test_moderation import buttons, dms_to
+
+from tests.discord.fakediscord import Request
+from tests.discord.guild import Classroom, set_up_class
+from tests.discord.test_moderation import buttons, dms_to
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 PHOTO = b"\xff\xd8\xff\xe0 a photo of a dog reading"

@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 import pytest
-from conftest import Classroom, content, ephemeral, set_up_class
+
+from tests.discord.guild import Classroom, content, ephemeral, set_up_class
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -180,7 +181,7 @@ async def test_a_message_in_a_session_thread_is_reposted_in_that_thread(
 async def test_a_message_replayed_after_a_gateway_resume_is_handled_once(
     classroom: Classroom,
 ) -> None:
-    from harness import message_create
+    from tests.discord.harness import message_create
 
     c, w = classroom, classroom.world
     teachers = await set_up_class(c)
@@ -193,7 +194,7 @@ async def test_a_message_replayed_after_a_gateway_resume_is_handled_once(
 
 
 async def test_a_clean_message_edited_into_a_rude_one_is_held(classroom: Classroom) -> None:
-    from harness import message_create
+    from tests.discord.harness import message_create
 
     c, w = classroom, classroom.world
     teachers = await set_up_class(c)

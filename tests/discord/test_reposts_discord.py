@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Classroom, set_up_class
+
+from tests.discord.guild import Classroom, set_up_class
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

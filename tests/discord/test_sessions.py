@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import discord
 import pytest
-from conftest import Classroom, content, ephemeral, set_up_class
 
 from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform
+from tests.discord.guild import Classroom, content, ephemeral, set_up_class
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 VIEW = discord.Permissions(view_channel=True).value

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from conftest import Classroom, build_classroom, set_up_class
 
 from bot.platforms.discord.chat import RETRY_FILE
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "db"))
-from cuttable import CuttableRelay, relayed_database
+from tests.db.cuttable import CuttableRelay, relayed_database
+from tests.discord.guild import Classroom, build_classroom, set_up_class
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 ADMIN = os.environ.get("DATABASE_URL", "")

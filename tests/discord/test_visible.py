@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Classroom
-from fakediscord import NOW
-from test_media import PHOTO, review_of, trusted_class
-from test_moderation import buttons, dms_to
 
 from cogs.moderation.threadnames import HELD_NAME
+from tests.discord.fakediscord import NOW
+from tests.discord.guild import Classroom
+from tests.discord.test_media import PHOTO, review_of, trusted_class
+from tests.discord.test_moderation import buttons, dms_to
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 RUDE = "you are a stupid b1tch"

@@ -11,9 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest_asyncio
-from migrated import sqlite_at_head
 from nio import Event, RoomMemberEvent
-from people import Person, PersonFactory, unique
 
 from bot.app import App
 from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
@@ -21,6 +19,8 @@ from bot.core.clock import FakeClock
 from bot.localserver import Account, LocalHomeserver
 from bot.platforms.matrix import MatrixChat
 from bot.platforms.matrix.replies import IN_TEACHER_ROOM
+from tests.matrix.people import Person, PersonFactory, unique
+from tests.migrated import sqlite_at_head
 
 
 def body(ev: Event) -> str:

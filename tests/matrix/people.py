@@ -163,21 +163,5 @@ class Person:
                 found.extend(resp.rooms.join[room_id].timeline.events)
         return found
 
-    async def collect_everywhere(self, seconds: float) -> list[tuple[str, Event]]:
-        """Every event in every room (joining invites) during the next few seconds, with its
-        room id, in the order this person sees them."""
-        found = list(self._unseen)
-        self._unseen.clear()
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            resp = await self.client.sync(timeout=int(left * 1000), sync_filter=FILTER)
-            assert isinstance(resp, SyncResponse), resp
-            for rid, info in resp.rooms.join.items():
-                found.extend((rid, ev) for ev in info.timeline.events)
-            self._invites.update(resp.rooms.invite)
-            while self.accepts_invites and self._invites:
-                await self.join(self._invites.pop())
-        return found
-
 
 PersonFactory = Callable[..., Awaitable[Person]]

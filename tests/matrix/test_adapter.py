@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from migrated import sqlite_at_head
 from nio import (
     MessageDirection,
     ReactionEvent,
@@ -23,7 +22,6 @@ from nio import (
     RoomMessagesResponse,
     RoomMessageText,
 )
-from people import Person, PersonFactory, unique
 
 from bot.config import MatrixSettings
 from bot.core.commands import Command, Invocation, Kind, Param, Registry, Reply
@@ -35,6 +33,8 @@ from bot.db.session import make_engine, make_sessionmaker, upgrade
 from bot.localserver import Account, LocalHomeserver, free_port
 from bot.platforms.matrix import MatrixChat
 from bot.platforms.matrix import client as matrix_client
+from tests.matrix.people import Person, PersonFactory, unique
+from tests.migrated import sqlite_at_head
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 

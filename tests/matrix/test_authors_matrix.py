@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from classroom import Classroom, body, make_classroom, relates
-from federation import FederatedHomeserver
 from nio import RoomCreateError
-from people import Person, PersonFactory, unique
 
 from bot.localserver import LocalHomeserver
+from tests.matrix.classroom import Classroom, body, make_classroom, relates
+from tests.matrix.federation import FederatedHomeserver
+from tests.matrix.people import Person, PersonFactory, unique
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from classroom import Classroom, body, make_classroom
 from nio import RedactionEvent
-from people import Person, PersonFactory
 from sqlalchemy import select
 
 from bot.core.model import ChannelRef, MessageRef, Outgoing
 from bot.db.tables import Flag
 from bot.localserver import LocalHomeserver
+from tests.matrix.classroom import Classroom, body, make_classroom
+from tests.matrix.people import Person, PersonFactory
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 

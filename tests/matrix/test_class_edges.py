@@ -9,12 +9,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from classroom import Classroom, body, class_fixture, relates
 from nio import ReactionEvent, RoomCreateError
-from people import PersonFactory
 from sqlalchemy import func, select
 
 from bot.db.tables import Vote
+from tests.matrix.classroom import Classroom, body, class_fixture, relates
+from tests.matrix.people import PersonFactory
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 

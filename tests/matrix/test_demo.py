@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from nio import AsyncClient, JoinedRoomsResponse, SyncResponse
-from people import unique
 
 from bot.app import App
 from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
 from bot.localserver import LocalHomeserver
 from bot.platforms.matrix import demo
+from tests.matrix.people import unique
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from classroom import Classroom, body, class_fixture, make_classroom
 from nio import Event, RedactionEvent, UploadResponse
-from people import Person, PersonFactory
 
 from bot.localserver import LocalHomeserver
+from tests.matrix.classroom import Classroom, body, class_fixture, make_classroom
+from tests.matrix.people import Person, PersonFactory
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 HTML = "org.matrix.custom.html"

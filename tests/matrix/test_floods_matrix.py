@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from classroom import Classroom, body, class_fixture, relates
 from nio import Event, RedactionEvent
+
+from tests.matrix.classroom import Classroom, body, class_fixture, relates
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 BURST = 30

@@ -7,13 +7,13 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from migrated import sqlite_at_head
 
 from bot.core.errors import NotHandled
 from bot.db.session import make_engine, make_sessionmaker, upgrade
 from bot.platforms.matrix.client import Batch, RoomUpdate
 from bot.platforms.matrix.handover import HandOver, Part
 from bot.platforms.matrix.tokens import TokenStore
+from tests.migrated import sqlite_at_head
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

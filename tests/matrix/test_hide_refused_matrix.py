@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from classroom import make_classroom
 from nio import RedactionEvent
-from people import PersonFactory
 
 from bot.localserver import LocalHomeserver
+from tests.matrix.classroom import make_classroom
+from tests.matrix.people import PersonFactory
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 import pytest_asyncio
-from classroom import Classroom, body, class_fixture, make_classroom
-from people import Person, PersonFactory, unique
 
 from bot.localserver import LocalHomeserver
+from tests.matrix.classroom import Classroom, body, class_fixture, make_classroom
+from tests.matrix.people import Person, PersonFactory, unique
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from classroom import Classroom, body, class_fixture
 from nio import RedactionEvent
 
 from bot.screening import Context, Verdict, screen
 from cogs.moderation import policy
+from tests.matrix.classroom import Classroom, body, class_fixture
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 

@@ -4,14 +4,14 @@ the class room, and a teacher room students can read that gets nothing, even aft
 from __future__ import annotations
 
 import pytest
-from classroom import Classroom, body, class_fixture
 from nio import RoomMemberEvent, RoomPutStateError
-from people import Person, PersonFactory
 from sqlalchemy import func, select
 
 from bot.db.tables import Classroom as ClassroomRow
 from bot.db.tables import Flag
 from bot.platforms.matrix.replies import IN_TEACHER_ROOM
+from tests.matrix.classroom import Classroom, body, class_fixture
+from tests.matrix.people import Person, PersonFactory
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 

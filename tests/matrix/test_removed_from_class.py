@@ -7,8 +7,9 @@ import logging
 from datetime import timedelta
 
 import pytest
-from classroom import Classroom, body, class_fixture
 from nio import RoomMemberEvent
+
+from tests.matrix.classroom import Classroom, body, class_fixture
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from classroom import Classroom, body, class_fixture
 from nio import Event, RoomMemberEvent
-from people import Person
+
+from tests.matrix.classroom import Classroom, body, class_fixture
+from tests.matrix.people import Person
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 

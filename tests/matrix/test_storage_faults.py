@@ -7,24 +7,21 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
 import pytest
 import pytest_asyncio
-from classroom import Classroom, body, class_fixture, make_classroom
 from nio import RedactionEvent, RoomMemberEvent, RoomMessagesResponse
-from people import PersonFactory
 from sqlalchemy import func, select
 
 from bot.db.tables import Book, Flag, Prompt
 from bot.localserver import LocalHomeserver
 from bot.platforms.matrix.client import Batch, RoomUpdate
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "db"))
-from cuttable import CuttableRelay
+from tests.db.cuttable import CuttableRelay
+from tests.matrix.classroom import Classroom, body, class_fixture, make_classroom
+from tests.matrix.people import PersonFactory
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 ADMIN = os.environ.get("DATABASE_URL", "")

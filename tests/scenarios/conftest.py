@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,12 +10,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from discord_driver import DiscordDriver
-from matrix_driver import MatrixDriver
-
 from bot.core.clock import FakeClock
+from tests.scenarios.discord_driver import DiscordDriver
+from tests.scenarios.matrix_driver import MatrixDriver
 
 
 @pytest.fixture(params=["matrix", "discord"])

@@ -8,10 +8,10 @@ from typing import Any
 
 import discord
 import pytest
-from fakediscord import World
-from harness import TEACHER_ROLE, Discord, install
 
 from bot.core.clock import FakeClock
+from tests.discord.fakediscord import World
+from tests.discord.harness import TEACHER_ROLE, Discord, install
 
 
 class DiscordDriver:

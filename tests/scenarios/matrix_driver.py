@@ -7,11 +7,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from classroom import Classroom, body, make_classroom
 from nio import RedactionEvent
-from people import PersonFactory
 
 from bot.localserver import LocalHomeserver
+from tests.matrix.classroom import Classroom, body, make_classroom
+from tests.matrix.people import PersonFactory
 
 NAMES = {"aroha": 0, "ben": 1}
 

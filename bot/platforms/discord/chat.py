@@ -40,7 +40,6 @@ from bot.platforms.discord.spool import RetrySpool
 log = logging.getLogger(__name__)
 THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 RETRY_FILE = "discord-retry.jsonl"
-DMS_CLOSED = 50007  # "Cannot send messages to this user"
 DM_FALLBACK = (
     "I have a private message for you, but I can't send you direct messages. "
     "You can allow them in this server's Privacy Settings, or ask your teacher."

@@ -19,8 +19,11 @@ _UNNAMED = {"uq": "uq_%(table_name)s_%(column_0_N_name)s"}
 
 
 def _old_name() -> str:
-    if op.get_bind().dialect.name == "postgresql":
-        return "post_platform_message_id_key"
+    # a database migrated before the naming convention (bot/db/base.py) has PostgreSQL's own
+    # name; one migrated since has the convention's, as SQLite does
+    for found in sa.inspect(op.get_bind()).get_unique_constraints("post"):
+        if found["column_names"] == ["platform", "message_id"] and found["name"]:
+            return found["name"]
     return "uq_post_platform_message_id"
 
 
