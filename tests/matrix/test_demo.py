@@ -10,7 +10,7 @@ from people import unique
 from bot.app import App
 from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
 from bot.localserver import LocalHomeserver
-from bot.platforms.matrix import demo
+from bot import demo
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 
