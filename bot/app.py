@@ -23,6 +23,7 @@ from bot.core.events import (
     BotReturned,
     CommandTyped,
     Connected,
+    Decided,
     DirectMessage,
     EncryptedRoom,
     Event,
@@ -58,6 +59,7 @@ from cogs.readaloud.class_book import ClassBooks
 from cogs.readaloud.season_store import SeasonStore
 from cogs.readaloud.service import ReadAloudService
 from cogs.readaloud.sessions import SessionRunner
+from cogs.readaloud.uploads import SeasonUploads
 
 log = logging.getLogger(__name__)
 RETRY_EVERY = timedelta(minutes=5)  # unfinished moderation steps are tried again
@@ -144,6 +146,8 @@ class App:
         self.registry = self._registry()
         self.dispatcher = Dispatcher(self.registry, transient=is_storage_fault)
         self.dispatcher.on_event(self._route)
+        self.dispatcher.on_request(moderation.answer_decided)
+        self.dispatcher.on_request(SeasonUploads(list(self.registry)).uploaded)
         self.dispatcher.resolve_roles(self.roles.resolve)  # first: roles come from the class
         self.dispatcher.resolve_roles(self.services.authors.resolve_role)
         self.dispatcher.place_private_replies(self.roles.private_place)
@@ -182,7 +186,8 @@ class App:
             await self.services.moderation.on_command_typed(chat, event)
         elif isinstance(event, ReactionAdded):
             await self.services.moderation.on_reaction(chat, event)
-            await self.services.answers.on_vote(event)
+        elif isinstance(event, Decided):
+            await self.services.moderation.on_decided(chat, event)
         elif isinstance(event, PollVoted):
             await self.services.answers.on_vote(event)
         elif isinstance(event, DirectMessage):

@@ -7,10 +7,10 @@ import pytest
 from nio import AsyncClient, JoinedRoomsResponse, SyncResponse
 from people import unique
 
+from bot import demo
 from bot.app import App
 from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
 from bot.localserver import LocalHomeserver
-from bot import demo
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 
