@@ -52,7 +52,7 @@ from bot.core.events import (
 )
 from bot.core.followups import FollowUps
 from bot.core.lanes import Job
-from bot.core.model import Actor, ChannelRef, Media, MessageRef, Outgoing, Platform
+from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform
 from bot.core.textcommand import is_command, parse
 from bot.db.handled import HandledEvents
 from bot.platforms.matrix import direct, extensible, files, media
@@ -296,11 +296,10 @@ class Inbound:
         if not actor.is_teacher:
             return False
         channel = ChannelRef(Platform.MATRIX, room_id, thread_root(ev.source.get("content", {})))
-        name = ev.body or ""
-        item = Media("file", name, ev.url or "")
+        _, item = media.media_of(ev)
         read = partial(files.read_upload, self.client, ev)
         where = MessageRef(channel, ev.event_id)
-        upload = FileUploaded(where, actor, name, item, read, self.prefix)
+        upload = FileUploaded(where, actor, item.name, item, read, self.prefix)
         reply = await self.dispatcher.request(self.chat, upload)
         if reply is None:
             return False
