@@ -147,10 +147,10 @@ class DiscordChat:
             )
         except discord.Forbidden:
             raise await self.hints.forbidden(channel, "Send Messages", "post a poll") from None
-        poll = MessageRef(channel, str(sent.id))
+        where = MessageRef(channel, str(sent.id))
         if posted is not None:
-            await posted(poll)
-        return poll
+            await posted(where)
+        return where
 
     @translated("open the discussion thread")
     async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:

@@ -54,7 +54,8 @@ class Rooms:
             return 0
         if creators_are_privileged(room.room_version) and user_id in self.creators.get(room_id, ()):
             return math.inf
-        return room.power_levels.get_user_level(user_id)
+        level: int = room.power_levels.get_user_level(user_id)
+        return level
 
     def role(self, room_id: str, user_id: str) -> Role:
         """Teacher from power level 50 up, otherwise student."""
