@@ -60,7 +60,7 @@ from bot.platforms.matrix.client import Batch, RoomUpdate
 from bot.platforms.matrix.handover import Part
 from bot.platforms.matrix.readable import edited_text, shown_text, strip_reply_fallback
 from bot.platforms.matrix.replies import Replies
-from bot.platforms.matrix.rooms import Rooms
+from bot.platforms.matrix.rooms import Rooms, room_named
 from bot.platforms.reactions import translated
 
 if TYPE_CHECKING:
@@ -335,7 +335,9 @@ class Inbound:
     async def _command(self, channel: ChannelRef, actor: Actor, body: str, event_id: str) -> None:
         try:
             find_user = partial(self.rooms.find_user, channel.id)
-            command, args = parse(self.registry, body, self.prefix, find_user, Platform.MATRIX)
+            command, args = parse(
+                self.registry, body, self.prefix, find_user, Platform.MATRIX, room_named
+            )
             invocation = Invocation(command, actor, channel, args)
             reply = await self.dispatcher.command(invocation, self.prefix)
         except UserError as e:
