@@ -65,26 +65,31 @@ class PermissionHints:
         )
 
     async def forbidden(self, channel: ChannelRef, permission: str, doing: str) -> Forbidden:
-        """Tell the teacher (rate-limited) and return the error to raise."""
+        """Tell the teacher (at most hourly per permission, counted from when they were
+        told: a refusal while no teacher channel is known, at start, tells nobody and does
+        not count) and return the error to raise."""
         error = self.explain(channel, permission, doing)
         text = error.message
         key = (channel.id, permission)
         now = time.monotonic()
         if now - self._last.get(key, -REPEAT_AFTER) >= REPEAT_AFTER:
-            self._last[key] = now
-            await self._post(channel, text)
+            self._last[key] = now  # before posting: two refusals at once tell once
+            if not await self._post(channel, text):
+                del self._last[key]
         return error
 
-    async def _post(self, channel: ChannelRef, text: str) -> None:
+    async def _post(self, channel: ChannelRef, text: str) -> bool:
+        """Post the hint in the teacher channel; False if there is none the bot may post in."""
         teachers = self.teacher_channel(channel)
         if teachers is None or str(teachers.id) == channel.id:
             log.warning("discord permission missing (no teacher channel to tell): %s", text)
-            return
+            return False
         mine = teachers.permissions_for(teachers.guild.me)
         if not (mine.view_channel and mine.send_messages):
             log.warning("discord permission missing (may not post in #%s): %s", teachers, text)
-            return
+            return False
         try:
             await teachers.send(text)
         except discord.HTTPException:
             log.warning("could not tell the teachers about a missing permission: %s", text)
+        return True
