@@ -63,7 +63,7 @@ async def _serve(config: Config) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     if config.embedded:
-        from bot.platforms.matrix.demo import run_demo
+        from bot.demo import run_demo
 
         await run_demo(config, stop)
         return 0

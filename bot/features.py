@@ -72,6 +72,8 @@ class Installed:
         for f in self.features:
             for h in f.handlers:
                 dispatcher.on(h.kind, h.run, h.stage, f.name)
+            for answer in f.requests:
+                dispatcher.on_request(answer)
             for listener in f.listeners:
                 dispatcher.listen(listener.kind, listener.run, f.name)
             for hook in f.roles:

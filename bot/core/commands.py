@@ -173,13 +173,20 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
+# the platform's channel for what was typed, or a UserError saying what to type there
+PlatformChannel = Callable[["Param", str], ChannelRef]
+
+
 def convert(
     param: Param,
     raw: str,
     platform_user: Callable[[str], UserRef],
     platform: Platform | None = None,
+    platform_channel: PlatformChannel | None = None,
 ) -> Any:
-    """Turn the text a user typed into the parameter's value, or say what to type."""
+    """Turn the text a user typed into the parameter's value, or say what to type.
+    A channel is the adapter's to read (`platform_channel`); without one, it is taken as
+    the platform's own id."""
     raw = raw.strip()
     want = f"{param.name} must look like {param.example}"
     if param.kind in (Kind.WORD, Kind.TEXT):
@@ -226,6 +233,8 @@ def convert(
     if param.kind is Kind.USER:
         return platform_user(raw)
     if param.kind is Kind.CHANNEL:
+        if platform_channel is not None and raw:
+            return platform_channel(param, raw)
         return parse_channel(param, raw, platform)
     if param.kind is Kind.FILE:
         raise UserError(f"{param.name}: attach the file to the command (upload {param.example}).")
@@ -247,13 +256,8 @@ def parse_timezone(raw: str, name: str = "timezone") -> str:
 
 
 def parse_channel(param: Param, raw: str, platform: Platform | None) -> ChannelRef:
-    """A channel named by its id (Discord channel option, Matrix room id like !abc:server)."""
+    """A channel named by the platform's own id (a Discord channel option)."""
     raw = raw.strip()
-    if platform is Platform.MATRIX and not raw.startswith("!"):
-        raise UserError(
-            f"{param.name} must be a room id like !abcdef:example.org "
-            "(room settings → Advanced → Internal room ID)"
-        )
     if platform is None or not raw:
         raise UserError(f"{param.name}: name the channel, like {param.example}")
     return ChannelRef(platform, raw)

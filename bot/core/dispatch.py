@@ -18,13 +18,15 @@ from typing import Any
 
 from bot.core.commands import Invocation, Registry, Reply
 from bot.core.errors import NotAllowed, NotHandled, UserError
-from bot.core.events import Event
+from bot.core.events import Event, Request
 from bot.core.model import Actor, ChannelRef, Platform, Role
 from bot.core.ports import Chat
 
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[Chat, Any], Awaitable[None]]
+# answers a request it takes (a click on its review, an upload it reads); None: not its own
+RequestHandler = Callable[[Chat, Request], Awaitable[Reply | None]]
 # gives a caller a role the platform cannot know (a guest author is one by a database row)
 RoleResolver = Callable[[Actor, ChannelRef], Awaitable[Actor]]
 # whether an error passes (the database is not answering): the event is handed over again
@@ -65,6 +67,7 @@ class Dispatcher:
         self._by_type: dict[type[Any], list[tuple[str, EventHandler]]] = {}
         self._listeners: list[tuple[type[Any], str, Callable[[Any], Awaitable[None]]]] = []
         self._resolvers: list[tuple[int, int, RoleResolver]] = []
+        self._request_handlers: list[RequestHandler] = []
         self.faulted_since: float | None = None  # monotonic time of the first unhandled event
         self._private_place: PrivatePlace | None = None
 
@@ -104,6 +107,10 @@ class Dispatcher:
             ]
         return self._by_type[kind]
 
+    def on_request(self, handler: RequestHandler) -> None:
+        """Subscribe a feature to requests: events whose actor waits for an answer."""
+        self._request_handlers.append(handler)
+
     async def resolve(self, actor: Actor, channel: ChannelRef) -> Actor:
         """The caller with every feature's role hook applied (as `command` does)."""
         for _, _, resolve in self._resolvers:
@@ -138,6 +145,43 @@ class Dispatcher:
             where = None
         return replace(reply, teacher_channel=where)
 
+    async def request(self, chat: Chat, ev: Request) -> Reply | None:
+        """The answer to a request (a click, an upload) from the first feature that takes it,
+        placed and contained like a command's; None when no feature takes it. The actor's
+        role is resolved first, as for a command."""
+        actor = Actor(ev.actor.user, Role.STUDENT)  # nobody is answered as a teacher unresolved
+        try:
+            actor = await self.resolve(ev.actor, ev.channel)
+            for handler in self._request_handlers:
+                reply = await handler(chat, replace(ev, actor=actor))
+                if reply is not None:
+                    return await self.placed(reply, actor, ev.channel)
+            return None
+        except UserError as e:
+            return await self.placed(Reply(e.message, private=True), actor, ev.channel)
+        except Exception as e:
+            what = type(ev).__name__
+            return self._failed(e, what, actor, ev.channel)
+
+    def _failed(self, e: Exception, what: str, actor: Actor, channel: ChannelRef) -> Reply:
+        """The private answer to a request that failed, logged with an incident id."""
+        if self.transient(e):  # never carried out late: the person tries again
+            log.warning("%s: storage fault: %s", what, e)
+            return Reply(STORAGE_DOWN, private=True)
+        incident = secrets.token_hex(4)
+        log.exception(
+            "%s failed (incident %s, user %s, channel %s)",
+            what,
+            incident,
+            actor.user.id,
+            channel.id,
+        )
+        return Reply(
+            f"Sorry, something went wrong on my side (incident {incident}). "
+            "Your teacher can find it in the bot's log.",
+            private=True,
+        )
+
     async def _run(self, inv: Invocation) -> tuple[Reply, Actor]:
         """The handler's reply (or the error's), and the caller with their resolved role."""
         prefix = inv.prefix
@@ -154,23 +198,7 @@ class Dispatcher:
         except UserError as e:
             return Reply(e.message, private=True), inv.actor
         except Exception as e:
-            if self.transient(e):  # a command is never run late: the person tries again
-                log.warning("command %s: storage fault: %s", inv.command.name, e)
-                return Reply(STORAGE_DOWN, private=True), inv.actor
-            incident = secrets.token_hex(4)
-            log.exception(
-                "command %s failed (incident %s, user %s, channel %s)",
-                inv.command.name,
-                incident,
-                inv.actor.user.id,
-                inv.channel.id,
-            )
-            sorry = Reply(
-                f"Sorry, something went wrong on my side (incident {incident}). "
-                "Your teacher can find it in the bot's log.",
-                private=True,
-            )
-            return sorry, inv.actor
+            return self._failed(e, f"command {inv.command.name}", inv.actor, inv.channel), inv.actor
 
     async def event(self, chat: Chat, event: Event) -> None:
         """Give an event to every handler of its type; one failing never stops the others

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.core.model import Actor, ChannelRef, Media, MessageRef, UserRef
+from bot.core.model import Actor, Attachment, ChannelRef, Media, MessageRef, UserRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +54,49 @@ class ReactionAdded:
 
 @dataclass(frozen=True, slots=True)
 class PollVoted:
-    """Someone chose option `option` (0-based) in a native platform poll."""
+    """Someone chose option `option` (0-based) in a poll the bot posted (`target`), however
+    the platform lets them vote (Discord: its native poll; Matrix: a numbered reaction). The
+    adapter cannot tell a poll from other messages: `target` may be no poll at all."""
 
     target: MessageRef
     actor: Actor
     option: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A teacher approved or rejected a review item with the platform's own controls (a
+    button, the reason form, a ✅ / ❌ reaction) rather than by typing a command.
+
+    ``review``: the message the control is on (None when the platform does not say);
+    ``item``: the item's number where the control carries it (a Discord button), else None
+    and the item is the one `review` shows. The adapter cannot tell a review from other
+    messages: `review` may be no review at all. ``reason``: for the student ("" for none)."""
+
+    review: MessageRef | None
+    channel: ChannelRef
+    actor: Actor
+    approve: bool
+    item: int | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FileUploaded:
+    """Someone uploaded a file (`name`, `media` its handle) in a channel; `read` fetches it as
+    a small text Attachment (raises UserError when it is too big or not text). ``prefix``:
+    how commands are typed there (for hints in the answer)."""
+
+    message: MessageRef
+    actor: Actor
+    name: str
+    media: Media
+    read: Callable[[], Awaitable[Attachment]] = field(compare=False, repr=False)
+    prefix: str = "!"
+
+    @property
+    def channel(self) -> ChannelRef:
+        return self.message.channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +166,7 @@ Event = (
     | CommandTyped
     | ReactionAdded
     | PollVoted
+    | Decided
     | EncryptedRoom
     | DirectMessage
     | ThreadNamed
@@ -134,3 +174,6 @@ Event = (
     | BotRemoved
     | BotReturned
 )
+
+# events whose actor waits for an answer (`Dispatcher.request`): a click, an upload
+Request = Decided | FileUploaded

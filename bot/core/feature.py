@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bot.core.commands import Command
-from bot.core.dispatch import PrivatePlace, RoleResolver
+from bot.core.dispatch import PrivatePlace, RequestHandler, RoleResolver
 from bot.core.ports import Chat
 
 if TYPE_CHECKING:
@@ -118,6 +118,8 @@ class Feature(Generic[S]):
     commands: list[Command] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)
     handlers: list[Handler] = field(default_factory=list)
+    # answers requests it takes (a decision on its review, an upload it reads); in order
+    requests: list[RequestHandler] = field(default_factory=list)
     listeners: list[Listener] = field(default_factory=list)
     roles: list[RoleHook] = field(default_factory=list)
     private_place: PrivatePlace | None = None

@@ -73,7 +73,7 @@ class Chat(Protocol):
 
         Discord: a native poll (24 h; votes arrive as PollVoted). Matrix: the question
         and numbered options as text, with the bot's own 1️⃣, 2️⃣, … reactions ready to
-        tap (votes arrive as ReactionAdded). `posted` is awaited as soon as the poll exists,
+        tap (votes arrive as PollVoted too). `posted` is awaited as soon as the poll exists,
         before any option can be tapped, so the earliest vote finds it recorded. Raises as
         `send`."""
         ...
@@ -149,7 +149,8 @@ class Chat(Protocol):
         At most once per `out.key`. Discord: an embed with Approve, Reject and Reject
         with reason… buttons (a picture that cannot be attached is named instead).
         Matrix: a notifying m.text with the bot's ✅ and ❌ reactions ready to tap,
-        the picture right after it. Raises as `send`."""
+        the picture right after it. Decisions with these controls arrive as Decided.
+        Raises as `send`."""
         ...
 
     async def edit(self, message: MessageRef, out: Outgoing) -> MessageRef:

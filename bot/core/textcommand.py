@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.core.commands import Command, Kind, Registry, convert
+from bot.core.commands import Command, Kind, PlatformChannel, Registry, convert
 from bot.core.errors import UserError
 from bot.core.model import Platform, UserRef
 
@@ -100,8 +100,11 @@ def parse(
     prefix: str,
     platform_user: Callable[[str], UserRef],
     platform: Platform | None = None,
+    platform_channel: PlatformChannel | None = None,
 ) -> tuple[Command, dict[str, Any]]:
-    """Find the command and convert its arguments, or raise a UserError saying what to type."""
+    """Find the command and convert its arguments, or raise a UserError saying what to type.
+    `platform_user` and `platform_channel` read what the adapter's platform calls a person
+    and a channel (as `convert` does)."""
     body = text[len(prefix) :]
     tokens = tokenize(body)
     words = [t for t, _, _ in tokens]
@@ -142,7 +145,7 @@ def parse(
     args: dict[str, Any] = {}
     for p in command.params:
         if p.name in raw:
-            args[p.name] = convert(p, raw[p.name], platform_user, platform)
+            args[p.name] = convert(p, raw[p.name], platform_user, platform, platform_channel)
         elif p.required and p.kind is Kind.FILE:
             raise UserError(f"Upload the file ({p.example}) in this room and I will read it.")
         elif p.required:

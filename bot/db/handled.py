@@ -49,7 +49,8 @@ class HandledEvents:
         if not values:
             return
         async with self.sessionmaker.begin() as db:
-            insert = sqlite_insert if db.bind.dialect.name == "sqlite" else pg_insert
+            dialect = db.get_bind().dialect.name
+            insert = sqlite_insert if dialect == "sqlite" else pg_insert
             await db.execute(insert(HandledEvent).values(values).on_conflict_do_nothing())
 
     async def purge(self) -> int:

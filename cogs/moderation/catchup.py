@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.model import ChannelRef, Platform
@@ -81,14 +81,16 @@ async def _places(db: AsyncSession, platform: Platform, now: datetime) -> list[P
 
 
 async def newest_handled(db: AsyncSession, class_id: int, thread: str | None) -> str | None:
-    """The id of the newest student message already handled in the class channel (or in
-    `thread`). Ids that are numbers (Discord snowflakes) grow with time, so they are compared
-    as numbers: a longer id is a newer one, and ids of one length compare as text."""
+    """The id of the student message first handled last in the class channel (or in
+    `thread`): messages are handled in the order they are posted (caught up oldest first),
+    and an edit, handled later, is no newer message. What a platform's ids look like is the
+    platform's business: if a few handled messages are handed over again, they are handled
+    before and skipped."""
     where_thread = Post.thread_id.is_(None) if thread is None else Post.thread_id == thread
     found: str | None = await db.scalar(
         select(Post.message_id)
-        .where(Post.classroom_id == class_id, where_thread)
-        .order_by(func.length(Post.message_id).desc(), Post.message_id.desc())
+        .where(Post.classroom_id == class_id, where_thread, Post.revision == "")
+        .order_by(Post.id.desc())
         .limit(1)
     )
     return found

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.events import (
     CommandTyped,
     Connected,
+    Decided,
     DirectMessage,
     MessagePosted,
     ReactionAdded,
@@ -80,6 +81,9 @@ def setup(deps: Deps, classroom: Classroom, books: CurrentBook) -> Feature[Moder
     async def reaction(chat: Chat, ev: ReactionAdded) -> None:
         await service.on_reaction(chat, ev)
 
+    async def decided(chat: Chat, ev: Decided) -> None:
+        await service.on_decided(chat, ev)
+
     async def direct(chat: Chat, ev: DirectMessage) -> None:
         await service.on_direct(chat, ev)
 
@@ -109,10 +113,12 @@ def setup(deps: Deps, classroom: Classroom, books: CurrentBook) -> Feature[Moder
             on(MessagePosted, message),
             on(CommandTyped, typed),
             on(ReactionAdded, reaction),
+            on(Decided, decided),
             on(DirectMessage, direct),
             on(ThreadNamed, thread),
             on(Connected, connected),
         ],
+        requests=[service.answer_decided],  # a click on a review's button
         timers=[Timer(RETRY, run=retry)],
         retention=records.purge,
         review_kinds=("message", THREAD_KIND, DIRECT_KIND),

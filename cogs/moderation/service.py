@@ -14,15 +14,18 @@ from functools import partial
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
+from bot.core.commands import Reply
 from bot.core.deadline import Deadline
 from bot.core.dispatch import Chats
 from bot.core.errors import UserError
 from bot.core.events import (
     CommandTyped,
+    Decided,
     DirectMessage,
     MessagePosted,
     MessageShared,
     ReactionAdded,
+    Request,
     ThreadNamed,
 )
 from bot.core.followups import FollowUps
@@ -246,12 +249,18 @@ class ModerationService:
 
     async def on_reaction(self, chat: Chat, ev: ReactionAdded) -> None:
         """A student's reaction made of words is screened like a message (``reactions.py``);
-        a teacher's ✅ / ❌ on a review message is a decision (``ReviewQueue.on_reaction``)."""
+        a teacher's ✅ / ❌ on a review arrives as ``Decided`` (``on_decided``)."""
         said = text_reaction(ev)
         if said is not None:
             await self.on_message(chat, said)
-            return
-        await self.review.on_reaction(ev)
+
+    async def on_decided(self, chat: Chat, ev: Decided) -> None:
+        """A decision nobody waits to hear about (a ✅ / ❌ reaction on a review)."""
+        await self.review.on_decided(ev)
+
+    async def answer_decided(self, chat: Chat, ev: Request) -> Reply | None:
+        """A decision its teacher waits to hear about (a button on a review)."""
+        return await self.review.answer_decided(ev)
 
     async def set_trust(
         self, where: ChannelRef, user: UserRef, level: str, actor: Actor, prefix: str = "!"

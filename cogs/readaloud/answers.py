@@ -2,7 +2,8 @@
 
 A shared message in a session thread answers the latest prompt posted there
 before it. Summaries get a character count; predictions are kept for the
-next session; reactions (or native poll votes) on a poll count as votes.
+next session; a vote names its poll and option (the adapter reads the platform's way of
+voting: a native poll, a numbered reaction).
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.dispatch import Chats
-from bot.core.events import MessageShared, PollVoted, ReactionAdded
+from bot.core.events import MessageShared, PollVoted
 from bot.core.model import Outgoing
 from bot.core.ports import Chat
 from bot.db.tables import Entry, Prompt, Session, Vote
 from cogs.readaloud import texts
 from cogs.readaloud.prompt_posts import latest_prompt, prompt_of
-from cogs.readaloud.steps import NUMBER_KEYS
 
 COLLECTED = ("summary", "prediction")
 
@@ -71,11 +71,9 @@ class Answers:
         chat: Chat = self.chats[ev.channel.platform]
         await chat.tell(ev.author, ev.channel, Outgoing(reply, mentions=(ev.author,)))
 
-    async def on_vote(self, ev: ReactionAdded | PollVoted) -> None:
-        """A numbered reaction on a poll (or a native poll vote) records that student's vote."""
-        option = ev.option if isinstance(ev, PollVoted) else _option(ev.key)
-        if option is None:
-            return
+    async def on_vote(self, ev: PollVoted) -> None:
+        """A vote on one of the bot's polls records that student's vote (their latest counts)."""
+        option = ev.option
         async with self.sessionmaker.begin() as db:
             posted = await prompt_of(db, ev.target)
             if posted is None or option >= len(posted.prompt.options):
@@ -128,11 +126,3 @@ class Answers:
                 .order_by(Entry.at)
             )
             return [(name, text) for name, text in rows]
-
-
-def _option(key: str) -> int | None:
-    key = key.replace("\ufe0f", "")
-    for i, k in enumerate(NUMBER_KEYS):
-        if key == k.replace("\ufe0f", ""):
-            return i
-    return None

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.events import BotRemoved, BotReturned, MessageShared, PollVoted, ReactionAdded
+from bot.core.events import BotRemoved, BotReturned, MessageShared, PollVoted
 from bot.core.feature import Feature, Stage, listen, on
 from bot.core.ports import Chat
 from bot.db.tables import Entry, Session, Vote
@@ -24,6 +24,7 @@ from cogs.readaloud.class_book import ClassBooks
 from cogs.readaloud.season_store import SeasonStore
 from cogs.readaloud.service import ReadAloudService
 from cogs.readaloud.sessions import SessionRunner
+from cogs.readaloud.uploads import SeasonUploads
 
 
 @dataclass
@@ -66,23 +67,24 @@ def setup(deps: Deps, classroom: Classroom) -> Feature[ReadAloud]:
         books,
     )
 
-    async def vote(_chat: Chat, ev: ReactionAdded | PollVoted) -> None:
+    async def vote(_chat: Chat, ev: PollVoted) -> None:
         await answers.on_vote(ev)
 
     async def away_or_back(_chat: Chat, _ev: BotRemoved | BotReturned) -> None:
         wakes.changed()  # the class's sessions stop, or carry on, from the rows
 
+    declared = commands.declare(classes, api.readaloud, changes, api.seasons)
     return Feature(
         "readaloud",
         api,
-        commands=commands.declare(classes, api.readaloud, changes, api.seasons),
+        commands=declared,
         aliases={"ra": "readaloud"},
         handlers=[
-            on(ReactionAdded, vote, Stage.AFTER),  # after moderation screened the reaction
             on(PollVoted, vote),
             on(BotRemoved, away_or_back, Stage.AFTER),  # after the class is marked away
             on(BotReturned, away_or_back, Stage.AFTER),
         ],
+        requests=[SeasonUploads(declared).uploaded],  # a teacher's season file
         listeners=[listen(MessageShared, answers.on_shared)],
         retention=purge,
         resume=[wakes.rebuild],

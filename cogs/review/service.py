@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
+from bot.core.commands import Reply
 from bot.core.dispatch import Chats
-from bot.core.errors import UserError
-from bot.core.events import MessageShared, ReactionAdded
+from bot.core.errors import NotAllowed, UserError
+from bot.core.events import Decided, MessageShared, Request
 from bot.core.followups import FollowUps
 from bot.core.model import Actor, ChannelRef
 from bot.db.states import FlagState
@@ -30,8 +31,6 @@ from cogs.review.items import ItemView, ReviewKind, why
 from cogs.review.removals import EarlyRemoval
 
 log = logging.getLogger(__name__)
-APPROVE_KEYS = {"✅", "✔️", "👍"}
-REJECT_KEYS = {"❌", "✖️", "👎"}
 # what a class allows once a teacher says an item is fine: (class id, matches, teacher)
 AllowMatched = Callable[[int, list[str], Actor], Awaitable[list[str]]]
 
@@ -89,29 +88,44 @@ class ReviewQueue:
 
     # ---- decisions ----
 
-    async def on_reaction(self, ev: ReactionAdded) -> None:
-        """A ✅ / ❌ reaction by a teacher on a review message decides that item, or every
-        waiting item of a combined review."""
-        if ev.key not in APPROVE_KEYS | REJECT_KEYS:
-            return
-        actor = await self._current_role(ev.actor, ev.target.channel)
+    async def on_decided(self, ev: Decided) -> None:
+        """A decision nobody waits to hear about (a ✅ / ❌ reaction on a review)."""
+        try:
+            await self.decision(ev)
+        except UserError as e:  # a student's reaction, or nothing waiting on that review
+            log.info("a decision on %s was not carried out: %s", ev.review, e.message)
+
+    async def answer_decided(self, ev: Request) -> Reply | None:
+        """A decision its teacher waits to hear about (a button): the answer, for them only."""
+        if not isinstance(ev, Decided):
+            return None
+        said = await self.decision(ev)
+        return None if said is None else Reply(said, private=True)
+
+    async def decision(self, ev: Decided) -> str | None:
+        """A teacher's decision with the platform's controls: decides the item, or every
+        waiting item of a combined review (as `mod approve-all` / `mod reject-all` do), and
+        returns the answer for the teacher; None when `ev` is on no review. Raises NotAllowed
+        for someone who is not the class's teacher now, UserError when nothing waits."""
+        actor = await self._current_role(ev.actor, ev.channel)
         if not actor.is_teacher:  # e.g. a teacher demoted in the class room since
-            return
-        approve = ev.key in APPROVE_KEYS
-        lead, flag_id = await reviewed_by(self.sessionmaker, ev.target.id)
+            raise NotAllowed(texts.NOT_YOURS)
+        if ev.item is not None:  # the control names its review's first item
+            return await self.decide_review(ev.item, ev.approve, actor, ev.reason, ev.channel)
+        if ev.review is None:
+            return None
+        lead, flag_id = await reviewed_by(self.sessionmaker, ev.review.id)
         if lead is None and flag_id is None:
             # the review may be on its way still (posted behind the class's messages, or by
             # another room's handler): a decision on it must not be lost
             await self.follow_ups.caught_up()
             await self._effects.caught_up()
-            lead, flag_id = await reviewed_by(self.sessionmaker, ev.target.id)
+            lead, flag_id = await reviewed_by(self.sessionmaker, ev.review.id)
         if lead is not None:
-            try:
-                await self.decide_review(lead, approve, actor, "", ev.target.channel)
-            except UserError:
-                log.info("a reaction on review %s found nothing waiting", ev.target.id)
-        elif flag_id is not None:
-            await self.decide(flag_id, approve, actor, "", ev.target.channel)
+            return await self.decide_review(lead, ev.approve, actor, ev.reason, ev.channel)
+        if flag_id is not None:
+            return await self.decide(flag_id, ev.approve, actor, ev.reason, ev.channel)
+        return None
 
     async def decide(
         self,

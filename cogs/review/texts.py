@@ -216,3 +216,6 @@ def decided_together(approve: bool, flags: list[Flag]) -> str:
     """For the teacher who decided a combined review at once."""
     mark, verb = ("✅", "approved") if approve else ("❌", "rejected")
     return f"{mark} {len(flags)} flags {verb}: {flag_numbers([f.id for f in flags])}."
+
+
+NOT_YOURS = "Only your teacher can approve or reject held messages."

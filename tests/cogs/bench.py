@@ -12,9 +12,10 @@ from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
 from bot.core.clock import FakeClock
 from bot.core.commands import Invocation, Reply
 from bot.core.errors import UserError
-from bot.core.events import MessagePosted, ReactionAdded
+from bot.core.events import MessagePosted
 from bot.core.model import Actor, ChannelRef, MessageRef, Platform, Role, UserRef
 from bot.core.textcommand import parse
+from bot.platforms.reactions import translated
 from tests.recording_chat import RecordingChat
 
 ROOM = ChannelRef(Platform.MATRIX, "!room12")
@@ -89,7 +90,8 @@ class Bench:
 
     async def react(self, actor: Actor, where: ChannelRef, message_id: str, key: str) -> None:
         assert self.app is not None
-        event = ReactionAdded(MessageRef(where, message_id), actor, key)
+        # as an adapter does: a numbered reaction is a vote, a ✅ / ❌ a decision
+        event = translated(MessageRef(where, message_id), actor, key)
         await self.app.dispatcher.event(self.chat, event)  # type: ignore[arg-type]
 
     async def at(self, when: datetime) -> int:

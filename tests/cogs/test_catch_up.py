@@ -46,7 +46,7 @@ async def test_each_channel_is_read_after_its_newest_handled_message(bench: Benc
     assert bench.chat.caught_up == [(ROOM, None, CREATED)], "nothing handled: since the class"
 
     bench.clock.set(NOW)
-    for i in range(11):  # $s1 … $s11: the newest is $s11, not "$s9" (ids compare as numbers)
+    for i in range(11):  # $s1 … $s11: the newest is $s11 (the last handled), not "$s9"
         await bench.say(ANA, f"Chapter thought number {i}")
     await bench.type('!readaloud book "Wonder" chapters=4')
     await bench.type("!readaloud plan 2027-02-03 mon,wed 09:30 per=1")

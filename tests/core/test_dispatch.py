@@ -122,3 +122,51 @@ async def test_a_storage_fault_hands_the_event_over_again() -> None:
     with pytest.raises(NotHandled):
         await dispatcher.event(None, MessagePosted(MessageRef(ROOM, "$1"), STUDENT, "hi"))  # type: ignore[arg-type]
     assert ran == [] and dispatcher.faulted_since is not None
+
+
+async def test_a_request_is_answered_by_the_first_feature_that_takes_it_as_its_resolved_caller(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bot.core.events import Decided, Request
+
+    dispatcher = Dispatcher(REGISTRY, transient=lambda e: isinstance(e, ConnectionError))
+    seen: list[Request] = []
+
+    async def promote(actor: Actor, where: ChannelRef) -> Actor:
+        return TEACHER if actor == STUDENT else actor
+
+    async def not_mine(chat: object, ev: Request) -> Reply | None:
+        seen.append(ev)
+        return None
+
+    async def reviews(chat: object, ev: Request) -> Reply | None:
+        assert isinstance(ev, Decided)
+        if ev.item == 1:
+            raise UserError("Flag #1 was already approved by Ms R.")
+        if ev.item == 2:
+            raise ConnectionError("the database is not answering")
+        if ev.item == 3:
+            raise RuntimeError("a bug")
+        return Reply(f"decided #{ev.item} as {ev.actor.role.name}", private=True)
+
+    review = MessageRef(ROOM, "$review")
+    asked = Decided(review, ROOM, STUDENT, approve=True, item=7)
+    assert await dispatcher.request(None, asked) is None  # type: ignore[arg-type]
+    dispatcher.resolve_roles(promote)
+    dispatcher.on_request(not_mine)
+    dispatcher.on_request(reviews)
+    reply = await dispatcher.request(None, asked)  # type: ignore[arg-type]
+    assert reply is not None and reply.text == "decided #7 as TEACHER" and reply.private
+    assert seen[0].actor == TEACHER, "handlers see the caller's resolved role"
+
+    async def answer(item: int) -> str:
+        ev = Decided(review, ROOM, TEACHER, approve=True, item=item)
+        got = await dispatcher.request(None, ev)  # type: ignore[arg-type]
+        assert got is not None and got.private
+        return got.text
+
+    assert await answer(1) == "Flag #1 was already approved by Ms R."
+    assert "can't save anything right now" in await answer(2)
+    with caplog.at_level(logging.ERROR):
+        assert "Sorry, something went wrong" in await answer(3)
+    assert "a bug" in caplog.text

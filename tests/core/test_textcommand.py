@@ -9,7 +9,7 @@ import pytest
 from bot.core.commands import Command, Kind, Param, Registry, Reply
 from bot.core.errors import UserError
 from bot.core.help import render_help
-from bot.core.model import Platform, Role, UserRef
+from bot.core.model import ChannelRef, Platform, Role, UserRef
 from bot.core.textcommand import is_command, parse, tokenize
 
 
@@ -166,3 +166,18 @@ def test_only_known_commands_are_commands_other_bang_text_is_a_message(
     text: str, command: bool
 ) -> None:
     assert is_command(REGISTRY, text, "!") is command
+
+
+def test_a_channel_is_read_the_way_the_adapter_reads_its_platforms_channels() -> None:
+    from bot.platforms.matrix.rooms import room_named
+
+    teachers = Param("teachers", Kind.CHANNEL, "a private channel", required=False)
+    registry = Registry([Command(("setup",), "set up", Role.TEACHER, _noop, (teachers,))])
+    typed = "!setup teachers=!staff:example.org"
+    _, args = parse(registry, typed, "!", user, Platform.MATRIX, room_named)
+    assert args["teachers"] == ChannelRef(Platform.MATRIX, "!staff:example.org")
+    with pytest.raises(UserError, match=r"must be a room id like !abcdef:example\.org"):
+        parse(registry, "!setup teachers=#staff", "!", user, Platform.MATRIX, room_named)
+    # without the adapter's reading, the platform's own id is taken as it is
+    _, args = parse(registry, "!setup teachers=123", "!", user, Platform.DISCORD)
+    assert args["teachers"] == ChannelRef(Platform.DISCORD, "123")

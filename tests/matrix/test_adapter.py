@@ -26,7 +26,16 @@ from nio import (
 from bot.config import MatrixSettings
 from bot.core.commands import Command, Invocation, Kind, Param, Registry, Reply
 from bot.core.dispatch import Dispatcher
-from bot.core.events import EncryptedRoom, Event, MessagePosted, ReactionAdded
+from bot.core.events import (
+    Decided,
+    EncryptedRoom,
+    Event,
+    FileUploaded,
+    MessagePosted,
+    PollVoted,
+    ReactionAdded,
+    Request,
+)
 from bot.core.model import ChannelRef, MessageRef, Outgoing, Platform, Role, UserRef
 from bot.core.ports import Chat
 from bot.db.session import make_engine, make_sessionmaker, upgrade
@@ -67,10 +76,19 @@ REGISTRY = Registry(
 class Recorder:
     """Every neutral event the adapter dispatched, in order."""
 
-    events: list[Event] = field(default_factory=list)
+    events: list[Event | Request] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)  # what each upload offered to it held
 
     async def __call__(self, chat: Chat, event: Event) -> None:
         self.events.append(event)
+
+    async def answer(self, chat: Chat, request: Request) -> Reply | None:
+        """Takes every uploaded file whose name ends in .txt (and reads it); nothing else."""
+        self.events.append(request)
+        if isinstance(request, FileUploaded) and request.name.endswith(".txt"):
+            self.read.append((await request.read()).text)
+            return Reply(f"read {request.name}")
+        return None
 
     async def wait(self, kind: type, count: int = 1, timeout: float = 15.0) -> list[Any]:
         deadline = time.monotonic() + timeout
@@ -105,6 +123,7 @@ async def bots(synapse: LocalHomeserver, tmp_path: Path) -> AsyncIterator[BotFac
         recorder = Recorder()
         dispatcher = Dispatcher(REGISTRY)
         dispatcher.on_event(recorder)
+        dispatcher.on_request(recorder.answer)
         settings = MatrixSettings(
             homeserver=synapse.base_url, user_id=account.user_id, device_id=account.device_id
         )
@@ -180,10 +199,10 @@ async def test_reaction_arrives(bots: BotFactory, people: Any) -> None:
     bot = await bots()
     room, _, (ana,) = await classroom(people, bot.account.user_id, ["ana"])
     target = await ana.send(room, "vote for me")
-    await ana.react(room, target, "👍")
+    await ana.react(room, target, "🐭")  # neither a number nor a decision: itself
     (reaction,) = await bot.recorder.wait(ReactionAdded)
     assert reaction.target == MessageRef(ChannelRef(Platform.MATRIX, room), target)
-    assert reaction.key == "👍" and reaction.actor.user.id == ana.user_id
+    assert reaction.key == "🐭" and reaction.actor.user.id == ana.user_id
 
 
 # ---- commands ----
@@ -291,8 +310,74 @@ async def test_poll_gets_numbered_reactions_and_votes_arrive(bots: BotFactory, p
     ]
     assert keys == ["1️⃣", "2️⃣", "3️⃣"]
     await ana.react(room, poll.id, "2️⃣")
-    (vote,) = await bot.recorder.wait(ReactionAdded)
-    assert vote.target == poll and vote.key == "2️⃣"  # the bot's own reactions are not votes
+    (vote,) = await bot.recorder.wait(PollVoted)
+    assert vote.target == poll and vote.option == 1  # the bot's own reactions are not votes
+    assert vote.actor.user.id == ana.user_id
+    assert not [e for e in bot.recorder.events if isinstance(e, ReactionAdded)]
+
+
+async def test_a_tick_or_cross_reaction_arrives_as_a_decision(
+    bots: BotFactory, people: Any
+) -> None:
+    bot = await bots()
+    room, teacher, (ana,) = await classroom(people, bot.account.user_id, ["ana"])
+    channel = ChannelRef(Platform.MATRIX, room)
+    review = await bot.chat.ask_decision(channel, 7, Outgoing("Flag #7", key=unique("review")))
+    await teacher.react(room, review.id, "❌")
+    await ana.react(room, review.id, "👍")
+    cross, thumb = await bot.recorder.wait(Decided, 2)
+    assert (cross.review, cross.channel, cross.approve, cross.item) == (
+        review,
+        channel,
+        False,
+        None,
+    )
+    assert cross.actor.user.id == teacher.user_id and cross.actor.role is Role.TEACHER
+    assert thumb.approve and thumb.actor.user.id == ana.user_id  # the feature tells them apart
+    assert not [e for e in bot.recorder.events if isinstance(e, ReactionAdded)]
+
+
+async def _upload(person: Person, room: str, name: str, data: bytes) -> str:
+    import io
+
+    from nio import UploadResponse
+
+    resp, _ = await person.client.upload(
+        lambda *_: io.BytesIO(data), content_type="text/plain", filename=name, filesize=len(data)
+    )
+    assert isinstance(resp, UploadResponse), resp
+    content = {"msgtype": "m.file", "body": name, "url": resp.content_uri}
+    return await person.send_event(room, "m.room.message", content)
+
+
+async def test_a_teachers_upload_is_offered_to_the_features_and_a_students_is_a_message(
+    bots: BotFactory, people: Any
+) -> None:
+    bot = await bots()
+    room, teacher, (ana,) = await classroom(people, bot.account.user_id, ["ana"])
+    notes = await _upload(teacher, room, "notes.txt", b"chapter one, slowly")
+    answer = await teacher.wait_for(bot_notice(bot), room_id=room)
+    assert answer.body == "read notes.txt"
+    (offered,) = await bot.recorder.wait(FileUploaded)
+    assert offered.message == MessageRef(ChannelRef(Platform.MATRIX, room), notes)
+    assert (offered.name, offered.media.kind, offered.actor.role) == (
+        "notes.txt",
+        "file",
+        Role.TEACHER,
+    )
+    assert bot.recorder.read == ["chapter one, slowly"]
+
+    picture = await _upload(teacher, room, "map.pdf", b"%PDF")  # not taken: a message
+    drawing = await _upload(ana, room, "drawing.txt", b"for the class")  # a student's: a message
+    posted = await bot.recorder.wait(MessagePosted, 2)
+    assert [(p.message.id, p.media[0].kind, p.media[0].name) for p in posted] == [
+        (picture, "file", "map.pdf"),
+        (drawing, "file", "drawing.txt"),
+    ]
+    assert [e.name for e in bot.recorder.events if isinstance(e, FileUploaded)] == [
+        "notes.txt",
+        "map.pdf",
+    ], "a student's file is never offered: it is screened as a message"
 
 
 # ---- never lose, never repeat ----

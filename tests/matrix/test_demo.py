@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from nio import AsyncClient, JoinedRoomsResponse, SyncResponse
 
+from bot import demo
 from bot.app import App
 from bot.config import BotSettings, Config, MatrixSettings, Secrets, Settings
 from bot.localserver import LocalHomeserver
-from bot.platforms.matrix import demo
 from tests.matrix.people import unique
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]

@@ -11,7 +11,8 @@ import discord
 from bot.core.commands import Command, Invocation, Kind, Registry, Reply, convert
 from bot.core.dispatch import Dispatcher
 from bot.core.errors import UserError
-from bot.core.model import Actor, Platform
+from bot.core.events import Decided
+from bot.core.model import Actor, MessageRef, Platform
 from bot.platforms.discord.people import actor_of, channel_ref
 from bot.platforms.discord.replies import answer
 from bot.platforms.discord.slash import member_lookup, read_files, to_text
@@ -85,17 +86,19 @@ class CommandCalls:
         )
         return await self.dispatcher.command(inv, "/")
 
-    async def path(
-        self, interaction: discord.Interaction, path: tuple[str, ...], args: dict[str, Any]
+    async def decide(
+        self, interaction: discord.Interaction, item: int, approve: bool, reason: str = ""
     ) -> None:
-        """Run the command declared at `path` (a button standing in for typing it);
-        the answer is for the clicker only."""
-        command = self.registry.commands.get(path)
-        if command is None:
-            log.error("no command declared at %s", " ".join(path))
-            return
+        """A decision control (a button, the reason form) on review `item`: a Decided
+        request, whose answer is for the clicker only."""
+        where = channel_ref(interaction.channel, interaction.channel_id)
+        message = interaction.message
+        review = None if message is None else MessageRef(where, str(message.id))
+        decided = Decided(review, where, self.actor(interaction), approve, item, reason)
+        chat = interaction.client.chat  # type: ignore[attr-defined]
 
         async def privately() -> Reply:
-            return replace(await self.run(interaction, command, args), private=True)
+            reply = await self.dispatcher.request(chat, decided)
+            return replace(reply or Reply(""), private=True)
 
         await answer(interaction, privately())

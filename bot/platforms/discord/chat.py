@@ -146,10 +146,10 @@ class DiscordChat:
             )
         except discord.Forbidden:
             raise await self.hints.forbidden(channel, "Send Messages", "post a poll") from None
-        poll = MessageRef(channel, str(sent.id))
+        where = MessageRef(channel, str(sent.id))
         if posted is not None:
-            await posted(poll)
-        return poll
+            await posted(where)
+        return where
 
     @translated("open the discussion thread")
     async def open_thread(self, root: MessageRef, title: str) -> ChannelRef:
@@ -325,11 +325,17 @@ class DiscordChat:
     async def create_teacher_channel(
         self, classroom: ChannelRef, name: str, teachers: list[UserRef]
     ) -> ChannelRef:
-        return await self.rooms.create_teacher_channel(classroom, name, teachers)
+        made = await self.rooms.create_teacher_channel(classroom, name, teachers)
+        self.hints.remember(classroom, made)
+        return made
 
     @translated("check who can read the teacher channel")
     async def private_problem(self, classroom: ChannelRef, channel: ChannelRef) -> str | None:
-        return await self.rooms.private_problem(classroom, channel)
+        problem = await self.rooms.private_problem(classroom, channel)
+        # the features check the class's teacher channel (at set-up, on each new session):
+        # the permission hints go there while it is private, whoever made it
+        self.hints.remember(classroom, None if problem else channel)
+        return problem
 
     async def teachers(self, classroom: ChannelRef) -> list[UserRef]:
         return self.rooms.teachers(classroom)

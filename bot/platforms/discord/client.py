@@ -17,7 +17,6 @@ from bot.core.events import (
     Event,
     MessagePosted,
     PollVoted,
-    ReactionAdded,
     ThreadNamed,
 )
 from bot.core.model import Actor, MessageRef, Platform, Role, UserRef
@@ -28,6 +27,7 @@ from bot.platforms.discord.media import Sizes, media_of
 from bot.platforms.discord.people import actor_of, channel_ref
 from bot.platforms.discord.spool import RetrySpool
 from bot.platforms.discord.visible import embeds_text, visible_text
+from bot.platforms.reactions import translated
 
 log = logging.getLogger(__name__)
 HUMAN_MESSAGES = (discord.MessageType.default, discord.MessageType.reply)
@@ -192,7 +192,8 @@ class ReadAloudClient(discord.Client):
             return
         actor = actor_of(member, channel.permissions_for(member), self.teacher_role)
         target = MessageRef(channel_ref(channel), str(payload.message_id))
-        await self.deliver(ReactionAdded(target, actor, str(payload.emoji)))
+        # a numbered reaction is a vote, a ✅ / ❌ a decision, as on Matrix
+        await self.deliver(translated(target, actor, str(payload.emoji)))
 
     async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
         guild = self.get_guild(payload.guild_id or 0)

@@ -2,9 +2,8 @@
 
 The flag id lives in each button's custom_id, and the buttons are dynamic
 items registered at start, so a click after a restart still finds its flag.
-A click runs the declared `mod approve-all` / `mod reject-all` command for the clicker:
-the same as `mod approve N` for a flag with its own review, and every waiting message
-for a flood's combined review (whose buttons carry its first flag's id).
+A click is a Decided request naming the flag (a flood's combined review: its first
+flag's id, standing for every message waiting on it); the clicker alone hears the answer.
 """
 
 from __future__ import annotations
@@ -52,13 +51,10 @@ class FlagButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         calls: CommandCalls = interaction.client.calls  # type: ignore[attr-defined]
-        if self.action == "approve":
-            await calls.path(interaction, ("mod", "approve-all"), {"flag": self.flag_id})
-        elif self.action == "reject":
-            args = {"flag": self.flag_id, "reason": None}
-            await calls.path(interaction, ("mod", "reject-all"), args)
-        else:
+        if self.action == "reason":
             await interaction.response.send_modal(reason_form(self.flag_id))
+        else:
+            await calls.decide(interaction, self.flag_id, approve=self.action == "approve")
 
 
 def decision_view(flag_id: int) -> discord.ui.View:
@@ -95,9 +91,8 @@ async def on_reason(interaction: discord.Interaction, calls: CommandCalls) -> bo
     match = REASON_FORM.fullmatch(str(interaction.data.get("custom_id", "")))
     if match is None:
         return False
-    reason = _field(interaction.data.get("components", []), REASON_FIELD) or None
-    args = {"flag": int(match[1]), "reason": reason}
-    await calls.path(interaction, ("mod", "reject-all"), args)
+    reason = _field(interaction.data.get("components", []), REASON_FIELD)
+    await calls.decide(interaction, int(match[1]), approve=False, reason=reason)
     return True
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
-from typing import ParamSpec, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
 
 import aiohttp
 import discord
@@ -27,10 +27,12 @@ def neutral(e: discord.HTTPException, doing: str) -> ChatError:
     return ChatError(f"Discord refused to {doing} ({said}).")
 
 
-def translated(doing: str) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+def translated(
+    doing: str,
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Coroutine[Any, Any, R]]]:
     """A Chat method whose Discord failures are raised as the port's errors."""
 
-    def wrap(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    def wrap(method: Callable[P, Awaitable[R]]) -> Callable[P, Coroutine[Any, Any, R]]:
         @functools.wraps(method)
         async def call(*args: P.args, **kwargs: P.kwargs) -> R:
             try:

@@ -120,8 +120,10 @@ class Rooms:
         """Drop the member's own access to the channel (what class setup gave teachers);
         access through a role or @everyone is the teacher's to change."""
         native = self.client.get_channel(int(channel.id))
-        member = native.guild.get_member(int(user.id)) if native is not None else None
-        if not isinstance(native, discord.TextChannel) or member is None:
+        if not isinstance(native, discord.TextChannel):
+            return
+        member = native.guild.get_member(int(user.id))
+        if member is None:
             return
         if member not in native.overwrites:
             raise UserError(

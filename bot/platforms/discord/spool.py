@@ -36,6 +36,7 @@ KINDS: dict[str, type] = {
         events.CommandTyped,
         events.ReactionAdded,
         events.PollVoted,
+        events.Decided,
         events.ThreadNamed,
         events.DirectMessage,
         events.Connected,

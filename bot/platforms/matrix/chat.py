@@ -49,6 +49,7 @@ from bot.platforms.matrix.outbound import (
 from bot.platforms.matrix.rooms import TEACHER_LEVEL, Rooms
 from bot.platforms.matrix.tokens import TokenStore
 from bot.platforms.matrix.txn import txn_id
+from bot.platforms.reactions import APPROVE, NUMBER_KEYS, REJECT
 
 log = logging.getLogger(__name__)
 FIRST_SYNC_WAIT = 30.0  # seconds start() waits for the rooms' state
@@ -59,10 +60,6 @@ DM_POINTER = "I've sent you a private message 📬 (accept my invite to read it)
 def _sub(key: str | None, part: str) -> str | None:
     """A delivery key for one part of a keyed post (None stays None)."""
     return f"{key}:{part}" if key else None
-
-
-APPROVE, REJECT = "✅", "❌"
-NUMBER_KEYS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
 
 
 class MatrixChat:
@@ -257,7 +254,7 @@ class MatrixChat:
         posted: OnPosted | None = None,
     ) -> MessageRef:
         """Matrix polls are not in the stable spec: numbered options, each with the bot's own
-        numbered reaction ready to tap (votes arrive as ReactionAdded with 1️⃣, 2️⃣, …)."""
+        numbered reaction ready to tap (votes arrive as PollVoted, ``reactions.py``)."""
         keys = NUMBER_KEYS[: len(options)]
         lines = [question, *(f"{key} {option}" for key, option in zip(keys, options, strict=False))]
         poll = await self.send(channel, dataclasses.replace(out, text="\n".join(lines)))

@@ -67,7 +67,7 @@ async def answering(client: AsyncClient, timeout: float = 2.0) -> bool:
     """Whether the homeserver answers at all (``/versions`` needs no login)."""
     try:
         resp = await client.send("GET", VERSIONS, timeout=timeout)
-        ok = resp.status == 200
+        ok: bool = resp.status == 200
         resp.release()
     except TRANSIENT:
         return False

@@ -4,7 +4,9 @@ Each room's part of a batch is one job on that room's lane (``handover.py``):
 rooms are handled concurrently, the events of one room in order, and the slow
 posts that follow a hold run behind the room's next events (``FollowUps``).
 Nothing here decides anything: commands go to the dispatcher, other
-messages and reactions become neutral events.
+messages and reactions become neutral events (a numbered reaction a vote, a ✅ / ❌ a
+decision: ``bot/platforms/reactions.py``), and a teacher's uploaded file is offered to
+the features first (a season plan), else it is a message like any other.
 """
 
 from __future__ import annotations
@@ -45,8 +47,8 @@ from bot.core.events import (
     BotReturned,
     CommandTyped,
     EncryptedRoom,
+    FileUploaded,
     MessagePosted,
-    ReactionAdded,
 )
 from bot.core.followups import FollowUps
 from bot.core.lanes import Job
@@ -58,7 +60,8 @@ from bot.platforms.matrix.client import Batch, RoomUpdate
 from bot.platforms.matrix.handover import Part
 from bot.platforms.matrix.readable import edited_text, shown_text, strip_reply_fallback
 from bot.platforms.matrix.replies import Replies
-from bot.platforms.matrix.rooms import Rooms
+from bot.platforms.matrix.rooms import Rooms, room_named
+from bot.platforms.reactions import translated
 
 if TYPE_CHECKING:
     from bot.platforms.matrix.chat import MatrixChat
@@ -244,22 +247,15 @@ class Inbound:
             room = ChannelRef(Platform.MATRIX, room_id)
             target, own = MessageRef(room, ev.reacts_to), MessageRef(room, ev.event_id)
             actor = self._actor(room_id, ev.sender)
-            await self.dispatcher.event(self.chat, ReactionAdded(target, actor, ev.key, own))
+            await self.dispatcher.event(self.chat, translated(target, actor, ev.key, own))
         elif isinstance(ev, RoomMessageText | RoomMessageEmote | RoomMessageNotice):
             await self._message(room_id, ev)
-        elif isinstance(ev, RoomMessageFile) and self._season_file(room_id, ev):
-            await self._upload(room_id, ev)
+        elif isinstance(ev, RoomMessageFile) and await self._upload(room_id, ev):
+            return
         elif isinstance(ev, RoomMessageMedia | StickerEvent):
             await self._media(room_id, ev)
         elif isinstance(ev, RoomMessageUnknown | UnknownEvent | BadEvent):
             await self._other(room_id, ev)
-
-    def _season_file(self, room_id: str, ev: RoomMessageFile) -> bool:
-        """Only a teacher's upload can be a season import; anyone else's file is media,
-        whatever its name or claimed type says."""
-        if not self._actor(room_id, ev.sender).is_teacher:
-            return False
-        return files.import_command(self.registry, ev.body or "") is not None
 
     async def _media(self, room_id: str, ev: RoomMessageMedia | StickerEvent) -> None:
         """A picture, video, sound, sticker or file: screening cannot read it, so the
@@ -292,20 +288,23 @@ class Inbound:
         event = MessagePosted(where, self._actor(room_id, ev.sender), seen.text, media=seen.media)
         await self.dispatcher.event(self.chat, event)
 
-    async def _upload(self, room_id: str, ev: RoomMessageFile) -> None:
-        """A season plan file uploaded by a teacher is imported like a command."""
-        command = files.import_command(self.registry, ev.body or "")
-        if command is None:  # pragma: no cover (checked by the caller)
-            return
-        channel = ChannelRef(Platform.MATRIX, room_id, thread_root(ev.source.get("content", {})))
+    async def _upload(self, room_id: str, ev: RoomMessageFile) -> bool:
+        """A teacher's uploaded file is offered to the features (a season plan is imported);
+        True if one answered. Anyone else's file is media, whatever its name or claimed type
+        says: screened, never answered."""
         actor = self._actor(room_id, ev.sender)
-        try:
-            attachment = await files.read_upload(self.client, ev)
-            invocation = files.upload_invocation(command, actor, channel, attachment)
-            reply = await self.dispatcher.command(invocation, self.prefix)
-        except UserError as e:
-            reply = Reply(e.message, private=True)
+        if not actor.is_teacher:
+            return False
+        channel = ChannelRef(Platform.MATRIX, room_id, thread_root(ev.source.get("content", {})))
+        _, item = media.media_of(ev)
+        read = partial(files.read_upload, self.client, ev)
+        where = MessageRef(channel, ev.event_id)
+        upload = FileUploaded(where, actor, item.name, item, read, self.prefix)
+        reply = await self.dispatcher.request(self.chat, upload)
+        if reply is None:
+            return False
         await self._reply(channel, actor, reply, ev.event_id)
+        return True
 
     async def _message(self, room_id: str, ev: RoomMessageText | RoomMessageEmote) -> None:
         content = ev.source.get("content", {})
@@ -336,7 +335,9 @@ class Inbound:
     async def _command(self, channel: ChannelRef, actor: Actor, body: str, event_id: str) -> None:
         try:
             find_user = partial(self.rooms.find_user, channel.id)
-            command, args = parse(self.registry, body, self.prefix, find_user, Platform.MATRIX)
+            command, args = parse(
+                self.registry, body, self.prefix, find_user, Platform.MATRIX, room_named
+            )
             invocation = Invocation(command, actor, channel, args)
             reply = await self.dispatcher.command(invocation, self.prefix)
         except UserError as e:

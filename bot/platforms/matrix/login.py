@@ -8,7 +8,8 @@ from typing import Any
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 
 from bot.config import MatrixSettings
-from bot.platforms.matrix.client import AUTH_ERRORS, REVOKED, TRANSIENT, Backoff, MatrixLoginError
+from bot.platforms.matrix.backoff import Backoff
+from bot.platforms.matrix.client import AUTH_ERRORS, REVOKED, TRANSIENT, MatrixLoginError
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import functools
 import html
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
 from nio import AsyncClient, ErrorResponse, RoomSendResponse
@@ -42,7 +42,7 @@ def refusal(resp: ErrorResponse, doing: str, hint: str = "") -> ChatError:
     return MatrixSendError(said)
 
 
-def translated(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+def translated(method: Callable[P, Awaitable[R]]) -> Callable[P, Coroutine[Any, Any, R]]:
     """A Chat method whose network failures (homeserver unreachable, timed out) are
     raised as the port's Unavailable; the homeserver's own refusals go through `refusal`."""
 
@@ -140,7 +140,7 @@ async def send_event(
             error: object = e or type(e).__name__
         else:
             if isinstance(resp, RoomSendResponse):
-                return resp.event_id
+                return str(resp.event_id)
             if not is_transient(resp):
                 raise refusal(resp, f"sending to {room_id}")
             error = f"{resp.status_code} {resp.message}"

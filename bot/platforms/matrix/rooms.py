@@ -12,8 +12,9 @@ import re
 
 from nio import AsyncClient, RoomCreateEvent
 
+from bot.core.commands import Param
 from bot.core.errors import UserError
-from bot.core.model import Platform, Role, UserRef
+from bot.core.model import ChannelRef, Platform, Role, UserRef
 from bot.platforms.matrix.client import Batch
 
 TEACHER_LEVEL = 50
@@ -30,6 +31,17 @@ def creators_are_privileged(room_version: str) -> bool:
 
 def localpart(user_id: str) -> str:
     return user_id[1:].split(":", 1)[0]
+
+
+def room_named(param: Param, raw: str) -> ChannelRef:
+    """The room a command names by its id (``!abcdef:example.org``), or how to find it."""
+    raw = raw.strip()
+    if not raw.startswith("!"):
+        raise UserError(
+            f"{param.name} must be a room id like !abcdef:example.org "
+            "(room settings → Advanced → Internal room ID)"
+        )
+    return ChannelRef(Platform.MATRIX, raw)
 
 
 class Rooms:
@@ -54,7 +66,8 @@ class Rooms:
             return 0
         if creators_are_privileged(room.room_version) and user_id in self.creators.get(room_id, ()):
             return math.inf
-        return room.power_levels.get_user_level(user_id)
+        level: int = room.power_levels.get_user_level(user_id)
+        return level
 
     def role(self, room_id: str, user_id: str) -> Role:
         """Teacher from power level 50 up, otherwise student."""
