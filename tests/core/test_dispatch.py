@@ -124,6 +124,7 @@ async def test_a_storage_fault_hands_the_event_over_again() -> None:
     assert ran == [] and dispatcher.faulted_since is not None
 
 
+@pytest.mark.asyncio(loop_scope="session")
 async def test_a_request_is_answered_by_the_first_feature_that_takes_it_as_its_resolved_caller(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 
 from bot.core.clock import FakeClock
 from bot.core.dispatch import Chats
-from bot.core.events import ReactionAdded
+from bot.core.events import PollVoted
 from bot.core.model import Actor, ChannelRef, MessageRef, Platform, Role, UserRef
 from bot.db.session import make_engine, make_sessionmaker, upgrade
 from bot.db.tables import Delivery, PromptPost, Vote
@@ -71,8 +71,8 @@ async def test_a_poll_posted_before_the_upgrade_still_counts_votes(database_url:
 
     answers = Answers(sm, Chats(), FakeClock())
     ana = Actor(UserRef(Platform.MATRIX, "@ana:hs", "Ana"), Role.STUDENT)
-    await answers.on_vote(ReactionAdded(MessageRef(THREAD, "$poll"), ana, "2️⃣"))
-    await answers.on_vote(ReactionAdded(MessageRef(THREAD, "$review"), ana, "1️⃣"))  # no poll
+    await answers.on_vote(PollVoted(MessageRef(THREAD, "$poll"), ana, 1))
+    await answers.on_vote(PollVoted(MessageRef(THREAD, "$review"), ana, 0))  # no poll
     async with sm() as db:
         votes = [(v.session_id, v.prompt_id, v.option) for v in await db.scalars(select(Vote))]
     assert votes == [(1, 7, 1)]
@@ -101,7 +101,7 @@ async def test_the_same_message_id_on_another_platform_is_no_poll(
     answers = Answers(sm, Chats(), FakeClock())
     elsewhere = ChannelRef(Platform.DISCORD, "12")
     bo = Actor(UserRef(Platform.DISCORD, "99", "Bo"), Role.STUDENT)
-    await answers.on_vote(ReactionAdded(MessageRef(elsewhere, "42"), bo, "1️⃣"))
+    await answers.on_vote(PollVoted(MessageRef(elsewhere, "42"), bo, 0))
     async with sm() as db:
         assert await db.scalar(select(func.count(Vote.id))) == 0
     await engine.dispose()
