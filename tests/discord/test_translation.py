@@ -8,7 +8,8 @@ from typing import Any
 
 import discord
 import pytest
-from conftest import Classroom, content, ephemeral, set_up_class
+
+from tests.discord.guild import Classroom, content, ephemeral, set_up_class
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 VIEW = discord.Permissions(view_channel=True).value
