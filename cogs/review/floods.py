@@ -19,6 +19,7 @@ from functools import partial
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.util import identity_key
 
 from bot.core.errors import Unavailable
 from bot.core.model import ChannelRef, MessageRef
@@ -120,9 +121,12 @@ async def _next_revision(db: AsyncSession, group_id: int, joined: datetime | Non
         .where(ReviewGroup.id == group_id)
         .values(**values)
         .returning(ReviewGroup.revision)
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session=False)
     )
     assert revision is not None, f"review group {group_id} is gone"
+    held = db.sync_session.identity_map.get(identity_key(ReviewGroup, group_id))
+    if held is not None:  # the group as this session holds it shows what was written
+        await db.refresh(held, list(values))
     return int(revision)
 
 
