@@ -8,11 +8,12 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+import pytest_asyncio
 from sqlalchemy import select
 
 from bot.db.tables import Flag, ReviewGroup
 from cogs.review import floods
-from tests.cogs.bench import Bench, student
+from tests.cogs.bench import Bench, OpenBench, student
 from tests.cogs.test_decided_while_reviewed import (
     AROHA,
     SAID,
@@ -22,6 +23,12 @@ from tests.cogs.test_decided_while_reviewed import (
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def bench(open_bench: OpenBench, migrated_database_url: str) -> Bench:
+    """Room 12 (on SQLite, and on PostgreSQL when DATABASE_URL is set)."""
+    return await open_bench(db_url=migrated_database_url)
 
 
 async def test_a_released_lock_stays_the_one_its_waiter_and_a_newcomer_share() -> None:
