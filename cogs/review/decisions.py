@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.errors import NotFound
@@ -23,7 +23,7 @@ async def flag_in(db: AsyncSession, class_id: int, flag_id: int) -> Flag:
     return flag
 
 
-def record_decision(
+async def record_decision(
     db: AsyncSession,
     flag: Flag,
     approve: bool,
@@ -32,18 +32,33 @@ def record_decision(
     batch: int,
     now: datetime,
     edited: str | None = None,
-) -> None:
-    """Record a decision on a pending flag (and audit it); `batch`: the first flag decided
-    together with it."""
-    flag.state = FlagState.APPROVED if approve else FlagState.REJECTED
-    flag.decided_by = actor.user.label
-    flag.decided_at = now
-    flag.decision_reason = reason
-    flag.decision_batch = batch
-    flag.settled = False
+) -> bool:
+    """Record a decision on `flag` if it is still pending (and audit it); `batch`: the first
+    flag decided together with it. Checked and written in one statement, `settled` cleared
+    in it too: a hold's last step marking the flag done, or another decision, between this
+    read and this write would otherwise keep the decision from ever being carried out.
+    False (nothing recorded) if the flag was decided meanwhile; `flag` is read again."""
+    state = FlagState.APPROVED if approve else FlagState.REJECTED
     original = flag.text
+    values: dict[str, object] = {
+        "state": state,
+        "decided_by": actor.user.label,
+        "decided_at": now,
+        "decision_reason": reason,
+        "decision_batch": batch,
+        "settled": False,
+    }
     if edited is not None and approve:
-        flag.text = edited
+        values["text"] = edited
+    result = await db.execute(
+        update(Flag)
+        .where(Flag.id == flag.id, Flag.state == FlagState.PENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    await db.refresh(flag)
+    if getattr(result, "rowcount", 0) != 1:
+        return False
     audit.record(
         db,
         now,
@@ -56,6 +71,7 @@ def record_decision(
         shared=flag.text if approve else None,
         reasons=why(flag),
     )
+    return True
 
 
 async def reviewed_by(

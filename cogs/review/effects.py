@@ -50,7 +50,7 @@ class FlagEffects:
         self.deliveries = deliveries
         self._kinds = kinds
         self._shared = shared
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks = floods.KeyedLocks()  # by flag
         self.removals = Removals()  # held messages being removed right now (``hide_first``)
         self.combined = floods.CombinedReviews(sessionmaker, deliveries)
         # classes whose teacher room students can read right now (see classroom/watch.py)
@@ -75,22 +75,16 @@ class FlagEffects:
     async def settle(self, flag_id: int) -> None:
         """Deliver every effect of a flag's current state that is not delivered yet
         (one settling per flag at a time: a regular resume may meet a live decision)."""
-        lock = self._locks.setdefault(flag_id, asyncio.Lock())
         try:
-            async with lock:
+            async with self._locks.hold(flag_id):
                 await self._settle(flag_id)
         except Exception:
             await self.unfinished()
             raise
-        finally:
-            if not lock.locked():
-                self._locks.pop(flag_id, None)
 
     async def caught_up(self) -> None:
         """Return once every flag being settled right now is done (its review posted)."""
-        for lock in list(self._locks.values()):
-            async with lock:
-                pass
+        await self._locks.caught_up()
 
     async def hide_first(
         self,

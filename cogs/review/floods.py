@@ -19,6 +19,7 @@ from functools import partial
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.util import identity_key
 
 from bot.core.errors import Unavailable
 from bot.core.model import ChannelRef, MessageRef
@@ -40,20 +41,31 @@ def groupable(flag: Flag) -> bool:
 
 
 class KeyedLocks:
-    """One asyncio lock per key, dropped again once nobody holds or waits for it."""
+    """One asyncio lock per key, dropped again once nobody holds or waits for it (counted:
+    a released lock still has a waiter that has not run yet, and must be the one a
+    newcomer waits for too)."""
 
     def __init__(self) -> None:
         self._locks: dict[object, asyncio.Lock] = {}
+        self._users: dict[object, int] = {}
 
     @asynccontextmanager
     async def hold(self, key: object) -> AsyncIterator[None]:
         lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
         try:
             async with lock:
                 yield
         finally:
-            if not lock.locked():
-                self._locks.pop(key, None)
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
+
+    async def caught_up(self) -> None:
+        """Return once everyone holding or waiting for a lock right now is done."""
+        for lock in list(self._locks.values()):
+            async with lock:
+                pass
 
 
 async def join(db: AsyncSession, flag: Flag, now: datetime) -> None:
@@ -88,17 +100,34 @@ async def join(db: AsyncSession, flag: Flag, now: datetime) -> None:
         db.add(group)
         await db.flush()
         earlier.group_id, earlier.group_rev = group.id, 0
-    else:
-        group = await db.get_one(ReviewGroup, earlier.group_id)
-    group.revision += 1
-    group.last_at = now
-    flag.group_id, flag.group_rev = group.id, group.revision
+    flag.group_id = earlier.group_id
+    flag.group_rev = await _next_revision(db, earlier.group_id, now)
 
 
 async def changed(db: AsyncSession, group_id: int | None) -> None:
     """A flag of the group was decided: its review shows that at the next revision."""
     if group_id is not None:
-        (await db.get_one(ReviewGroup, group_id)).revision += 1
+        await _next_revision(db, group_id)
+
+
+async def _next_revision(db: AsyncSession, group_id: int, joined: datetime | None = None) -> int:
+    """Bump the group's revision in one statement (a read and a write apart would lose a
+    bump made in between, and that change would never be shown); the new revision."""
+    values: dict[str, object] = {"revision": ReviewGroup.revision + 1}
+    if joined is not None:
+        values["last_at"] = joined
+    revision = await db.scalar(
+        update(ReviewGroup)
+        .where(ReviewGroup.id == group_id)
+        .values(**values)
+        .returning(ReviewGroup.revision)
+        .execution_options(synchronize_session=False)
+    )
+    assert revision is not None, f"review group {group_id} is gone"
+    held = db.sync_session.identity_map.get(identity_key(ReviewGroup, group_id))
+    if held is not None:  # the group as this session holds it shows what was written
+        await db.refresh(held, list(values))
+    return int(revision)
 
 
 async def shown_waiting(db: AsyncSession, group_id: int) -> list[Flag]:

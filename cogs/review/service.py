@@ -141,9 +141,11 @@ class ReviewQueue:
         cls = await self.classes.require(where)
         async with self.sessionmaker.begin() as db:
             flag = await flag_in(db, cls.id, flag_id)
-            if flag.state != FlagState.PENDING:
+            now = self.clock.now()
+            if flag.state != FlagState.PENDING or not await record_decision(
+                db, flag, approve, actor, reason, flag.id, now, edited
+            ):
                 raise UserError(f"Flag #{flag_id} was already {flag.state} by {flag.decided_by}.")
-            record_decision(db, flag, approve, actor, reason, flag.id, self.clock.now(), edited)
             await floods.changed(db, flag.group_id)
             state = flag.state
         await self.settle(flag_id)
@@ -164,9 +166,12 @@ class ReviewQueue:
         async with self.sessionmaker.begin() as db:
             flag = await flag_in(db, cls.id, flag_id)
             group_id = flag.group_id
-            waiting = await floods.shown_waiting(db, group_id) if group_id is not None else []
-            for f in waiting:
-                record_decision(db, f, approve, actor, reason, waiting[0].id, self.clock.now())
+            shown = await floods.shown_waiting(db, group_id) if group_id is not None else []
+            waiting: list[Flag] = []  # those still pending as each is decided
+            for f in shown:
+                batch = waiting[0].id if waiting else f.id
+                if await record_decision(db, f, approve, actor, reason, batch, self.clock.now()):
+                    waiting.append(f)
             await floods.changed(db, group_id if waiting else None)
         if group_id is None:
             return await self.decide(flag_id, approve, actor, reason, where)

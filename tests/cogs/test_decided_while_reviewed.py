@@ -194,3 +194,85 @@ async def test_a_decision_as_the_hold_is_marked_done_takes_effect_once(
     assert_decided_once(bench, approve)
     assert await bench.app.services.moderation.resume() == 0, "settled: nothing left to do"
     assert_decided_once(bench, approve)
+
+
+class DecisionPauses:
+    """The review queue's database, with a pause in a decision: the next writing transaction
+    that reads a flag returns it only once `go_on` is set (the hold's last step lands between
+    the decision's read and its write). `reached` is set at the pause."""
+
+    def __init__(self, bench: Bench) -> None:
+        assert bench.app is not None
+        self.queue = bench.app.services.moderation.review
+        self.real = self.queue.sessionmaker
+        self.reached, self.go_on = asyncio.Event(), asyncio.Event()
+        self.queue.sessionmaker = self  # type: ignore[assignment]
+
+    def __call__(self) -> AsyncSession:
+        return self.real()
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:
+        async with self.real.begin() as db:
+            get = db.get
+
+            async def pausing(entity: type, ident: object) -> object:
+                row: object = await get(entity, ident)
+                if entity is Flag and not self.reached.is_set():
+                    self.reached.set()
+                    await self.go_on.wait()
+                return row
+
+            db.get = pausing  # type: ignore[method-assign,assignment]
+            yield db
+
+
+def slow_notes(chat: RecordingChat) -> tuple[asyncio.Event, asyncio.Event]:
+    """The student's "waiting for your teacher" note (the hold's step after its review is
+    out and recorded) is asked for, `asked` set, and sent only once `go_on` is set."""
+    asked, go_on = asyncio.Event(), asyncio.Event()
+    tell = chat.tell
+
+    async def slowly(user: UserRef, channel: ChannelRef, out: Outgoing) -> None:
+        if ":held" in (out.key or ""):
+            asked.set()
+            await go_on.wait()
+        await tell(user, channel, out)
+
+    chat.tell = slowly
+    return asked, go_on
+
+
+async def settled(bench: Bench, flag_id: int) -> bool:
+    assert bench.app is not None
+    async with bench.app.sessionmaker() as db:
+        return bool(await db.scalar(select(Flag.settled).where(Flag.id == flag_id)))
+
+
+@pytest.mark.parametrize("approve", [True, False], ids=["approve", "reject"])
+@pytest.mark.parametrize("by", ["command", "reaction"])
+async def test_a_decision_read_before_the_hold_is_marked_done_takes_effect_once(
+    bench: Bench, approve: bool, by: str
+) -> None:
+    """The decision reads the flag (waiting), the hold marks itself done, then the decision
+    is written: it must still be carried out (it was lost when the write left `settled`)."""
+    assert bench.app is not None
+    asked, send_note = slow_notes(bench.chat)
+    pause = DecisionPauses(bench)
+    with bench.app.follow_ups.behind():  # as the Matrix adapter handles a room's events
+        saying = asyncio.create_task(bench.say(AROHA, SAID))
+    await asyncio.wait_for(asked.wait(), 10)  # the review is out; the hold's last steps wait
+    (review,) = posts(bench, "review", TEACHERS)
+    deciding = decide(bench, approve, by, review.id)
+    await asyncio.wait_for(pause.reached.wait(), 10)  # the decision has read the flag
+    send_note.set()
+    while not await settled(bench, 1):  # the hold is done, as the flag was when it read it
+        await asyncio.sleep(0.01)
+    pause.go_on.set()
+    await asyncio.wait_for(saying, 10)
+    await asyncio.wait_for(deciding, 10)
+    await asyncio.wait_for(bench.app.follow_ups.idle(), 10)
+
+    assert_decided_once(bench, approve)
+    assert await bench.app.services.moderation.resume() == 0, "settled: nothing left to do"
+    assert_decided_once(bench, approve)
