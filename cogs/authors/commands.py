@@ -19,6 +19,7 @@ from bot.core.wording import plural
 from cogs.authors import texts
 from cogs.authors.onboarding import INVITE_DAYS
 from cogs.authors.service import GuestAuthors
+from cogs.classroom.calls import ClassCall, in_class
 
 ITEM = Param("item", Kind.INT, "the question number from your inbox", minimum=1)
 
@@ -26,17 +27,21 @@ ITEM = Param("item", Kind.INT, "the question number from your inbox", minimum=1)
 def declare(authors: GuestAuthors) -> list[Command]:
     """The `author` group and the `ask`, `answer` and `questions` commands."""
     directory, desk, questions = authors.directory, authors.desk, authors.questions
+    classes = directory.classes
+    in_class_ = in_class(classes)
 
-    async def invite(inv: Invocation) -> Reply:
-        a = inv.args
-        made = await directory.invite(inv.channel, a["name"], a["book"], inv.actor, a["days"])
+    @in_class_
+    async def invite(call: ClassCall) -> Reply:
+        a = call.args
+        made = await directory.invite(call, a["name"], a["book"], a["days"])
         if not made.in_teacher_room:
             return Reply("I've put the one-time invite code in the teacher room.", private=True)
         text = texts.invite_code(made.code, made.name, made.book, made.expires_at, made.days)
         return Reply(text, private=True)
 
     async def join(inv: Invocation) -> Reply:
-        joined = await directory.join(inv.actor.user, inv.args["code"], inv.channel)
+        typed_in_class = await classes.find(inv.channel) is not None
+        joined = await directory.join(inv.actor.user, inv.args["code"], typed_in_class)
         return Reply(texts.welcome(joined.name, joined.book, joined.where))
 
     async def inbox(inv: Invocation) -> Reply:
@@ -59,29 +64,35 @@ def declare(authors: GuestAuthors) -> list[Command]:
     async def leave(inv: Invocation) -> Reply:
         return Reply(await directory.leave(inv.actor.user))
 
-    async def profile(inv: Invocation) -> Reply:
-        a = inv.args
-        prof = await directory.set_profile(inv.channel, inv.actor, a["name"], a["region"])
+    @in_class_
+    async def profile(call: ClassCall) -> Reply:
+        a = call.args
+        prof = await directory.set_profile(call.class_id, call.actor, a["name"], a["region"])
         return Reply(
             f"Guest authors see this class as: {prof.where}. "
             "They never see a student's name or account."
         )
 
-    async def quota(inv: Invocation) -> Reply:
-        prof = await directory.set_profile(inv.channel, inv.actor, daily=inv.args["per_day"])
+    @in_class_
+    async def quota(call: ClassCall) -> Reply:
+        daily = call.args["per_day"]
+        prof = await directory.set_profile(call.class_id, call.actor, daily=daily)
         return Reply(f"Your class may now ask {plural(prof.daily_questions, 'question')} a day.")
 
-    async def review(inv: Invocation) -> Reply:
-        on = inv.args["setting"] == "on"
-        prof = await directory.set_profile(inv.channel, inv.actor, review_answers=on)
+    @in_class_
+    async def review(call: ClassCall) -> Reply:
+        on = call.args["setting"] == "on"
+        prof = await directory.set_profile(call.class_id, call.actor, review_answers=on)
         return Reply(texts.review_setting(prof.review_answers))
 
-    async def ask(inv: Invocation) -> Reply:
-        asked = await questions.ask(inv.channel, inv.actor.user, inv.args["question"])
+    @in_class_
+    async def ask(call: ClassCall) -> Reply:
+        asked = await questions.ask(call, call.args["question"])
         return Reply(texts.asked(asked.author), private=True)
 
-    async def status(inv: Invocation) -> Reply:
-        found = await questions.statuses(inv.channel, inv.actor)
+    @in_class_
+    async def status(call: ClassCall) -> Reply:
+        found = await questions.statuses(call.class_id, call.actor)
         if not found:
             return Reply("No questions for the guest author yet. Ask one with: ask …")
         lines = ["Our questions for the guest author:"]

@@ -25,6 +25,7 @@ from bot.db import audit
 from bot.db.tables import AuthorInvite, ClassProfile, Classroom, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
 from cogs.authors import texts
+from cogs.classroom.calls import ClassCall
 from cogs.classroom.service import ClassroomService
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -109,14 +110,14 @@ class AuthorDirectory:
         self.clock = clock
 
     async def invite(
-        self, where: ChannelRef, name: str, book: str, actor: Actor, days: int = INVITE_DAYS
+        self, call: ClassCall, name: str, book: str, days: int = INVITE_DAYS
     ) -> Invited:
-        """A one-time code for an author to join this class's read-aloud of `book`.
+        """A one-time code for an author to join the call's class's read-aloud of `book`.
 
         Outside the teacher room the code goes to the teacher room, since a reply in
         the class room may be seen by students on some platforms.
         """
-        cls = await self.classes.require(where)
+        cls, actor = call.cls, call.actor
         code, now = new_code(), self.clock.now()
         expires = now + timedelta(days=days)
         async with self.sessionmaker.begin() as db:
@@ -132,17 +133,17 @@ class AuthorDirectory:
                 )
             )
             audit.record(db, now, cls.id, actor.user.id, "author.invite", name=name, book=book)
-        here = cls.teacher_channel is None or cls.teacher_channel.id == where.id
+        here = cls.teacher_channel is None or cls.teacher_channel.id == call.where.id
         made = Invited(code, name, book, expires, days, here)
         if not here:
             text = texts.invite_code(code, name, book, expires, days)
             await self._tell_teachers(cls.id, f"authors:invite:{code_hash(code)[:16]}", text)
         return made
 
-    async def join(self, user: UserRef, code: str, where: ChannelRef) -> Joined:
-        """Use a code from a direct message; refuses unknown, used, expired or exposed codes."""
+    async def join(self, user: UserRef, code: str, exposed: bool) -> Joined:
+        """Use a code from a direct message; refuses unknown, used, expired or exposed codes
+        (`exposed`: it was typed in a class's room, not a direct message)."""
         now = self.clock.now()
-        exposed = await self.classes.find(where) is not None
         async with self.sessionmaker.begin() as db:
             invite = await db.scalar(
                 select(AuthorInvite).where(AuthorInvite.code_hash == code_hash(code))
@@ -271,7 +272,7 @@ class AuthorDirectory:
 
     async def set_profile(
         self,
-        where: ChannelRef,
+        class_id: int,
         actor: Actor,
         name: str | None = None,
         region: str | None = None,
@@ -280,13 +281,12 @@ class AuthorDirectory:
     ) -> Profile:
         """What authors see of this class, how many questions it may ask a day, and
         whether every answer waits for a teacher."""
-        cls = await self.classes.require(where)
         async with self.sessionmaker.begin() as db:
-            current = await profile_of(db, cls.id)
-            row = await db.get(ClassProfile, cls.id)
+            current = await profile_of(db, class_id)
+            row = await db.get(ClassProfile, class_id)
             if row is None:
                 row = ClassProfile(
-                    classroom_id=cls.id,
+                    classroom_id=class_id,
                     display_name=current.display_name,
                     region=current.region,
                     daily_questions=current.daily_questions,
@@ -304,7 +304,7 @@ class AuthorDirectory:
             audit.record(
                 db,
                 self.clock.now(),
-                cls.id,
+                class_id,
                 actor.user.id,
                 "author.profile",
                 daily=daily,

@@ -35,6 +35,7 @@ from cogs.authors.context import class_people, places
 from cogs.authors.deidentify import Person, deidentify
 from cogs.authors.onboarding import profile_of
 from cogs.authors.similarity import best_match, normalize
+from cogs.classroom.calls import ClassCall
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation.policy import checked
 from cogs.review.items import NewItem, submit
@@ -97,10 +98,11 @@ class QuestionDesk:
         # once still share one inbox item
         self._relaying = asyncio.Lock()
 
-    async def ask(self, where: ChannelRef, student: UserRef, text: str) -> Asked:
-        """Hold a student's question for the teacher (it reaches the teacher channel)."""
-        cls = await self.classes.require(where)
-        if where.id != cls.channel.id:
+    async def ask(self, call: ClassCall, text: str) -> Asked:
+        """Hold the call's student's question for the teacher (it reaches the teacher
+        channel); asked in the class room, or one of its threads."""
+        cls, student = call.cls, call.actor.user
+        if not call.in_class_room:
             raise UserError("Questions for the guest author are asked in the class room.")
         text = " ".join(text.split())[:MAX_QUESTION]
         verdict = checked(text)  # personal details or rude words: the teacher is shown
@@ -122,7 +124,7 @@ class QuestionDesk:
                 user_id=student.id,
                 user_name=student.label,
                 channel_id=cls.channel.id,
-                thread_id=where.thread,
+                thread_id=call.where.thread,
                 text=text,
                 reasons=found,  # what screening saw, for the teacher
                 context=f"for {author.name}, {texts.context(invite.book, chapter)}",
@@ -331,15 +333,12 @@ class QuestionDesk:
 
     # ---- statuses ----
 
-    async def statuses(
-        self, where: ChannelRef, actor: Actor, limit: int = 10
-    ) -> list[QuestionView]:
+    async def statuses(self, class_id: int, actor: Actor, limit: int = 10) -> list[QuestionView]:
         """The class's latest questions; only teachers see who asked."""
-        cls = await self.classes.require(where)
         async with self.sessionmaker() as db:
             rows = await db.scalars(
                 select(Question)
-                .where(Question.classroom_id == cls.id)
+                .where(Question.classroom_id == class_id)
                 .order_by(Question.id.desc())
                 .limit(limit)
             )

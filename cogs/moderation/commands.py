@@ -5,12 +5,12 @@ from __future__ import annotations
 from bot.core.commands import (
     NAME_CHARS,
     Command,
-    Invocation,
     Kind,
     Param,
     Reply,
 )
 from bot.core.model import Role
+from cogs.classroom.calls import ClassCall, in_class
 from cogs.classroom.service import TRUST_LEVELS, ClassroomService
 from cogs.moderation.policy import ACTIONS, CATEGORIES, describe
 from cogs.moderation.records import Records
@@ -25,36 +25,41 @@ def declare(
 ) -> list[Command]:
     """The `mod` command group (the review queue's commands first, ``cogs/review``)."""
 
-    async def trust(inv: Invocation) -> Reply:
-        a = inv.args
-        said = await mod.set_trust(inv.channel, a["student"], a["level"], inv.actor, inv.prefix)
+    in_class_ = in_class(classes)
+
+    @in_class_
+    async def trust(call: ClassCall) -> Reply:
+        a = call.args
+        said = await mod.set_trust(call.cls, a["student"], a["level"], call.actor, call.prefix)
         return for_teachers(said)
 
-    async def history(inv: Invocation) -> Reply:
-        student = inv.args["student"]
-        lines = await records.history(inv.channel, student)
+    @in_class_
+    async def history(call: ClassCall) -> Reply:
+        student = call.args["student"]
+        lines = await records.history(call.class_id, student)
         if not lines:
             return for_teachers(f"Nothing has been held or flagged for {student.label}.")
         return for_teachers("\n".join([f"Latest flags for {student.label}:", *lines]))
 
-    async def rules_(inv: Invocation) -> Reply:
-        cls = await classes.require(inv.channel, inv.prefix)
-        category, action = inv.args["category"], inv.args["action"]
+    @in_class_
+    async def rules_(call: ClassCall) -> Reply:
+        category, action = call.args["category"], call.args["action"]
         if category and action:
-            await rules.set_rule(cls.id, category, action, inv.actor)
+            await rules.set_rule(call.class_id, category, action, call.actor)
         elif category or action:
             return for_teachers("Give both, like: mod rules link flag")
-        return for_teachers(describe((await rules.get(cls.id)).policy))
+        return for_teachers(describe((await rules.get(call.class_id)).policy))
 
-    async def allow(inv: Invocation) -> Reply:
-        cls = await classes.require(inv.channel, inv.prefix)
-        value = await rules.allow(cls.id, inv.args["kind"], inv.args["value"], inv.actor)
-        return for_teachers(f"This class now allows the {inv.args['kind']} “{value}”.")
+    @in_class_
+    async def allow(call: ClassCall) -> Reply:
+        kind = call.args["kind"]
+        value = await rules.allow(call.class_id, kind, call.args["value"], call.actor)
+        return for_teachers(f"This class now allows the {kind} “{value}”.")
 
-    async def safeguarding(inv: Invocation) -> Reply:
-        cls = await classes.require(inv.channel, inv.prefix)
-        lead = inv.args["person"]
-        await rules.set_safeguarding(cls.id, lead, inv.actor)
+    @in_class_
+    async def safeguarding(call: ClassCall) -> Reply:
+        lead = call.args["person"]
+        await rules.set_safeguarding(call.class_id, lead, call.actor)
         return for_teachers(
             f"{lead.label} is now this class's safeguarding lead: they are named on every "
             "self-harm or abuse alert in the teacher room. Please invite them there."
@@ -63,7 +68,7 @@ def declare(
     student = Param("student", Kind.USER, "the student")
     teacher = Role.TEACHER
     return [
-        *review_commands.declare(mod.review),
+        *review_commands.declare(mod.review, classes),
         Command(
             ("mod", "trust"),
             "stop holding a student's messages unless screening finds a problem",

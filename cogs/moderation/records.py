@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.errors import UserError
-from bot.core.model import Actor, ChannelRef, UserRef
+from bot.core.model import Actor, UserRef
 from bot.db.tables import Flag, Post
 from bot.screening.verdict import LINK, TOXIC
 from cogs.classroom import retention
@@ -44,14 +44,13 @@ class Records:
         self.clock = clock
         moderation.review.allow_when_fine(self.allow_matched)
 
-    async def history(self, where: ChannelRef, student: UserRef) -> list[str]:
-        """The student's latest flags and what was decided, newest first."""
-        cls = await self.classes.require(where)
+    async def history(self, class_id: int, student: UserRef) -> list[str]:
+        """The student's latest flags in the class and what was decided, newest first."""
         now = self.clock.now()
         async with self.sessionmaker() as db:
             flags = await db.scalars(
                 select(Flag)
-                .where(Flag.classroom_id == cls.id, Flag.user_id == student.id)
+                .where(Flag.classroom_id == class_id, Flag.user_id == student.id)
                 .order_by(Flag.created_at.desc())
                 .limit(HISTORY_LINES)
             )

@@ -263,9 +263,9 @@ class ModerationService:
         return await self.review.answer_decided(ev)
 
     async def set_trust(
-        self, where: ChannelRef, user: UserRef, level: str, actor: Actor, prefix: str = "!"
+        self, cls: ClassInfo, user: UserRef, level: str, actor: Actor, prefix: str = "!"
     ) -> str:
-        cls = await self.classes.require(where)
+        """Set a student's trust in the class, once sure they are one of its members."""
         chat = self.chats[cls.platform]
         people = await chat.members(cls.channel)
         async with self.sessionmaker() as db:

@@ -7,7 +7,6 @@ from bot.core.commands import (
     PROMPT_CHARS,
     TITLE_CHARS,
     Command,
-    Invocation,
     Kind,
     Param,
     Reply,
@@ -15,6 +14,7 @@ from bot.core.commands import (
 from bot.core.errors import UserError
 from bot.core.model import Attachment, ChannelRef, Role
 from bot.db.states import SessionState
+from cogs.classroom.calls import ClassCall, in_class
 from cogs.classroom.service import ClassroomService
 from cogs.readaloud.changes import CalendarChanges
 from cogs.readaloud.season import parse_season, render_season
@@ -53,21 +53,24 @@ def declare(
     seasons: SeasonStore,
 ) -> list[Command]:
     """The `readaloud` command group (alias `ra`)."""
+    in_class_ = in_class(classes)
 
-    async def book(inv: Invocation) -> Reply:
-        cls = await classes.require(inv.channel, inv.prefix)
-        a = inv.args
+    @in_class_
+    async def book(call: ClassCall) -> Reply:
+        cls = call.cls
+        a = call.args
         title = await readaloud.add_book(
-            cls, a["title"], a["chapters"], a["author"] or "", inv.actor
+            cls, a["title"], a["chapters"], a["author"] or "", call.actor
         )
         return Reply(
-            f'Added "{title}" ({a["chapters"]} chapters). Next: {inv.prefix}readaloud plan '
+            f'Added "{title}" ({a["chapters"]} chapters). Next: {call.prefix}readaloud plan '
             "start=2027-02-01 days=mon,wed,fri time=09:30 per=1"
         )
 
-    async def plan(inv: Invocation) -> Reply:
-        cls = await classes.require(inv.channel, inv.prefix)
-        a = inv.args
+    @in_class_
+    async def plan(call: ClassCall) -> Reply:
+        cls = call.cls
+        a = call.args
         sessions = await readaloud.plan(
             cls,
             a["book"],
@@ -75,15 +78,16 @@ def declare(
             a["days"],
             a["time"],
             a["per"],
-            inv.actor,
+            call.actor,
             window_minutes=a["window"],
             reminder_minutes=a["reminder"],
         )
         return Reply(_calendar(sessions, cls.timezone))
 
-    async def prompt(inv: Invocation) -> Reply:
-        cls = await classes.require(inv.channel, inv.prefix)
-        a = inv.args
+    @in_class_
+    async def prompt(call: ClassCall) -> Reply:
+        cls = call.cls
+        a = call.args
         pid = await readaloud.add_prompt(
             cls,
             a["book"],
@@ -91,47 +95,53 @@ def declare(
             a["text"],
             a["kind"],
             a["offset"],
-            inv.actor,
+            call.actor,
             char_limit=a["limit"],
         )
         return Reply(f"Prompt {pid} ({a['kind']}) added to chapter {a['chapter']}.")
 
-    async def now(inv: Invocation) -> Reply:
-        cls = await classes.require(inv.channel, inv.prefix)
-        number = await readaloud.post_now(cls, inv.args["session"], inv.actor)
+    @in_class_
+    async def now(call: ClassCall) -> Reply:
+        cls = call.cls
+        number = await readaloud.post_now(cls, call.args["session"], call.actor)
         return Reply(f"Posting session {number} now.")
 
-    async def skip(inv: Invocation) -> Reply:
-        cls = await classes.require(inv.channel, inv.prefix)
-        moved = await changes.skip(cls, inv.args["from"], inv.args["to"], inv.actor)
+    @in_class_
+    async def skip(call: ClassCall) -> Reply:
+        cls = call.cls
+        moved = await changes.skip(cls, call.args["from"], call.args["to"], call.actor)
         calendar = _calendar(await readaloud.schedule(cls), cls.timezone)
         return Reply(f"Break noted; {moved} sessions moved.\n{calendar}")
 
-    async def move(inv: Invocation) -> Reply:
-        cls = await classes.require(inv.channel, inv.prefix)
-        a = inv.args
-        when = await changes.move(cls, a["session"], a["date"], a["time"], inv.actor)
+    @in_class_
+    async def move(call: ClassCall) -> Reply:
+        cls = call.cls
+        a = call.args
+        when = await changes.move(cls, a["session"], a["date"], a["time"], call.actor)
         return Reply(f"Session {a['session']} is now on {when} ({cls.timezone}).")
 
-    async def import_(inv: Invocation) -> Reply:
-        cls = await classes.require(inv.channel, inv.prefix)
-        file: Attachment = inv.args["file"]
+    @in_class_
+    async def import_(call: ClassCall) -> Reply:
+        cls = call.cls
+        file: Attachment = call.args["file"]
         try:
             season = parse_season(file.text, source=file.filename)
-            result = await seasons.import_season(cls.id, season, inv.actor.user.id, cls.timezone)
+            result = await seasons.import_season(cls.id, season, call.actor.user.id, cls.timezone)
         except UserError as e:  # all or nothing: nothing changed
             raise UserError(_short(e.message) + "\nNothing was changed.") from None
         return Reply(_import_reply(result))
 
-    async def export(inv: Invocation) -> Reply:
-        cls = await classes.require(inv.channel, inv.prefix)
-        season = await seasons.export_season(cls.id, inv.args["book"])
+    @in_class_
+    async def export(call: ClassCall) -> Reply:
+        cls = call.cls
+        season = await seasons.export_season(cls.id, call.args["book"])
         name = "".join(c if c.isalnum() else "-" for c in season.book.title.lower()).strip("-")
         file = Attachment(f"{name or 'season'}.toml", render_season(season))
         return Reply(f'Here is the season plan for "{season.book.title}".', attachment=file)
 
-    async def schedule(inv: Invocation) -> Reply:
-        cls = await classes.require(inv.channel, inv.prefix)
+    @in_class_
+    async def schedule(call: ClassCall) -> Reply:
+        cls = call.cls
         return Reply(_calendar(await readaloud.schedule(cls), cls.timezone))
 
     async def titles(channel: ChannelRef) -> list[str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bot.core.commands import MESSAGE_CHARS, REASON_CHARS, Command, Invocation, Kind, Param, Reply
+from bot.core.commands import MESSAGE_CHARS, REASON_CHARS, Command, Kind, Param, Reply
 from bot.core.model import Role
 from bot.core.names import clean
+from cogs.classroom.calls import ClassCall, in_class
+from cogs.classroom.service import ClassroomService
 from cogs.review.service import ReviewQueue
 from cogs.review.texts import snippet
 
@@ -25,11 +27,13 @@ def for_teachers(text: str) -> Reply:
 FLAG = Param("flag", Kind.INT, "the flag number shown in the teacher room", minimum=1)
 
 
-def declare(review: ReviewQueue) -> list[Command]:
+def declare(review: ReviewQueue, classes: ClassroomService) -> list[Command]:
     """The review queue's part of the `mod` command group."""
+    in_class_ = in_class(classes)
 
-    async def queue(inv: Invocation) -> Reply:
-        flags = await review.queue(inv.channel)
+    @in_class_
+    async def queue(call: ClassCall) -> Reply:
+        flags = await review.queue(call.class_id)
         if not flags:
             return for_teachers("Nothing is waiting for you. 🎉")
         lines = [f"{len(flags)} waiting, oldest first:"]
@@ -46,32 +50,36 @@ def declare(review: ReviewQueue) -> list[Command]:
             ]
         return for_teachers("\n".join(lines))
 
-    async def show(inv: Invocation) -> Reply:
-        return Reply(await review.show(inv.args["flag"], inv.channel))
+    @in_class_
+    async def show(call: ClassCall) -> Reply:
+        return Reply(await review.show(call.class_id, call.args["flag"]))
 
-    async def approve(inv: Invocation) -> Reply:
-        return for_teachers(await review.decide(inv.args["flag"], True, inv.actor, "", inv.channel))
+    @in_class_
+    async def approve(call: ClassCall) -> Reply:
+        return for_teachers(await review.decide(call, call.args["flag"], True, ""))
 
-    async def approve_all(inv: Invocation) -> Reply:
-        return Reply(await review.decide_review(inv.args["flag"], True, inv.actor, "", inv.channel))
+    @in_class_
+    async def approve_all(call: ClassCall) -> Reply:
+        return Reply(await review.decide_review(call, call.args["flag"], True, ""))
 
-    async def reject_all(inv: Invocation) -> Reply:
-        reason = inv.args["reason"] or ""
-        flag = inv.args["flag"]
-        return Reply(await review.decide_review(flag, False, inv.actor, reason, inv.channel))
+    @in_class_
+    async def reject_all(call: ClassCall) -> Reply:
+        reason = call.args["reason"] or ""
+        return Reply(await review.decide_review(call, call.args["flag"], False, reason))
 
-    async def edit(inv: Invocation) -> Reply:
-        a = inv.args
-        said = await review.decide(a["flag"], True, inv.actor, "edited", inv.channel, a["text"])
-        return for_teachers(said)
+    @in_class_
+    async def edit(call: ClassCall) -> Reply:
+        a = call.args
+        return for_teachers(await review.decide(call, a["flag"], True, "edited", a["text"]))
 
-    async def reject(inv: Invocation) -> Reply:
-        reason = inv.args["reason"] or ""
-        said = await review.decide(inv.args["flag"], False, inv.actor, reason, inv.channel)
-        return for_teachers(said)
+    @in_class_
+    async def reject(call: ClassCall) -> Reply:
+        reason = call.args["reason"] or ""
+        return for_teachers(await review.decide(call, call.args["flag"], False, reason))
 
-    async def fine(inv: Invocation) -> Reply:
-        return for_teachers(await review.fine(inv.args["flag"], inv.actor, inv.channel))
+    @in_class_
+    async def fine(call: ClassCall) -> Reply:
+        return for_teachers(await review.fine(call, call.args["flag"]))
 
     teacher = Role.TEACHER
     return [

@@ -23,6 +23,7 @@ from bot.core.model import Actor, ChannelRef
 from bot.db.states import FlagState
 from bot.db.tables import Flag
 from bot.deliveries import Deliveries
+from cogs.classroom.calls import ClassCall
 from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.review import floods, texts
 from cogs.review.decisions import flag_in, record_decision, reviewed_by
@@ -111,7 +112,8 @@ class ReviewQueue:
         if not actor.is_teacher:  # e.g. a teacher demoted in the class room since
             raise NotAllowed(texts.NOT_YOURS)
         if ev.item is not None:  # the control names its review's first item
-            return await self.decide_review(ev.item, ev.approve, actor, ev.reason, ev.channel)
+            call = await self._call(ev, actor)
+            return await self.decide_review(call, ev.item, ev.approve, ev.reason)
         if ev.review is None:
             return None
         lead, flag_id = await reviewed_by(self.sessionmaker, ev.review.id)
@@ -122,23 +124,23 @@ class ReviewQueue:
             await self._effects.caught_up()
             lead, flag_id = await reviewed_by(self.sessionmaker, ev.review.id)
         if lead is not None:
-            return await self.decide_review(lead, ev.approve, actor, ev.reason, ev.channel)
+            call = await self._call(ev, actor)
+            return await self.decide_review(call, lead, ev.approve, ev.reason)
         if flag_id is not None:
-            return await self.decide(flag_id, ev.approve, actor, ev.reason, ev.channel)
+            return await self.decide(await self._call(ev, actor), flag_id, ev.approve, ev.reason)
         return None
 
+    async def _call(self, ev: Decided, actor: Actor) -> ClassCall:
+        """The class a decision was made in, resolved once (as a command's is)."""
+        return ClassCall(await self.classes.require(ev.channel), actor, ev.channel)
+
     async def decide(
-        self,
-        flag_id: int,
-        approve: bool,
-        actor: Actor,
-        reason: str,
-        where: ChannelRef,
-        edited: str | None = None,
+        self, call: ClassCall, flag_id: int, approve: bool, reason: str, edited: str | None = None
     ) -> str:
-        """Approve (optionally with the teacher's edit) or reject a pending item; returns the
-        reply for the teacher (nothing in the teacher room, where the decision is posted)."""
-        cls = await self.classes.require(where)
+        """Approve (optionally with the teacher's edit) or reject a pending item of the
+        call's class, decided by its actor; returns the reply for the teacher (nothing in
+        the teacher room, where the decision is posted)."""
+        cls, actor = call.cls, call.actor
         async with self.sessionmaker.begin() as db:
             flag = await flag_in(db, cls.id, flag_id)
             now = self.clock.now()
@@ -149,20 +151,14 @@ class ReviewQueue:
             await floods.changed(db, flag.group_id)
             state = flag.state
         await self.settle(flag_id)
-        if self._in_teacher_room(cls, where):
+        if call.in_teacher_room and not self._effects.exposed(cls.id):
             return ""  # the decision's notice in this room is the one confirmation
         return f"{'✅' if approve else '❌'} Flag #{flag_id} {state}."
 
-    def _in_teacher_room(self, cls: ClassInfo, where: ChannelRef) -> bool:
-        here = cls.teacher_channel is not None and where.room == cls.teacher_channel.room
-        return here and not self._effects.exposed(cls.id)
-
-    async def decide_review(
-        self, flag_id: int, approve: bool, actor: Actor, reason: str, where: ChannelRef
-    ) -> str:
+    async def decide_review(self, call: ClassCall, flag_id: int, approve: bool, reason: str) -> str:
         """Approve or reject every waiting message the teacher sees on item N's combined
         review (oldest first, each reposted in order), or item N alone if it has its own."""
-        cls = await self.classes.require(where)
+        cls, actor = call.cls, call.actor
         async with self.sessionmaker.begin() as db:
             flag = await flag_in(db, cls.id, flag_id)
             group_id = flag.group_id
@@ -174,7 +170,7 @@ class ReviewQueue:
                     waiting.append(f)
             await floods.changed(db, group_id if waiting else None)
         if group_id is None:
-            return await self.decide(flag_id, approve, actor, reason, where)
+            return await self.decide(call, flag_id, approve, reason)
         if not waiting:
             raise UserError(f"Nothing on the review of flag #{flag_id} is waiting any more.")
         for f in waiting:
@@ -184,27 +180,25 @@ class ReviewQueue:
                 log.exception("could not finish flag %s yet", f.id)
         return texts.decided_together(approve, waiting)
 
-    async def fine(self, flag_id: int, actor: Actor, where: ChannelRef) -> str:
+    async def fine(self, call: ClassCall, flag_id: int) -> str:
         """Approve, and allow what screening matched so it is not held again in this class."""
-        cls = await self.classes.require(where)
         async with self.sessionmaker() as db:
-            matches = list((await flag_in(db, cls.id, flag_id)).matches or [])
-        answer = await self.decide(flag_id, True, actor, "not a problem", where)
-        allowed = await self._allow_matched(cls.id, matches, actor)
+            matches = list((await flag_in(db, call.class_id, flag_id)).matches or [])
+        answer = await self.decide(call, flag_id, True, "not a problem")
+        allowed = await self._allow_matched(call.class_id, matches, call.actor)
         if allowed:
             answer += f" From now on this class allows: {', '.join(sorted(set(allowed)))}."
         return answer.strip()
 
     # ---- the queue ----
 
-    async def queue(self, where: ChannelRef) -> list[ItemView]:
+    async def queue(self, class_id: int) -> list[ItemView]:
         """Pending items of the class, oldest first."""
-        cls = await self.classes.require(where)
         now = self.clock.now()
         async with self.sessionmaker() as db:
             rows = await db.scalars(
                 select(Flag)
-                .where(Flag.classroom_id == cls.id, Flag.state == FlagState.PENDING)
+                .where(Flag.classroom_id == class_id, Flag.state == FlagState.PENDING)
                 .order_by(Flag.created_at)
             )
             return [
@@ -220,11 +214,10 @@ class ReviewQueue:
                 for f in rows
             ]
 
-    async def show(self, flag_id: int, where: ChannelRef) -> str:
+    async def show(self, class_id: int, flag_id: int) -> str:
         """Every line of an item's text (a review shows only its first lines)."""
-        cls = await self.classes.require(where)
         async with self.sessionmaker() as db:
-            return texts.shown_in_full(await flag_in(db, cls.id, flag_id))
+            return texts.shown_in_full(await flag_in(db, class_id, flag_id))
 
     # ---- carrying out holds and decisions, exactly once (``effects.py``) ----
 
