@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -44,6 +45,29 @@ class Classroom(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # set while the bot is removed from the class room: nothing is posted there until it is back
     away_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class PlaceRole(enum.StrEnum):
+    """What a class's room is for: where the class meets, or where its teachers talk."""
+
+    CLASS_ROOM = "class"
+    TEACHER_ROOM = "teachers"
+
+
+class ClassPlace(Base):
+    """A room of a class on one platform. Classes are found through their places: today
+    one class room and one teacher room each (also kept on ``Classroom``); a connected class
+    will have several, on more than one platform."""
+
+    __tablename__ = "class_place"
+    __table_args__ = (UniqueConstraint("platform", "channel_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(
+        ForeignKey("classroom.id", ondelete="CASCADE"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str] = mapped_column(String(255))
+    role: Mapped[PlaceRole] = mapped_column(StateText(PlaceRole))
 
 
 class Member(Base):

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
@@ -15,7 +15,7 @@ from bot.core.dispatch import Chats
 from bot.core.errors import UserError
 from bot.core.model import Actor, ChannelRef, Platform, UserRef
 from bot.db import audit
-from bot.db.tables import Classroom, Member
+from bot.db.tables import ClassPlace, Classroom, Member, PlaceRole
 
 TRUST_LEVELS = ("new", "member", "trusted")
 
@@ -124,12 +124,14 @@ class ClassroomService:
                     created_at=self.clock.now(),
                 )
                 db.add(row)
+                await db.flush()
+                db.add(_place(row, room.id, PlaceRole.CLASS_ROOM))
             else:
                 old_timezone = row.timezone
                 row.timezone = timezone
                 row.name = name or row.name
             if teacher_channel is not None:
-                row.teacher_channel_id = teacher_channel.id
+                await _move_teacher_room(db, row, teacher_channel.id)
                 row.teacher_channel_exposed = None  # checked just now
             await db.flush()
             audit.record(
@@ -150,7 +152,7 @@ class ClassroomService:
             )
             async with self.sessionmaker.begin() as db:
                 row = await db.get_one(Classroom, class_id)
-                row.teacher_channel_id = teacher_room.id
+                await _move_teacher_room(db, row, teacher_room.id)
             created = True
         info = await self.find(room)
         assert info is not None
@@ -229,9 +231,26 @@ class ClassroomService:
 
     @staticmethod
     async def _row(db: AsyncSession, platform: Platform, channel_id: str) -> Classroom | None:
+        """The class one of whose places (class room, teacher room) this room is."""
         return await db.scalar(
-            select(Classroom).where(
-                Classroom.platform == platform.value,
-                or_(Classroom.channel_id == channel_id, Classroom.teacher_channel_id == channel_id),
-            )
+            select(Classroom)
+            .join(ClassPlace, ClassPlace.classroom_id == Classroom.id)
+            .where(ClassPlace.platform == platform.value, ClassPlace.channel_id == channel_id)
         )
+
+
+def _place(row: Classroom, channel_id: str, role: PlaceRole) -> ClassPlace:
+    return ClassPlace(classroom_id=row.id, platform=row.platform, channel_id=channel_id, role=role)
+
+
+async def _move_teacher_room(db: AsyncSession, row: Classroom, channel_id: str) -> None:
+    """The class's teacher room is now `channel_id` (its place row, and the old column)."""
+    if row.teacher_channel_id == channel_id:
+        return
+    await db.execute(
+        delete(ClassPlace).where(
+            ClassPlace.classroom_id == row.id, ClassPlace.role == PlaceRole.TEACHER_ROOM
+        )
+    )
+    row.teacher_channel_id = channel_id
+    db.add(_place(row, channel_id, PlaceRole.TEACHER_ROOM))
