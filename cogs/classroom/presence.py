@@ -14,7 +14,7 @@ from bot.core.dispatch import Chats
 from bot.core.events import BotRemoved, BotReturned
 from bot.core.model import ChannelRef, Outgoing
 from bot.db import audit
-from bot.db.tables import Classroom
+from bot.db.tables import ClassPlace, Classroom, PlaceRole
 from bot.deliveries import Deliveries
 
 log = logging.getLogger(__name__)
@@ -86,8 +86,13 @@ class ClassPresence:
 
     @staticmethod
     async def _class(db: AsyncSession, channel: ChannelRef) -> Classroom | None:
+        """The class whose class room this is (a teacher room has its own watch)."""
         return await db.scalar(
-            select(Classroom).where(
-                Classroom.platform == channel.platform.value, Classroom.channel_id == channel.id
+            select(Classroom)
+            .join(ClassPlace, ClassPlace.classroom_id == Classroom.id)
+            .where(
+                ClassPlace.platform == channel.platform.value,
+                ClassPlace.channel_id == channel.id,
+                ClassPlace.role == PlaceRole.CLASS_ROOM,
             )
         )
