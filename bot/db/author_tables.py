@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db.base import Base, UTCDateTime
+from bot.db.base import Base, StateText, UTCDateTime
+from bot.db.states import AnswerState, AuthorState, InboxState, InviteState, QuestionState
 
 
 class ClassProfile(Base):
@@ -34,7 +35,7 @@ class GuestAuthor(Base):
     platform: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255))
-    state: Mapped[str] = mapped_column(String(16), default="joined")  # joined | left
+    state: Mapped[AuthorState] = mapped_column(StateText(AuthorState), default=AuthorState.JOINED)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -48,7 +49,7 @@ class AuthorInvite(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     book: Mapped[str] = mapped_column(String(255))
-    state: Mapped[str] = mapped_column(String(16), default="open")  # open | used | revoked
+    state: Mapped[InviteState] = mapped_column(StateText(InviteState), default=InviteState.OPEN)
     created_by: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -68,7 +69,9 @@ class InboxItem(Base):
     )
     text: Mapped[str] = mapped_column(Text)
     normalized: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    state: Mapped[InboxState] = mapped_column(
+        StateText(InboxState), default=InboxState.OPEN, index=True
+    )
     message_id: Mapped[str | None] = mapped_column(String(255), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -99,8 +102,9 @@ class Question(Base):
     text: Mapped[str] = mapped_column(Text)
     book: Mapped[str] = mapped_column(String(255), default="")
     chapter: Mapped[int | None] = mapped_column(Integer)
-    # asked | approved | relayed | answered | passed | rejected | withheld | dropped
-    state: Mapped[str] = mapped_column(String(16), default="asked", index=True)
+    state: Mapped[QuestionState] = mapped_column(
+        StateText(QuestionState), default=QuestionState.ASKED, index=True
+    )
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -117,6 +121,8 @@ class Answer(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     # what screening found; non-empty means each class's teacher decides first
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
-    state: Mapped[str] = mapped_column(String(16), default="delivering", index=True)
+    state: Mapped[AnswerState] = mapped_column(
+        StateText(AnswerState), default=AnswerState.DELIVERING, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -21,3 +21,48 @@ class FlagState(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+
+
+class AuthorState(enum.StrEnum):
+    """A guest author: joined with an invite code, or left (their inbox closed)."""
+
+    JOINED = "joined"
+    LEFT = "left"
+
+
+class InviteState(enum.StrEnum):
+    """A class's invite code for an author: open until used, or revoked (seen by students)."""
+
+    OPEN = "open"
+    USED = "used"
+    REVOKED = "revoked"
+
+
+class InboxState(enum.StrEnum):
+    """A question in an author's inbox: open until answered or passed, or closed on leaving."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    PASSED = "passed"
+    CLOSED = "closed"
+
+
+class QuestionState(enum.StrEnum):
+    """A student's question for the guest author, from asking to answered (or not)."""
+
+    ASKED = "asked"
+    APPROVED = "approved"
+    RELAYED = "relayed"
+    ANSWER_HELD = "answer_held"
+    ANSWERED = "answered"
+    PASSED = "passed"
+    REJECTED = "rejected"
+    WITHHELD = "withheld"
+    DROPPED = "dropped"
+
+
+class AnswerState(enum.StrEnum):
+    """An author's answer: delivering to every class that asked, then done."""
+
+    DELIVERING = "delivering"
+    DONE = "done"

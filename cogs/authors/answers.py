@@ -20,6 +20,7 @@ from bot.core.events import DirectMessage
 from bot.core.model import Outgoing, UserRef
 from bot.core.ports import Chat
 from bot.db import audit
+from bot.db.states import AnswerState, InboxState
 from bot.db.tables import Answer, InboxItem, Question
 from bot.deliveries import Deliveries
 from cogs.authors import texts
@@ -89,7 +90,7 @@ class AnswerDesk:
                 )
                 .join(counts, counts.c.item_id == InboxItem.id)
                 .join(Question, Question.id == counts.c.first)
-                .where(InboxItem.author_id == author_id, InboxItem.state == "open")
+                .where(InboxItem.author_id == author_id, InboxItem.state == InboxState.OPEN)
                 .order_by(counts.c.classes.desc(), InboxItem.id)
             )
             return [
@@ -121,9 +122,9 @@ class AnswerDesk:
             item = await db.get(InboxItem, number)
             if item is None or item.author_id != author_id:
                 raise NotFound(f"There is no question #{number} in your inbox. Try: author inbox")
-            if item.state != "open":
+            if item.state != InboxState.OPEN:
                 raise UserError(f"Question #{number} is already {item.state}.")
-            item.state = "answered" if kind == "answer" else "passed"
+            item.state = InboxState.ANSWERED if kind == "answer" else InboxState.PASSED
             item.closed_at = now
             answer = Answer(item_id=item.id, kind=kind, text=text, reasons=reasons, created_at=now)
             db.add(answer)
@@ -142,7 +143,9 @@ class AnswerDesk:
     async def resume(self) -> int:
         """At start: finish every answer whose delivery a crash interrupted."""
         async with self.sessionmaker() as db:
-            ids = list(await db.scalars(select(Answer.id).where(Answer.state == "delivering")))
+            ids = list(
+                await db.scalars(select(Answer.id).where(Answer.state == AnswerState.DELIVERING))
+            )
         for answer_id in ids:
             await self.fanout.deliver(answer_id)
         return len(ids)

@@ -18,6 +18,7 @@ from bot.core.dispatch import Chats
 from bot.core.model import Actor, MessageRef, Outgoing
 from bot.core.ports import Chat
 from bot.db import audit
+from bot.db.states import InviteState
 from bot.db.tables import AuthorInvite
 from bot.deliveries import Deliveries
 from cogs.authors import texts
@@ -68,12 +69,12 @@ class ExposedCodes:
             invites = list(
                 await db.scalars(
                     select(AuthorInvite).where(
-                        AuthorInvite.code_hash.in_(hashes), AuthorInvite.state == "open"
+                        AuthorInvite.code_hash.in_(hashes), AuthorInvite.state == InviteState.OPEN
                     )
                 )
             )
             for invite in invites:
-                invite.state = "revoked"
+                invite.state = InviteState.REVOKED
                 audit.record(
                     db, now, invite.classroom_id, actor.user.id, "author.code_exposed",
                     invite=invite.id, where=cls.id,
@@ -95,7 +96,7 @@ class ExposedCodes:
         async with self.sessionmaker() as db:
             found = await db.scalar(
                 select(AuthorInvite.id)
-                .where(AuthorInvite.code_hash.in_(hashes), AuthorInvite.state == "open")
+                .where(AuthorInvite.code_hash.in_(hashes), AuthorInvite.state == InviteState.OPEN)
                 .limit(1)
             )
         return found is not None

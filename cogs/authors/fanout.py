@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.dispatch import Chats
 from bot.core.model import Outgoing
+from bot.db.states import AnswerState, FlagState, QuestionState
 from bot.db.tables import Answer, ClassProfile, Classroom, Flag, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
 from cogs.authors import texts
@@ -36,7 +37,7 @@ from cogs.review.service import ReviewQueue
 log = logging.getLogger(__name__)
 KIND = "answer"  # its review items
 CONCURRENCY = 16
-WAITING = ("relayed",)
+WAITING = (QuestionState.RELAYED,)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class Fanout:
                 )
             if not failed:
                 row = await db.get_one(Answer, answer_id)
-                row.state, row.done_at = "done", now
+                row.state, row.done_at = AnswerState.DONE, now
         return len(targets) - failed
 
     async def _targets(self, db: AsyncSession, item_id: int) -> tuple[list[Target], int]:
@@ -157,7 +158,7 @@ class Fanout:
         if answer.kind == "pass":
             await self.post_in_class(t, key, texts.pass_in_class(author, t.wording, t.chapter))
             await self._teachers(t, key, texts.pass_for_teachers(author, t.wording, t.student))
-            return "passed"
+            return QuestionState.PASSED
         if answer.reasons or t.review or alarm:
             await self._hold(answer, author, t, alarm)
             return ""
@@ -166,7 +167,7 @@ class Fanout:
         )
         text = texts.answer_for_teachers(author, t.wording, t.student, answer.text)
         await self._teachers(t, key, text)
-        return "answered"
+        return QuestionState.ANSWERED
 
     async def post_in_class(self, t: Target, key: str, text: str) -> None:
         """In the class's current thread; if that thread is gone, in the class room."""
@@ -212,7 +213,7 @@ class Fanout:
                     escalate=bool(alarm),
                 )
                 flag = await submit(db, item, self.clock.now())
-                q.answer_flag_id, q.state = flag.id, "answer_held"
+                q.answer_flag_id, q.state = flag.id, QuestionState.ANSWER_HELD
             flag_id = q.answer_flag_id
         await self.reviews.settle(flag_id)
 
@@ -223,7 +224,7 @@ class Fanout:
             return int(
                 await db.scalar(
                     select(func.count(Question.id)).where(
-                        Question.item_id == item_id, Question.state == "answer_held"
+                        Question.item_id == item_id, Question.state == QuestionState.ANSWER_HELD
                     )
                 )
                 or 0
@@ -265,13 +266,13 @@ class Fanout:
             place = (await places(db, [classroom.id], self.clock.now())).get(classroom.id)
         thread = open_thread(place)
         t = Target(q.id, q.text, q.student_name, ClassInfo.of(classroom), thread, chapter=q.chapter)
-        state = "withheld"
-        if flag.state == "approved":
+        state = QuestionState.WITHHELD
+        if flag.state == FlagState.APPROVED:
             key = f"authors:answerflag{flag.id}"
             text = texts.answer_in_class(flag.user_name, q.text, flag.text, asked_by, q.chapter)
             await self.post_in_class(t, key, text)
-            state = "answered"
+            state = QuestionState.ANSWERED
         async with self.sessionmaker.begin() as db:
             row = await db.get_one(Question, q.id)
-            if row.state == "answer_held":
+            if row.state == QuestionState.ANSWER_HELD:
                 row.state, row.updated_at = state, self.clock.now()

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.events import CommandTyped, DirectMessage, MessagePosted
 from bot.core.feature import Feature, RoleHook, Stage, on
 from bot.core.ports import Chat
+from bot.db.states import QuestionState
 from bot.db.tables import Question
 from bot.features import Deps
 from cogs.authors import commands
@@ -22,7 +23,12 @@ from cogs.classroom.feature import Classroom
 from cogs.moderation.feature import Moderation
 
 log = logging.getLogger(__name__)
-FINISHED_QUESTIONS = ("answered", "passed", "rejected", "dropped")
+FINISHED_QUESTIONS = (
+    QuestionState.ANSWERED,
+    QuestionState.PASSED,
+    QuestionState.REJECTED,
+    QuestionState.DROPPED,
+)
 
 
 @dataclass

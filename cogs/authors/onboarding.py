@@ -22,6 +22,7 @@ from bot.core.dispatch import Chats
 from bot.core.errors import NotAllowed, UserError
 from bot.core.model import Actor, ChannelRef, Outgoing, Role, UserRef
 from bot.db import audit
+from bot.db.states import AuthorState, InboxState, InviteState, QuestionState
 from bot.db.tables import AuthorInvite, ClassProfile, Classroom, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
 from cogs.authors import texts
@@ -31,7 +32,7 @@ from cogs.classroom.service import ClassroomService
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 INVITE_DAYS = 7
 DEFAULT_DAILY = 5
-OPEN_QUESTION = ("asked", "approved", "relayed")
+OPEN_QUESTION = (QuestionState.ASKED, QuestionState.APPROVED, QuestionState.RELAYED)
 USED = "That code was already used (each code works once). Please ask the teacher for a new one."
 
 
@@ -154,15 +155,18 @@ class AuthorDirectory:
                     "codes look like RA-7KQ2-M9XD."
                 )
             # a code typed in the class room was just cancelled for it (exposure.py): say why
-            if invite.state != "open" and not (exposed and invite.state == "revoked"):
+            if invite.state != InviteState.OPEN and not (
+                exposed and invite.state == InviteState.REVOKED
+            ):
                 raise UserError(USED)
             if invite.expires_at <= now:
                 raise UserError(
                     f"That code expired on {invite.expires_at:%d %b %Y}. "
                     "Please ask the teacher for a new one."
                 )
-            if exposed and invite.state == "open":  # where students see it: nobody may use it
-                invite.state = "revoked"
+            # where students see it: nobody may use it
+            if exposed and invite.state == InviteState.OPEN:
+                invite.state = InviteState.REVOKED
                 audit.record(db, now, invite.classroom_id, user.id, "author.code_exposed")
         if exposed:
             raise UserError(
@@ -173,8 +177,8 @@ class AuthorDirectory:
             # claimed with one conditional update, so two people racing cannot both use it
             claimed = await db.execute(
                 update(AuthorInvite)
-                .where(AuthorInvite.id == invite.id, AuthorInvite.state == "open")
-                .values(state="used", used_at=now)
+                .where(AuthorInvite.id == invite.id, AuthorInvite.state == InviteState.OPEN)
+                .values(state=InviteState.USED, used_at=now)
             )
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
                 raise UserError(USED)
@@ -189,7 +193,7 @@ class AuthorDirectory:
                     platform=user.platform.value, user_id=user.id, name=invite.name, joined_at=now
                 )
                 db.add(author)
-            author.state, author.left_at, author.name = "joined", None, invite.name
+            author.state, author.left_at, author.name = AuthorState.JOINED, None, invite.name
             await db.flush()
             invite.author_id = author.id
             audit.record(db, now, invite.classroom_id, user.id, "author.join", invite=invite.id)
@@ -208,7 +212,7 @@ class AuthorDirectory:
         now = self.clock.now()
         async with self.sessionmaker.begin() as db:
             author = await self._joined(db, user)
-            author.state, author.left_at = "left", now
+            author.state, author.left_at = AuthorState.LEFT, now
             invites = list(
                 await db.scalars(select(AuthorInvite).where(AuthorInvite.author_id == author.id))
             )
@@ -220,12 +224,12 @@ class AuthorDirectory:
                     )
                 )
                 for q in rows:
-                    q.state, q.updated_at = "dropped", now
+                    q.state, q.updated_at = QuestionState.DROPPED, now
                     waiting[q.classroom_id] = waiting.get(q.classroom_id, 0) + 1
             await db.execute(
                 update(InboxItem)
-                .where(InboxItem.author_id == author.id, InboxItem.state == "open")
-                .values(state="closed", closed_at=now)
+                .where(InboxItem.author_id == author.id, InboxItem.state == InboxState.OPEN)
+                .values(state=InboxState.CLOSED, closed_at=now)
             )
             audit.record(db, now, None, user.id, "author.leave", author=author.id)
             name, author_id = author.name, author.id
@@ -245,7 +249,7 @@ class AuthorDirectory:
                 select(GuestAuthor.id).where(
                     GuestAuthor.platform == actor.user.platform.value,
                     GuestAuthor.user_id == actor.user.id,
-                    GuestAuthor.state == "joined",
+                    GuestAuthor.state == AuthorState.JOINED,
                 )
             )
         return Actor(actor.user, Role.AUTHOR) if found is not None else actor
@@ -254,11 +258,11 @@ class AuthorDirectory:
         """The joined author's id for this platform user, if they are one."""
         async with self.sessionmaker() as db:
             row = await self._find(db, user)
-            return row.id if row is not None and row.state == "joined" else None
+            return row.id if row is not None and row.state == AuthorState.JOINED else None
 
     async def _joined(self, db: AsyncSession, user: UserRef) -> GuestAuthor:
         row = await self._find(db, user)
-        if row is None or row.state != "joined":
+        if row is None or row.state != AuthorState.JOINED:
             raise NotAllowed("Only a guest author who joined with an invite code can do that.")
         return row
 

@@ -27,6 +27,7 @@ from bot.core.errors import UserError
 from bot.core.model import Actor, ChannelRef, Outgoing, Platform, UserRef
 from bot.core.wording import plural
 from bot.db import audit
+from bot.db.states import AnswerState, AuthorState, FlagState, InboxState, QuestionState
 from bot.db.tables import Answer, AuthorInvite, Flag, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
 from bot.screening.verdict import SELF_HARM
@@ -140,7 +141,7 @@ class QuestionDesk:
                 text=text,
                 book=invite.book,
                 chapter=chapter,
-                state="asked",
+                state=QuestionState.ASKED,
                 asked_at=now,
                 updated_at=now,
             )
@@ -158,7 +159,9 @@ class QuestionDesk:
             await db.execute(
                 select(AuthorInvite, GuestAuthor)
                 .join(GuestAuthor, GuestAuthor.id == AuthorInvite.author_id)
-                .where(AuthorInvite.classroom_id == class_id, GuestAuthor.state == "joined")
+                .where(
+                    AuthorInvite.classroom_id == class_id, GuestAuthor.state == AuthorState.JOINED
+                )
                 .order_by(AuthorInvite.used_at.desc())
                 .limit(1)
             )
@@ -179,7 +182,7 @@ class QuestionDesk:
                 select(func.count(Question.id)).where(
                     Question.classroom_id == cls.id,
                     Question.asked_at >= midnight,
-                    Question.state != "rejected",
+                    Question.state != QuestionState.REJECTED,
                 )
             )
             or 0
@@ -207,13 +210,17 @@ class QuestionDesk:
             q = await db.scalar(select(Question).where(Question.flag_id == flag.id))
             if q is None:
                 return
-            if q.state == "asked":
-                q.state = "approved" if flag.state == "approved" else "rejected"
+            if q.state == QuestionState.ASKED:
+                q.state = (
+                    QuestionState.APPROVED
+                    if flag.state == FlagState.APPROVED
+                    else QuestionState.REJECTED
+                )
                 q.text, q.updated_at = flag.text, now  # the teacher may have edited it
             question_id, state = q.id, q.state
         cls = await self.classes.get(flag.classroom_id)
         student = UserRef(cls.platform, flag.user_id, flag.user_name)
-        if state == "rejected":
+        if state == QuestionState.REJECTED:
             text = texts.not_sent(student.label, flag.decision_reason)
             await self._tell(cls, student, f"authors:q{question_id}:rejected", text)
             return
@@ -253,10 +260,12 @@ class QuestionDesk:
             q = await db.get_one(Question, question_id)
             invite = await db.get_one(AuthorInvite, q.invite_id)
             author = await db.get(GuestAuthor, invite.author_id) if invite.author_id else None
-            if q.state == "approved" and (author is None or author.state != "joined"):
-                q.state, q.updated_at = "dropped", now
+            if q.state == QuestionState.APPROVED and (
+                author is None or author.state != AuthorState.JOINED
+            ):
+                q.state, q.updated_at = QuestionState.DROPPED, now
                 return None
-            if q.state != "approved":
+            if q.state != QuestionState.APPROVED:
                 if q.item_id is None or author is None:
                     return None
                 return Relayed(q.item_id, author, await _answer_of(db, q.item_id))
@@ -265,16 +274,18 @@ class QuestionDesk:
                 await db.execute(
                     select(InboxItem.id, InboxItem.text, InboxItem.state).where(
                         InboxItem.author_id == author.id,
-                        InboxItem.state.in_(("open", "answered")),
+                        InboxItem.state.in_((InboxState.OPEN, InboxState.ANSWERED)),
                     )
                 )
             ).all()
-            item_id = best_match(q.text, [(i, t) for i, t, st in items if st == "open"])
-            answered = best_match(q.text, [(i, t) for i, t, st in items if st == "answered"])
+            item_id = best_match(q.text, [(i, t) for i, t, st in items if st == InboxState.OPEN])
+            answered = best_match(
+                q.text, [(i, t) for i, t, st in items if st == InboxState.ANSWERED]
+            )
             answer_id = await _answer_of(db, answered) if item_id is None and answered else None
             if answer_id is not None and answered is not None:
                 # delivering again: a restart finishes this class's post (``resume``)
-                (await db.get_one(Answer, answer_id)).state = "delivering"
+                (await db.get_one(Answer, answer_id)).state = AnswerState.DELIVERING
                 item_id = answered
             if item_id is None:
                 known = await class_people(db, q.classroom_id)
@@ -283,13 +294,13 @@ class QuestionDesk:
                     author_id=author.id,
                     text=shown,
                     normalized=normalize(shown),
-                    state="open",
+                    state=InboxState.OPEN,
                     created_at=now,
                 )
                 db.add(item)
                 await db.flush()
                 item_id = item.id
-            q.item_id, q.state, q.updated_at = item_id, "relayed", now
+            q.item_id, q.state, q.updated_at = item_id, QuestionState.RELAYED, now
             audit.record(db, now, q.classroom_id, "readaloud", "question.relayed", item=item_id)
             return Relayed(item_id, author, answer_id)
 

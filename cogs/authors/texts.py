@@ -11,20 +11,21 @@ from datetime import datetime
 from bot.core.names import clean
 from bot.core.quoting import review_quote
 from bot.core.wording import plural, sentence
+from bot.db.states import QuestionState
 from cogs.review.texts import review_layout
 
 P = "!"  # direct messages take `!` commands on every platform (Discord also has /answer)
 
-STATUS = {
-    "asked": "waiting for your teacher",
-    "approved": "approved by your teacher",
-    "relayed": "with the author",
-    "answered": "answered",
-    "answer_held": "answered (your teacher is checking the answer)",
-    "passed": "the author can't answer this one",
-    "rejected": "not sent",
-    "withheld": "answered, but your teacher kept the answer back",
-    "dropped": "not answered: the author has left",
+STATUS: dict[QuestionState, str] = {
+    QuestionState.ASKED: "waiting for your teacher",
+    QuestionState.APPROVED: "approved by your teacher",
+    QuestionState.RELAYED: "with the author",
+    QuestionState.ANSWERED: "answered",
+    QuestionState.ANSWER_HELD: "answered (your teacher is checking the answer)",
+    QuestionState.PASSED: "the author can't answer this one",
+    QuestionState.REJECTED: "not sent",
+    QuestionState.WITHHELD: "answered, but your teacher kept the answer back",
+    QuestionState.DROPPED: "not answered: the author has left",
 }
 
 
