@@ -28,6 +28,7 @@ from bot.db.session import make_engine, make_sessionmaker, upgrade
 from bot.deliveries import Deliveries
 from bot.features import Deps, Installed, Scheduler
 from bot.platforms import configured
+from bot.platforms.accounts import EVERY_PLATFORM
 from bot.scheduling import Wakeups
 from bot.timers import Timers
 from cogs.authors import feature as authors
@@ -52,7 +53,7 @@ class App:
         self.clock = clock or SystemClock()
         self.engine: AsyncEngine = make_engine(config.settings.bot.database_url)
         self.sessionmaker: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
-        self.chats = Chats()
+        self.chats = Chats(known_accounts=list(EVERY_PLATFORM))
         # slow posts after a hold (review, note) may run behind the next events (Matrix)
         self.follow_ups = FollowUps(transient=is_storage_fault)
         self.wakeups = Wakeups(self.clock)  # APScheduler: wakes whatever waits

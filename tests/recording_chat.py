@@ -16,6 +16,7 @@ from datetime import datetime
 from bot.core.errors import ChatError, Forbidden
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 from bot.core.ports import OnPosted
+from bot.platforms.accounts import MATRIX_ACCOUNTS
 
 EVERY_CALL = "*"
 
@@ -40,6 +41,7 @@ class RecordingChat:
     a platform's refusal of a call."""
 
     platform = Platform.MATRIX
+    accounts = MATRIX_ACCOUNTS
 
     def __init__(self, teachers: list[UserRef] | None = None) -> None:
         self.posts: list[Posted] = []

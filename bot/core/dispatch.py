@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot.core.accounts import AccountSyntax
 from bot.core.commands import Invocation, Registry, Reply
 from bot.core.errors import NotAllowed, NotHandled, UserError
 from bot.core.events import Event, Request
@@ -45,9 +46,19 @@ class Chats:
     """The connected platforms, by platform; filled in by the composition root."""
 
     by_platform: dict[Platform, Chat] = field(default_factory=dict)
+    # how every platform the bot knows writes an account in text, connected or not (a
+    # child may paste an id from another platform); each connected one's is added too
+    known_accounts: list[AccountSyntax] = field(default_factory=list)
 
     def add(self, chat: Chat) -> None:
         self.by_platform[chat.platform] = chat
+        if chat.accounts not in self.known_accounts:
+            self.known_accounts.append(chat.accounts)
+
+    @property
+    def accounts(self) -> tuple[AccountSyntax, ...]:
+        """Every known account syntax, for a feature that finds accounts in text."""
+        return tuple(self.known_accounts)
 
     def __getitem__(self, platform: Platform | str) -> Chat:
         return self.by_platform[Platform(platform)]

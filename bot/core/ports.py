@@ -33,6 +33,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.accounts import AccountSyntax
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 
 OnPosted = Callable[[MessageRef], Awaitable[object]]  # told where a message now is
@@ -42,6 +43,12 @@ class Chat(Protocol):
     """One connected chat platform."""
 
     platform: Platform
+
+    @property
+    def accounts(self) -> AccountSyntax:
+        """How this platform writes an account in message text (mentions, user ids), for
+        a feature that must find them without knowing the platform (bot/core/accounts.py)."""
+        ...
 
     async def start(self) -> None:
         """Connect and begin receiving events."""

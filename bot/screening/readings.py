@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.screening.leet import LEET_I, LEETABLE
 from bot.screening.lexicon import (
     _SINGLE_CHARS,
     _SPACED_RE,
@@ -38,7 +39,7 @@ from bot.screening.spellings import (
 from bot.screening.spellings import squeeze as _squeeze
 from bot.screening.word_families import harm_words
 
-__all__ = ["LEET_READINGS", "SQUEEZED", "TOKEN_CACHE_SIZE", "read_token", "tokenize"]
+__all__ = ["SQUEEZED", "TOKEN_CACHE_SIZE", "read_token", "tokenize"]
 
 # bound of each per-token cache (entries; a few MB at most)
 TOKEN_CACHE_SIZE = 65_536
@@ -50,12 +51,6 @@ for _form in sorted(KNOWN, key=lambda f: (-KNOWN[f].severity, f)):
     if _form.isalpha():
         _BUCKETS[len(_form)] = _BUCKETS.get(len(_form), "") + _form + "\n"
 
-# leetspeak: two readings, for the ambiguous 1 ! | (i or l)
-_LEET_I = str.maketrans("013456789@$!|+€", "oieasgtbgasiite")
-_LEET_L = str.maketrans("013456789@$!|+€", "oleasgtbgaslite")
-_LEETABLE = frozenset("013456789@$!|+€")
-# the same two readings for other matchers (names kept in class, cogs/authors/deidentify.py)
-LEET_READINGS = (_LEET_I, _LEET_L)
 
 # Tokens: letters, digits and symbols used as letters or masks.
 # (same as "(?:[a-z0-9@$*€]|[!|+#](?=[a-z0-9@$*€]))+", written to scan runs in C)
@@ -97,8 +92,8 @@ def _resolve(t: str, triples: bool = True) -> tuple[str, str]:
     if not has_letters and not _symbol_word(t):
         return t, ""
     candidates: list[str] = []
-    if any(c in _LEETABLE for c in t):
-        li = t.translate(_LEET_I)
+    if any(c in LEETABLE for c in t):
+        li = t.translate(LEET_I)
         candidates.append(li)
         amb = [i for i, c in enumerate(t) if c in "1!|"]
         if amb and len(amb) <= 4:
@@ -316,7 +311,7 @@ def read_token(raw: str, triples: bool, bang: bool) -> tuple[str, str, bool]:
     if not t:
         return raw, raw, False
     reading, how = _resolve(t, triples)
-    if not how and bang and any(c in _LEETABLE for c in t):
+    if not how and bang and any(c in LEETABLE for c in t):
         # "p@k!": a trailing "!" may be a letter when the token is already leetspeak
         reading2, how2 = _resolve(t + "!")
         if how2:

@@ -7,7 +7,9 @@ name is …", "this is Sam from …"); and the first names, last names, username
 and nicknames of everyone in the class (not only those who asked), however a
 child writes them: any case, accents and look-alike letters, leetspeak
 ("S4m"), spaced out ("S a m J o n e s") or run together ("SamJones"). Folding
-and the leetspeak readings are the screener's own (``bot.screening``).
+and the leetspeak readings are the screener's own (``bot.screening``); how each
+platform writes an account (``<@id>``, ``@name:server``) comes from its adapter
+(``Chat.accounts``, bot/core/accounts.py), so nothing here knows a platform.
 
 A book's characters stay unless someone in the class has the same name; then
 privacy wins ("Auggie" in a class with an Auggie). A name that is also an
@@ -22,8 +24,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.core.accounts import Accounts, AccountSyntax
+from bot.screening.leet import LEET_READINGS
 from bot.screening.normalize import fold, fold_word
-from bot.screening.readings import LEET_READINGS
 
 STUDENT = "a student"
 TEACHER = "their teacher"
@@ -67,15 +70,6 @@ _TOKEN = re.compile(r"(?:[^\W_]|[@$!|€+])+")
 _SEP = r"[\s.\-_*·•,/\\~]+"
 _SPACED = re.compile(rf"(?<![^\W_]){_CH}(?![^\W_])(?:{_SEP}{_CH}(?![^\W_])){{2,}}")
 _SEP_RE = re.compile(_SEP)
-# any account written out: Matrix ids and matrix.to links, Discord user/role mentions,
-# e-mail addresses, and "@name" (not "@room", "@everyone", "@here": those are pings)
-_ACCOUNT = re.compile(
-    r"(?:https?://matrix\.to/#/)?@[\w.=/+-]+:[\w.-]+(?::\d+)?"
-    r"|<@[!&]?\d+>"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?<![\w@])@\s?(?!(?:room|everyone|here)\b)[^\W_][\w.'’-]*",
-    re.IGNORECASE,
-)
 _WORD = r"[^\W\d_][\w'’-]*"
 _STRONG = (
     r"my\s+name\s+is|my\s+name\s*['’]?\s*s|my\s+names|my\s+nickname\s+is|i\s+am\s+called"
@@ -99,13 +93,14 @@ _MERGE_GAP = re.compile(r"[\s._-]*")
 class People:
     """Every form a class's people go by, folded like screening folds text."""
 
-    def __init__(self, people: Iterable[Person]) -> None:
+    def __init__(self, people: Iterable[Person], accounts: Accounts) -> None:
+        self.accounts = accounts
         self.forms: dict[str, set[bool]] = {}  # folded form -> teacher? (both when shared)
         people = list(people)
         teachers = {p.user_id for p in people if p.teacher and p.user_id}
         self.ids = {p.user_id: p.user_id in teachers for p in people if p.user_id}
         for p in people:
-            for form in _forms(p.user_id, p.name):
+            for form in _forms(accounts.handles(p.user_id), p.name):
                 self.forms.setdefault(form, set()).add(p.teacher or p.user_id in teachers)
         self.long = sorted((f for f in self.forms if len(f) >= 3), key=len, reverse=True)
 
@@ -138,11 +133,11 @@ def _parts(folded: str) -> list[str]:
     return [w for w in re.findall(r"[^\W\d_]+", folded) if len(w) >= 2 and w not in NOT_NAMES]
 
 
-def _forms(user_id: str, name: str) -> set[str]:
-    """First/last names and nicknames from the display name; the username and its first
-    word (the first name, in "sam.jones" or "mia_2014")."""
+def _forms(handles: Iterable[str], name: str) -> set[str]:
+    """First/last names and nicknames from the display name; the usernames in the user id
+    and their first word (the first name, in "sam.jones" or "mia_2014")."""
     found: set[str] = set()
-    for text in (name, user_id[1:].split(":", 1)[0] if user_id.startswith("@") else ""):
+    for text in (name, *handles):
         folded = fold_word(text)
         if not folded:
             continue
@@ -208,16 +203,15 @@ def _names(text: str, people: People) -> list[tuple[int, int, str]]:
 
 
 def _mentions(text: str, people: People) -> list[tuple[int, int, str]]:
+    """Every account written out (any platform's mentions and ids, e-mail addresses,
+    "@name"): whose it is if the class knows the id, else by the names in it."""
     found = []
-    for m in _ACCOUNT.finditer(text):
-        account = m.group().removeprefix("https://matrix.to/#/").strip("<@!&>")
-        if account in people.ids or "@" + account in people.ids:
-            teacher = people.ids.get(account, people.ids.get("@" + account))
-            found.append((m.start(), m.end(), TEACHER if teacher else STUDENT))
+    for w in people.accounts.find(text):
+        if w.user_id in people.ids:
+            found.append((w.start, w.end, TEACHER if people.ids[w.user_id] else STUDENT))
             continue
-        handle = account.lstrip("@ ").split(":", 1)[0]
-        names = [w for w in re.findall(r"[^\W\d_]+", fold_word(handle)) if w in people.forms]
-        found.append((m.start(), m.end(), people.who(names[0]) if names else SOMEONE))
+        names = [n for n in re.findall(r"[^\W\d_]+", fold_word(w.handle)) if n in people.forms]
+        found.append((w.start, w.end, people.who(names[0]) if names else SOMEONE))
     return found
 
 
@@ -269,9 +263,10 @@ def _place(text: str, pos: int) -> int:
     return end if taken else pos
 
 
-def deidentify(text: str, people: Iterable[Person]) -> str:
-    """The text with every account, introduction and name of the class's people replaced."""
-    index = People(people)
+def deidentify(text: str, people: Iterable[Person], accounts: Iterable[AccountSyntax]) -> str:
+    """The text with every account, introduction and name of the class's people replaced;
+    ``accounts``: how each connected platform writes an account (``Chat.accounts``)."""
+    index = People(people, Accounts(tuple(accounts)))
     spans = _intros(text, index) + _mentions(text, index) + _names(text, index)
     if not spans:
         return text

@@ -199,7 +199,7 @@ class QuestionDesk:
         async with self.sessionmaker() as db:
             people += await class_people(db, cls.id)
         # what approving sends, so the teacher knows
-        shown = deidentify(flag.text, people) or texts.ONLY_NAMES
+        shown = deidentify(flag.text, people, self.chats.accounts) or texts.ONLY_NAMES
         text = texts.question_review(flag.user_name, flag.text, author_ctx, flag.id, found, shown)
         return Outgoing(text, key=key, notice=False)
 
@@ -289,7 +289,9 @@ class QuestionDesk:
                 item_id = answered
             if item_id is None:
                 known = await class_people(db, q.classroom_id)
-                shown = deidentify(q.text, [*known, *people]) or texts.ONLY_NAMES
+                shown = (
+                    deidentify(q.text, [*known, *people], self.chats.accounts) or texts.ONLY_NAMES
+                )
                 item = InboxItem(
                     author_id=author.id,
                     text=shown,

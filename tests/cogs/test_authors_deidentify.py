@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.platforms.accounts import EVERY_PLATFORM
 from cogs.authors.deidentify import Person, deidentify
 
 ROOM12 = [
@@ -19,6 +20,11 @@ ROOM12 = [
     Person("@rivera:school", "Ms Rivera", teacher=True),
     Person("100000000000000042", "Ben"),  # a Discord member: the name, the id in mentions
 ]
+
+
+def neutral(text: str, people: list[Person]) -> str:
+    """The question as the author reads it, with every platform's accounts known."""
+    return deidentify(text, people, EVERY_PLATFORM)
 
 
 @pytest.mark.parametrize(
@@ -59,20 +65,20 @@ ROOM12 = [
     ],
 )
 def test_no_name_account_or_introduction_reaches_the_author(asked: str, author_reads: str) -> None:
-    assert deidentify(asked, ROOM12) == author_reads
+    assert neutral(asked, ROOM12) == author_reads
 
 
 def test_names_of_people_who_never_posted_are_kept_in_class_too() -> None:
     """The list is everyone in the class (the platform's member list), not only askers."""
     quiet = [*ROOM12, Person("@kiri:school", "Kiri Waititi")]
-    assert deidentify("Waititi and Kiri ask why", quiet) == "A student and a student ask why"
+    assert neutral("Waititi and Kiri ask why", quiet) == "A student and a student ask why"
 
 
 def test_book_characters_stay_unless_someone_in_the_class_has_that_name() -> None:
     question = "Does Auggie have a dog? Is Pip's lighthouse real?"
-    assert deidentify(question, ROOM12) == question
+    assert neutral(question, ROOM12) == question
     class7 = [*ROOM12, Person("@auggie:school", "Auggie")]
-    assert deidentify(question, class7) == "Does a student have a dog? Is Pip's lighthouse real?"
+    assert neutral(question, class7) == "Does a student have a dog? Is Pip's lighthouse real?"
 
 
 def test_ordinary_words_and_pings_stay() -> None:
@@ -83,4 +89,4 @@ def test_ordinary_words_and_pings_stay() -> None:
         "what is @everyone reading?",
         "Will the mice escape?",  # ambiguous at the start of a sentence: kept
     ):
-        assert deidentify(text, ROOM12) == text
+        assert neutral(text, ROOM12) == text

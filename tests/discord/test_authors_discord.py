@@ -110,7 +110,9 @@ async def dm_say(s: School, text: str, reply_to: str | None = None) -> None:
 
 
 def answer_text(s: School, interaction: str) -> str:
-    return str(s.d.answers(interaction)[0]["data"]["content"])
+    """The reply to an interaction: at once, or after a deferral (a busy machine)."""
+    answer = next(a for a in s.d.answers(interaction) if a and a.get("type") != 5)
+    return str(answer["data"]["content"] if "data" in answer else answer["content"])
 
 
 def to_author(s: School) -> list[str]:
@@ -267,3 +269,24 @@ async def test_an_answer_starting_with_a_bang_is_an_answer_not_an_unknown_comman
     await dm_say(s, "!Yes, my dog Rosie is real.", reply_to=sent["id"])
     assert to_author(s)[-1].startswith("Thank you! Your answer is on its way to 1 class.")
     assert any("!Yes, my dog Rosie is real." in t for t in thread_posts(s, s.rooms[0]))
+
+
+async def test_mentions_and_ids_in_a_question_never_reach_the_author(school: School) -> None:
+    """A classmate's mention as discord.py delivers it (``<@id>``, ``<@!id>``) and a pasted
+    Matrix id are found by the adapters' account syntaxes and replaced."""
+    s = school
+    await join(s, s.teachers[0], s.rooms[0])
+    ben = s.students[1]["id"]
+    asked = f"Did <@{ben}> and <@!{ben}> guess it? @sam.jones:school.example did"
+    await s.d.slash(s.students[0], s.rooms[0], "ask", question=asked)
+    review = last_review(s, 0)
+    shown = "Did a student and a student guess it? Someone did"
+    assert (
+        f"The author will read it without names:\n│ {shown}" in review["embeds"][0]["description"]
+    )
+    button = {b["label"]: b["custom_id"] for row in review["components"] for b in row["components"]}
+    await s.d.click(s.teachers[0], review["id"], button["Approve"])
+    (question,) = to_author(s)
+    assert "“Did a student and a student guess it? Someone did”" in question
+    for leak in (ben, "school.example", "sam", "ben"):
+        assert leak not in question.casefold()

@@ -18,6 +18,7 @@ from bot.core.errors import Forbidden, Gone
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 from bot.core.names import reposted
 from bot.core.ports import OnPosted
+from bot.platforms.accounts import DISCORD_ACCOUNTS
 from bot.platforms.discord import media as files
 from bot.platforms.discord.calls import CommandCalls
 from bot.platforms.discord.client import ReadAloudClient
@@ -50,6 +51,7 @@ class DiscordChat:
     """One Discord bot: receives through the gateway, posts through the `Chat` port."""
 
     platform = Platform.DISCORD
+    accounts = DISCORD_ACCOUNTS
 
     def __init__(
         self,

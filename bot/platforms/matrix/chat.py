@@ -33,6 +33,7 @@ from bot.core.names import reposted
 from bot.core.ports import OnPosted
 from bot.core.quoting import lines_of, quoted
 from bot.db.handled import HandledEvents
+from bot.platforms.accounts import MATRIX_ACCOUNTS
 from bot.platforms.matrix import media
 from bot.platforms.matrix.client import SyncLoop
 from bot.platforms.matrix.direct import DirectRooms
@@ -66,6 +67,7 @@ class MatrixChat:
     """One Matrix bot account: receives through the sync loop, posts through `Chat`."""
 
     platform = Platform.MATRIX
+    accounts = MATRIX_ACCOUNTS
 
     def __init__(
         self,
