@@ -70,7 +70,3 @@ class Verdict:
     @property
     def clean(self) -> bool:
         return not self.categories
-
-    @property
-    def toxic(self) -> bool:
-        return bool(self.categories & TOXIC)

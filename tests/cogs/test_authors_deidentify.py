@@ -7,6 +7,10 @@ characters (Pip, Auggie) whose names stay unless a class member has them.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from bot.platforms.accounts import EVERY_PLATFORM
@@ -90,3 +94,19 @@ def test_ordinary_words_and_pings_stay() -> None:
         "Will the mice escape?",  # ambiguous at the start of a sentence: kept
     ):
         assert neutral(text, ROOM12) == text
+
+
+def test_keeping_names_in_class_loads_no_word_list_at_import() -> None:
+    """The leetspeak readings come without the lexicon: the screener reads its lists when
+    it is built (bot/screening/engine), not when a feature imports deidentify."""
+    code = (
+        "import sys, cogs.authors.deidentify\n"
+        "loaded = [m for m in ('bot.screening.lexicon', 'bot.screening.readings') "
+        "if m in sys.modules]\n"
+        "print(loaded)"
+    )
+    root = Path(__file__).parents[2]  # `-c` imports from the working directory
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert done.stdout.strip() == "[]"
