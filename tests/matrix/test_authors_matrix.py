@@ -137,6 +137,39 @@ async def test_an_author_on_another_homeserver_answers_a_class_question(
         await author.close()
 
 
+async def test_ids_and_mentions_in_a_question_never_reach_the_author(
+    room12: Classroom, homeservers: tuple[FederatedHomeserver, FederatedHomeserver]
+) -> None:
+    """A classmate's Matrix id (plain and as a matrix.to link) and a pasted Discord mention,
+    arriving through the Matrix adapter, are found by the platforms' account syntaxes."""
+    cls, (school, _) = room12, homeservers
+    aroha, ben, teacher = cls.students[0], cls.students[1], cls.teacher
+    told = await cls.teacher_types(
+        '!author invite name="Jo Lee" book="The Lighthouse Mice"', cls.teacher_room, "RA-"
+    )
+    code = re.search(r"RA-\w{4}-\w{4}", body(told))
+    assert code, body(told)
+    author = await Person.register(school, unique("jo"), "Jo Lee")
+    try:
+        dm = await open_direct_room(author, cls.bot)
+        await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
+                              and getattr(ev, "state_key", "") == cls.bot, 30, dm)  # fmt: skip
+        await author.send(dm, f"!author join {code.group(0)}")
+        await author.wait_for(cls.says("Welcome", dm), 30)
+
+        asked = f"Did {ben.user_id} and https://matrix.to/#/{ben.user_id} and <@1234567> guess?"
+        await aroha.send(cls.room, f"!ask {asked}")
+        review = await teacher.wait_for(cls.says("Question #", cls.teacher_room))
+        await teacher.react(cls.teacher_room, review.event_id, "✅")
+
+        text = body(await author.wait_for(cls.says("📬 Question", dm), 30))
+        assert "Did a student and a student and someone guess?" in text, text
+        for leak in (ben.user_id, ben.user_id[1:].split(":")[0], school.server_name, "1234567"):
+            assert leak.casefold() not in text.casefold()
+    finally:
+        await author.close()
+
+
 async def test_two_classes_share_one_inbox_item_and_a_rejected_question_stays_home(
     room12: Classroom, homeservers: tuple[FederatedHomeserver, FederatedHomeserver]
 ) -> None:
