@@ -8,11 +8,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,15 +23,6 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 TEACHERS = ChannelRef(ROOM.platform, ROOM.id + "-teachers")
 AROHA = student("Aroha")
 SAID = "I think the keeper was lonely"  # a new student's message: held for the teacher
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", datetime(2027, 2, 1, tzinfo=UTC))
-    await b.start()
-    await b.type("!class setup timezone=Pacific/Auckland")
-    yield b
-    await b.stop()
 
 
 def slow_reviews(chat: RecordingChat) -> tuple[asyncio.Event, asyncio.Event]:

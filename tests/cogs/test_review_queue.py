@@ -4,12 +4,7 @@ held message (reaction, `mod approve`, the queue), each decision carried out onc
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
-import pytest_asyncio
 from sqlalchemy import select
 
 from bot.core.model import ChannelRef, Outgoing
@@ -17,7 +12,6 @@ from bot.db.tables import Flag
 from cogs.review.items import NewItem, submit
 from cogs.review.service import ReviewQueue
 from tests.cogs.bench import ROOM, TEACHER, Bench, student
-from tests.migrated import sqlite_at_head
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -37,15 +31,6 @@ class Suggestions:
 
     async def decided(self, flag: Flag) -> None:
         self.outcomes.append((flag.id, flag.state))
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def bench(tmp_path: Path) -> AsyncIterator[Bench]:
-    b = Bench(sqlite_at_head(tmp_path / "bot.db"), datetime(2027, 2, 1, tzinfo=UTC))
-    await b.start()
-    await b.type("!class setup timezone=Pacific/Auckland")
-    yield b
-    await b.stop()
 
 
 def queue_of(bench: Bench) -> ReviewQueue:
