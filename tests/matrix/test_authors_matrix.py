@@ -64,9 +64,22 @@ async def room12(
 
 
 async def open_direct_room(author: Person, bot: str) -> str:
+    """The author's direct room with the bot, once the bot has joined it."""
     resp = await author.client.room_create(is_direct=True, invite=[bot])
     assert not isinstance(resp, RoomCreateError), resp
+    await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
+                          and getattr(ev, "state_key", "") == bot, 30, resp.room_id)  # fmt: skip
     return resp.room_id
+
+
+async def invite_code(cls: Classroom) -> str:
+    """The teacher invites Jo Lee; the one-time code, from the teacher room."""
+    told = await cls.teacher_types(
+        '!author invite name="Jo Lee" book="The Lighthouse Mice"', cls.teacher_room, "RA-"
+    )
+    code = re.search(r"RA-\w{4}-\w{4}", body(told))
+    assert code, body(told)
+    return code.group(0)
 
 
 async def start_session(cls: Classroom) -> str:
@@ -90,21 +103,15 @@ async def test_an_author_on_another_homeserver_answers_a_class_question(
     )
     # this story is about federation; answers waiting for the teacher are told below
     await cls.teacher_types("!author review off", cls.teacher_room, "at once")
-    told = await cls.teacher_types(
-        '!author invite name="Jo Lee" book="The Lighthouse Mice"', cls.teacher_room, "RA-"
-    )
-    code = re.search(r"RA-\w{4}-\w{4}", body(told))
-    assert code, body(told)
+    code = await invite_code(cls)
 
     author = await Person.register(home, unique("jo"), "Jo Lee")
     try:
         assert author.user_id.endswith(":" + home.server_name)
         dm = await open_direct_room(author, cls.bot)
-        await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
-                              and getattr(ev, "state_key", "") == cls.bot, 30, dm)  # fmt: skip
         await author.send(dm, "hello?")
         assert "author join CODE" in body(await author.wait_for(cls.says("", dm), 30))
-        await author.send(dm, f"!author join {code.group(0)}")
+        await author.send(dm, f"!author join {code}")
         assert "Welcome, Jo Lee!" in body(await author.wait_for(cls.says("Welcome", dm), 30))
 
         await aroha.send(cls.room, "!ask Why did the keeper live alone?")
@@ -144,17 +151,11 @@ async def test_ids_and_mentions_in_a_question_never_reach_the_author(
     arriving through the Matrix adapter, are found by the platforms' account syntaxes."""
     cls, (school, _) = room12, homeservers
     aroha, ben, teacher = cls.students[0], cls.students[1], cls.teacher
-    told = await cls.teacher_types(
-        '!author invite name="Jo Lee" book="The Lighthouse Mice"', cls.teacher_room, "RA-"
-    )
-    code = re.search(r"RA-\w{4}-\w{4}", body(told))
-    assert code, body(told)
+    code = await invite_code(cls)
     author = await Person.register(school, unique("jo"), "Jo Lee")
     try:
         dm = await open_direct_room(author, cls.bot)
-        await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
-                              and getattr(ev, "state_key", "") == cls.bot, 30, dm)  # fmt: skip
-        await author.send(dm, f"!author join {code.group(0)}")
+        await author.send(dm, f"!author join {code}")
         await author.wait_for(cls.says("Welcome", dm), 30)
 
         asked = f"Did {ben.user_id} and https://matrix.to/#/{ben.user_id} and <@1234567> guess?"
@@ -188,16 +189,10 @@ async def test_two_classes_share_one_inbox_item_and_a_rejected_question_stays_ho
     author = await Person.register(school, unique("jo"), "Jo Lee")
     try:
         dm = await open_direct_room(author, first.bot)
-        await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
-                              and getattr(ev, "state_key", "") == first.bot, 30, dm)  # fmt: skip
         for cls in (first, second):
-            told = await cls.teacher_types(
-                '!author invite name="Jo Lee" book="The Lighthouse Mice"', cls.teacher_room, "RA-"
-            )
-            code = re.search(r"RA-\w{4}-\w{4}", body(told))
-            assert code
+            code = await invite_code(cls)
             await cls.teacher_types("!author review off", cls.teacher_room, "at once")
-            await author.send(dm, f"!author join {code.group(0)}")
+            await author.send(dm, f"!author join {code}")
             await author.wait_for(first.says("Welcome", dm), 30)
 
         asks = [
@@ -242,17 +237,11 @@ async def test_an_answer_waits_for_the_teachers_tap_and_grooming_waits_even_with
     aroha, ben, teacher = cls.students[0], cls.students[1], cls.teacher
     await start_session(cls)
     await cls.teacher_types("!class safeguarding @lead:school", cls.teacher_room, "safeguarding")
-    told = await cls.teacher_types(
-        '!author invite name="Jo Lee" book="The Lighthouse Mice"', cls.teacher_room, "RA-"
-    )
-    code = re.search(r"RA-\w{4}-\w{4}", body(told))
-    assert code
+    code = await invite_code(cls)
     author = await Person.register(cls.hs, unique("jo"), "Jo Lee")
     try:
         dm = await open_direct_room(author, cls.bot)
-        await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
-                              and getattr(ev, "state_key", "") == cls.bot, 30, dm)  # fmt: skip
-        await author.send(dm, f"!author join {code.group(0)}")
+        await author.send(dm, f"!author join {code}")
         await author.wait_for(cls.says("Welcome", dm), 30)
 
         async def relayed(question: str) -> tuple[str, int]:
