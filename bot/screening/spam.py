@@ -159,7 +159,6 @@ _GROUPS_OF: dict[str, tuple[int, ...]] = {
 # ``n_distinct`` is the number of distinct words
 TRIGGERS: frozenset[str] = frozenset().union(*(a for a, _ in _PROMO), _SELF_PROMO_WORDS)
 _ASCII_LOWER = b"abcdefghijklmnopqrstuvwxyz"
-_ANY_TRIPLE_RE = re.compile(r"(\S)\1\1")
 _LONG_DIGITS_RE = re.compile(r"\d{10}")
 
 
