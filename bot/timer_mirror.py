@@ -23,15 +23,11 @@ async def follow(
     kind: str,
     wanted: Select[str, datetime | None],
     every: Select[str] | None = None,
-    *,
-    move: bool = True,
 ) -> None:
-    """Make the timers of `kind` agree with `wanted` (rows of key, due time).
-
-    With `every` (the keys of every timer of `kind` that should exist), timers of other
-    keys are dropped. `move` sets the wanted timers to the wanted time (a new revision, so
-    a run that started before does not delete the timer); without it a timer that exists
-    keeps its time (a retry waiting out its back-off), and only missing ones are made."""
+    """Make the timers of `kind` agree with `wanted` (rows of key, due time): each is set
+    to its wanted time (a new revision when it moves, so a run that started before does not
+    delete it). With `every` (the keys of every timer of `kind` that should exist), timers
+    of other keys are dropped."""
     await db.flush()  # the caller's new and changed rows, for the queries below
     if every is not None:
         await db.execute(delete(TimerRow).where(TimerRow.kind == kind, TimerRow.key.not_in(every)))
@@ -44,13 +40,11 @@ async def follow(
     statement = insert(TimerRow).from_select(
         ["kind", "key", "due_at", "payload", "revision", "attempts"], source
     )
-    if move:
-        new = statement.excluded
-        statement = statement.on_conflict_do_update(
+    new = statement.excluded
+    await db.execute(
+        statement.on_conflict_do_update(
             index_elements=["kind", "key"],
             set_={"due_at": new.due_at, "revision": TimerRow.revision + 1},
             where=TimerRow.due_at != new.due_at,
         )
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=["kind", "key"])
-    await db.execute(statement)
+    )
