@@ -20,7 +20,7 @@ async def test_a_handled_command_carries_the_injected_clocks_time(
 ) -> None:
     room12.clock.advance(timedelta(days=30))  # far from the machine's clock
     now = room12.clock.now()
-    await room12.teacher_types("!readaloud schedule", expect="")
+    await room12.teacher_types("!readaloud schedule", expect="No sessions planned yet")
     app = room12.app
     assert app is not None
     async with app.sessionmaker() as db:
