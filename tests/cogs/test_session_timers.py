@@ -39,9 +39,9 @@ async def sessions_of(bench: Bench) -> list[Session]:
 
 
 async def test_a_crash_between_due_and_done_fires_the_session_once_and_it_goes_on(
-    open_bench: OpenBench,
+    open_bench: OpenBench, database_url: str
 ) -> None:
-    bench = await open_bench(START - timedelta(days=3))
+    bench = await open_bench(START - timedelta(days=3), db_url=database_url)
     await bench.type('!readaloud book "Wonder" chapters=2')
     await bench.type("!readaloud plan 2027-02-01 mon 09:30 per=2 window=30 reminder=0")
     first = bench.app
@@ -84,9 +84,9 @@ async def test_a_crash_between_due_and_done_fires_the_session_once_and_it_goes_o
 
 
 async def test_the_timer_moves_with_the_session_when_the_teacher_moves_it(
-    open_bench: OpenBench,
+    open_bench: OpenBench, database_url: str
 ) -> None:
-    bench = await open_bench(START - timedelta(days=3))
+    bench = await open_bench(START - timedelta(days=3), db_url=database_url)
     await bench.type('!readaloud book "Wonder" chapters=4')
     await bench.type("!readaloud plan 2027-02-01 mon 09:30 per=2 window=30 reminder=10")
     one, two = await sessions_of(bench)
