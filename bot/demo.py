@@ -21,19 +21,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from nio import (
-    AsyncClient,
-    JoinError,
-    RoomCreateResponse,
-    RoomGetStateEventResponse,
-    SyncResponse,
-)
 from sqlalchemy import func, select
 
 from bot.app import App
 from bot.config import Config
 from bot.db.tables import Book, Classroom, Prompt, Session
 from bot.localserver import Account, LocalHomeserver
+from bot.platforms.matrix import demo_people
 
 log = logging.getLogger(__name__)
 DATA = Path("var")
@@ -48,12 +42,6 @@ def _passwords(path: Path) -> dict[str, str]:
     path.write_text(json.dumps(state, indent=2))
     path.chmod(0o600)
     return state
-
-
-async def _client(hs: LocalHomeserver, account: Account) -> AsyncClient:
-    client = AsyncClient(hs.base_url, account.user_id, device_id=account.device_id)
-    client.restore_login(account.user_id, account.device_id, account.access_token)
-    return client
 
 
 async def _wait_for(app: App, query: Any, what: str, timeout: float = 30) -> None:
@@ -77,19 +65,16 @@ async def set_up_class(
     app: App, hs: LocalHomeserver, bot: Account, teacher: Account, students: list[Account]
 ) -> DemoRooms:
     """The teacher makes a room, invites everyone and types the set-up commands."""
-    t = await _client(hs, teacher)
-    resp = await t.room_create(
-        name="Room 12 read-aloud",
-        topic="Our class read-aloud. Be kind, be curious!",
-        invite=[bot.user_id, *(s.user_id for s in students)],
-        power_level_override={"users": {bot.user_id: 50}},  # the creator is the top admin
+    room = await demo_people.create_room(
+        hs,
+        teacher,
+        "Room 12 read-aloud",
+        "Our class read-aloud. Be kind, be curious!",
+        [bot.user_id, *(s.user_id for s in students)],
+        bot.user_id,
     )
-    assert isinstance(resp, RoomCreateResponse), resp
-    room = resp.room_id
     for s in students:
-        c = await _client(hs, s)
-        await c.join(room)
-        await c.close()
+        await demo_people.join(hs, s, room)
     await asyncio.sleep(1.0)  # let the bot accept its invite
     now = app.clock.now().astimezone(ZoneInfo(TIMEZONE)) + timedelta(minutes=3)
     commands = [
@@ -113,9 +98,8 @@ async def set_up_class(
         ),
     ]
     for text, done in commands:
-        await t.room_send(room, "m.room.message", {"msgtype": "m.text", "body": text})
+        await demo_people.say(hs, teacher, room, text)
         await _wait_for(app, done, text)
-    await t.close()
     return await rooms_of(app, room)
 
 
@@ -131,32 +115,12 @@ async def rooms_of(app: App, class_room: str) -> DemoRooms:
 async def accept_invites(hs: LocalHomeserver, people: list[Account]) -> int:
     """Join every room the demo's people are invited to (the teacher room, the bot's direct
     rooms), as a newcomer would tap "accept": logging in, they find every room ready."""
-    joined = 0
-    for account in people:
-        client = await _client(hs, account)
-        try:
-            resp = await client.sync(timeout=0, full_state=True)
-            if isinstance(resp, SyncResponse):
-                for room_id in resp.rooms.invite:
-                    if not isinstance(await client.join(room_id), JoinError):
-                        joined += 1
-        finally:
-            await client.close()
-    return joined
+    return await demo_people.accept_invites(hs, people)
 
 
 async def room_names(hs: LocalHomeserver, teacher: Account, rooms: DemoRooms) -> dict[str, str]:
     """The rooms' names as the teacher's Matrix client shows them."""
-    client = await _client(hs, teacher)
-    try:
-        names = {}
-        for room_id in (rooms.class_room, rooms.teacher_room):
-            resp = await client.room_get_state_event(room_id, "m.room.name")
-            name = resp.content.get("name") if isinstance(resp, RoomGetStateEventResponse) else ""
-            names[room_id] = str(name or room_id)
-        return names
-    finally:
-        await client.close()
+    return await demo_people.room_names(hs, teacher, [rooms.class_room, rooms.teacher_room])
 
 
 def banner(
