@@ -29,7 +29,6 @@ def configured(app: App) -> list[Chat]:
                 registry=app.registry,
                 on_fatal=app.fail,
                 follow_ups=app.follow_ups,
-                clock=app.clock,
             )
         )
     d = app.config.settings.discord

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.core.clock import Clock, SystemClock
 from bot.db.tables import SyncToken
 
 
 class TokenStore:
     """Load and save the sync token of one Matrix account."""
 
-    def __init__(
-        self, sessionmaker: async_sessionmaker[Any], account: str, clock: Clock | None = None
-    ) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[Any], account: str) -> None:
         self.sessionmaker = sessionmaker
         self.account = account
-        self.clock = clock or SystemClock()
 
     async def load(self) -> str | None:
         async with self.sessionmaker() as db:
@@ -28,7 +25,7 @@ class TokenStore:
 
     async def save(self, token: str) -> None:
         """Store the token (one statement when the account has a row already)."""
-        now = self.clock.now()
+        now = datetime.now(UTC)
         async with self.sessionmaker.begin() as db:
             stored = await db.execute(
                 update(SyncToken)
