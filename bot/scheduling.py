@@ -114,6 +114,8 @@ class Wakeups:
 
     def spawn(self, job: Job) -> None:
         """Run `job` now on its own task, stopped with the scheduler."""
+        if self._stopped:
+            return
         task: asyncio.Task[object] = asyncio.get_running_loop().create_task(self._guarded(job))
         self._running.add(task)
         task.add_done_callback(self._running.discard)
@@ -122,6 +124,10 @@ class Wakeups:
         """What APScheduler runs: the job, counted as running until it ends."""
         if self._armed.get(name, (None,))[0] == seq:
             del self._armed[name]
+        if self._stopped:
+            # APScheduler made the task just before `stop` and it began only after: the
+            # bot has stopped (its database closed), so the job is left to the next start
+            return None
         task = asyncio.current_task()
         assert task is not None
         self._running.add(task)

@@ -246,8 +246,13 @@ class Timers:
                 raise
             log.warning("timers: the database does not answer (%s); again later", e)
             self._wake_at(self.clock.now() + RETRY_FIRST)
-        ran = await asyncio.gather(*(self._run(c) for c in claims))
-        return sum(ran)
+        # return_exceptions: cancelled (the bot stops), gather waits for every run to end
+        # instead of returning at the first cancelled one and leaving the rest running on
+        ran = await asyncio.gather(*(self._run(c) for c in claims), return_exceptions=True)
+        for outcome in ran:
+            if isinstance(outcome, BaseException):
+                raise outcome  # `_run` keeps what an Exception does: a crash, or the stop
+        return sum(outcome is True for outcome in ran)
 
     # ---- firing: claim → run → complete ----
 

@@ -47,12 +47,21 @@ class Bell:
     fail: bool = False
     runs: list[str] = field(default_factory=list)
     set_again: bool = False
+    slow: bool = False  # the runs wait until stopped; `ring` then takes a while to clean up
+    begun: list[str] = field(default_factory=list)
 
 
 def bell_feature(bell: Bell, deps: Deps) -> Feature[Bell]:
     async def ring(db: AsyncSession, due: Due) -> None:
         audit.record(db, deps.clock.now(), None, "bell", "bell.rang", key=due.key)
         await db.flush()  # written (not committed) when the crash comes
+        if bell.slow:
+            bell.begun.append(due.key)
+            try:
+                await asyncio.Event().wait()
+            finally:
+                await asyncio.sleep(1)  # as a rollback that is still on its way
+                bell.runs.append(f"{due.key} cleaned up")
         if bell.crash:
             raise Crash
         if bell.fail:
@@ -60,6 +69,9 @@ def bell_feature(bell: Bell, deps: Deps) -> Feature[Bell]:
         bell.runs.append(due.key)
 
     async def note(due: Due) -> None:
+        if bell.slow:
+            bell.begun.append(due.key)
+            await asyncio.Event().wait()  # ends at once when cancelled
         out = Outgoing("The bell rang: time to read!", key=f"bell:{due.key}")
         chat = deps.chats[Platform.MATRIX]
         await deps.deliveries.once(out.key or "", ROOM, partial(chat.send, ROOM, out))
@@ -284,3 +296,41 @@ async def test_one_scheduler_job_waits_for_the_soonest_row_and_a_sooner_row_move
     assert after is not None and after - lunch > timedelta(minutes=1, seconds=59), (
         "then it waits for the next row"
     )
+
+
+async def test_cancelled_run_due_returns_only_when_every_run_has_ended(school: School) -> None:
+    """The bot's stop cancels the job running the due timers; what that job ran must have
+    ended when it ends (before, it returned at the first cancelled run and left the others
+    running on against a closed database, into whatever ran next)."""
+    bell = Bell(slow=True)
+    app, _ = await school.start(bell)
+    later = START + timedelta(minutes=5)
+    await app.timers.set(NOTE, "lunch", later)
+    await app.timers.set(BELL, "lunch", later)
+    school.clock.set(later)
+    job = asyncio.create_task(app.timers.run_due(KINDS))  # both claimed, run side by side
+    async with asyncio.timeout(WAIT):
+        while len(bell.begun) < 2:
+            await asyncio.sleep(0.01)
+    job.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await job
+    # `note` ended at once when cancelled; `ring` was still cleaning up and was waited for
+    assert bell.runs == ["lunch cleaned up"]
+
+
+async def test_a_wake_up_that_comes_due_as_the_bot_stops_does_not_run_after_the_stop() -> None:
+    clock = FakeClock(START)
+    ran: list[str] = []
+
+    async def ring() -> None:
+        ran.append("rang")
+
+    for _ in range(20):  # APScheduler hands a due job to a task on its next turn
+        wakeups = Wakeups(clock)
+        await wakeups.start()
+        wakeups.at("now", START, ring)
+        await asyncio.sleep(0)  # the task is made; it begins after the stop below
+        await wakeups.stop()
+        await asyncio.sleep(0.02)
+    assert ran == [], "a job ran after the scheduler had stopped"

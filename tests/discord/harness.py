@@ -32,6 +32,13 @@ TEACHER_ROLE = "Teacher"
 LONG_LIVED = ("discord-gateway", "discord-retries", "db-relay")  # run as long as the bot does
 
 
+def _where(task: asyncio.Task[Any]) -> str:
+    """A task's name and the line it waits at, for a test that will not go quiet."""
+    frames = task.get_stack(limit=20)
+    at = " > ".join(f"{f.f_code.co_name}:{f.f_lineno}" for f in frames) or "?"
+    return f"{task.get_name()} {task.get_coro()!r} at {at}"
+
+
 def path_of(route: Route) -> str:
     return route.url.removeprefix(Route.BASE)
 
@@ -161,6 +168,8 @@ class Discord:
         self.clock = clock
         self.app: App | None = None
         self.tokens: dict[str, str] = {}  # interaction id → token (follow-ups use the token)
+        # what ran before this test's bot (the tests share one event loop): never waited for
+        self.outside: set[asyncio.Task[Any]] = set()
 
     def config(self) -> Config:
         settings = Settings(
@@ -173,6 +182,8 @@ class Discord:
     async def start(self) -> App:
         """A fresh App (a restart, if one ran before) connected to the world."""
         before = asyncio.all_tasks()
+        if self.app is None and not self.outside:
+            self.outside = before
         self.app = App(self.config(), self.clock)
         await self.app.start()
         await self.chat.wait_ready()
@@ -194,8 +205,9 @@ class Discord:
         return self.chat.client._connection
 
     async def settle(self, before: set[asyncio.Task[Any]] | None = None) -> None:
-        """Wait until every task started since `before` (and the tasks they start) is done."""
-        before = before if before is not None else set()
+        """Wait until every task started since `before` (default: since this test's bot
+        first started), and the tasks they start, is done."""
+        before = (before or set()) | self.outside
         me = asyncio.current_task()
         for _ in range(100):
             await asyncio.sleep(0)
@@ -209,7 +221,7 @@ class Discord:
             if not busy:
                 return
             await asyncio.wait(busy, timeout=5)
-        raise AssertionError(f"the bot did not go quiet: {[t.get_name() for t in busy]}")
+        raise AssertionError(f"the bot did not go quiet: {[_where(t) for t in busy]}")
 
     async def feed(self, event: str, payload: dict[str, Any]) -> None:
         """Deliver one gateway event (e.g. "message_create") and wait for its effects."""
