@@ -3,6 +3,7 @@ decisions, the class's rules, and the teacher's records."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from bot.screening import Book
 from cogs.classroom.feature import Classroom
 from cogs.moderation import commands, records
 from cogs.moderation.direct_replies import KIND as DIRECT_KIND
-from cogs.moderation.policy import screening_deadline
+from cogs.moderation.policy import screening_deadline, warm_up
 from cogs.moderation.records import Records
 from cogs.moderation.rules import ClassRules
 from cogs.moderation.service import ModerationService
@@ -102,6 +103,11 @@ def setup(deps: Deps, classroom: Classroom, books: CurrentBook) -> Feature[Moder
         # once a teacher room may be posted in again, what waited goes there
         watch.on_postable(service.resume)
 
+    async def warm() -> None:
+        # screening's patterns (about 1.5 s of compiling), built beside the event loop
+        # before the first message instead of on the loop when the first message comes
+        await asyncio.to_thread(warm_up)
+
     async def stop() -> None:
         service.deadline.close()  # its worker process, if one was needed
 
@@ -122,6 +128,7 @@ def setup(deps: Deps, classroom: Classroom, books: CurrentBook) -> Feature[Moder
         timers=[Timer(RETRY, run=retry)],
         retention=records.purge,
         review_kinds=("message", THREAD_KIND, DIRECT_KIND),
+        prepare=[warm],
         resume=[resume],
         stop=[stop],
     )
