@@ -91,8 +91,7 @@ class App:
         self.features = Installed(features, self.dispatcher, self.timers, self.clock, registry_ref)
         self.registry, self.services = self.features.registry, self.features.services
         self.scheduler.installed = self.features
-        # the machine's clock, like the adapters that record handled events (for now)
-        self.handled = HandledEvents(self.sessionmaker, "all")
+        self.handled = HandledEvents(self.sessionmaker, "all", self.clock)
         self.timers.handle(
             [Timer("handled.purge", run=self._purge_handled, every=HANDLED_PURGE_EVERY)]
         )

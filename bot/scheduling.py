@@ -1,13 +1,12 @@
-"""The waker (APScheduler) and the rows it wakes.
+"""The waker (APScheduler) for the durable timers.
 
 `Wakeups` holds named wake-ups on one APScheduler ``AsyncIOScheduler``: each is a
 one-off job at its time, and setting a sooner one wakes the scheduler at once. How
 long to wait comes from the injected clock; APScheduler measures the wait on the
 machine's clock (a fake clock in tests does not move by itself: tests run what is due
 with ``run_due``, the same code the jobs run). The durable timer table
-(``bot/timers.py``, one job for its soonest row) and the session rows (`RowWakes`)
-both wake through it; the database stays the truth and the jobs are a cache rebuilt
-from rows at start.
+(``bot/timers.py``, one job for its soonest row) wakes through it; the database stays
+the truth and the job is a cache planned again from the rows at start.
 
 Waking twice is harmless: the database decides what is due and every post is keyed
 (see bot/deliveries.py).
@@ -28,9 +27,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.core.clock import Clock
 
 log = logging.getLogger(__name__)
-RETRY_AFTER = timedelta(seconds=30)
-# only rows due within the horizon hold a wake-up; the next one beyond it wakes a refresh
-HORIZON = timedelta(hours=6)
 Job = Callable[[], Awaitable[object]]
 
 
@@ -145,72 +141,3 @@ class Wakeups:
         except Exception:
             log.exception("a timed job failed")
             return None
-
-
-class RowWakes:
-    """Wakes rows that are their own truth (a session's ``next_step_at``) at each due time:
-    `unfinished` lists (id, due) by a time, `run` does what is due for one id and returns
-    when it next needs the bot, `after` says the soonest due beyond a time."""
-
-    def __init__(
-        self,
-        name: str,
-        wakeups: Wakeups,
-        clock: Clock,
-        unfinished: Callable[[datetime | None], Awaitable[list[tuple[int, datetime]]]],
-        run: Callable[[int], Awaitable[datetime | None]],
-        after: Callable[[datetime], Awaitable[datetime | None]],
-    ) -> None:
-        self.name = name
-        self.wakeups = wakeups
-        self.clock = clock
-        self._unfinished = unfinished
-        self._run = run
-        self._after = after
-        self._locks: dict[int, asyncio.Lock] = {}
-
-    async def rebuild(self) -> int:
-        """Make the wake-ups for the next hours again from the database; returns how many."""
-        until = self.clock.now() + HORIZON
-        jobs = await self._unfinished(until)
-        wanted = {f"{self.name}:{rid}" for rid, _ in jobs}
-        for name in self.wakeups.names(f"{self.name}:"):
-            if name not in wanted:
-                self.wakeups.cancel(name)
-        for rid, when in jobs:
-            self._plan(rid, when)
-        # instead of polling: wake again when the next row beyond the horizon comes close
-        beyond = await self._after(until)
-        refresh = self.clock.now() + HORIZON if beyond is None else beyond - HORIZON
-        self.wakeups.at(f"{self.name}-refresh", refresh, self.rebuild)
-        return len(jobs)
-
-    def changed(self) -> None:
-        """Rows changed (a new plan or prompt): make the wake-ups again soon."""
-        self.wakeups.spawn(self.rebuild)
-
-    async def run_due(self) -> int:
-        """Run every row due by the clock now; used with a fake clock."""
-        due = [rid for rid, _ in await self._unfinished(self.clock.now())]
-        for rid in due:
-            await self._fire(rid)
-        return len(due)
-
-    def _plan(self, rid: int, when: datetime) -> None:
-        if when > self.clock.now() + HORIZON:
-            return  # the refresh plans it when it comes closer
-        self.wakeups.at(f"{self.name}:{rid}", when, lambda: self._fire(rid))
-
-    async def _fire(self, rid: int) -> None:
-        # one run per row at a time; different rows run side by side
-        lock = self._locks.setdefault(rid, asyncio.Lock())
-        async with lock:
-            try:
-                next_due = await self._run(rid)
-            except Exception:
-                log.exception("%s %s failed; retrying in %s", self.name, rid, RETRY_AFTER)
-                next_due = self.clock.now() + RETRY_AFTER
-            if next_due is not None:
-                self._plan(rid, next_due)
-        if not lock.locked():
-            self._locks.pop(rid, None)

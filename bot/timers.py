@@ -192,6 +192,11 @@ class Timers:
                 )
         await self._plan_soonest()
 
+    def replan(self) -> None:
+        """Rows were written in a feature's own transaction (``bot/timer_mirror.py``), now
+        committed: plan the job for the soonest row again, soon."""
+        self.wakeups.spawn(self._plan_soonest)
+
     async def _plan_soonest(self) -> None:
         """Move the job to the soonest row this process may run (sooner or later than
         planned): a free row when it is due, a row another process holds when its lease
@@ -225,27 +230,23 @@ class Timers:
         self._next = None
         await self.run_due()
 
-    async def run_due(self, kinds: Iterable[str] | None = None) -> int:
+    async def run_due(self, kinds: Iterable[str] | None = None, in_order: bool = False) -> int:
         """Claim every durable timer due by the clock now (of these kinds, if given), plan
-        the job for the next, then run the claimed side by side. The job runs this; tests
-        with a fake clock call it. Returns how many ran."""
+        the job for the next, then run the claimed side by side (`in_order`: one after the
+        other, soonest first). The job runs this; tests with a fake clock call it. Returns
+        how many ran."""
         wanted = self._durable() if kinds is None else [k for k in kinds if k in self._durable()]
-        query = select(TimerRow.kind, TimerRow.key).where(
-            TimerRow.due_at <= self.clock.now(), TimerRow.kind.in_(wanted)
-        )
         claims: list[Claim] = []
         try:
-            async with self.sessionmaker() as db:
-                rows = (await db.execute(query.order_by(TimerRow.due_at, TimerRow.id))).all()
-            for kind, key in rows:
-                if (claim := await self._claim(kind, key)) is not None:
-                    claims.append(claim)
+            claims = await self._claim(wanted)
             await self._plan_soonest()
         except Exception as e:  # what was claimed still runs below
             if not is_storage_fault(e):
                 raise
             log.warning("timers: the database does not answer (%s); again later", e)
             self._wake_at(self.clock.now() + RETRY_FIRST)
+        if in_order:
+            return sum([await self._run(c) for c in claims])
         # return_exceptions: cancelled (the bot stops), gather waits for every run to end
         # instead of returning at the first cancelled one and leaving the rest running on
         ran = await asyncio.gather(*(self._run(c) for c in claims), return_exceptions=True)
@@ -256,14 +257,16 @@ class Timers:
 
     # ---- firing: claim → run → complete ----
 
-    async def _claim(self, kind: str, key: str) -> Claim | None:
+    async def _claim(self, kinds: list[str]) -> list[Claim]:
+        """Claim every timer of `kinds` due now in one statement; the claimed, soonest first."""
+        if not kinds:
+            return []
         now = self.clock.now()
         async with self.sessionmaker.begin() as db:
-            result = await db.execute(
+            claimed = await db.scalars(
                 update(TimerRow)
                 .where(
-                    TimerRow.kind == kind,
-                    TimerRow.key == key,
+                    TimerRow.kind.in_(kinds),
                     TimerRow.due_at <= now,
                     # free, or held by another process whose lease ran out (it died)
                     (TimerRow.claimed_by.is_(None))
@@ -275,13 +278,11 @@ class Timers:
                     claimed_at=now,
                     attempts=TimerRow.attempts + 1,
                 )
+                .returning(TimerRow),
+                execution_options={"synchronize_session": False},
             )
-            if getattr(result, "rowcount", 0) != 1:
-                return None
-            row = await db.scalar(
-                select(TimerRow).where(TimerRow.kind == kind, TimerRow.key == key)
-            )
-        return None if row is None else Claim(row)
+            rows = list(claimed)
+        return [Claim(row) for row in sorted(rows, key=lambda r: (r.due_at, r.id))]
 
     async def _run(self, claim: Claim) -> bool:
         """Run a claimed timer and complete it; True if it ran."""

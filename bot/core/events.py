@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.core.model import Actor, Attachment, ChannelRef, Media, MessageRef, UserRef
+from bot.core.model import Actor, Attachment, ChannelRef, Media, MessageRef, Platform, UserRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +161,17 @@ class BotReturned:
     channel: ChannelRef
 
 
+@dataclass(frozen=True, slots=True)
+class RoomChanged:
+    """Who is in a channel, or what they (or the bot) may do there, changed: a member
+    joined, left or was invited, a role or power level or a channel's permissions were
+    edited. `channel` None: something that touches every channel of the platform (a
+    Discord server's role)."""
+
+    platform: Platform
+    channel: ChannelRef | None = None
+
+
 Event = (
     MessagePosted
     | CommandTyped
@@ -173,6 +184,7 @@ Event = (
     | Connected
     | BotRemoved
     | BotReturned
+    | RoomChanged
 )
 
 # events whose actor waits for an answer (`Dispatcher.request`): a click, an upload

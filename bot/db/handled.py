@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.clock import Clock, SystemClock
+from bot.core.clock import Clock
 from bot.db.tables import HandledEvent
 
 KEEP = timedelta(days=14)  # longer than any history a rejoin or catch-up brings back
@@ -23,11 +23,11 @@ class HandledEvents:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         platform: str,
-        clock: Clock | None = None,
+        clock: Clock,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.platform = platform
-        self.clock = clock or SystemClock()
+        self.clock = clock  # the injected clock: recorded and forgotten by the same time
 
     async def which(self, event_ids: Iterable[str]) -> set[str]:
         """The ids among `event_ids` that were handled before."""

@@ -29,6 +29,7 @@ def configured(app: App) -> list[Chat]:
                 registry=app.registry,
                 on_fatal=app.fail,
                 follow_ups=app.follow_ups,
+                clock=app.clock,
             )
         )
     d = app.config.settings.discord

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.core.events import BotRemoved, BotReturned, Connected, EncryptedRoom
+from bot.core.events import BotRemoved, BotReturned, Connected, EncryptedRoom, RoomChanged
 from bot.core.feature import Due, Feature, RoleHook, Stage, Timer, on
 from bot.core.ports import Chat
 from bot.features import Deps
@@ -19,7 +19,8 @@ from cogs.classroom.service import ClassroomService
 from cogs.classroom.watch import TeacherRoomWatch
 
 log = logging.getLogger(__name__)
-WATCH_EVERY = timedelta(minutes=5)  # teacher rooms stay private: looked at regularly
+# teacher rooms stay private: looked at when a room changes, and hourly for a change unseen
+WATCH_EVERY = timedelta(hours=1)
 OUTAGE_LOOK_EVERY = timedelta(seconds=15)  # is anything waiting for the database?
 
 
@@ -53,6 +54,9 @@ def setup(deps: Deps) -> Feature[Classroom]:
     async def returned(_chat: Chat, ev: BotReturned) -> None:
         await presence.returned(ev)
 
+    async def room_changed(_chat: Chat, ev: RoomChanged) -> None:
+        await watch.check(ev.platform, ev.channel)  # at once, not at the next look
+
     async def encrypted(_chat: Chat, ev: EncryptedRoom) -> None:
         log.warning("room %s is encrypted; the bot cannot read it", ev.channel.id)
 
@@ -71,6 +75,7 @@ def setup(deps: Deps) -> Feature[Classroom]:
             on(BotRemoved, removed),
             on(BotReturned, returned),
             on(EncryptedRoom, encrypted),
+            on(RoomChanged, room_changed),
         ],
         roles=[RoleHook(roles.resolve, Stage.GUARD)],  # first: roles come from the class
         private_place=roles.private_place,

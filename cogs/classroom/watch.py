@@ -1,6 +1,7 @@
 """Keeping the teacher room private after set-up: rooms change (a student is invited,
-a channel's permissions are edited, a teacher is demoted in the class). Checked at start
-and regularly; anyone there who is not a teacher of the class now is removed, and while
+a channel's permissions are edited, a teacher is demoted in the class). Checked at start,
+whenever the platform says a class's room changed (`RoomChanged`), and hourly in case a
+change went unseen; anyone there who is not a teacher of the class now is removed, and while
 students can still read it, no held message, question or safeguarding alert is posted
 there. What the last check found is kept in the database, so after a restart an exposed
 room stays paused, and every room waits for its first check before anything is posted."""
@@ -81,16 +82,22 @@ class TeacherRoomWatch:
         self._unchecked = {class_id for class_id, _ in rows}
         self._loaded = True
 
-    async def check(self, platform: Platform | None = None) -> int:
-        """Look at every class's teacher room (on one platform, if given): remove who is no
-        teacher of the class, tell its teachers when its privacy changes. Returns how many
-        rooms students can read."""
+    async def check(self, platform: Platform | None = None, room: ChannelRef | None = None) -> int:
+        """Look at every class's teacher room (on one platform, if given; of the class whose
+        class room or teacher room `room` is, if given): remove who is no teacher of the
+        class, tell its teachers when its privacy changes. Returns how many rooms students
+        can read."""
         if not self._loaded:
             await self.load()
         async with self.sessionmaker() as db:
             query = select(
                 Classroom.id, Classroom.platform, Classroom.channel_id, Classroom.teacher_channel_id
             ).where(Classroom.teacher_channel_id.is_not(None))
+            if room is not None:
+                platform = room.platform
+                query = query.where(
+                    (Classroom.channel_id == room.id) | (Classroom.teacher_channel_id == room.id)
+                )
             if platform is not None:
                 query = query.where(Classroom.platform == platform.value)
             rows = (await db.execute(query)).all()

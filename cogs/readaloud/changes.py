@@ -17,6 +17,7 @@ from bot.db import audit
 from bot.db.states import SessionState
 from bot.db.tables import Plan, Session
 from cogs.classroom.service import ClassInfo
+from cogs.readaloud import session_timers
 from cogs.readaloud.calendar import local_to_utc
 from cogs.readaloud.steps import first_step_at
 
@@ -80,6 +81,7 @@ class CalendarChanges:
                 last=last.isoformat(),
                 moved=moved,
             )
+            await session_timers.changed(db, cls.id)
         self.on_change()
         return moved
 
@@ -132,6 +134,7 @@ class CalendarChanges:
                     moved += 1
             if moved:
                 audit.record(db, now, class_id, "readaloud", "session.retime", moved=moved)
+                await session_timers.changed(db, class_id)
         if moved:
             self.on_change()
         return moved
@@ -170,5 +173,6 @@ class CalendarChanges:
                 number=number,
                 to=when.isoformat(),
             )
+            await session_timers.changed(db, cls.id)
         self.on_change()
         return when.astimezone(tz).strftime("%a %d %b %Y %H:%M")

@@ -10,14 +10,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.events import BotRemoved, BotReturned, MessageShared, PollVoted
-from bot.core.feature import Feature, Stage, listen, on
+from bot.core.feature import Due, Feature, Stage, Timer, listen, on
 from bot.core.ports import Chat
 from bot.db.tables import Entry, Session, Vote
 from bot.features import Deps
-from bot.scheduling import RowWakes
 from cogs.classroom import retention
 from cogs.classroom.feature import Classroom
-from cogs.readaloud import commands
+from cogs.readaloud import commands, session_timers
 from cogs.readaloud.answers import Answers
 from cogs.readaloud.changes import CalendarChanges
 from cogs.readaloud.class_book import ClassBooks
@@ -36,24 +35,30 @@ class ReadAloud:
     seasons: SeasonStore
     sessions: SessionRunner
     answers: Answers
-    session_wakes: RowWakes
     books: ClassBooks  # the book each class reads now, for screening
 
 
 def setup(deps: Deps, classroom: Classroom) -> Feature[ReadAloud]:
-    """Sessions are woken from their own rows (``Session.next_step_at`` is the truth)."""
+    """Each session that needs the bot waits on one durable timer (``session_timers.py``)."""
     grace = timedelta(minutes=deps.settings.late_grace_minutes)
-    sm, clock, classes = deps.sessionmaker, deps.clock, classroom.classes
+    sm, clock, classes, timers = deps.sessionmaker, deps.clock, classroom.classes, deps.timers
     answers = Answers(sm, deps.chats, clock)
     sessions = SessionRunner(sm, classes, deps.chats, deps.deliveries, clock, answers, grace)
-    wakes = RowWakes(
-        "session", deps.wakeups, clock, sessions.unfinished, sessions.run, sessions.next_after
-    )
     books = ClassBooks(clock)
 
     def plans_changed() -> None:
-        wakes.changed()
+        timers.replan()  # the sessions' timers were written with them
         books.forget()  # a plan or book change: screening looks at the book again
+
+    async def step(due: Due) -> None:
+        await sessions.run(int(due.key))  # keyed posts: a run again repeats none
+
+    async def follow_rows() -> None:
+        async with sm.begin() as db:
+            await session_timers.resume(db)
+
+    async def run_due() -> int:  # tests with a fake clock: in order, as the clock passes them
+        return await timers.run_due([session_timers.KIND], in_order=True)
 
     changes = CalendarChanges(sm, clock, plans_changed)
     classes.on_timezone_change(changes.retime)
@@ -63,7 +68,6 @@ def setup(deps: Deps, classroom: Classroom) -> Feature[ReadAloud]:
         SeasonStore(sm, clock, plans_changed),
         sessions,
         answers,
-        wakes,
         books,
     )
 
@@ -71,7 +75,8 @@ def setup(deps: Deps, classroom: Classroom) -> Feature[ReadAloud]:
         await answers.on_vote(ev)
 
     async def away_or_back(_chat: Chat, _ev: BotRemoved | BotReturned) -> None:
-        wakes.changed()  # the class's sessions stop, or carry on, from the rows
+        await follow_rows()  # the class's sessions stop, or carry on, from the rows
+        timers.replan()
 
     declared = commands.declare(classes, api.readaloud, changes, api.seasons)
     return Feature(
@@ -87,8 +92,9 @@ def setup(deps: Deps, classroom: Classroom) -> Feature[ReadAloud]:
         requests=[SeasonUploads(declared).uploaded],  # a teacher's season file
         listeners=[listen(MessageShared, answers.on_shared)],
         retention=purge,
-        resume=[wakes.rebuild],
-        due=[wakes.run_due],
+        timers=[Timer(session_timers.KIND, run=step)],
+        resume=[follow_rows],
+        due=[run_due],
     )
 
 

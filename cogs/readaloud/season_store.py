@@ -15,8 +15,10 @@ from bot.core.errors import NotFound, UserError
 from bot.db import audit
 from bot.db.states import SessionState
 from bot.db.tables import Book, Classroom, Entry, Plan, Prompt, Session, Vote
+from cogs.readaloud import session_timers
 from cogs.readaloud.calendar import PlannedSession, local_to_utc, sessions_for
 from cogs.readaloud.season import BookSpec, PlanSpec, PromptSpec, Season
+from cogs.readaloud.steps import first_step_at
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class SeasonStore:
                     starts_at=p.starts_at,
                     first_chapter=p.first_chapter,
                     last_chapter=p.last_chapter,
+                    next_step_at=first_step_at(p.starts_at, plan.reminder_minutes),
                 )
                 for p in planned
             )
@@ -131,6 +134,7 @@ class SeasonStore:
                 prompts=len(season.prompts),
                 answers_removed=removed,
             )
+            await session_timers.changed(db, class_id)
             title = book.title
         self.on_change()
         return ImportResult(

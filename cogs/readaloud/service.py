@@ -17,6 +17,7 @@ from bot.db import audit
 from bot.db.states import SessionState
 from bot.db.tables import Book, Plan, Prompt, Session
 from cogs.classroom.service import ClassInfo
+from cogs.readaloud import session_timers
 from cogs.readaloud.calendar import chapters_label, relative, sessions_for
 from cogs.readaloud.steps import NUMBER_KEYS, first_step_at
 
@@ -156,6 +157,7 @@ class ReadAloudService:
                 book=book.title,
                 sessions=len(planned),
             )
+            await session_timers.changed(db, cls.id)
         self.on_schedule_change()
         return await self.schedule(cls)
 
@@ -231,6 +233,7 @@ class ReadAloudService:
             audit.record(
                 db, self.clock.now(), cls.id, actor.user.id, "session.now", number=s.number
             )
+            await session_timers.changed(db, cls.id)
             number = s.number
         self.on_schedule_change()
         return number

@@ -4,7 +4,7 @@ reminder → announcement + thread → predictions revealed → prompts at their
 offsets → poll results → close → digest for the teacher. Each step has its
 own delivery key, so running a session again (after a crash, a restart or
 two timers firing) only does what is still missing, and the session row
-records when it next needs the bot.
+records when it next needs the bot; its timer (``session_timers.py``) moves with it.
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ from bot.db.states import SessionState
 from bot.db.tables import Book, Classroom, Plan, Prompt, Session
 from bot.deliveries import Also, Deliveries
 from cogs.classroom.service import ClassInfo, ClassroomService
-from cogs.readaloud import texts
+from cogs.readaloud import session_timers, texts
 from cogs.readaloud.answers import Answers
 from cogs.readaloud.digest import digest_text
 from cogs.readaloud.prompt_posts import posted_as
+from cogs.readaloud.session_timers import ACTIVE as ACTIVE  # sessions that need the bot
 from cogs.readaloud.steps import Step, plan_steps
 
 log = logging.getLogger(__name__)
 LATE_NOTE_AFTER = timedelta(minutes=5)
-ACTIVE = (SessionState.PLANNED, SessionState.RUNNING)
 
 
 @dataclass
@@ -73,39 +73,6 @@ class SessionRunner:
         self.answers = answers
         self.grace = grace
 
-    async def unfinished(self, until: datetime | None = None) -> list[tuple[int, datetime]]:
-        """(session id, when it next needs the bot) for sessions not yet done, due by `until`."""
-        # nothing is tried in a class room the bot was removed from (until it is back)
-        query = (
-            select(Session.id, Session.next_step_at)
-            .join(Classroom, Classroom.id == Session.classroom_id)
-            .where(
-                Session.state.in_(ACTIVE),
-                Session.next_step_at.is_not(None),
-                Classroom.away_since.is_(None),
-            )
-        )
-        if until is not None:
-            query = query.where(Session.next_step_at <= until)
-        async with self.sessionmaker() as db:
-            rows = await db.execute(query.order_by(Session.next_step_at))
-            return [(sid, when) for sid, when in rows if when is not None]
-
-    async def next_after(self, when: datetime) -> datetime | None:
-        """When the soonest unfinished session after `when` next needs the bot, if any."""
-        query = (
-            select(func.min(Session.next_step_at))
-            .join(Classroom, Classroom.id == Session.classroom_id)
-            .where(
-                Session.state.in_(ACTIVE),
-                Session.next_step_at > when,
-                Classroom.away_since.is_(None),
-            )
-        )
-        async with self.sessionmaker() as db:
-            found: datetime | None = await db.scalar(query)
-            return found
-
     async def run(self, session_id: int) -> datetime | None:
         """Do every due step of one session; return when it next needs the bot."""
         now = self.clock.now()
@@ -136,6 +103,7 @@ class SessionRunner:
                 .where(Session.id == s.id)
                 .values(next_step_at=next_due, state=state, thread_id=s.thread_id)
             )
+            await session_timers.stepped(db, s.id, next_due)  # its timer moves with it
         return next_due
 
     async def _do(self, ctx: Context, step: Step, now: datetime) -> None:

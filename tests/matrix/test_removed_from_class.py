@@ -53,7 +53,7 @@ async def test_a_kicked_bot_tells_the_teacher_once_and_carries_on_when_invited_b
     back = await teacher.wait_for(cls.says("I'm back in the class room", cls.teacher_room))
     assert "Sessions carry on" in body(back)
 
-    assert await app.scheduler.run_due() == 1
+    await app.scheduler.run_due()  # the timer may have woken and run it already
     announcement = await cls.students[0].wait_for(cls.says("Read-aloud time", cls.room))
     assert "chapters 1–2" in body(announcement)
     await cls.idle()

@@ -17,6 +17,7 @@ from bot.core.events import (
     Event,
     MessagePosted,
     PollVoted,
+    RoomChanged,
     ThreadNamed,
 )
 from bot.core.model import Actor, MessageRef, Platform, Role, UserRef
@@ -220,6 +221,20 @@ class ReadAloudClient(discord.Client):
                 log.warning("cannot see channel %s; its events are ignored", channel_id)
                 return None
         return found if isinstance(found, discord.TextChannel | discord.Thread) else None
+
+    # who may read a channel changed: the features look at it now (the teacher room's privacy)
+    async def on_guild_channel_update(
+        self, _before: discord.abc.GuildChannel, after: discord.abc.GuildChannel
+    ) -> None:
+        await self.deliver(RoomChanged(Platform.DISCORD, channel_ref(after)))
+
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        if before.roles != after.roles:  # may touch every channel of the server
+            await self.deliver(RoomChanged(Platform.DISCORD))
+
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        if before.permissions != after.permissions:
+            await self.deliver(RoomChanged(Platform.DISCORD))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await on_reason(interaction, self.calls)

@@ -24,6 +24,7 @@ from nio import (
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.config import MatrixSettings
+from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
 from bot.core.errors import ChatError, Forbidden, Gone, Unavailable
@@ -82,8 +83,10 @@ class MatrixChat:
         max_wait: float = 60.0,
         on_fatal: Callable[[str], None] = lambda reason: None,
         follow_ups: FollowUps | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.settings = settings
+        self._clock = clock or SystemClock()  # when events were handled, the sync token saved
         self._follow_ups = follow_ups or FollowUps()
         self._on_fatal = on_fatal
         self.user_id = settings.user_id
@@ -114,7 +117,7 @@ class MatrixChat:
         )
         self._client, self.user_id = client, client.user_id
         self.rooms = Rooms(client)
-        handled = HandledEvents(self._sessionmaker, self.platform.value)
+        handled = HandledEvents(self._sessionmaker, self.platform.value, self._clock)
         inbound = Inbound(
             self,
             client,
@@ -126,7 +129,7 @@ class MatrixChat:
             self._follow_ups,
         )
         self._inbound = inbound
-        tokens = TokenStore(self._sessionmaker, client.user_id)
+        tokens = TokenStore(self._sessionmaker, client.user_id, self._clock)
         self._loop = SyncLoop(
             client,
             tokens,

@@ -26,9 +26,13 @@ from nio import (
     Event,
     JoinError,
     MegolmEvent,
+    PowerLevelsEvent,
     ReactionEvent,
     RoomEncryptionEvent,
     RoomGetEventResponse,
+    RoomHistoryVisibilityEvent,
+    RoomJoinRulesEvent,
+    RoomMemberEvent,
     RoomMessageEmote,
     RoomMessageFile,
     RoomMessageMedia,
@@ -49,6 +53,7 @@ from bot.core.events import (
     EncryptedRoom,
     FileUploaded,
     MessagePosted,
+    RoomChanged,
 )
 from bot.core.followups import FollowUps
 from bot.core.lanes import Job
@@ -67,6 +72,8 @@ if TYPE_CHECKING:
     from bot.platforms.matrix.chat import MatrixChat
 
 log = logging.getLogger(__name__)
+# state events that change who is in a room, who may join or read it, or what they may do
+ROOM_CHANGES = (RoomMemberEvent, PowerLevelsEvent, RoomJoinRulesEvent, RoomHistoryVisibilityEvent)
 
 ENCRYPTED_NOTICE = (
     "I can't read this room because its messages are encrypted, so I can't help "
@@ -189,6 +196,17 @@ class Inbound:
                 await self._encrypted(room_id)
             except Exception:
                 log.exception("telling %s that it is encrypted failed", room_id)
+        await self._timeline(room_id, update)
+        if not first and any(
+            isinstance(ev, ROOM_CHANGES) for ev in (*update.state, *update.timeline)
+        ):  # who is there, or what they may do, changed: the features look at the room
+            await self.dispatcher.event(self.chat, RoomChanged(Platform.MATRIX, self._ref(room_id)))
+
+    @staticmethod
+    def _ref(room_id: str) -> ChannelRef:
+        return ChannelRef(Platform.MATRIX, room_id)
+
+    async def _timeline(self, room_id: str, update: RoomUpdate) -> None:
         fresh = [ev for ev in update.timeline if ev.event_id not in self._seen]
         if not fresh:
             return

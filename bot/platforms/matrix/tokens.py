@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot.core.clock import Clock, SystemClock
 from bot.db.tables import SyncToken
 
 
 class TokenStore:
     """Load and save the sync token of one Matrix account."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[Any], account: str) -> None:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[Any], account: str, clock: Clock | None = None
+    ) -> None:
         self.sessionmaker = sessionmaker
         self.account = account
+        self.clock = clock or SystemClock()
 
     async def load(self) -> str | None:
         async with self.sessionmaker() as db:
@@ -25,7 +28,7 @@ class TokenStore:
 
     async def save(self, token: str) -> None:
         """Store the token (one statement when the account has a row already)."""
-        now = datetime.now(UTC)
+        now = self.clock.now()
         async with self.sessionmaker.begin() as db:
             stored = await db.execute(
                 update(SyncToken)
