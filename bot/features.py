@@ -148,11 +148,10 @@ class Scheduler:
         await self.timers.release()
 
     async def run_due(self) -> int:
-        """Tests with a fake clock: run what the features have due by the clock now. Jobs
-        already running end first, and the timer job waits meanwhile, so what is due is run
-        here and done when this returns (not claimed by the job beside it)."""
+        """Tests with a fake clock: run what the features have due by the clock now. The
+        timer job waits meanwhile (see `Timers.held`), so what is due is run here and done
+        when this returns."""
         if self.installed is None:
             return 0
-        await self.wakeups.idle()
-        with self.timers.held():
+        async with self.timers.held():
             return await self.installed.run_due()

@@ -34,7 +34,7 @@ import contextlib
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -89,6 +89,7 @@ class Timers:
         self._later: dict[tuple[str, str], datetime] = {}  # set by `later`, not run yet
         self._jobs_may_run = asyncio.Event()
         self._jobs_may_run.set()
+        self._waking: set[asyncio.Task[object]] = set()  # jobs running what is due
 
     def handle(self, timers: Iterable[Timer]) -> None:
         """Run these kinds when they come due (declared by the features)."""
@@ -232,14 +233,22 @@ class Timers:
         """The job: run what is due, having planned the next wake-up first."""
         await self._jobs_may_run.wait()  # not while a test runs what is due (`held`)
         self._next = None
-        await self.run_due()
+        task = asyncio.current_task()
+        assert task is not None
+        self._waking.add(task)
+        try:
+            await self.run_due()
+        finally:
+            self._waking.discard(task)
 
-    @contextlib.contextmanager
-    def held(self) -> Iterator[None]:
-        """While a test with a fake clock runs what is due itself, the job waits: what the
-        test moved the clock past is run by the test, never beside it by the job."""
+    @contextlib.asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        """While a test with a fake clock runs what is due itself, the job waits (a job
+        already running ends first): what the test moved the clock past is run by the
+        test, never beside it by the job."""
         self._jobs_may_run.clear()
         try:
+            await asyncio.gather(*self._waking, return_exceptions=True)
             yield
         finally:
             self._jobs_may_run.set()
