@@ -39,7 +39,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import case, delete, func, literal, select, update
+from sqlalchemy import case, delete, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -206,17 +206,23 @@ class Timers:
         planned): a free row when it is due, a row another process holds when its lease
         runs out."""
         kinds = self._durable()
+        # both read the (claimed_by, due_at) index: walked in due order from the free rows,
+        # and as a range over the few claimed ones (SQLite would otherwise go by kind and
+        # read every session's timer); the kinds are checked on what comes back
         async with self.sessionmaker() as db:
             free = await db.scalar(
-                select(func.min(TimerRow.due_at)).where(
-                    TimerRow.kind.in_(kinds), TimerRow.claimed_by.is_(None)
+                select(TimerRow.due_at)
+                .where(TimerRow.claimed_by.is_(None), TimerRow.kind.in_(kinds))
+                .order_by(TimerRow.due_at)
+                .limit(1)
+            )
+            claimed = await db.execute(
+                select(TimerRow.kind, TimerRow.claimed_at).where(
+                    TimerRow.claimed_by > "", TimerRow.claimed_by != self.owner
                 )
             )
-            held = await db.scalar(
-                select(func.min(TimerRow.claimed_at)).where(
-                    TimerRow.kind.in_(kinds), TimerRow.claimed_by != self.owner
-                )
-            )
+            others = [at for kind, at in claimed if kind in kinds and at is not None]
+        held = min(others, default=None)
         soonest = [t for t in (free, None if held is None else held + LEASE) if t is not None]
         self._next = None
         if soonest:
@@ -289,7 +295,9 @@ class Timers:
             claimed = await db.scalars(
                 update(TimerRow)
                 .where(
-                    TimerRow.kind.in_(kinds),
+                    # `kind || ''`: found by due time (its index), not by kind, which would
+                    # read every session's timer (SQLite prefers the kind index otherwise)
+                    (TimerRow.kind + "").in_(kinds),
                     TimerRow.due_at <= now,
                     # free, or held by another process whose lease ran out (it died)
                     (TimerRow.claimed_by.is_(None))

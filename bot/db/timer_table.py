@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, UTCDateTime
@@ -22,7 +22,11 @@ class TimerRow(Base):
     process's once its lease ran out)."""
 
     __tablename__ = "timer"
-    __table_args__ = (UniqueConstraint("kind", "key", name="uq_timer_kind_key"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "key", name="uq_timer_kind_key"),
+        # the soonest free timer, and the ones other processes hold (bot/timers.py)
+        Index("ix_timer_claimed_by_due_at", "claimed_by", "due_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(64))
     key: Mapped[str] = mapped_column(String(255), default="")
