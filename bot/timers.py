@@ -237,7 +237,10 @@ class Timers:
 
     async def _wake(self) -> None:
         """The job: run what is due, having planned the next wake-up first."""
-        await self._jobs_may_run.wait()  # not while a test runs what is due (`held`)
+        # not while a test runs what is due (`held`); a wait that ends as a new hold begins
+        # (the job's turn came after the test had held the jobs again) waits once more
+        while not self._jobs_may_run.is_set():
+            await self._jobs_may_run.wait()
         self._next = None
         task = asyncio.current_task()
         assert task is not None

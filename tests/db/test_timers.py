@@ -334,3 +334,23 @@ async def test_a_wake_up_that_comes_due_as_the_bot_stops_does_not_run_after_the_
         await wakeups.stop()
         await asyncio.sleep(0.02)
     assert ran == [], "a job ran after the scheduler had stopped"
+
+
+async def test_a_job_held_back_by_a_test_stays_back_when_the_next_hold_begins_at_once(
+    school: School,
+) -> None:
+    """A test runs what is due itself (`Timers.held`): the job that came due meanwhile waits,
+    and still waits when the test holds the jobs again right after (its turn comes later)."""
+    bell = Bell()
+    app, _ = await school.start(bell)
+    async with app.timers.held():
+        await app.timers.set(NOTE, "recess", START)  # due now: the job begins and waits
+        async with asyncio.timeout(WAIT):
+            while not app.wakeups._running:
+                await asyncio.sleep(0.01)
+    async with app.timers.held():  # held again before the waiting job had its turn
+        await asyncio.sleep(0.05)  # the job's turn comes: it must keep waiting
+        assert bell.runs == [], "the job ran while held"
+        assert await app.timers.run_due(KINDS) == 1
+    await asyncio.wait_for(app.wakeups.idle(), WAIT)
+    assert bell.runs == ["recess"]
