@@ -5,7 +5,8 @@ soonest row this process may run; a ``set`` that is sooner moves the job at once
 every start plans it again from the rows. A feature declares the kinds it handles
 (``bot/core/feature.py``, `Timer`).
 
-A timer fires exactly once, across crashes and processes:
+A timer fires exactly once, across crashes and processes (the statements are in
+``bot/timer_claims.py``):
 
 1. **claim**: one statement marks the row as this process's (``claimed_by``, the
    process's partition, and ``claim_boot``, this start) if it is due and nobody holds
@@ -39,33 +40,18 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import case, delete, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.feature import Due, Timer
 from bot.db.faults import is_storage_fault
-from bot.db.tables import TimerRow, UTCDateTime
+from bot.db.tables import TimerRow
 from bot.scheduling import Wakeups
+from bot.timer_claims import LEASE, RELEASED, Claim, TimerLost, claim_due, complete, upsert
 
 log = logging.getLogger(__name__)
-# a claim of another process (on the same database) older than this: that process died
-LEASE = timedelta(minutes=10)
 RETRY_FIRST, RETRY_MAX = timedelta(seconds=30), timedelta(hours=1)
-
-
-class TimerLost(Exception):
-    """Another process took the timer over while this one ran it: this run's writes go."""
-
-
-class Claim:
-    """This process holds a timer row: the revision it claimed, and what it was told."""
-
-    def __init__(self, row: TimerRow) -> None:
-        self.id, self.revision, self.attempts = row.id, row.revision, row.attempts
-        self.due = Due(row.kind, row.key, row.due_at, dict(row.payload or {}))
 
 
 class Timers:
@@ -114,7 +100,7 @@ class Timers:
         """Make (or move) the timer `kind`/`key` to `due`; with `keep_sooner` a timer that
         is already due sooner stays. Returns when it is due now."""
         async with self.sessionmaker.begin() as db:
-            when = await self._upsert(db, kind, key, due, payload or {}, keep_sooner)
+            when = await upsert(db, kind, key, due, payload or {}, keep_sooner)
         if kind in self._durable():
             self._wake_at(when)
         return when
@@ -137,37 +123,6 @@ class Timers:
         async with self.sessionmaker.begin() as db:
             await db.execute(delete(TimerRow).where(TimerRow.kind == kind, TimerRow.key == key))
 
-    async def _upsert(
-        self,
-        db: AsyncSession,
-        kind: str,
-        key: str,
-        due: datetime,
-        payload: dict[str, Any],
-        keep_sooner: bool,
-    ) -> datetime:
-        insert = sqlite_insert if db.get_bind().dialect.name == "sqlite" else pg_insert
-        at = literal(due, UTCDateTime)
-        when: Any = at
-        if keep_sooner:  # a timer running now counts as done: the new time stands
-            sooner = case((TimerRow.due_at < at, TimerRow.due_at), else_=at)
-            when = case((TimerRow.claimed_by.is_not(None), at), else_=sooner)
-        # a new revision: a run that started before this set does not delete the timer
-        new = {"due_at": when, "revision": TimerRow.revision + 1}
-        if not keep_sooner:
-            new["payload"] = payload
-        statement = (
-            insert(TimerRow)
-            .values(kind=kind, key=key, due_at=due, payload=payload, revision=0, attempts=0)
-            .on_conflict_do_update(index_elements=["kind", "key"], set_=new)
-        )
-        await db.execute(statement)
-        now_due: datetime | None = await db.scalar(
-            select(TimerRow.due_at).where(TimerRow.kind == kind, TimerRow.key == key)
-        )
-        assert now_due is not None
-        return now_due
-
     # ---- waking: one job for the soonest row ----
 
     def _durable(self) -> list[str]:
@@ -181,14 +136,14 @@ class Timers:
             taken = await db.execute(
                 update(TimerRow)
                 .where(TimerRow.claimed_by == self.owner, TimerRow.claim_boot != self.boot)
-                .values(**_RELEASED)
+                .values(**RELEASED)
             )
             if taken_over := int(getattr(taken, "rowcount", 0) or 0):
                 log.info("took over %d timer(s) an earlier start left claimed", taken_over)
             have = set(await db.scalars(select(TimerRow.kind).where(TimerRow.key == "")))
             for timer in self._kinds.values():
                 if timer.every is not None and timer.durable and timer.kind not in have:
-                    await self._upsert(db, timer.kind, "", now + timer.first, {}, True)
+                    await upsert(db, timer.kind, "", now + timer.first, {}, True)
         for timer in self._kinds.values():
             if not timer.durable:
                 self.wakeups.at(
@@ -290,33 +245,11 @@ class Timers:
     # ---- firing: claim → run → complete ----
 
     async def _claim(self, kinds: list[str]) -> list[Claim]:
-        """Claim every timer of `kinds` due now in one statement; the claimed, soonest first."""
+        """Claim every timer of `kinds` due now; the claimed, soonest first."""
         if not kinds:
             return []
-        now = self.clock.now()
         async with self.sessionmaker.begin() as db:
-            claimed = await db.scalars(
-                update(TimerRow)
-                .where(
-                    # `kind || ''`: found by due time (its index), not by kind, which would
-                    # read every session's timer (SQLite prefers the kind index otherwise)
-                    (TimerRow.kind + "").in_(kinds),
-                    TimerRow.due_at <= now,
-                    # free, or held by another process whose lease ran out (it died)
-                    (TimerRow.claimed_by.is_(None))
-                    | ((TimerRow.claim_boot != self.boot) & (TimerRow.claimed_at <= now - LEASE)),
-                )
-                .values(
-                    claimed_by=self.owner,
-                    claim_boot=self.boot,
-                    claimed_at=now,
-                    attempts=TimerRow.attempts + 1,
-                )
-                .returning(TimerRow),
-                execution_options={"synchronize_session": False},
-            )
-            rows = list(claimed)
-        return [Claim(row) for row in sorted(rows, key=lambda r: (r.due_at, r.id))]
+            return await claim_due(db, kinds, self.clock.now(), self.owner, self.boot)
 
     async def _run(self, claim: Claim) -> bool:
         """Run a claimed timer and complete it; True if it ran."""
@@ -327,12 +260,12 @@ class Timers:
             if timer.run_in is not None:
                 async with self.sessionmaker.begin() as db:
                     await timer.run_in(db, claim.due)
-                    when = await self._complete(db, claim, timer)
+                    when = await complete(db, claim, timer.every, self.boot, self.clock.now())
             else:
                 assert timer.run is not None
                 await timer.run(claim.due)
                 async with self.sessionmaker.begin() as db:
-                    when = await self._complete(db, claim, timer)
+                    when = await complete(db, claim, timer.every, self.boot, self.clock.now())
         except TimerLost:
             log.info("timer %s/%s was taken over by another process", kind, key)
             return False
@@ -343,37 +276,6 @@ class Timers:
         if when is not None:
             self._wake_at(when)
         return True
-
-    async def _complete(self, db: AsyncSession, claim: Claim, timer: Timer) -> datetime | None:
-        """Delete the row (or move a repeating one on) if this run still holds it; returns
-        when it is due next, if it is."""
-        ours = (
-            TimerRow.id == claim.id,
-            TimerRow.claim_boot == self.boot,
-            TimerRow.revision == claim.revision,
-        )
-        now = self.clock.now()
-        if timer.every is None:
-            done = await db.execute(delete(TimerRow).where(*ours))
-            upcoming = None
-        else:
-            upcoming = claim.due.due_at + timer.every  # on its cadence, without catching up
-            if upcoming <= now:
-                upcoming = now + timer.every
-            done = await db.execute(
-                update(TimerRow).where(*ours).values(due_at=upcoming, **_RELEASED)
-            )
-        if getattr(done, "rowcount", 0) == 1:
-            return upcoming
-        # set again while it ran: only let go, the new time stands
-        let_go = await db.execute(
-            update(TimerRow)
-            .where(TimerRow.id == claim.id, TimerRow.claim_boot == self.boot)
-            .values(**_RELEASED)
-        )
-        if getattr(let_go, "rowcount", 0) != 1:
-            raise TimerLost(claim.due.kind)
-        return await db.scalar(select(TimerRow.due_at).where(TimerRow.id == claim.id))
 
     async def _failed(self, claim: Claim) -> None:
         wait = min(RETRY_FIRST * 2 ** max(claim.attempts - 1, 0), RETRY_MAX)
@@ -417,19 +319,13 @@ class Timers:
         try:
             async with self.sessionmaker.begin() as db:
                 await db.execute(
-                    update(TimerRow).where(TimerRow.claim_boot == self.boot).values(**_RELEASED)
+                    update(TimerRow).where(TimerRow.claim_boot == self.boot).values(**RELEASED)
                 )
         except Exception as e:
             log.warning("could not let go of the timers of this process: %s", e)
 
 
 WAKE = "timers"  # the name of the one job that waits for the soonest row
-_RELEASED: dict[str, Any] = {
-    "claimed_by": None,
-    "claim_boot": None,
-    "claimed_at": None,
-    "attempts": 0,
-}
 
 
 def _name(kind: str, key: str) -> str:
