@@ -335,12 +335,16 @@ from bot.db.author_tables import (  # noqa: E402
     InboxItem,
     Question,
 )
+from bot.db.circle_tables import Circle, CircleCode, CircleMember  # noqa: E402
 from bot.db.timer_table import TimerRow  # noqa: E402
 
 __all__ = [
     "Answer",
     "AuthorInvite",
     "Base",
+    "Circle",
+    "CircleCode",
+    "CircleMember",
     "ClassProfile",
     "GuestAuthor",
     "InboxItem",

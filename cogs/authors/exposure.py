@@ -7,7 +7,6 @@ teachers of the code's class are told to make a new invite privately.
 from __future__ import annotations
 
 import logging
-import re
 from functools import partial
 
 from sqlalchemy import select
@@ -21,22 +20,18 @@ from bot.db import audit
 from bot.db.states import InviteState
 from bot.db.tables import AuthorInvite
 from bot.deliveries import Deliveries
+from bot.secret_codes import hashes_in, pattern
 from cogs.authors import texts
-from cogs.authors.onboarding import code_hash
 from cogs.classroom.service import ClassroomService
 
 log = logging.getLogger(__name__)
 # RA-7KQ2-M9XD however typed: dashes or spaces, any case, with or without "RA"
-CODE = re.compile(
-    r"(?<![a-z0-9])(?:ra[\s-]{0,3})?[a-z0-9]{4}[\s-]{0,3}[a-z0-9]{4}(?![a-z0-9])", re.IGNORECASE
-)
-MAX_LOOKUPS = 50  # code-shaped words looked up per message
+CODE = pattern("ra")
 
 
 def codes_in(text: str) -> set[str]:
     """The stored forms (hashes) of every code-shaped word in `text`."""
-    found = (m.group(0) for m in CODE.finditer(text))
-    return {code_hash(word) for _, word in zip(range(MAX_LOOKUPS), found, strict=False)}
+    return hashes_in(text, "RA", CODE)
 
 
 class ExposedCodes:

@@ -7,9 +7,6 @@ daily question quota) is what the author may know about the class.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -25,11 +22,11 @@ from bot.db import audit
 from bot.db.states import AuthorState, InboxState, InviteState, QuestionState
 from bot.db.tables import AuthorInvite, ClassProfile, Classroom, GuestAuthor, InboxItem, Question
 from bot.deliveries import Deliveries
+from bot.secret_codes import code_hash, new_code
 from cogs.authors import texts
 from cogs.classroom.calls import ClassCall
 from cogs.classroom.service import ClassroomService
 
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 INVITE_DAYS = 7
 DEFAULT_DAILY = 5
 OPEN_QUESTION = (QuestionState.ASKED, QuestionState.APPROVED, QuestionState.RELAYED)
@@ -70,19 +67,6 @@ class Profile:
     @property
     def where(self) -> str:
         return texts.where_from(self.display_name, self.region)
-
-
-def new_code() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(8))
-    return f"RA-{raw[:4]}-{raw[4:]}"
-
-
-def code_hash(code: str) -> str:
-    """The stored form of a code, however the author typed it (case, dashes, spaces)."""
-    cleaned = re.sub(r"[^A-Z0-9]", "", code.upper())
-    if len(cleaned) == 8:
-        cleaned = "RA" + cleaned
-    return hashlib.sha256(cleaned.encode()).hexdigest()
 
 
 async def profile_of(db: AsyncSession, classroom_id: int) -> Profile:
