@@ -32,6 +32,7 @@ from bot.platforms.accounts import EVERY_PLATFORM
 from bot.scheduling import Wakeups
 from bot.timers import Timers
 from cogs.authors import feature as authors
+from cogs.circles import feature as circles
 from cogs.classroom import feature as classroom
 from cogs.moderation import feature as moderation
 from cogs.readaloud import feature as readaloud
@@ -86,6 +87,7 @@ class App:
             the_books,
             mod,
             authors.setup(deps, the_class.api, mod.api),
+            circles.setup(deps, the_class.api, the_books.api.books.current),
             *(setup(deps) for setup in more),
         ]
         self.features = Installed(features, self.dispatcher, self.timers, self.clock, registry_ref)

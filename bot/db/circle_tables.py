@@ -43,8 +43,6 @@ class CircleCode(Base):
     __tablename__ = "circle_code"
     id: Mapped[int] = mapped_column(primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    circle_id: Mapped[int] = mapped_column(
-        ForeignKey("circle.id", ondelete="CASCADE"), index=True
-    )
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # used, or cancelled

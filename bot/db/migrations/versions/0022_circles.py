@@ -41,7 +41,10 @@ def upgrade() -> None:
         sa.Column("classroom_id", sa.Integer(), nullable=False),
         sa.Column("joined_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["circle_id"], ["circle.id"], name="fk_circle_member_circle_id_circle", ondelete="CASCADE"
+            ["circle_id"],
+            ["circle.id"],
+            name="fk_circle_member_circle_id_circle",
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["classroom_id"],

@@ -1,0 +1,89 @@
+"""Circle commands (teachers, in their class or its teacher room): create, code, join,
+list, leave, remove."""
+
+from __future__ import annotations
+
+from bot.core.commands import NAME_CHARS, Command, Kind, Param, Reply
+from bot.core.model import Role
+from bot.core.wording import plural
+from cogs.circles import texts
+from cogs.circles.service import Circles, Made
+from cogs.classroom.calls import ClassCall, in_class
+from cogs.classroom.service import ClassroomService
+
+ELSEWHERE = "I've put the one-time circle code in the teacher room."
+
+
+def _shown(made: Made, prefix: str) -> Reply:
+    if not made.in_teacher_room:
+        return Reply(ELSEWHERE, private=True)
+    text = texts.code_for_teachers(made.code, made.circle, made.book, made.expires_at, prefix)
+    return Reply(text, private=True)
+
+
+def declare(circles: Circles, classes: ClassroomService) -> list[Command]:
+    """The `circle` group."""
+    in_class_ = in_class(classes)
+
+    @in_class_
+    async def create(call: ClassCall) -> Reply:
+        return _shown(await circles.create(call, call.args["name"]), call.prefix)
+
+    @in_class_
+    async def code(call: ClassCall) -> Reply:
+        return _shown(await circles.code(call), call.prefix)
+
+    @in_class_
+    async def join(call: ClassCall) -> Reply:
+        return Reply(await circles.join(call, call.args["code"]))
+
+    @in_class_
+    async def list_(call: ClassCall) -> Reply:
+        found = await circles.members(call)
+        lines = [
+            f"🔗 Circle “{found.circle}”, reading “{found.book}”: "
+            f"{plural(len(found.classes), 'class', 'classes')}"
+        ]
+        lines += [
+            texts.member_line(m.label, m.platform, m.chapter, m.creator) for m in found.classes
+        ]
+        return Reply("\n".join(lines))
+
+    @in_class_
+    async def leave(call: ClassCall) -> Reply:
+        return Reply(await circles.leave(call))
+
+    @in_class_
+    async def remove(call: ClassCall) -> Reply:
+        return Reply(await circles.remove(call, call.args["name"]))
+
+    teacher = Role.TEACHER
+    return [
+        Command(
+            ("circle", "create"),
+            "a circle of classes reading your class's book, and a code for another class",
+            teacher,
+            create,
+            (Param("name", Kind.TEXT, "the circle's name", max_length=NAME_CHARS),),
+        ),
+        Command(("circle", "code"), "another one-time code for a class to join", teacher, code),
+        Command(
+            ("circle", "join"),
+            "join another class's circle with the code its teacher gave you",
+            # anyone may type it: a code a student types is cancelled (service.join)
+            Role.STUDENT,
+            join,
+            (Param("code", Kind.WORD, "the code, like RC-7KQ2-M9XD"),),
+        ),
+        Command(
+            ("circle", "list"), "the classes of your circle and where they are", teacher, list_
+        ),
+        Command(("circle", "leave"), "your class leaves its circle", teacher, leave),
+        Command(
+            ("circle", "remove"),
+            "remove a class from the circle you made",
+            teacher,
+            remove,
+            (Param("name", Kind.TEXT, "the class's name as the list shows it", max_length=200),),
+        ),
+    ]
