@@ -70,8 +70,7 @@ def declare(circles: Circles, classes: ClassroomService) -> list[Command]:
         Command(
             ("circle", "join"),
             "join another class's circle with the code its teacher gave you",
-            # anyone may type it: a code a student types is cancelled (service.join)
-            Role.STUDENT,
+            teacher,
             join,
             (Param("code", Kind.WORD, "the code, like RC-7KQ2-M9XD"),),
         ),

@@ -1,9 +1,9 @@
 """A circle join code shown in a class room is cancelled, as an author invite code is
 (cogs/authors/exposure.py): students could read it and join their class's name to a circle
 elsewhere. The message is removed, and the person who posted it and the teachers of the
-circle's creator class are told. A typed `circle join CODE` is left to the command: a
-teacher's uses the code (or cancels it when refused in the class room), anyone else's
-cancels it (``Circles.join``).
+circle's creator class are told. A teacher's own `circle join CODE` typed in the class
+room is left to the command, which uses the code (or cancels it when it refuses there);
+the same command typed by a student is an exposed code like any other.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ class ExposedCircleCodes:
         hashes = hashes_in(ev.text, PREFIX, CODE)
         if not hashes:
             return
-        if isinstance(ev, CommandTyped) and is_join(ev.text):
+        # in a class room the actor's role is the platform's, as for the command itself
+        if isinstance(ev, CommandTyped) and ev.actor.is_teacher and is_join(ev.text):
             return  # the command uses or cancels it; see the docstring
         async with self.sessionmaker() as db:
             if not await count_open_codes(db, hashes):

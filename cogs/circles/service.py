@@ -167,16 +167,8 @@ class Circles:
                 )
             circle = await db.get_one(Circle, row.circle_id)
             current = await self._circle_of(db, call.class_id)
-            student = not call.actor.is_teacher
-            if student or (current is not None and call.in_class_room):
-                row.used_at = now  # a student has it, or students read it: nobody may use it
-        if student:
-            text = texts.code_taken_for_teachers(circle.name, p)
-            await self.tell(circle.creator_classroom_id, f"circles:exposed:{row.id}", text)
-            raise NotAllowed(
-                "Only a teacher can join a circle, so I've cancelled that code. "
-                "Please give it back to your teacher."
-            )
+            if current is not None and call.in_class_room:
+                row.used_at = now  # shown where students read: nobody may use it now
         if current is not None:  # (after the cancelled code was stored)
             if current.id == circle.id:
                 raise UserError(f"Your class is already in the circle “{circle.name}”.")

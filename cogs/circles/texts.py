@@ -60,11 +60,3 @@ def code_exposed_for_typist() -> str:
         "Circle codes are secret, so I've removed that message and cancelled the code. "
         "The teacher can make a new one in the teacher room."
     )
-
-
-def code_taken_for_teachers(circle: str, p: str) -> str:
-    return (
-        f"⚠️ Someone who is not a teacher tried to join a class to the circle “{circle}” with "
-        f"one of its codes. I've cancelled that code; make a new one with `{p}circle code` and "
-        "give it to the other teacher privately."
-    )

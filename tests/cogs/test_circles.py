@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import pytest_asyncio
 
-from bot.core.events import MessagePosted
+from bot.core.events import CommandTyped, MessagePosted
 from bot.core.model import Actor, ChannelRef, MessageRef, Platform, Role, UserRef
 from tests.cogs.bench import ROOM, TEACHER, Bench, OpenBench, student
 from tests.recording_chat import Posted, RecordingChat
@@ -163,7 +163,9 @@ async def test_leave_and_remove(bench: Bench) -> None:
     unknown = await b.type("!circle remove Room 99", TEACHER, ROOM)
     assert "No class called “Room 99”" in unknown.text and "Class 7" in unknown.text
     removed = await b.type("!circle remove class 7", TEACHER, ROOM)
-    assert removed.text == "🔗 Class 7 (Nelson, NZ) is no longer in the circle “Lighthouse readers”."
+    assert (
+        removed.text == "🔗 Class 7 (Nelson, NZ) is no longer in the circle “Lighthouse readers”."
+    )
     told = discord(b).posts[-1]
     assert told.channel == teachers_of(ROOM7) and "removed from the circle" in told.text
     assert "not in a circle" in (await b.type("!circle list", OKAFOR, ROOM7)).text
@@ -186,17 +188,40 @@ async def test_a_student_cannot_run_circle_commands(bench: Bench) -> None:
     for command in ("!circle create Ours", "!circle list", "!circle leave", "!circle code"):
         said = await b.type(command, AROHA, ROOM)
         assert said.text.startswith("Only your teacher can use"), (command, said.text)
-    taken = await b.type(f"!circle join {code}", BEN, ROOM7)
-    assert "Only a teacher can join a circle" in taken.text and taken.private
-    assert "not a teacher tried to join" in b.chat.posts[-1].text
+    # typed in the Matrix class room, the command is seen by the class: the code is gone
+    assert b.app is not None
+    typed = CommandTyped(MessageRef(ROOM, "$typed1"), AROHA, f"!circle join {code}")
+    await b.app.dispatcher.event(b.chat, typed)  # type: ignore[arg-type]
+    assert "$typed1" in b.chat.gone
+    assert "cancelled that code" in b.chat.posts[-1].text
+    taken = await b.type(f"!circle join {code}", AROHA, ROOM)
+    assert taken.text.startswith("Only your teacher can use !circle join"), taken.text
     later = await b.type(f"!circle join {code}", OKAFOR, ROOM7)
-    assert "already used" in later.text, "a code a student had is cancelled"
+    assert "already used" in later.text, "a code a student showed is cancelled"
+
+
+async def test_a_teacher_typing_join_in_the_class_room_uses_the_code(bench: Bench) -> None:
+    b = bench
+    assert b.app is not None
+    code = await create(b)
+    typed = CommandTyped(MessageRef(ROOM9, "$typed2"), LEE, f"!circle join {code}")
+    await b.app.dispatcher.event(b.chat, typed)  # type: ignore[arg-type]
+    assert "$typed2" not in b.chat.gone
+    joined = await b.type(f"!circle join {code}", LEE, ROOM9)
+    assert joined.text.startswith("🔗 Your class joined"), joined.text
+    # refused in the class room (already a member), a fresh code is cancelled all the same
+    shown = await new_code(b)
+    again = await b.type(f"!circle join {shown}", LEE, ROOM9)
+    assert "already in the circle" in again.text
+    assert "already used" in (await b.type(f"!circle join {shown}", OKAFOR, ROOM7)).text
 
 
 async def test_a_code_posted_in_a_class_room_is_cancelled(bench: Bench) -> None:
     b = bench
     code = await create(b)
-    message = await say_on_discord(b, OKAFOR, f"our partners' code is {code.replace('-', ' ')}", ROOM7)
+    message = await say_on_discord(
+        b, OKAFOR, f"our partners' code is {code.replace('-', ' ')}", ROOM7
+    )
     assert message in discord(b).gone
     typist = [p for p in discord(b).posts if p.action == "tell"][-1]
     assert "Circle codes are secret" in typist.text

@@ -33,6 +33,7 @@ GROUP_HELP = {
     "readaloud": "books, plans, prompts and the calendar",
     "mod": "the review queue for held messages",
     "author": "guest authors and their answers",
+    "circle": "classes reading one book together",
 }
 STRING_KINDS = {Kind.WORD, Kind.TEXT, Kind.DATE, Kind.TIME, Kind.TIMEZONE, Kind.WEEKDAYS}
 
