@@ -233,3 +233,18 @@ async def test_a_code_posted_in_a_class_room_is_cancelled(bench: Bench) -> None:
     await say_on_discord(b, OKAFOR, f"got it: {kept}", teachers_of(ROOM7))
     joined = await b.type(f"!circle join {kept}", OKAFOR, ROOM7)
     assert joined.text.startswith("🔗 Your class joined"), joined.text
+
+
+async def test_retention_forgets_codes_a_month_after_they_expired(bench: Bench) -> None:
+    b = bench
+    assert b.app is not None
+    old = await create(b)
+    b.clock.set(b.clock.now() + timedelta(days=8))
+    await b.app.purge()
+    assert "expired on" in (await b.type(f"!circle join {old}", OKAFOR, ROOM7)).text
+    b.clock.set(b.clock.now() + timedelta(days=30))
+    assert await b.app.purge() >= 1
+    assert (
+        "don't know that circle code" in (await b.type(f"!circle join {old}", OKAFOR, ROOM7)).text
+    )
+    assert "Lighthouse readers" in (await b.type("!circle list", TEACHER, ROOM)).text
