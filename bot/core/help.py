@@ -2,7 +2,7 @@
 
 The declarations say who may run a command and what it does; this table says
 where a teacher looks for it (set up, plan, during a session, review, guest
-author) and gives one example that works when copied. `help mod` or
+author, other classes) and gives one example that works when copied. `help mod` or
 `help plan` narrows help to one part. A command missing here is listed under
 "More", with its usage.
 """
@@ -28,10 +28,11 @@ PLAN = Topic("Plan the reading", ("plan", "readaloud", "ra", "book", "calendar",
 SESSION = Topic("During a session", ("session", "now", "today"))
 REVIEW = Topic("Review messages", ("review", "moderation", "queue", "held"))
 AUTHOR = Topic("Guest author", ("author", "authors", "guest", "questions", "ask"))
+CIRCLE = Topic("Read with other classes", ("circle", "circles", "classes", "partners"))
 STUDENT = Topic("In our read-aloud", ())
 AUTHORING = Topic("As a guest author", ("author", "answer", "inbox"))
 MORE = Topic("More", ())
-TOPICS = (SETUP, PLAN, SESSION, REVIEW, AUTHOR, STUDENT, AUTHORING, MORE)
+TOPICS = (SETUP, PLAN, SESSION, REVIEW, AUTHOR, CIRCLE, STUDENT, AUTHORING, MORE)
 
 # where each command is listed, and an example that works as typed; `{p}` is the prefix
 PLACES: dict[tuple[str, ...], tuple[Topic, str]] = {
@@ -73,6 +74,12 @@ PLACES: dict[tuple[str, ...], tuple[Topic, str]] = {
     ("author", "review"): (AUTHOR, "{p}author review on"),
     ("questions",): (AUTHOR, "{p}questions"),
     ("ask",): (AUTHOR, "{p}ask Why did the keeper live alone?"),
+    ("circle", "create"): (CIRCLE, '{p}circle create "Lighthouse readers"'),
+    ("circle", "code"): (CIRCLE, "{p}circle code"),
+    ("circle", "join"): (CIRCLE, "{p}circle join RC-7KQ2-M9XD"),
+    ("circle", "list"): (CIRCLE, "{p}circle list"),
+    ("circle", "leave"): (CIRCLE, "{p}circle leave"),
+    ("circle", "remove"): (CIRCLE, '{p}circle remove "Room 14"'),
     ("author", "inbox"): (AUTHORING, "{p}author inbox"),
     ("answer",): (AUTHORING, "{p}answer 3 I lived by the sea as a child."),
     ("author", "pass"): (AUTHORING, "{p}author pass 3"),

@@ -101,6 +101,7 @@ async def test_teacher_help_is_grouped_by_task_and_every_example_works_as_typed(
         "During a session:",
         "Review messages:",
         "Guest author:",
+        "Read with other classes:",
     ]
     assert not re.search(r"=word|=3\b|\[|\]|@name|some text", shown), shown
     assert "author join" not in shown and "author inbox" not in shown
