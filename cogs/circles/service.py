@@ -192,13 +192,14 @@ class Circles:
             label = (await self._labels(db, [call.class_id]))[call.class_id][0]
             others = await self._member_ids(db, circle.id)
             name, book = circle.name, circle.book_title
+            ours = await self.current_book(db, call.class_id)
         for class_id in others:
             if class_id != call.class_id:
                 key = f"circles:joined:{row.id}:{class_id}"
                 await self.tell(class_id, key, texts.joined_for_teachers(label, name))
         return (
             f"🔗 Your class joined the circle “{name}”, reading “{book}”. "
-            f"`{p}circle list` shows its classes."
+            f"`{p}circle list` shows its classes." + texts.other_book(book, ours, p)
         )
 
     async def members(self, call: ClassCall) -> Members:

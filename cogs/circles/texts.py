@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.screening import Book
+
 LOOKS_LIKE = "codes look like RC-7KQ2-M9XD"
 
 
@@ -14,6 +16,22 @@ def code_for_teachers(code: str, name: str, book: str, expires_at: datetime, p: 
         f"They type `{p}circle join {code}` in their class. It works once, until "
         f"{expires_at:%d %b %Y %H:%M} UTC; `{p}circle code` makes another."
     )
+
+
+def other_book(circle_book: str, class_book: Book | None, p: str) -> str:
+    """What a joining class is told when its own book is not the circle's (a circle reads
+    one book together; the class may still join, say with another edition's title)."""
+    if class_book is None:
+        return (
+            f" Your class has no book yet: add “{circle_book}” with "
+            f'`{p}readaloud book "{circle_book}" chapters=N` so your sessions follow it.'
+        )
+    if class_book.title.strip().casefold() != circle_book.strip().casefold():
+        return (
+            f" Note: your class is reading “{class_book.title}”, and the circle reads "
+            f"“{circle_book}”. The circle is for classes reading the same book."
+        )
+    return ""
 
 
 def where(display_name: str, region: str) -> str:

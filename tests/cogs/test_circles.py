@@ -248,3 +248,18 @@ async def test_retention_forgets_codes_a_month_after_they_expired(bench: Bench) 
         "don't know that circle code" in (await b.type(f"!circle join {old}", OKAFOR, ROOM7)).text
     )
     assert "Lighthouse readers" in (await b.type("!circle list", TEACHER, ROOM)).text
+
+
+async def test_a_class_with_another_book_or_none_is_told_when_it_joins(bench: Bench) -> None:
+    b = bench
+    await create(b)
+    nobook = await b.type(f"!circle join {await new_code(b)}", LEE, ROOM9)
+    assert nobook.text.startswith("🔗 Your class joined"), nobook.text
+    assert "no book yet" in nobook.text and '"The Lighthouse Mice"' in nobook.text
+    await b.type("!circle leave", LEE, ROOM9)
+    await b.type('!readaloud book "Wonder" chapters=10', LEE, ROOM9)
+    other = await b.type(f"!circle join {await new_code(b)}", LEE, ROOM9)
+    assert "reading “Wonder”" in other.text and "same book" in other.text, other.text
+    same = await b.type(f"!circle join {await new_code(b)}", OKAFOR, ROOM7)
+    assert same.text.startswith("🔗 Your class joined") and "Note:" not in same.text
+    assert "no book yet" not in same.text
