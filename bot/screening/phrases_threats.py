@@ -78,9 +78,17 @@ _NOT_CARE_KILL = first_word(
 
 # --- threats ------------------------------------------------------------------------
 # "i ll beat you up", "we re gonna find you" (not "i ll get you a copy", "beat you at chess")
+_HIT_UP = f"(?!hit{S}{_w('you', 'u', 'ya')}{S}up{B1})"  # "i ll hit you up": a call
 _HURT_YOU = (
-    fam("threat_subject") + S + _FILL + fam("threat_verb") + S + fam("threat_target") + B1
+    fam("threat_subject") + S + _FILL + _HIT_UP + fam("threat_verb") + S
+    + fam("threat_target") + B1
     + not_followed_by(fam("target_not"))
+)  # fmt: skip
+# "i ll punch you tomorrow", "im gonna hit you at lunch" (not "i ll hit you up later")
+_STRIKE_YOU = (
+    fam("threat_subject") + S + _FILL + _HIT_UP + fam("hurt_verb") + S
+    + fam("threat_target") + B1
+    + not_followed_by(fam("hurt_not"))
 )  # fmt: skip
 # "i ll make you cry", "im gonna ruin your life"
 _MAKE = fam("threat_subject") + S + _FILL + fam("make") + B1
@@ -137,6 +145,8 @@ THREAT_GROUPS: tuple[_Group, ...] = (
     _rule(anchors(F["you_absent"]), _BETTER, _TELL_TO_DIE),
     _rule(anchors(F["you_absent"]), _NOBODY_CARES, _TELL_TO_DIE),
     _rule(anchors(words_of("threat_verb")), _HURT_YOU, _THREAT,
+          gate(F["threat_subject"]), gate(F["threat_target"])),
+    _rule(anchors(words_of("hurt_verb")), _STRIKE_YOU, _THREAT,
           gate(F["threat_subject"]), gate(F["threat_target"])),
     _rule(anchors(F["make"]), _MAKE, _THREAT, gate(F["threat_subject"])),
     # "house", "dog" are common in stories: the verb opens the rule
