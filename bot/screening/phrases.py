@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from bot.screening.grooming import GROOMING_GROUPS
+from bot.screening.phrases_disclosure import DISCLOSURE_GROUPS
 from bot.screening.lexicon import CONTEXT, FRAME, PHRASES, WORDS, Entry, trie_pattern
 from bot.screening.phrase_rx import (
     _YOU,
@@ -131,7 +132,7 @@ FILLERS = frozenset(
     "yeah yes no nah well like really im i am is are r".split()
 )
 
-_GROUPS: tuple[_Group, ...] = (*SAFETY_GROUPS, *SOCIAL_GROUPS, *GROOMING_GROUPS)
+_GROUPS: tuple[_Group, ...] = (*SAFETY_GROUPS, *SOCIAL_GROUPS, *GROOMING_GROUPS, *DISCLOSURE_GROUPS)
 
 
 _RANK = {w: i for i, w in reversed(list(enumerate(common_words())))}
