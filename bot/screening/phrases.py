@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 
 from bot.screening.grooming import GROOMING_GROUPS
-from bot.screening.phrases_disclosure import DISCLOSURE_GROUPS
 from bot.screening.lexicon import CONTEXT, FRAME, PHRASES, WORDS, Entry, trie_pattern
 from bot.screening.phrase_rx import (
     _YOU,
@@ -31,6 +30,8 @@ from bot.screening.phrase_rx import (
     _word_start_free,
     first_word,
 )
+from bot.screening.phrases_disclosure import DISCLOSURE_GROUPS
+from bot.screening.phrases_hurtful import HURTFUL_GROUPS
 from bot.screening.phrases_safety import SAFETY_GROUPS
 from bot.screening.phrases_social import SOCIAL_GROUPS
 from bot.screening.verdict import BULLYING, INSULT, SLUR
@@ -132,7 +133,13 @@ FILLERS = frozenset(
     "yeah yes no nah well like really im i am is are r".split()
 )
 
-_GROUPS: tuple[_Group, ...] = (*SAFETY_GROUPS, *SOCIAL_GROUPS, *GROOMING_GROUPS, *DISCLOSURE_GROUPS)
+_GROUPS: tuple[_Group, ...] = (
+    *SAFETY_GROUPS,
+    *SOCIAL_GROUPS,
+    *GROOMING_GROUPS,
+    *DISCLOSURE_GROUPS,
+    *HURTFUL_GROUPS,
+)
 
 
 _RANK = {w: i for i, w in reversed(list(enumerate(common_words())))}
