@@ -121,11 +121,68 @@ _HUNGRY = "|".join(
     )
 )  # fmt: skip
 
+# passive wishes and despair a child writes: "sometimes i think about not waking up",
+# "i just want it all to stop", "im so done with everything", "i cry myself to sleep"
+# (not "i want this chapter to end", "im done with my homework")
+_I_JUST = (
+    f"(?:{_w('i', 'i just', 'i really', 'i kinda', 'i kind of', 'i sometimes', 'sometimes i')}{S})"
+)
+_SELF_ADJ = _w("ugly", "fat", "stupid", "worthless", "useless", "dumb", "weird", "annoying")
+_LOW = "|".join(
+    (
+        _w("think about", "thinking about", "thought about", "dream about", "hope i",
+           "wish i could", "want to", "wanna", "wish i would")
+        + S + _w("not waking up", "never waking up", "don t wake up", "dont wake up",
+                 "never wake up", "not wake up", "not being here", "not existing",
+                 "disappearing forever")
+        + B1,
+        _I_JUST + _w("want", "wanna", "need", "wish")
+        + S + _opt(_w("for"))
+        + _w("it all", "everything", "all of it", "all of this", "the pain", "my life",
+             "the hurting", "the hurt", "the sadness", "life")
+        + S + _opt(_w("to"))
+        + _w("stop", "end", "be over", "go away", "to stop", "to end", "to be over") + B1,
+        _w("i m", "im", "i am", "i feel") + S + _opt(_w("so", "just", "really", "literally"))
+        + _w("done with") + S
+        + _w("everything", "life", "it all", "all of this", "living", "being alive",
+             "existing", "my life", "everyone", "being me") + B1,
+        _w("i", "i just", "i always", "i sometimes") + S
+        + _w("cry", "cried", "crying")
+        + S + _w("myself to sleep", "every night", "every single night", "all night",
+                 "every day", "all the time") + B1,
+        _w("i feel", "i m", "im", "i am", "i always feel", "i just feel")
+        + S + _opt(_w("so", "really", "just", "completely", "totally", "always"))
+        + _w("worthless", "hopeless", "empty inside", "empty all the time", "numb inside",
+             "numb all the time", "like nothing", "like a nobody", "like a burden",
+             "invisible to everyone") + B1
+        + not_followed_by(_w("at", "about", "with", "in", "when it comes to", "lol", "haha")),
+        _w("i want to", "i wanna", "i m going to", "im going to", "im gonna", "i m gonna",
+           "i will", "i ll", "ill", "i might", "i think i ll")
+        + S + _w("run away from home", "run away forever", "run away and never come back",
+                 "run away from my family") + B1,
+        _w("i m", "im", "i am") + S + _opt(_w("so", "really", "too"))
+        + _SELF_ADJ + S + _opt(_w("and") + S + _SELF_ADJ)
+        + _w("and", "that", "so", "thats why", "that s why") + S + _opt(_w("that s why"))
+        + _w("nobody likes me", "no one likes me", "nobody loves me", "no one loves me",
+             "everyone hates me", "everybody hates me", "i have no friends", "i hate myself",
+             "nobody wants me", "no one wants me") + B1,
+    )
+)  # fmt: skip
+
 _ASK_ANCHORS = (
     "asked asks asking wants wanted told tells said says offered promised dared begged made "
     "tried messaged dmed"
 )
 DISCLOSURE_GROUPS: tuple[_Group, ...] = (
+    _group(
+        "waking wake here existing disappearing stop end over away done cry cried crying "
+        "worthless hopeless empty numb nothing nobody burden invisible run likes loves hates "
+        "friends hate wants",
+        opening(("t", "d", "h", "w", "i", "s")) + "(?:" + _LOW + ")",
+        (SELF_HARM,),
+        3,
+        "may be feeling very low",
+    ),
     _group(
         _ASK_ANCHORS,
         opening(_WHO_WORDS) + "(?:" + _TOLD_ABOUT + "|" + _PICTURE_OF_ME + ")",
