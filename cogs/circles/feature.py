@@ -1,5 +1,7 @@
 """Circles: classes of this installation (any mix of Discord and Matrix) reading one book
-together. This first part forms them: create, join codes, members, leave, remove."""
+together. Forming them (create, join codes, members, leave, remove: ``service.py``), and
+sharing between them (``sharing.py``: what a class offers; ``copies.py``: each partner's
+copy, screened again, held, kept back until its chapter, delivered once)."""
 
 from __future__ import annotations
 
@@ -9,19 +11,26 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.events import CommandTyped, MessagePosted
-from bot.core.feature import Feature, Stage, on
+from bot.core.circles import CircleTransport
+from bot.core.events import CommandTyped, Decided, MessagePosted, MessageShared
+from bot.core.feature import Due, Feature, Stage, Timer, listen, on
 from bot.core.ports import Chat
 from bot.db.tables import CircleCode
 from bot.features import Deps
 from cogs.circles import commands
+from cogs.circles.copies import KIND, RELEASE, Copies
 from cogs.circles.exposure import ExposedCircleCodes
+from cogs.circles.identity import Installations
 from cogs.circles.service import Circles, CurrentBook
+from cogs.circles.shared_posts import SharedPosts
+from cogs.circles.sharing import Sharing
 from cogs.classroom.feature import Classroom
+from cogs.moderation.feature import Moderation
 
 # a spent or expired code is kept this long, so it is refused as used or expired (saying
 # what to do) rather than as unknown; it names no one
 CODES_KEPT = timedelta(days=30)
+SWEEP_EVERY = timedelta(minutes=10)  # copies nothing woke (a plan made after they came)
 
 
 @dataclass
@@ -29,28 +38,72 @@ class CirclesApi:
     """What the other features (and tests) may use of circles."""
 
     circles: Circles
+    sharing: Sharing  # `receive(post)` and `retract(r)`: the way in for the transport
+    shared_posts: SharedPosts
 
 
-def setup(deps: Deps, classroom: Classroom, current_book: CurrentBook) -> Feature[CirclesApi]:
-    """`current_book`: the class's book now (the read-aloud feature's, as screening uses)."""
-    classes = classroom.classes
-    circles = Circles(
-        deps.sessionmaker, classes, current_book, deps.chats, deps.deliveries, deps.clock
-    )
-    exposed = ExposedCircleCodes(deps.sessionmaker, classes, circles, deps.deliveries, deps.clock)
+def setup(
+    deps: Deps,
+    classroom: Classroom,
+    current_book: CurrentBook,
+    moderation: Moderation,
+    transport: CircleTransport | None = None,
+) -> Feature[CirclesApi]:
+    """`current_book`: the class's book now (the read-aloud feature's, as screening uses);
+    `moderation`: its review queue holds incoming posts; `transport`: the classes of other
+    installations (None: the classes here only)."""
+    sm, classes, clock = deps.sessionmaker, classroom.classes, deps.clock
+    circles = Circles(sm, classes, current_book, deps.chats, deps.deliveries, clock)
+    exposed = ExposedCircleCodes(sm, classes, circles, deps.deliveries, clock)
+    copies = Copies(sm, classes, deps.chats, deps.deliveries, deps.timers, clock, current_book)
+    review = moderation.moderation.review
+    review.add_kind(KIND, copies)
+    copies.settle = review.settle
+    accounts: list[object] = deps.chats.known_accounts  # type: ignore[assignment]
+    installations = Installations(sm)
+    sharing = Sharing(sm, circles, copies, installations, clock, accounts, transport)
+    posts = SharedPosts(sm, classes, circles, sharing, copies, clock)
 
     async def posted(chat: Chat, ev: MessagePosted | CommandTyped) -> None:
         await exposed.on_posted(chat, ev)
 
+    async def decided(_chat: Chat, ev: Decided) -> None:
+        await posts.on_decided(ev)
+
+    async def release(due: Due) -> None:
+        await copies.release(int(due.key))  # keyed posts: a run again repeats none
+
+    async def sweep(_due: Due) -> None:
+        await copies.release_all()
+
+    async def prepare() -> None:
+        await installations.uid()  # made once, before anything reads it
+
+    async def resume() -> None:
+        await sharing.resume()
+
+    async def run_due() -> int:  # tests with a fake clock (after the sessions have run)
+        return await deps.timers.run_due([RELEASE], in_order=True)
+
     return Feature(
         "circles",
-        CirclesApi(circles),
-        commands=commands.declare(circles, classes),
+        CirclesApi(circles, sharing, posts),
+        commands=commands.declare(circles, classes, posts),
         handlers=[
             # a join code posted in a class room is cancelled before anything else looks
             on(MessagePosted, posted, Stage.GUARD),
             on(CommandTyped, posted, Stage.GUARD),
+            on(Decided, decided, Stage.AFTER),
         ],
+        listeners=[listen(MessageShared, sharing.on_shared)],
+        timers=[
+            Timer(RELEASE, run=release),
+            Timer("circles.sweep", run=sweep, every=SWEEP_EVERY, first=SWEEP_EVERY),
+        ],
+        review_kinds=(KIND,),
+        prepare=[prepare],
+        resume=[resume],
+        due=[run_due],
         retention=purge,
     )
 
