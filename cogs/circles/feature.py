@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.circles import CircleTransport
 from bot.core.events import CommandTyped, Decided, MessagePosted, MessageShared
 from bot.core.feature import Due, Feature, Stage, Timer, listen, on
 from bot.core.ports import Chat
-from bot.db.tables import CircleCode
+from bot.db.tables import CircleCode, CircleCopy, CirclePost
 from bot.features import Deps
 from cogs.circles import commands
 from cogs.circles.copies import KIND, RELEASE, Copies
@@ -24,6 +24,7 @@ from cogs.circles.identity import Installations
 from cogs.circles.service import Circles, CurrentBook
 from cogs.circles.shared_posts import SharedPosts
 from cogs.circles.sharing import Sharing
+from cogs.classroom import retention
 from cogs.classroom.feature import Classroom
 from cogs.moderation.feature import Moderation
 
@@ -109,6 +110,29 @@ def setup(
 
 
 async def purge(db: AsyncSession, now: datetime) -> int:
-    """Join codes that expired more than CODES_KEPT ago (used or not)."""
+    """Join codes that expired more than CODES_KEPT ago (used or not); shared posts and
+    their copies older than the retention period of the class that sent or got them (a
+    post from another installation goes with its last copy here)."""
     result = await db.execute(delete(CircleCode).where(CircleCode.expires_at < now - CODES_KEPT))
-    return int(getattr(result, "rowcount", 0) or 0)
+    removed = int(getattr(result, "rowcount", 0) or 0)
+    for classes, cutoff in await retention.cutoffs(db, now):
+        old = select(CirclePost.id).where(CirclePost.shared_at < cutoff)
+        for statement in (
+            delete(CircleCopy).where(
+                CircleCopy.classroom_id.in_(classes), CircleCopy.post_id.in_(old)
+            ),
+            delete(CirclePost).where(
+                CirclePost.from_classroom_id.in_(classes), CirclePost.shared_at < cutoff
+            ),
+        ):
+            result = await db.execute(statement)
+            removed += int(getattr(result, "rowcount", 0) or 0)
+    copied = select(CircleCopy.post_id)
+    result = await db.execute(
+        delete(CirclePost).where(
+            CirclePost.from_classroom_id.is_(None),
+            CirclePost.shared_at < now - CODES_KEPT,
+            CirclePost.id.not_in(copied),
+        )
+    )
+    return removed + int(getattr(result, "rowcount", 0) or 0)

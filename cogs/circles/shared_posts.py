@@ -186,22 +186,29 @@ class SharedPosts:
 
     async def on_decided(self, ev: Decided) -> None:
         """A teacher's ❌ on a circle post in a class thread hides it as `circle hide` does
-        (their class's own: taken back everywhere)."""
+        (their class's own: taken back everywhere, and hidden in the class too)."""
         if ev.approve or ev.review is None or not ev.actor.is_teacher:
             return
+        cls = await self.classes.find(ev.channel)
+        if cls is None:
+            return
+        source = f"{ev.review.channel.platform.value}:{ev.review.id}"
         async with self.sessionmaker() as db:
-            copy = await db.scalar(select(CircleCopy).where(CircleCopy.message_id == ev.review.id))
-            source = f"{ev.review.channel.platform.value}:{ev.review.id}"
-            own = await db.scalar(select(CirclePost).where(CirclePost.source == source))
+            own = await db.scalar(
+                select(CirclePost.id).where(
+                    CirclePost.source == source, CirclePost.from_classroom_id == cls.id
+                )
+            )
+            copy = await db.scalar(
+                select(CircleCopy.id).where(
+                    CircleCopy.message_id == ev.review.id, CircleCopy.classroom_id == cls.id
+                )
+            )
         if own is not None:
-            cls = await self.classes.find(ev.channel)
-            if cls is not None and cls.id == own.from_classroom_id:
-                await self.sharing.take_back(own.id)
-                await self.copies.hide_source(ev.review)
+            await self.sharing.take_back(own)
+            await self.copies.hide_source(ev.review)
         elif copy is not None:
-            cls = await self.classes.find(ev.channel)
-            if cls is not None and cls.id == copy.classroom_id:
-                await self.copies.take_back(copy.id, states.HIDDEN)
+            await self.copies.take_back(copy, states.HIDDEN)
 
 
 def _named(label: str, wanted: str) -> bool:

@@ -299,3 +299,21 @@ async def test_partners_never_see_a_student_account_or_full_name(bench: Bench) -
         for word in ("aroha.ngata", "@aroha", "maia_2014", "ngata", "kereama", "aroha ngata"):
             assert word not in folded, (word, text)
     assert "Aroha · Room 12" in seen_text and "Maia · Room 12" in seen_text
+
+
+async def test_retention_forgets_shared_posts_with_the_class_period(bench: Bench) -> None:
+    b = bench
+    assert b.app is not None
+    await circle_of_two(b)
+    await b.say(AROHA, "the mice are brave", thread_of(b.chat, ROOM))
+    await approved(b, b.chat, ROOM, TEACHER)
+    assert copies_in(discord(b), thread_of(discord(b), ROOM7), LABEL12)
+    b.clock.set(b.clock.now() + timedelta(days=300))
+    await b.app.purge()
+    listed = (await b.type("!circle posts", OKAFOR, teachers_of(ROOM7))).text
+    assert "the mice are brave" in listed, "kept within the year"
+    b.clock.set(b.clock.now() + timedelta(days=70))
+    await b.app.purge()
+    for teacher, room in ((OKAFOR, ROOM7), (TEACHER, ROOM)):
+        listed = (await b.type("!circle posts", teacher, teachers_of(room))).text
+        assert "Nothing shared" in listed, listed
