@@ -17,7 +17,9 @@ from bot.core.feature import Due, Feature, Stage, Timer, listen, on
 from bot.core.ports import Chat
 from bot.db.tables import CircleCode, CircleCopy, CirclePost
 from bot.features import Deps
+from cogs.authors.fanout import Fanout
 from cogs.circles import commands
+from cogs.circles.answers import CircleAnswers
 from cogs.circles.copies import KIND, RELEASE, Copies
 from cogs.circles.exposure import ExposedCircleCodes
 from cogs.circles.identity import Installations
@@ -48,6 +50,7 @@ def setup(
     classroom: Classroom,
     current_book: CurrentBook,
     moderation: Moderation,
+    answers: Fanout | None = None,
     transport: CircleTransport | None = None,
 ) -> Feature[CirclesApi]:
     """`current_book`: the class's book now (the read-aloud feature's, as screening uses);
@@ -64,6 +67,8 @@ def setup(
     installations = Installations(sm)
     sharing = Sharing(sm, circles, copies, installations, clock, accounts, transport)
     posts = SharedPosts(sm, classes, circles, sharing, copies, clock)
+    if answers is not None:  # the guest author's answers reach the whole circle
+        answers.shown.append(CircleAnswers(sm, sharing, clock, accounts).on_shown)
 
     async def posted(chat: Chat, ev: MessagePosted | CommandTyped) -> None:
         await exposed.on_posted(chat, ev)

@@ -22,7 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.circles import CircleTransport, Retraction, SharedPost
 from bot.core.clock import Clock
 from bot.core.events import MessageShared
-from bot.db.tables import Circle, CircleCopy, CircleMember, CirclePost, Session
+from bot.db.tables import (
+    Answer,
+    Circle,
+    CircleCopy,
+    CircleMember,
+    CirclePost,
+    Question,
+    Session,
+)
 from cogs.authors.context import class_people
 from cogs.authors.deidentify import Person, deidentify
 from cogs.circles import copies as states
@@ -64,7 +72,7 @@ class Sharing:
         post = await self._offer(ev)
         if post is None:
             return
-        await self._offer_everywhere(post)
+        await self.offer_everywhere(post)
 
     async def _offer(self, ev: MessageShared) -> SharedPost | None:
         installation = await self.installations.uid()
@@ -115,9 +123,9 @@ class Sharing:
             db.add(row)
             await db.flush()
             row.uid = f"{installation}:p{row.id}"
-            return _value(row)
+            return value_of(row)
 
-    async def _offer_everywhere(self, post: SharedPost) -> None:
+    async def offer_everywhere(self, post: SharedPost) -> None:
         """To the classes here and the other installations of the circle (the transport);
         marked done after both, so a crash in between offers it again at start (each side
         takes a post once)."""
@@ -161,6 +169,7 @@ class Sharing:
                         select(CircleCopy.classroom_id).where(CircleCopy.post_id == row.id)
                     )
                 )
+                have |= await asked_too(db, row.source)  # an answer: they have it already
                 wanted = [
                     m
                     for m in members
@@ -241,13 +250,13 @@ class Sharing:
                 )
             )
         for post in unsent:
-            await self._offer_everywhere(_value(post))
+            await self.offer_everywhere(value_of(post))
         for uid in gone:
             await self.retract(Retraction(uid, ""))
         return await self.copies.release_all()
 
 
-def _value(row: CirclePost) -> SharedPost:
+def value_of(row: CirclePost) -> SharedPost:
     return SharedPost(
         row.uid, row.circle_uid, row.from_class, row.class_label, row.first_name,
         row.chapter, row.kind, row.text,
@@ -260,3 +269,17 @@ def _row(post: SharedPost, clock: Clock) -> CirclePost:
         class_label=post.class_label[:255], first_name=post.first_name[:80],
         chapter=post.chapter, kind=post.kind[:16], text=post.text, shared_at=clock.now(),
     )  # fmt: skip
+
+
+ANSWER = "answer:"  # the source of a shared author's answer: "answer:<answer id>:<circle>"
+
+
+async def asked_too(db: AsyncSession, source: str | None) -> set[int]:
+    """The classes that asked the question an answer post answers (they have it)."""
+    if not source or not source.startswith(ANSWER):
+        return set()
+    answer_id = source.removeprefix(ANSWER).split(":", 1)[0]
+    if not answer_id.isdigit():
+        return set()
+    item = select(Answer.item_id).where(Answer.id == int(answer_id)).scalar_subquery()
+    return set(await db.scalars(select(Question.classroom_id).where(Question.item_id == item)))

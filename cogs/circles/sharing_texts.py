@@ -22,6 +22,11 @@ def copy_line(first_name: str, class_label: str, text: str) -> str:
     return f"{clean(first_name, limit=20)} · {clean(class_label, limit=80)}: {text}"
 
 
+def answer_text(question: str, answer: str) -> str:
+    """An author's answer as the circle reads it: the question, then the answer."""
+    return f"the guest author answered “{' '.join(question.split())}”:\n{answer}"
+
+
 def review_context(class_label: str, chapter: int) -> str:
     return f"shared by {clean(class_label, limit=80)}, a class of your circle (chapter {chapter})"
 
