@@ -39,6 +39,7 @@ SOON = timedelta(minutes=1)  # a session that began but has no thread yet
 WAITING, HELD, DELIVERED = CopyState.WAITING, CopyState.HELD, CopyState.DELIVERED
 HIDDEN, REJECTED, RETRACTED = CopyState.HIDDEN, CopyState.REJECTED, CopyState.RETRACTED
 PENDING = (WAITING, HELD)
+WALL = ("summary", "prediction")  # kinds a class's teacher also sees on the circle's wall
 CurrentBook = Callable[[AsyncSession, int], Awaitable[Book | None]]
 Settle = Callable[[int], Awaitable[None]]
 
@@ -69,6 +70,8 @@ class Copies:
         self.clock = clock
         self.current_book = current_book
         self.settle: Settle | None = None  # the review queue's (set by the feature)
+        # told of each summary or prediction delivered: (class, thread) (the wall)
+        self.on_wall: Callable[[int, str | None], Awaitable[None]] | None = None
 
     # ---- making: one per partner class, screened with that class's rules ----
 
@@ -225,6 +228,8 @@ class Copies:
         if done.rowcount != 1:  # type: ignore[attr-defined]  # taken back while it went out
             await self.take_back(copy_id, RETRACTED, ref)
             return 0
+        if post.kind in WALL and self.on_wall is not None:
+            await self.on_wall(copy.classroom_id, where.thread)
         return 1
 
     async def release_all(self) -> int:

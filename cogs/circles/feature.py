@@ -26,6 +26,8 @@ from cogs.circles.identity import Installations
 from cogs.circles.service import Circles, CurrentBook
 from cogs.circles.shared_posts import SharedPosts
 from cogs.circles.sharing import Sharing
+from cogs.circles.wall import KIND as WALL_KIND
+from cogs.circles.wall import Wall
 from cogs.classroom import retention
 from cogs.classroom.feature import Classroom
 from cogs.moderation.feature import Moderation
@@ -60,6 +62,8 @@ def setup(
     circles = Circles(sm, classes, current_book, deps.chats, deps.deliveries, clock)
     exposed = ExposedCircleCodes(sm, classes, circles, deps.deliveries, clock)
     copies = Copies(sm, classes, deps.chats, deps.deliveries, deps.timers, clock, current_book)
+    wall = Wall(sm, classes, deps.chats, deps.deliveries, deps.timers)
+    copies.on_wall = wall.later
     review = moderation.moderation.review
     review.add_kind(KIND, copies)
     copies.settle = review.settle
@@ -79,6 +83,9 @@ def setup(
     async def release(due: Due) -> None:
         await copies.release(int(due.key))  # keyed posts: a run again repeats none
 
+    async def post_wall(due: Due) -> None:
+        await wall.post(int(due.key))  # a keyed post: a run again repeats nothing
+
     async def sweep(_due: Due) -> None:
         await copies.release_all()
 
@@ -89,7 +96,7 @@ def setup(
         await sharing.resume()
 
     async def run_due() -> int:  # tests with a fake clock (after the sessions have run)
-        return await deps.timers.run_due([RELEASE], in_order=True)
+        return await deps.timers.run_due([RELEASE, WALL_KIND], in_order=True)
 
     return Feature(
         "circles",
@@ -104,6 +111,7 @@ def setup(
         listeners=[listen(MessageShared, sharing.on_shared)],
         timers=[
             Timer(RELEASE, run=release),
+            Timer(WALL_KIND, run=post_wall),
             Timer("circles.sweep", run=sweep, every=SWEEP_EVERY, first=SWEEP_EVERY),
         ],
         review_kinds=(KIND,),

@@ -34,9 +34,10 @@ from bot.db.tables import (
 from cogs.authors.context import class_people
 from cogs.authors.deidentify import Person, deidentify
 from cogs.circles import copies as states
-from cogs.circles.copies import Copies
+from cogs.circles.copies import WALL, Copies
 from cogs.circles.identity import Installations, circle_uid, class_uid, first_name
 from cogs.circles.service import Circles
+from cogs.readaloud.prompt_posts import latest_prompt
 
 log = logging.getLogger(__name__)
 
@@ -90,13 +91,17 @@ class Sharing:
             circle, rule = found
             if rule == "none" or (rule == "approved" and not ev.approved):
                 return None
-            chapter = await db.scalar(
-                select(Session.last_chapter).where(
+            session = await db.scalar(
+                select(Session).where(
                     Session.classroom_id == ev.classroom_id, Session.thread_id == ev.channel.thread
                 )
             )
-            if chapter is None:
+            if session is None:
                 return None  # not a session's discussion
+            chapter = session.last_chapter
+            # an answer to the summary or prediction prompt goes on the circle's wall too
+            prompt = await latest_prompt(db, session.id, self.clock.now())
+            kind = prompt.kind if prompt is not None and prompt.kind in WALL else "thought"
             if ev.message_id and await db.scalar(
                 select(CirclePost.id).where(CirclePost.source == source)
             ):
@@ -116,7 +121,7 @@ class Sharing:
                 class_label=label,
                 first_name=first_name(ev.author.name),
                 chapter=int(chapter),
-                kind="thought",
+                kind=kind,
                 text=text,
                 shared_at=self.clock.now(),
             )

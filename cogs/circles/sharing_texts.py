@@ -112,3 +112,18 @@ def spoiler_set(number: int, chapter: int) -> str:
 
 def bad_chapter(p: str) -> str:
     return f"Give the chapter it spoils, e.g. `{p}circle spoiler 12 chapter=5`."
+
+
+WALL_KINDS = {"summary": "Summary", "prediction": "Prediction"}
+
+
+def wall_line(kind: str, first_name: str, class_label: str, text: str) -> str:
+    words = " ".join(text.split())
+    return f"• {WALL_KINDS.get(kind, kind)} — {copy_line(first_name, class_label, words)}"
+
+
+def wall(first: int, last: int, lines: list[str]) -> str:
+    chapters = f"chapter {first}" if first == last else f"chapters {first}–{last}"
+    return f"🔗 Circle wall, {chapters}: what partner classes summarised and predicted\n" + (
+        "\n".join(lines)
+    )

@@ -317,3 +317,31 @@ async def test_retention_forgets_shared_posts_with_the_class_period(bench: Bench
     for teacher, room in ((OKAFOR, ROOM7), (TEACHER, ROOM)):
         listed = (await b.type("!circle posts", teacher, teachers_of(room))).text
         assert "Nothing shared" in listed, listed
+
+
+async def test_summaries_reach_the_partner_teacher_on_the_circle_wall(bench: Bench) -> None:
+    b = bench
+    await circle_of_two(b)
+    await b.type("!circle share all", TEACHER, ROOM)
+    await b.type(f"!mod trust {AROHA.user.id} trusted", TEACHER, ROOM)
+    said = await b.type(
+        "!readaloud prompt 3 Tell chapter 3 in a tweet. kind=summary offset=5 limit=80"
+    )
+    assert "summary" in said.text.casefold(), said.text
+    wed = START + timedelta(days=2)  # session 2: chapters 3–4, in both classes
+    await b.at(wed)
+    thread12, thread7 = thread_of(b.chat, ROOM, 2), thread_of(discord(b), ROOM7, 2)
+    await b.say(AROHA, "I love the keeper", thread12)
+    await b.at(wed + timedelta(minutes=6))
+    await b.say(AROHA, "The mice find a lamp", thread12)
+    await b.say(AROHA, "The mice find a lamp and a map", thread12)  # her entry now
+    assert len(copies_in(discord(b), thread7, LABEL12)) == 3
+    await b.at(wed + timedelta(minutes=61))  # Class 7's discussion closes
+    walls = [p for p in discord(b).posts if p.text.startswith("🔗 Circle wall")]
+    assert len(walls) == 1 and walls[0].channel == teachers_of(ROOM7), walls
+    assert f"• Summary — Aroha · {LABEL12}: The mice find a lamp and a map" in walls[0].text
+    assert "keeper" not in walls[0].text, "a thought is not a summary"
+    assert "lamp\n" not in walls[0].text + "\n", "her latest answer is her entry"
+    await restart_with_both(b)
+    await b.at(wed + timedelta(minutes=70))
+    assert len([p for p in discord(b).posts if p.text.startswith("🔗 Circle wall")]) == 1
