@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -106,6 +106,15 @@ class Circles:
             raise UserError(
                 f"Give the circle a name, e.g. `{call.prefix}circle create Lighthouse`."
             )
+        try:
+            circle_id = await self._make(call, name, now)
+        except IntegrityError:  # the class's other `circle create` (or a join) won the race
+            raise UserError(
+                f"Your class just joined a circle. Type `{call.prefix}circle list` to see it."
+            ) from None
+        return await self._new_code(call, circle_id)
+
+    async def _make(self, call: ClassCall, name: str, now: datetime) -> int:
         async with self.sessionmaker.begin() as db:
             if (current := await self.circle_of(db, call.class_id)) is not None:
                 raise UserError(
@@ -127,8 +136,8 @@ class Circles:
             await db.flush()
             db.add(CircleMember(circle_id=circle.id, classroom_id=call.class_id, joined_at=now))
             audit.record(db, now, call.class_id, call.actor.user.id, "circle.create", name=name)
-            circle_id = circle.id
-        return await self._new_code(call, circle_id)
+            await db.flush()  # the one-circle-per-class constraint speaks here
+            return int(circle.id)
 
     async def code(self, call: ClassCall) -> Made:
         """Another one-time join code for the circle this class made."""
@@ -381,13 +390,3 @@ class Circles:
             await self.deliveries.once(key, cls.teacher_channel, post)
         except Exception:
             log.exception("circles: could not tell class %s (%s)", class_id, key)
-
-
-async def count_open_codes(db: AsyncSession, hashes: set[str]) -> int:
-    """How many of these hashes are open circle codes (the exposure guard's one look-up)."""
-    found = await db.scalar(
-        select(func.count(CircleCode.id)).where(
-            CircleCode.code_hash.in_(hashes), CircleCode.used_at.is_(None)
-        )
-    )
-    return int(found or 0)

@@ -60,6 +60,13 @@ def copies_in(chat: RecordingChat, where: ChannelRef, label: str) -> list[Posted
     return [p for p in chat.visible(where) if f" · {label}: " in p.text]
 
 
+async def quiet(b: Bench) -> None:
+    """Let the timer jobs the clock woke finish before the bot stops (a job still claiming
+    its rows as SQLite closes waits out the lock's 30 s)."""
+    assert b.app is not None
+    await b.app.wakeups.idle()
+
+
 async def circle_of_two(b: Bench, trusted: bool = True) -> None:
     code = await create(b)
     await b.type(f"!circle join {code}", OKAFOR, ROOM7)
@@ -209,6 +216,7 @@ async def test_a_post_waits_for_the_partner_session_of_its_chapter(bench: Bench)
     await b.at(START + timedelta(days=9, minutes=30))
     shown = [p for p in b.chat.posts if p.channel.id == ROOM9.id and LABEL12 in p.text]
     assert len(shown) == 2, "each once"
+    await quiet(b)
 
 
 async def restart_with_both(b: Bench) -> None:
@@ -258,6 +266,7 @@ async def test_a_class_that_leaves_stops_receiving_at_once(bench: Bench) -> None
     await b.at(START + timedelta(days=7))
     assert not [p for p in b.chat.posts if p.channel.id == ROOM9.id and LABEL12 in p.text]
     assert len(copies_in(discord(b), thread_of(discord(b), ROOM7), LABEL12)) == 1
+    await quiet(b)
 
 
 async def test_wrong_arguments_say_what_to_type_instead(bench: Bench) -> None:
@@ -345,3 +354,4 @@ async def test_summaries_reach_the_partner_teacher_on_the_circle_wall(bench: Ben
     await restart_with_both(b)
     await b.at(wed + timedelta(minutes=70))
     assert len([p for p in discord(b).posts if p.text.startswith("🔗 Circle wall")]) == 1
+    await quiet(b)
