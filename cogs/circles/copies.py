@@ -83,7 +83,7 @@ class Copies:
         for class_id in class_ids:
             copy = CircleCopy(post_id=post.id, classroom_id=class_id, state=WAITING)
             db.add(copy)
-            reasons = await self._reasons(db, class_id, post)
+            reasons, escalate = await self._reasons(db, class_id, post)
             if reasons:
                 item = NewItem(
                     classroom_id=class_id,
@@ -95,6 +95,7 @@ class Copies:
                     reasons=reasons,
                     kind=KIND,
                     context=texts.review_context(post.class_label, post.chapter),
+                    escalate=escalate,  # the class's safeguarding lead is told too
                 )
                 flag = await submit(db, item, now)
                 copy.state, copy.flag_id = HELD, flag.id
@@ -102,7 +103,9 @@ class Copies:
         await db.flush()
         return flags
 
-    async def _reasons(self, db: AsyncSession, class_id: int, post: CirclePost) -> list[str]:
+    async def _reasons(
+        self, db: AsyncSession, class_id: int, post: CirclePost
+    ) -> tuple[list[str], bool]:
         """Why the receiving teacher should see it first: what the class's own screening
         finds in the line as the class would read it, and a partner not trusted yet."""
         rules = ClassRules.of(await db.get_one(Classroom, class_id))
@@ -117,7 +120,7 @@ class Copies:
         )
         if trusted is None:
             reasons = [*reasons, texts.new_partner_reason(post.class_label)]
-        return reasons
+        return reasons, decision.escalate
 
     async def settle_all(self, flag_ids: list[int]) -> None:
         """Post the reviews of what was held (once each: the queue's keyed deliveries)."""
