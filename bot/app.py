@@ -82,12 +82,14 @@ class App:
         the_books = readaloud.setup(deps, the_class.api)
         # screening knows each class's current book
         mod = moderation.setup(deps, the_class.api, the_books.api.books.current)
+        guests = authors.setup(deps, the_class.api, mod.api)
+        answers = guests.api.authors.fanout
         features: list[Feature[Any]] = [
             the_class,
             the_books,
             mod,
-            authors.setup(deps, the_class.api, mod.api),
-            circles.setup(deps, the_class.api, the_books.api.books.current),
+            guests,
+            circles.setup(deps, the_class.api, the_books.api.books.current, mod.api, answers),
             *(setup(deps) for setup in more),
         ]
         self.features = Installed(features, self.dispatcher, self.timers, self.clock, registry_ref)

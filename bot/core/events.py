@@ -101,12 +101,17 @@ class FileUploaded:
 
 @dataclass(frozen=True, slots=True)
 class MessageShared:
-    """A student's message is now visible to the class (allowed, or approved by the teacher)."""
+    """A student's message is now visible to the class (allowed, or approved by the teacher).
+
+    ``message_id``: the message the class sees (the student's own, or the bot's repost of
+    an approved one); ``approved``: a teacher approved it (it was held first)."""
 
     classroom_id: int
     channel: ChannelRef
     author: UserRef
     text: str
+    message_id: str = ""
+    approved: bool = False
 
 
 @dataclass(frozen=True, slots=True)

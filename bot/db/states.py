@@ -66,3 +66,15 @@ class AnswerState(enum.StrEnum):
 
     DELIVERING = "delivering"
     DONE = "done"
+
+
+class CopyState(enum.StrEnum):
+    """A partner class's copy of a circle post (see cogs/circles/copies.py)."""
+
+    WAITING = "waiting"  # screened; waits for the class's session of its chapter
+    HELD = "held"  # for the class's teacher
+    DELIVERED = "delivered"
+    HIDDEN = "hidden"  # by the class's teacher
+    REJECTED = "rejected"  # by the class's teacher
+    RETRACTED = "retracted"  # taken back where it came from
+    DROPPED = "dropped"  # the class left the circle

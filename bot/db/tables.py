@@ -335,7 +335,15 @@ from bot.db.author_tables import (  # noqa: E402
     InboxItem,
     Question,
 )
-from bot.db.circle_tables import Circle, CircleCode, CircleMember  # noqa: E402
+from bot.db.circle_tables import (  # noqa: E402
+    Circle,
+    CircleCode,
+    CircleCopy,
+    CircleMember,
+    CirclePost,
+    CircleTrust,
+    Installation,
+)
 from bot.db.timer_table import TimerRow  # noqa: E402
 
 __all__ = [
@@ -344,10 +352,14 @@ __all__ = [
     "Base",
     "Circle",
     "CircleCode",
+    "CircleCopy",
     "CircleMember",
+    "CirclePost",
+    "CircleTrust",
     "ClassProfile",
     "GuestAuthor",
     "InboxItem",
+    "Installation",
     "Question",
     "TimerRow",
     "UTCDateTime",

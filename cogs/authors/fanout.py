@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -38,6 +39,20 @@ log = logging.getLogger(__name__)
 KIND = "answer"  # its review items
 CONCURRENCY = 16
 WAITING = (QuestionState.RELAYED,)
+
+
+@dataclass(frozen=True)
+class AnswerShown:
+    """A guest author's answer is now posted in a class that asked (told to the circles
+    feature, which shares it with the class's circle)."""
+
+    answer_id: int
+    item_id: int  # the inbox item (one question, merged across the classes that asked)
+    classroom_id: int
+    author: str
+    question: str  # the class's own wording
+    text: str
+    chapter: int | None
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,14 @@ class Fanout:
         self.deliveries = deliveries
         self.clock = clock
         self.concurrency = concurrency
+        self.shown: list[Callable[[AnswerShown], Awaitable[None]]] = []  # told of each
+
+    async def _tell_shown(self, shown: AnswerShown) -> None:
+        for listener in self.shown:
+            try:
+                await listener(shown)
+            except Exception:
+                log.exception("a listener failed on answer %s", shown.answer_id)
 
     async def deliver(self, answer_id: int) -> int:
         """Do whatever of the answer's delivery is not done yet; returns the classes reached."""
@@ -167,6 +190,10 @@ class Fanout:
         )
         text = texts.answer_for_teachers(author, t.wording, t.student, answer.text)
         await self._teachers(t, key, text)
+        shown = AnswerShown(
+            answer.id, answer.item_id, t.cls.id, author, t.wording, answer.text, t.chapter
+        )
+        await self._tell_shown(shown)
         return QuestionState.ANSWERED
 
     async def post_in_class(self, t: Target, key: str, text: str) -> None:
@@ -272,7 +299,20 @@ class Fanout:
             text = texts.answer_in_class(flag.user_name, q.text, flag.text, asked_by, q.chapter)
             await self.post_in_class(t, key, text)
             state = QuestionState.ANSWERED
+            answer_id = None if q.item_id is None else await self._answer_of(q.item_id)
+            if answer_id is not None and q.item_id is not None:
+                shown = AnswerShown(
+                    answer_id, q.item_id, classroom.id, flag.user_name, q.text, flag.text,
+                    q.chapter,
+                )  # fmt: skip
+                await self._tell_shown(shown)
         async with self.sessionmaker.begin() as db:
             row = await db.get_one(Question, q.id)
             if row.state == QuestionState.ANSWER_HELD:
                 row.state, row.updated_at = state, self.clock.now()
+
+    async def _answer_of(self, item_id: int) -> int | None:
+        async with self.sessionmaker() as db:
+            return await db.scalar(
+                select(Answer.id).where(Answer.item_id == item_id).order_by(Answer.id.desc())
+            )

@@ -1,5 +1,5 @@
 """Circle commands (teachers, in their class or its teacher room): create, code, join,
-list, leave, remove."""
+list, leave, remove; and for sharing: share, trust, posts, hide, spoiler."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from bot.core.model import Role
 from bot.core.wording import plural
 from cogs.circles import texts
 from cogs.circles.service import Circles, Made
+from cogs.circles.shared_posts import SharedPosts
+from cogs.circles.sharing_texts import RULES
 from cogs.classroom.calls import ClassCall, in_class
 from cogs.classroom.service import ClassroomService
 
@@ -21,9 +23,29 @@ def _shown(made: Made, prefix: str) -> Reply:
     return Reply(text, private=True)
 
 
-def declare(circles: Circles, classes: ClassroomService) -> list[Command]:
+def declare(circles: Circles, classes: ClassroomService, posts: SharedPosts) -> list[Command]:
     """The `circle` group."""
     in_class_ = in_class(classes)
+
+    @in_class_
+    async def share(call: ClassCall) -> Reply:
+        return Reply(await posts.set_rule(call, call.args["rule"]))
+
+    @in_class_
+    async def trust(call: ClassCall) -> Reply:
+        return Reply(await posts.trust(call, call.args["name"]))
+
+    @in_class_
+    async def listed(call: ClassCall) -> Reply:
+        return Reply("\n".join(await posts.listed(call)), private=call.in_class_room)
+
+    @in_class_
+    async def hide(call: ClassCall) -> Reply:
+        return Reply(await posts.hide(call, call.args["number"]))
+
+    @in_class_
+    async def spoiler(call: ClassCall) -> Reply:
+        return Reply(await posts.spoiler(call, call.args["number"], call.args["chapter"]))
 
     @in_class_
     async def create(call: ClassCall) -> Reply:
@@ -84,5 +106,39 @@ def declare(circles: Circles, classes: ClassroomService) -> list[Command]:
             teacher,
             remove,
             (Param("name", Kind.TEXT, "the class's name as the list shows it", max_length=200),),
+        ),
+        Command(
+            ("circle", "share"),
+            "what your class shares with its circle: approved (the default), all or none",
+            teacher,
+            share,
+            (Param("rule", Kind.CHOICE, "approved, all or none", choices=RULES),),
+        ),
+        Command(
+            ("circle", "trust"),
+            "let a partner class's posts reach your class without waiting for you",
+            teacher,
+            trust,
+            (Param("name", Kind.TEXT, "the class's name as the list shows it", max_length=200),),
+        ),
+        Command(
+            ("circle", "posts"), "what your class shared and received, numbered", teacher, listed
+        ),
+        Command(
+            ("circle", "hide"),
+            "hide a circle post from your class (your class's own: taken back everywhere)",
+            teacher,
+            hide,
+            (Param("number", Kind.INT, "the post's number in circle posts", minimum=1),),
+        ),
+        Command(
+            ("circle", "spoiler"),
+            "your class's post waits for the partners' session of a later chapter",
+            teacher,
+            spoiler,
+            (
+                Param("number", Kind.INT, "the post's number in circle posts", minimum=1),
+                Param("chapter", Kind.INT, "the chapter it gives away", minimum=1),
+            ),
         ),
     ]

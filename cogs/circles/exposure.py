@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
@@ -23,7 +23,7 @@ from bot.db.tables import Circle, CircleCode
 from bot.deliveries import Deliveries
 from bot.secret_codes import hashes_in, pattern
 from cogs.circles import texts
-from cogs.circles.service import PREFIX, Circles, count_open_codes
+from cogs.circles.service import PREFIX, Circles
 from cogs.classroom.service import ClassroomService
 
 log = logging.getLogger(__name__)
@@ -103,3 +103,13 @@ class ExposedCircleCodes:
         except Exception as e:  # the code is cancelled anyway; the teachers are told
             log.warning("could not remove a message showing a circle code: %s", e)
             return False
+
+
+async def count_open_codes(db: AsyncSession, hashes: set[str]) -> int:
+    """How many of these hashes are open circle codes (the exposure guard's one look-up)."""
+    found = await db.scalar(
+        select(func.count(CircleCode.id)).where(
+            CircleCode.code_hash.in_(hashes), CircleCode.used_at.is_(None)
+        )
+    )
+    return int(found or 0)

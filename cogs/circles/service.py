@@ -8,12 +8,14 @@ author knows: its display name and region (its class profile), never a student.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
@@ -21,7 +23,16 @@ from bot.core.dispatch import Chats
 from bot.core.errors import NotAllowed, UserError
 from bot.core.model import Outgoing
 from bot.db import audit
-from bot.db.tables import Circle, CircleCode, CircleMember, ClassProfile, Classroom, Session
+from bot.db.states import CopyState
+from bot.db.tables import (
+    Circle,
+    CircleCode,
+    CircleCopy,
+    CircleMember,
+    ClassProfile,
+    Classroom,
+    Session,
+)
 from bot.deliveries import Deliveries
 from bot.screening import Book
 from bot.secret_codes import code_hash, new_code
@@ -29,6 +40,7 @@ from cogs.circles import texts
 from cogs.classroom.calls import ClassCall
 from cogs.classroom.service import ClassroomService
 
+log = logging.getLogger(__name__)
 PREFIX = "RC"  # circle codes: RC-7KQ2-M9XD (author invites are RA-…)
 CODE_DAYS = 7
 NAME_CHARS = 80
@@ -94,8 +106,17 @@ class Circles:
             raise UserError(
                 f"Give the circle a name, e.g. `{call.prefix}circle create Lighthouse`."
             )
+        try:
+            circle_id = await self._make(call, name, now)
+        except IntegrityError:  # the class's other `circle create` (or a join) won the race
+            raise UserError(
+                f"Your class just joined a circle. Type `{call.prefix}circle list` to see it."
+            ) from None
+        return await self._new_code(call, circle_id)
+
+    async def _make(self, call: ClassCall, name: str, now: datetime) -> int:
         async with self.sessionmaker.begin() as db:
-            if (current := await self._circle_of(db, call.class_id)) is not None:
+            if (current := await self.circle_of(db, call.class_id)) is not None:
                 raise UserError(
                     f"Your class is already in the circle “{current.name}”. Type "
                     f"`{call.prefix}circle list` to see it, or `{call.prefix}circle leave` first."
@@ -115,13 +136,13 @@ class Circles:
             await db.flush()
             db.add(CircleMember(circle_id=circle.id, classroom_id=call.class_id, joined_at=now))
             audit.record(db, now, call.class_id, call.actor.user.id, "circle.create", name=name)
-            circle_id = circle.id
-        return await self._new_code(call, circle_id)
+            await db.flush()  # the one-circle-per-class constraint speaks here
+            return int(circle.id)
 
     async def code(self, call: ClassCall) -> Made:
         """Another one-time join code for the circle this class made."""
         async with self.sessionmaker() as db:
-            circle = await self._circle_of(db, call.class_id)
+            circle = await self.circle_of(db, call.class_id)
             if circle is None or circle.creator_classroom_id != call.class_id:
                 raise NotAllowed(
                     "Only the class that made a circle gives out its codes. Make your own with "
@@ -166,7 +187,7 @@ class Circles:
                     f"circle's teacher for a new one: they type `{p}circle code`."
                 )
             circle = await db.get_one(Circle, row.circle_id)
-            current = await self._circle_of(db, call.class_id)
+            current = await self.circle_of(db, call.class_id)
             if current is not None and call.in_class_room:
                 row.used_at = now  # shown where students read: nobody may use it now
         if current is not None:  # (after the cancelled code was stored)
@@ -176,7 +197,28 @@ class Circles:
                 f"Your class is already in the circle “{current.name}”. Type "
                 f"`{p}circle leave` first, then ask for a new code."
             )
+        try:
+            joined = await self._claim_and_join(call, row.id, circle.id, now)
+        except IntegrityError:  # a join of this class racing this one won (one circle each)
+            raise UserError(
+                f"Your class just joined a circle. Type `{p}circle list` to see which."
+            ) from None
+        label, others, name, book, ours = joined
+        for class_id in others:
+            if class_id != call.class_id:
+                key = f"circles:joined:{row.id}:{class_id}"
+                await self.tell(class_id, key, texts.joined_for_teachers(label, name))
+        return (
+            f"🔗 Your class joined the circle “{name}”, reading “{book}”. "
+            f"`{p}circle list` shows its classes." + texts.other_book(book, ours, p)
+        )
+
+    async def _claim_and_join(
+        self, call: ClassCall, code_id: int, circle_id: int, now: datetime
+    ) -> tuple[str, list[int], str, str, Book | None]:
         async with self.sessionmaker.begin() as db:
+            circle = await db.get_one(Circle, circle_id)
+            row = await db.get_one(CircleCode, code_id)
             # claimed with one conditional update, so two classes racing cannot both use it
             claimed = await db.execute(
                 update(CircleCode)
@@ -189,25 +231,19 @@ class Circles:
             audit.record(
                 db, now, call.class_id, call.actor.user.id, "circle.join", circle=circle.id
             )
-            label = (await self._labels(db, [call.class_id]))[call.class_id][0]
-            others = await self._member_ids(db, circle.id)
+            label = (await self.labels(db, [call.class_id]))[call.class_id][0]
+            others = await self.member_ids(db, circle.id)
             name, book = circle.name, circle.book_title
             ours = await self.current_book(db, call.class_id)
-        for class_id in others:
-            if class_id != call.class_id:
-                key = f"circles:joined:{row.id}:{class_id}"
-                await self.tell(class_id, key, texts.joined_for_teachers(label, name))
-        return (
-            f"🔗 Your class joined the circle “{name}”, reading “{book}”. "
-            f"`{p}circle list` shows its classes." + texts.other_book(book, ours, p)
-        )
+            await db.flush()  # the one-circle-per-class constraint speaks here
+        return label, others, name, book, ours
 
     async def members(self, call: ClassCall) -> Members:
         """The classes of this class's circle: display name, region, platform, chapter."""
         async with self.sessionmaker() as db:
-            circle = await self._require(db, call)
-            ids = await self._member_ids(db, circle.id)
-            labels = await self._labels(db, ids)
+            circle = await self.require(db, call)
+            ids = await self.member_ids(db, circle.id)
+            labels = await self.labels(db, ids)
             listed = [
                 MemberClass(
                     labels[i][0],
@@ -225,13 +261,13 @@ class Circles:
         over a circle its creator leaves, and a circle nobody is left in is gone."""
         now = self.clock.now()
         async with self.sessionmaker.begin() as db:
-            circle = await self._require(db, call)
-            label = (await self._labels(db, [call.class_id]))[call.class_id][0]
+            circle = await self.require(db, call)
+            label = (await self.labels(db, [call.class_id]))[call.class_id][0]
             await self._drop(db, circle, call.class_id)
             audit.record(
                 db, now, call.class_id, call.actor.user.id, "circle.leave", circle=circle.id
             )
-            rest, name = await self._member_ids(db, circle.id), circle.name
+            rest, name = await self.member_ids(db, circle.id), circle.name
         for class_id in rest:
             key = f"circles:left:{call.class_id}:{now.isoformat()}:{class_id}"
             await self.tell(class_id, key, texts.left_for_teachers(label, name))
@@ -241,11 +277,11 @@ class Circles:
         """The creator's class removes a member class, named as `circle list` lists it."""
         now, wanted = self.clock.now(), display_name.strip().casefold()
         async with self.sessionmaker.begin() as db:
-            circle = await self._require(db, call)
+            circle = await self.require(db, call)
             if circle.creator_classroom_id != call.class_id:
                 raise NotAllowed("Only the class that made the circle can remove a class from it.")
-            ids = [i for i in await self._member_ids(db, circle.id) if i != call.class_id]
-            labels = await self._labels(db, ids)
+            ids = [i for i in await self.member_ids(db, circle.id) if i != call.class_id]
+            labels = await self.labels(db, ids)
             found = [i for i in ids if wanted in (labels[i][0].casefold(), labels[i][1].casefold())]
             if not found:
                 names = ", ".join(labels[i][1] for i in ids) or "none yet"
@@ -272,14 +308,23 @@ class Circles:
                 CircleMember.circle_id == circle.id, CircleMember.classroom_id == class_id
             )
         )
-        rest = await self._member_ids(db, circle.id)
+        # what waited for the class from its circle goes no further: it left at once
+        await db.execute(
+            update(CircleCopy)
+            .where(
+                CircleCopy.classroom_id == class_id,
+                CircleCopy.state.in_((CopyState.WAITING, CopyState.HELD)),
+            )
+            .values(state=CopyState.DROPPED)
+        )
+        rest = await self.member_ids(db, circle.id)
         if not rest:
             await db.delete(circle)
         elif circle.creator_classroom_id == class_id:
             circle.creator_classroom_id = rest[0]
 
-    async def _require(self, db: AsyncSession, call: ClassCall) -> Circle:
-        circle = await self._circle_of(db, call.class_id)
+    async def require(self, db: AsyncSession, call: ClassCall) -> Circle:
+        circle = await self.circle_of(db, call.class_id)
         if circle is None:
             raise UserError(
                 "Your class is not in a circle. Make one with "
@@ -289,7 +334,7 @@ class Circles:
         return circle
 
     @staticmethod
-    async def _circle_of(db: AsyncSession, class_id: int) -> Circle | None:
+    async def circle_of(db: AsyncSession, class_id: int) -> Circle | None:
         return await db.scalar(
             select(Circle)
             .join(CircleMember, CircleMember.circle_id == Circle.id)
@@ -297,7 +342,7 @@ class Circles:
         )
 
     @staticmethod
-    async def _member_ids(db: AsyncSession, circle_id: int) -> list[int]:
+    async def member_ids(db: AsyncSession, circle_id: int) -> list[int]:
         rows = await db.scalars(
             select(CircleMember.classroom_id)
             .where(CircleMember.circle_id == circle_id)
@@ -306,7 +351,7 @@ class Circles:
         return list(rows)
 
     @staticmethod
-    async def _labels(db: AsyncSession, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    async def labels(db: AsyncSession, ids: list[int]) -> dict[int, tuple[str, str, str]]:
         """(display name (region), display name, platform) of each class: its class profile
         if it has one, else its class name."""
         rows = await db.execute(
@@ -334,19 +379,14 @@ class Circles:
         return texts.chapter(*row) if row is not None else texts.chapter(None, None)
 
     async def tell(self, class_id: int, key: str, text: str) -> None:
-        cls = await self.classes.get(class_id)
-        if cls.teacher_channel is None:
-            return
-        chat = self.chats[cls.platform]
-        post = partial(chat.send, cls.teacher_channel, Outgoing(text, key=key))
-        await self.deliveries.once(key, cls.teacher_channel, post)
-
-
-async def count_open_codes(db: AsyncSession, hashes: set[str]) -> int:
-    """How many of these hashes are open circle codes (the exposure guard's one look-up)."""
-    found = await db.scalar(
-        select(func.count(CircleCode.id)).where(
-            CircleCode.code_hash.in_(hashes), CircleCode.used_at.is_(None)
-        )
-    )
-    return int(found or 0)
+        """A note for a class's teacher room; a platform that fails is logged, not raised
+        (what the note is about is committed already, and the command did it)."""
+        try:
+            cls = await self.classes.get(class_id)
+            if cls.teacher_channel is None:
+                return
+            chat = self.chats[cls.platform]
+            post = partial(chat.send, cls.teacher_channel, Outgoing(text, key=key))
+            await self.deliveries.once(key, cls.teacher_channel, post)
+        except Exception:
+            log.exception("circles: could not tell class %s (%s)", class_id, key)

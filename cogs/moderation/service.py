@@ -150,7 +150,8 @@ class ModerationService:
             held, action = (None, "repeat") if repeat else await self._screen(db, cls, ev, early)
             flag_id = held.id if held is not None else flag_id
         if action in ("allow", "flag"):
-            await self._shared(MessageShared(cls.id, ev.channel, ev.actor.user, ev.text))
+            shared = MessageShared(cls.id, ev.channel, ev.actor.user, ev.text, ev.message.id)
+            await self._shared(shared)
         if flag_id is not None:
             removal = None
             if deferring:

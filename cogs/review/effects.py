@@ -154,11 +154,12 @@ class FlagEffects:
                 review_ref = MessageRef(cls.teacher_channel, flag.review_message_id)
                 media = await chat.kept_media(review_ref, media)
             out = dataclasses.replace(texts.repost(flag, key + ":repost"), media=media)
-            await self.deliveries.once(
+            shown = await self.deliveries.once(
                 key + ":repost", where, lambda: chat.repost_as(where, student, out)
             )
             if first_time:
-                await self._shared(MessageShared(cls.id, where, student, flag.text))
+                seen = shown.id if shown else f"flag-{flag.id}"
+                await self._shared(MessageShared(cls.id, where, student, flag.text, seen, True))
         elif flag.state == FlagState.REJECTED:
             if flag.action == "flag":  # it was visible while waiting; now it goes
                 hidden = await self._hide_once(chat, flag, where, key, not exposed)

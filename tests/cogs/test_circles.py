@@ -3,6 +3,7 @@ installation, each with its own recording platform and a fake clock."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -263,3 +264,21 @@ async def test_a_class_with_another_book_or_none_is_told_when_it_joins(bench: Be
     same = await b.type(f"!circle join {await new_code(b)}", OKAFOR, ROOM7)
     assert same.text.startswith("🔗 Your class joined") and "Note:" not in same.text
     assert "no book yet" not in same.text
+
+
+async def test_two_joins_at_once_put_a_class_in_one_circle(bench: Bench) -> None:
+    b = bench
+    first = await create(b)
+    made = await b.type("!circle create Nelson readers", OKAFOR, teachers_of(ROOM7))
+    second = CODE.search(made.text)
+    assert second, made.text
+    answers = await asyncio.gather(
+        b.type(f"!circle join {first}", LEE, ROOM9),
+        b.type(f"!circle join {second.group(0)}", LEE, ROOM9),
+    )
+    joined = [a.text for a in answers if a.text.startswith("🔗 Your class joined")]
+    assert len(joined) == 1, [a.text for a in answers]
+    other = next(a.text for a in answers if not a.text.startswith("🔗 Your class joined"))
+    assert "circle" in other and "`!circle" in other, other
+    listed = (await b.type("!circle list", LEE, ROOM9)).text
+    assert listed.count("Room 9") == 1, listed
