@@ -110,10 +110,16 @@ class MessageShared:
 
 
 @dataclass(frozen=True, slots=True)
-class EncryptedRoom:
-    """The bot sees a room it cannot read because encryption is on."""
+class MessageUnreadable:
+    """Someone posted an encrypted message the bot still cannot decrypt after a grace
+    period (no key came): unscreened content the class may see."""
 
-    channel: ChannelRef
+    message: MessageRef
+    actor: Actor
+
+    @property
+    def channel(self) -> ChannelRef:
+        return self.message.channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +184,7 @@ Event = (
     | ReactionAdded
     | PollVoted
     | Decided
-    | EncryptedRoom
+    | MessageUnreadable
     | DirectMessage
     | ThreadNamed
     | Connected

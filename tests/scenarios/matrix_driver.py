@@ -21,8 +21,15 @@ class MatrixDriver:
 
     name = "matrix"
 
-    def __init__(self, synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path) -> None:
+    def __init__(
+        self,
+        synapse: LocalHomeserver,
+        people: PersonFactory,
+        tmp_path: Path,
+        encrypted: bool = False,
+    ) -> None:
         self._synapse, self._people, self._tmp = synapse, people, tmp_path
+        self.encrypted = encrypted
         self.c: Classroom | None = None
         self._flags: dict[str, str] = {}
         self._thread = ""
@@ -34,7 +41,9 @@ class MatrixDriver:
         return self.c
 
     async def setup_class(self) -> str:
-        self.c = await make_classroom(self._synapse, self._people, self._tmp)
+        self.c = await make_classroom(
+            self._synapse, self._people, self._tmp, encrypted=self.encrypted
+        )
         return "ok"
 
     async def close(self) -> None:

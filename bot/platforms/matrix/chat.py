@@ -35,7 +35,7 @@ from bot.core.ports import OnPosted
 from bot.core.quoting import lines_of, quoted
 from bot.db.handled import HandledEvents
 from bot.platforms.accounts import MATRIX_ACCOUNTS
-from bot.platforms.matrix import media
+from bot.platforms.matrix import crypto, media
 from bot.platforms.matrix.client import SyncLoop
 from bot.platforms.matrix.direct import DirectRooms
 from bot.platforms.matrix.inbound import Inbound
@@ -76,6 +76,7 @@ class MatrixChat:
         *,
         access_token: str = "",
         password: str = "",
+        pickle_key: str = "",
         sessionmaker: async_sessionmaker[Any],
         dispatcher: Dispatcher,
         registry: Registry,
@@ -92,6 +93,7 @@ class MatrixChat:
         self.user_id = settings.user_id
         self._access_token = access_token
         self._password = password
+        self._pickle_key = pickle_key
         self._sessionmaker = sessionmaker
         self._dispatcher = dispatcher
         self._registry = registry
@@ -102,6 +104,7 @@ class MatrixChat:
         self._inbound: Inbound | None = None
         self.rooms: Rooms | None = None
         self._direct: DirectRooms | None = None
+        self.store_problem: str | None = None  # the crypto store was unreadable at start
 
     # ---- lifecycle ----
 
@@ -112,10 +115,14 @@ class MatrixChat:
             self.settings,
             access_token=self._access_token,
             password=self._password,
-            store_path=str(self._store_path or ""),
+            store_path=str(self._store_path or self.settings.crypto_store),
+            pickle_key=self._pickle_key,
             max_wait=self._max_wait,
         )
         self._client, self.user_id = client, client.user_id
+        self.store_problem = crypto.open_store(client)
+        log.info("end-to-end encryption %s", "on" if client.olm is not None else "off")
+        await crypto.keep_keys(client)  # the device's keys are on the server before any sync
         self.rooms = Rooms(client)
         handled = HandledEvents(self._sessionmaker, self.platform.value, self._clock)
         inbound = Inbound(
@@ -127,6 +134,7 @@ class MatrixChat:
             self.settings.command_prefix,
             handled,
             self._follow_ups,
+            grace=self.settings.undecryptable_grace_seconds,
         )
         self._inbound = inbound
         tokens = TokenStore(self._sessionmaker, client.user_id, self._clock)
@@ -152,6 +160,8 @@ class MatrixChat:
         return isinstance(resp, LoginResponse)
 
     async def stop(self) -> None:
+        if self._inbound is not None:
+            await self._inbound.undecryptable.stop()
         if self._loop is not None:
             await self._loop.stop()
             self._loop = None
@@ -230,8 +240,7 @@ class MatrixChat:
         where to look; if no direct room can be opened, the note goes in the channel."""
         private = dataclasses.replace(out, key=_sub(out.key, "dm"), mentions=())
         try:
-            self._direct = self._direct or DirectRooms(self.client)
-            sent = await self._direct.send(user, private)
+            sent = await self._direct_rooms().send(user, private)
         except Unavailable:
             raise
         except ChatError as e:
@@ -239,7 +248,7 @@ class MatrixChat:
             mentions = out.mentions if user in out.mentions else (user, *out.mentions)
             await self._in_channel(user, channel, dataclasses.replace(out, mentions=mentions))
             return
-        if not self._direct.joined(sent.channel.id, user.id):
+        if not self._direct_rooms().joined(sent.channel.id, user.id):
             pointer = Outgoing(DM_POINTER, key=_sub(out.key, "pointer"), mentions=(user,))
             await self._in_channel(user, channel, pointer)
 
@@ -271,8 +280,7 @@ class MatrixChat:
     @translated
     async def dm(self, user: UserRef, out: Outgoing) -> MessageRef:
         """In the one-to-one room with `user` (found, or opened with an is_direct invite)."""
-        self._direct = self._direct or DirectRooms(self.client)
-        return await self._direct.send(user, out)
+        return await self._direct_rooms().send(user, out)
 
     @translated
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
@@ -309,7 +317,8 @@ class MatrixChat:
     async def create_teacher_channel(
         self, classroom: ChannelRef, name: str, teachers: list[UserRef]
     ) -> ChannelRef:
-        """A private, unencrypted, invite-only room; teachers invited with power level 50."""
+        """A private, invite-only room, encrypted unless ``matrix.encrypt_rooms`` is off;
+        teachers invited with power level 50."""
         resp = await self.client.room_create(
             visibility=RoomVisibility.private,
             name=name,
@@ -326,12 +335,22 @@ class MatrixChat:
                     "state_key": "",
                     "content": {"room_id": classroom.id},
                 },
+                *self._encryption(),
             ],
         )
         if isinstance(resp, RoomCreateError):
             raise refusal(resp, "creating the teacher room")
         await self._grant(resp.room_id, [t.id for t in teachers], TEACHER_LEVEL)
         return ChannelRef(Platform.MATRIX, resp.room_id)
+
+    def _encryption(self) -> list[dict[str, Any]]:
+        """The initial state that makes a room the bot opens encrypted (when it can)."""
+        on = self.settings.encrypt_rooms and self.client.olm is not None
+        return [dict(crypto.ENCRYPTION_STATE)] if on else []
+
+    def _direct_rooms(self) -> DirectRooms:
+        self._direct = self._direct or DirectRooms(self.client, self._encryption())
+        return self._direct
 
     async def _grant(self, room_id: str, user_ids: list[str], level: int) -> None:
         """Raise users to `level`, keeping the rest of the power levels as the server made them

@@ -49,8 +49,11 @@ def posted(
 class DirectRooms:
     """Finds (or opens, once) the direct room with a person and posts there."""
 
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(
+        self, client: AsyncClient, initial_state: list[dict[str, Any]] | None = None
+    ) -> None:
         self.client = client
+        self.initial_state = initial_state or []  # encryption on, when the bot's rooms have it
         self._rooms: dict[str, str] = {}
 
     async def send(self, user: UserRef, out: Outgoing) -> MessageRef:
@@ -76,7 +79,10 @@ class DirectRooms:
                 await self._save(listed, user_id, room_id)
                 return self._remember(user_id, room_id)
         resp = await self.client.room_create(
-            is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat
+            is_direct=True,
+            invite=[user_id],
+            preset=RoomPreset.trusted_private_chat,
+            initial_state=self.initial_state,
         )
         if isinstance(resp, RoomCreateError):
             raise refusal(resp, f"opening a direct room with {user_id}")

@@ -1,0 +1,147 @@
+"""End-to-end encryption: the bot's crypto store, its pickle key, and keeping keys current.
+
+matrix-nio does the cryptography (``matrix-nio[e2e]``); this module decides where
+the store lives (one SQLite file per account and device, in a directory only the
+bot can read), which key protects it (``READALOUD_MATRIX_PICKLE_KEY``, or one derived
+from the bot's secret, never logged), and does after every sync what nio's own
+``sync_forever`` would: upload keys, learn members' devices, open Olm sessions,
+send pending to-device messages (room keys, key requests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from nio import AsyncClient, AsyncClientConfig, LocalProtocolError
+from nio.crypto import ENCRYPTION_ENABLED
+
+log = logging.getLogger(__name__)
+
+ENCRYPTION_STATE = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
+PICKLE_LABEL = b"readaloud matrix crypto store v1"
+KEYS_LOCK = "_readaloud_keys_lock"
+
+
+def available() -> bool:
+    """Whether matrix-nio's E2E support (vodozemac, peewee) is installed."""
+    return bool(ENCRYPTION_ENABLED)
+
+
+def pickle_key(explicit: str, password: str, access_token: str) -> str:
+    """The key the store's secrets are encrypted with: the configured one, else one derived
+    from the password (stable across logins), else from the access token."""
+    if explicit:
+        return explicit
+    secret = password or access_token
+    if not secret:
+        return ""
+    return hmac.new(secret.encode(), PICKLE_LABEL, hashlib.sha256).hexdigest()
+
+
+def prepare_store(path: Path) -> Path:
+    """The store directory, created readable by the bot's user alone (0700); files in it
+    are made 0600 (the Olm account there is as secret as the access token)."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    for item in path.iterdir():
+        if item.is_file():
+            os.chmod(item, 0o600)
+    return path
+
+
+def protect_files(path: Path) -> None:
+    """After nio created its database files: only the bot's user may read them."""
+    if path.is_dir():
+        for item in path.iterdir():
+            if item.is_file():
+                os.chmod(item, 0o600)
+
+
+def client_config(key: str, **overrides: Any) -> AsyncClientConfig:
+    """nio's configuration with encryption on (when installed) and the sync token ours."""
+    return AsyncClientConfig(
+        encryption_enabled=available() and bool(key),
+        pickle_key=key or "DEFAULT_KEY",
+        store_sync_tokens=False,
+        **overrides,
+    )
+
+
+def store_file(client: AsyncClient) -> Path:
+    """The SQLite file nio keeps this account's and device's keys in."""
+    return Path(client.store_path) / f"{client.user_id}_{client.device_id}.db"
+
+
+def open_store(client: AsyncClient) -> str | None:
+    """Load the crypto store (after login). A store that cannot be read (corrupt, or its key
+    changed) is moved aside and a fresh one made: returns what went wrong, for the teachers."""
+    if not client.config.encryption_enabled or not client.store_path:
+        return None
+    if client.olm is not None:
+        return None
+    try:
+        client.load_store()
+        protect_files(Path(client.store_path))
+        return None
+    except Exception as e:  # peewee, vodozemac and sqlite errors all mean the same here
+        broken = store_file(client)
+        aside = broken.with_name(f"{broken.name}.unreadable-{int(time.time())}")
+        log.error(
+            "the Matrix crypto store %s cannot be read (%s); moved it to %s and starting "
+            "with new encryption keys",
+            broken,
+            type(e).__name__,
+            aside,
+        )
+        if broken.exists():
+            broken.rename(aside)
+        client.store = None
+        client.olm = None
+        client.load_store()
+        protect_files(Path(client.store_path))
+        return f"{type(e).__name__}"
+
+
+async def keep_keys(client: AsyncClient) -> None:
+    """What must go out after a sync for encryption to work: one at a time per client."""
+    if client.olm is None:
+        return
+    lock: asyncio.Lock | None = getattr(client, KEYS_LOCK, None)
+    if lock is None:
+        lock = asyncio.Lock()
+        setattr(client, KEYS_LOCK, lock)
+    async with lock:
+        try:
+            if client.should_upload_keys:
+                await client.keys_upload()
+            if client.should_query_keys:
+                await client.keys_query()
+            if client.should_claim_keys:
+                await client.keys_claim(client.get_users_for_key_claiming())
+            if client.outgoing_to_device_messages:
+                await client.send_to_device_messages()
+        except LocalProtocolError as e:  # nothing to do after all (another call did it)
+            log.debug("key upkeep: %s", e)
+
+
+async def before_send(client: AsyncClient, room_id: str) -> None:
+    """Before posting in an encrypted room: the members' devices are known, so each gets
+    the room key (a new member's devices may not be queried yet)."""
+    if client.olm is None:
+        return
+    room = client.rooms.get(room_id)
+    if room is None or not room.encrypted:
+        return
+    if client.should_query_keys or client.should_claim_keys:
+        await keep_keys(client)

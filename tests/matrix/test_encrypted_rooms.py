@@ -1,0 +1,123 @@
+"""Encrypted class rooms, the way Element makes them: the bot is a full member (its own
+device and keys, kept across restarts), and what it cannot decrypt is never left unchecked."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from nio import RedactionEvent, RoomSendResponse
+from nio.api import Api
+
+from bot.localserver import LocalHomeserver
+from tests.matrix.classroom import Classroom, body, make_classroom
+from tests.matrix.people import Person, PersonFactory
+from tests.matrix.test_classroom_stories import (
+    test_a_restart_at_the_scheduled_time_posts_exactly_once as scheduled_restart_story,
+)
+
+pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def locked(
+    synapse: LocalHomeserver, e2e_people: PersonFactory, tmp_path: Path
+) -> AsyncIterator[Classroom]:
+    """A set-up class whose class room and teacher room are encrypted, everyone E2E."""
+    cls = await make_classroom(synapse, e2e_people, tmp_path, encrypted=True)
+    yield cls
+    for app in list(cls.started):
+        await app.stop()
+
+
+async def bot_keys(person: Person, bot: str) -> dict[str, str]:
+    """The bot's devices and their signing keys, as a member's client knows them now."""
+    await person.client.keys_query() if person.client.should_query_keys else None
+    return {d.id: d.ed25519 for d in person.client.device_store.active_user_devices(bot)}
+
+
+async def test_after_a_restart_the_bot_reads_new_messages_as_the_same_device(
+    locked: Classroom,
+) -> None:
+    aroha = locked.students[0]
+    await aroha.send(locked.room, "before the restart")
+    await locked.teacher.wait_for(locked.says("before the restart", locked.teacher_room))
+    before = await bot_keys(aroha, locked.bot)
+
+    await locked.stop_bot()
+    await locked.start_bot()
+
+    await aroha.send(locked.room, "after the restart")  # nobody verified anything again
+    # its review (or the edit adding it to the one before) shows the words: it read them
+    review = await locked.teacher.wait_for(locked.says("after the restart", locked.teacher_room))
+    assert "Aroha" in body(review)
+    await aroha.seen_now_everywhere()
+    assert await bot_keys(aroha, locked.bot) == before  # one device, the same keys
+    assert list(before) == [locked.bot_account.device_id]
+
+
+async def test_an_encrypted_restart_at_the_scheduled_time_posts_exactly_once(
+    locked: Classroom,
+) -> None:
+    await scheduled_restart_story(locked)
+
+
+async def test_a_message_whose_key_is_withheld_is_removed_and_both_are_told(
+    locked: Classroom,
+) -> None:
+    ben = locked.students[1]
+    await ben.seen_now_everywhere()  # his client knows the bot's device
+    for device in ben.client.device_store.active_user_devices(locked.bot):
+        ben.client.blacklist_device(device)  # so the room key never reaches it
+
+    sent_at = time.monotonic()
+    said = await ben.send(locked.room, "you can't read this")
+    await locked.teacher.wait_for(
+        lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts == said, timeout=20
+    )
+    took = time.monotonic() - sent_at
+    assert took < locked.grace + 5, f"removed after {took:.1f} s"
+    note = await locked.teacher.wait_for(locked.says("without the key", locked.teacher_room))
+    assert "Ben" in body(note)
+    told = await ben.wait_for(locked.privately("send it again"))
+    assert "couldn't open your last message" in body(told)
+
+
+async def test_garbage_ciphertext_from_a_students_device_is_ignored_and_logged(
+    locked: Classroom, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, "bot.platforms.matrix")
+    aroha = locked.students[0]
+    await aroha.send(locked.room, "a real message first")  # the bot now holds her session
+    await locked.teacher.wait_for(locked.says("a real message first", locked.teacher_room))
+    olm = aroha.client.olm
+    assert olm is not None
+    content: dict[str, Any] = {
+        "algorithm": "m.megolm.v1.aes-sha2",
+        "sender_key": olm.account.identity_keys["curve25519"],
+        "session_id": olm.outbound_group_sessions[locked.room].id,
+        "device_id": aroha.client.device_id,
+        "ciphertext": "AwgAEnACgAkLmt6qF84IK++J7UDH2Za1YVchHyprqTqsg2yyOwAtHaZTwyNg37afzg8f3r9IsN9r",
+    }
+    method, path, data = Api.room_send(
+        aroha.client.access_token, locked.room, "m.room.encrypted", content, uuid.uuid4()
+    )
+    sent = await aroha.client._send(RoomSendResponse, method, path, data, (locked.room,))
+    assert isinstance(sent, RoomSendResponse), sent
+    await locked.idle()
+
+    assert any(
+        sent.event_id in r.getMessage() and "does not decrypt" in r.getMessage()
+        for r in caplog.records
+    )
+    later = await locked.teacher.collect(locked.room, locked.grace + 1)
+    assert not [
+        ev for ev in later if isinstance(ev, RedactionEvent) and ev.redacts == sent.event_id
+    ]
+    assert locked.app is not None and locked.chat.store_problem is None
