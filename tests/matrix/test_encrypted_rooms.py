@@ -3,6 +3,7 @@ device and keys, kept across restarts), and what it cannot decrypt is never left
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 import uuid
@@ -12,8 +13,15 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from nio import RedactionEvent, RoomSendResponse
+from nio import (
+    DownloadResponse,
+    RedactionEvent,
+    RoomEncryptedImage,
+    RoomSendResponse,
+    UploadResponse,
+)
 from nio.api import Api
+from nio.crypto.attachments import decrypt_attachment
 
 from bot.localserver import LocalHomeserver
 from tests.matrix.classroom import Classroom, body, make_classroom
@@ -72,9 +80,12 @@ async def test_a_message_whose_key_is_withheld_is_removed_and_both_are_told(
     locked: Classroom,
 ) -> None:
     ben = locked.students[1]
-    await ben.seen_now_everywhere()  # his client knows the bot's device
-    for device in ben.client.device_store.active_user_devices(locked.bot):
-        ben.client.blacklist_device(device)  # so the room key never reaches it
+    olm = ben.client.olm
+    assert olm is not None
+    await ben.seen_now_everywhere()  # (a member event after this would renew the key)
+    # his client encrypts with a new room key and tells nobody (a broken or offline device)
+    olm.create_outbound_group_session(locked.room)
+    olm.outbound_group_sessions[locked.room].shared = True
 
     sent_at = time.monotonic()
     said = await ben.send(locked.room, "you can't read this")
@@ -121,3 +132,51 @@ async def test_garbage_ciphertext_from_a_students_device_is_ignored_and_logged(
         ev for ev in later if isinstance(ev, RedactionEvent) and ev.redacts == sent.event_id
     ]
     assert locked.app is not None and locked.chat.store_problem is None
+
+
+async def send_picture(person: Person, room_id: str, data: bytes) -> str:
+    """Like Element in an encrypted room: the file uploaded encrypted, its key in the event."""
+    resp, keys = await person.client.upload(
+        lambda *_: io.BytesIO(data), content_type="image/png", filename="owl.png", encrypt=True,
+        filesize=len(data),
+    )  # fmt: skip
+    assert isinstance(resp, UploadResponse) and keys is not None, resp
+    content = {
+        "msgtype": "m.image",
+        "body": "owl.png",
+        "info": {"mimetype": "image/png", "size": len(data)},
+        "file": {**keys, "url": resp.content_uri},
+    }
+    return await person.send_event(room_id, "m.room.message", content)
+
+
+async def opened(person: Person, ev: Any) -> bytes:
+    """What a member's client shows of an encrypted picture: downloaded and decrypted."""
+    assert isinstance(ev, RoomEncryptedImage), f"sent as {type(ev).__name__}"
+    got = await person.client.download(ev.url)
+    assert isinstance(got, DownloadResponse), got
+    return bytes(decrypt_attachment(got.body, ev.key["k"], ev.hashes["sha256"], ev.iv))
+
+
+async def test_an_encrypted_picture_is_held_reuploaded_encrypted_and_reposted(
+    locked: Classroom,
+) -> None:
+    aroha = locked.students[0]
+    picture = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+    said = await send_picture(aroha, locked.room, picture)
+    await locked.teacher.wait_for(
+        lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts == said
+    )
+    review = await locked.teacher.wait_for(locked.says("Held #", locked.teacher_room))
+    shown = await locked.teacher.wait_for(
+        lambda rid, ev: rid == locked.teacher_room and isinstance(ev, RoomEncryptedImage)
+    )
+    assert await opened(locked.teacher, shown) == picture  # a fresh encrypted copy
+    assert "url" not in shown.source["content"]
+
+    await locked.teacher.react(locked.teacher_room, review.event_id, "✅")
+    repost = await aroha.wait_for(
+        lambda rid, ev: rid == locked.room and isinstance(ev, RoomEncryptedImage)
+        and ev.sender == locked.bot
+    )  # fmt: skip
+    assert await opened(aroha, repost) == picture

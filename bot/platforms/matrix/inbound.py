@@ -28,6 +28,8 @@ from nio import (
     MegolmEvent,
     PowerLevelsEvent,
     ReactionEvent,
+    RoomEncryptedFile,
+    RoomEncryptedMedia,
     RoomEncryptionEvent,
     RoomGetEventResponse,
     RoomHistoryVisibilityEvent,
@@ -60,7 +62,7 @@ from bot.core.lanes import Job
 from bot.core.model import Actor, ChannelRef, MessageRef, Platform
 from bot.core.textcommand import is_command, parse
 from bot.db.handled import HandledEvents
-from bot.platforms.matrix import direct, extensible, files, media
+from bot.platforms.matrix import attachments, direct, extensible, files, media
 from bot.platforms.matrix.client import Batch, RoomUpdate
 from bot.platforms.matrix.handover import Part
 from bot.platforms.matrix.readable import edited_text, shown_text, strip_reply_fallback
@@ -260,19 +262,30 @@ class Inbound:
             await self.dispatcher.event(self.chat, translated(target, actor, ev.key, own))
         elif isinstance(ev, RoomMessageText | RoomMessageEmote | RoomMessageNotice):
             await self._message(room_id, ev)
-        elif isinstance(ev, RoomMessageFile) and await self._upload(room_id, ev):
+        elif isinstance(ev, RoomMessageFile | RoomEncryptedFile) and await self._upload(
+            room_id, ev
+        ):
             return
-        elif isinstance(ev, RoomMessageMedia | StickerEvent):
+        elif isinstance(ev, RoomMessageMedia | RoomEncryptedMedia | StickerEvent):
             await self._media(room_id, ev)
         elif isinstance(ev, RoomMessageUnknown | UnknownEvent | BadEvent):
             await self._other(room_id, ev)
 
-    async def _media(self, room_id: str, ev: RoomMessageMedia | StickerEvent) -> None:
+    async def _media(self, room_id: str, ev: media.Shown) -> None:
         """A picture, video, sound, sticker or file: screening cannot read it, so the
         class's media rule decides (held for the teacher by default). A two-person class
-        room is still the class; a room that is no class (a guest author's) is not screened."""
-        caption, item = media.media_of(ev)
+        room is still the class; a room that is no class (a guest author's) is not screened.
+        An encrypted file is downloaded and decrypted first: one that does not decrypt
+        cannot be checked at all, like a message without its key."""
         content = ev.source.get("content", {})
+        if attachments.is_encrypted(content):
+            try:
+                await attachments.fetch(self.client, content)
+            except attachments.AttachmentUnreadable as e:
+                log.warning("the file in %s does not decrypt (%s)", ev.event_id, e)
+                await self._unreadable(room_id, ev)
+                return
+        caption, item = media.media_of(ev)
         channel = ChannelRef(Platform.MATRIX, room_id, thread_root(content))
         where = MessageRef(channel, ev.event_id)
         event = MessagePosted(where, self._actor(room_id, ev.sender), caption, media=(item,))
@@ -298,7 +311,7 @@ class Inbound:
         event = MessagePosted(where, self._actor(room_id, ev.sender), seen.text, media=seen.media)
         await self.dispatcher.event(self.chat, event)
 
-    async def _upload(self, room_id: str, ev: RoomMessageFile) -> bool:
+    async def _upload(self, room_id: str, ev: RoomMessageFile | RoomEncryptedFile) -> bool:
         """A teacher's uploaded file is offered to the features (a season plan is imported);
         True if one answered. Anyone else's file is media, whatever its name or claimed type
         says: screened, never answered."""
@@ -369,7 +382,7 @@ class Inbound:
             return thread_root(resp.event.source.get("content", {}))
         return None
 
-    async def _unreadable(self, room_id: str, ev: MegolmEvent) -> None:
+    async def _unreadable(self, room_id: str, ev: Event) -> None:
         """Still no key after the grace period: the features deal with it like anything
         that cannot be checked."""
         channel = ChannelRef(Platform.MATRIX, room_id, thread_root(ev.source.get("content", {})))

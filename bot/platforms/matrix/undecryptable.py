@@ -35,8 +35,9 @@ class Undecryptable:
         self.readable, self.unreadable = readable, unreadable
         self._waiting: dict[str, asyncio.Task[None]] = {}
 
-    def garbage(self, room_id: str, ev: MegolmEvent) -> bool:
-        """The bot holds the session this claims, yet it did not decrypt: not a message."""
+    def holds_key(self, room_id: str, ev: MegolmEvent) -> bool:
+        """Whether the bot holds the session the event names (one that came with it and
+        still did not decrypt it is garbage)."""
         olm = self.client.olm
         if olm is None:
             return False
@@ -46,7 +47,7 @@ class Undecryptable:
     async def arrived(self, room_id: str, ev: MegolmEvent) -> None:
         if ev.event_id in self._waiting:
             return
-        if self.garbage(room_id, ev):
+        if self.holds_key(room_id, ev):
             log.warning(
                 "ignoring %s from %s in %s: its ciphertext does not decrypt with the key it "
                 "names (a faulty or hostile device)",
@@ -90,8 +91,8 @@ class Undecryptable:
             log.exception("handling the undecryptable %s failed", ev.event_id)
 
     def _decrypt(self, ev: MegolmEvent) -> Event | None:
-        if self.client.olm is None:
-            return None
+        if self.client.olm is None or not self.holds_key(ev.room_id or "", ev):
+            return None  # the key has not come (trying would only log nio's warning)
         try:
             found = self.client.decrypt_event(ev)
         except (EncryptionError, LocalProtocolError):
