@@ -16,6 +16,7 @@ import pytest_asyncio
 from nio import (
     DownloadResponse,
     RedactionEvent,
+    RoomCreateError,
     RoomEncryptedImage,
     RoomSendResponse,
     UploadResponse,
@@ -24,8 +25,10 @@ from nio.api import Api
 from nio.crypto.attachments import decrypt_attachment
 
 from bot.localserver import LocalHomeserver
+from bot.platforms.matrix.crypto import ENCRYPTION_STATE
 from tests.matrix.classroom import Classroom, body, make_classroom
 from tests.matrix.people import Person, PersonFactory
+from tests.matrix.test_authors_matrix import invite_code, start_session
 from tests.matrix.test_classroom_stories import (
     test_a_restart_at_the_scheduled_time_posts_exactly_once as scheduled_restart_story,
 )
@@ -180,3 +183,37 @@ async def test_an_encrypted_picture_is_held_reuploaded_encrypted_and_reposted(
         and ev.sender == locked.bot
     )  # fmt: skip
     assert await opened(aroha, repost) == picture
+
+
+async def test_a_question_in_an_encrypted_class_reaches_the_author_and_the_answer_comes_back(
+    locked: Classroom, e2e_people: PersonFactory
+) -> None:
+    cls, aroha = locked, locked.students[0]
+    await start_session(cls)
+    await cls.teacher_types("!author review off", cls.teacher_room, "at once")
+    code = await invite_code(cls)
+    author = await e2e_people("jo", "Jo Lee")
+    resp = await author.client.room_create(
+        is_direct=True, invite=[cls.bot], initial_state=[dict(ENCRYPTION_STATE)]
+    )
+    assert not isinstance(resp, RoomCreateError), resp
+    dm = resp.room_id
+    await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
+                          and getattr(ev, "state_key", "") == cls.bot, 30, dm)  # fmt: skip
+    await author.send(dm, f"!author join {code}")
+    assert "Welcome, Jo Lee!" in body(await author.wait_for(cls.says("Welcome", dm), 30))
+
+    await aroha.send(cls.room, "!ask Why did the keeper live alone?")
+    review = await cls.teacher.wait_for(cls.says("Question #", cls.teacher_room))
+    await cls.teacher.react(cls.teacher_room, review.event_id, "✅")
+    question = await author.wait_for(cls.says("📬 Question", dm), 30)
+    assert question.decrypted and "Why did the keeper live alone?" in body(question)
+
+    reply: dict[str, Any] = {
+        "msgtype": "m.text",
+        "body": "The keeper loved the quiet of the sea.",
+        "m.relates_to": {"m.in_reply_to": {"event_id": question.event_id}},
+    }
+    await author.send_event(dm, "m.room.message", reply)
+    answer = await aroha.wait_for(cls.says("✉️ Jo Lee answered", cls.room), 30)
+    assert "The keeper loved the quiet of the sea." in body(answer)
