@@ -123,6 +123,17 @@ class MessageUnreadable:
 
 
 @dataclass(frozen=True, slots=True)
+class EncryptionReset:
+    """The bot's encryption keys were lost (its crypto store unreadable or missing) and it
+    started afresh: as device `device` if it could log in anew (`new_device`), else it
+    cannot read encrypted rooms until it is given a new login. Teachers should know."""
+
+    platform: Platform
+    device: str
+    new_device: bool
+
+
+@dataclass(frozen=True, slots=True)
 class DirectMessage:
     """Someone wrote to the bot one-to-one (not a command); `reply_to` is the message they
     answered, if their platform says so."""
@@ -185,6 +196,7 @@ Event = (
     | PollVoted
     | Decided
     | MessageUnreadable
+    | EncryptionReset
     | DirectMessage
     | ThreadNamed
     | Connected

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.core.events import BotRemoved, BotReturned, Connected, RoomChanged
+from bot.core.events import BotRemoved, BotReturned, Connected, EncryptionReset, RoomChanged
 from bot.core.feature import Due, Feature, RoleHook, Stage, Timer, on
 from bot.core.ports import Chat
 from bot.features import Deps
@@ -57,6 +57,9 @@ def setup(deps: Deps) -> Feature[Classroom]:
     async def room_changed(_chat: Chat, ev: RoomChanged) -> None:
         await watch.check(ev.platform, ev.channel)  # at once, not at the next look
 
+    async def keys_reset(chat: Chat, ev: EncryptionReset) -> None:
+        await outage.encryption_reset(chat, ev)
+
     async def look(_due: Due) -> None:
         await watch.check()
 
@@ -72,6 +75,7 @@ def setup(deps: Deps) -> Feature[Classroom]:
             on(BotRemoved, removed),
             on(BotReturned, returned),
             on(RoomChanged, room_changed),
+            on(EncryptionReset, keys_reset),
         ],
         roles=[RoleHook(roles.resolve, Stage.GUARD)],  # first: roles come from the class
         private_place=roles.private_place,

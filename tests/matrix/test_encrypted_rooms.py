@@ -134,7 +134,7 @@ async def test_garbage_ciphertext_from_a_students_device_is_ignored_and_logged(
     assert not [
         ev for ev in later if isinstance(ev, RedactionEvent) and ev.redacts == sent.event_id
     ]
-    assert locked.app is not None and locked.chat.store_problem is None
+    assert locked.app is not None and locked.chat.reset is None
 
 
 async def send_picture(person: Person, room_id: str, data: bytes) -> str:
@@ -217,3 +217,32 @@ async def test_a_question_in_an_encrypted_class_reaches_the_author_and_the_answe
     await author.send_event(dm, "m.room.message", reply)
     answer = await aroha.wait_for(cls.says("✉️ Jo Lee answered", cls.room), 30)
     assert "The keeper loved the quiet of the sea." in body(answer)
+
+
+async def test_a_corrupt_or_missing_crypto_store_starts_a_new_device_and_teachers_are_told(
+    locked: Classroom, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, "bot.platforms.matrix")
+    locked.bot_password = "password"  # so the bot can log in as a new device
+    aroha = locked.students[0]
+    store = Path(locked.crypto_store)
+    for n, damage in enumerate(("corrupt", "missing")):
+        db = store / f"{locked.bot}_{locked.chat.client.device_id}.db"
+        await locked.stop_bot()
+        if damage == "corrupt":
+            db.write_bytes(b"not a database at all" * 100)
+        else:
+            db.unlink()
+        await locked.start_bot()  # never a crash: a new device
+
+        assert locked.chat.reset is not None and locked.chat.reset.new_device
+        assert locked.chat.client.device_id != locked.bot_account.device_id
+        notice = await locked.teacher.wait_for(locked.says("lost my encryption keys"))
+        assert locked.chat.client.device_id in body(notice)
+        assert any("lost" in r.getMessage() for r in caplog.records)
+        await aroha.send(locked.room, f"hello new device {n}")  # her client finds the device
+        await locked.teacher.wait_for(locked.says(f"hello new device {n}", locked.teacher_room))
+
+    await locked.stop_bot()
+    await locked.start_bot()  # a plain restart afterwards: the same new device, no notice
+    assert locked.chat.reset is None

@@ -28,6 +28,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
 from bot.core.errors import ChatError, Forbidden, Gone, Unavailable
+from bot.core.events import EncryptionReset
 from bot.core.followups import FollowUps
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 from bot.core.names import reposted
@@ -37,9 +38,9 @@ from bot.db.handled import HandledEvents
 from bot.platforms.accounts import MATRIX_ACCOUNTS
 from bot.platforms.matrix import crypto, media
 from bot.platforms.matrix.client import SyncLoop
+from bot.platforms.matrix.device import Reset, logged_in
 from bot.platforms.matrix.direct import DirectRooms
 from bot.platforms.matrix.inbound import Inbound
-from bot.platforms.matrix.login import connect
 from bot.platforms.matrix.outbound import (
     MatrixSendError,
     edit_content,
@@ -104,25 +105,23 @@ class MatrixChat:
         self._inbound: Inbound | None = None
         self.rooms: Rooms | None = None
         self._direct: DirectRooms | None = None
-        self.store_problem: str | None = None  # the crypto store was unreadable at start
+        self.reset: Reset | None = None  # the encryption keys were lost at this start
 
     # ---- lifecycle ----
 
     async def start(self) -> None:
         """Log in (retrying while the homeserver is unreachable), start syncing, and return
         once the first sync has brought the rooms' state (or after FIRST_SYNC_WAIT)."""
-        client = await connect(
+        client, self.reset = await logged_in(
             self.settings,
             access_token=self._access_token,
             password=self._password,
-            store_path=str(self._store_path or self.settings.crypto_store),
+            store=Path(self._store_path or self.settings.crypto_store),
             pickle_key=self._pickle_key,
             max_wait=self._max_wait,
         )
         self._client, self.user_id = client, client.user_id
-        self.store_problem = crypto.open_store(client)
         log.info("end-to-end encryption %s", "on" if client.olm is not None else "off")
-        await crypto.keep_keys(client)  # the device's keys are on the server before any sync
         self.rooms = Rooms(client)
         handled = HandledEvents(self._sessionmaker, self.platform.value, self._clock)
         inbound = Inbound(
@@ -152,6 +151,9 @@ class MatrixChat:
             await asyncio.wait_for(self._loop.synced.wait(), FIRST_SYNC_WAIT)
         except TimeoutError:
             log.warning("no first sync after %s s; teacher rooms wait for a check", FIRST_SYNC_WAIT)
+        if self.reset is not None:  # the teachers hear it once the rooms are known
+            told = EncryptionReset(self.platform, self.reset.device, self.reset.new_device)
+            await self._dispatcher.event(self, told)
 
     async def _relogin(self) -> bool:
         """Log in again with the configured password, keeping the same device (so keyed

@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
 import logging
 import os
+import secrets
 import time
 from pathlib import Path
 from typing import Any
@@ -145,3 +147,52 @@ async def before_send(client: AsyncClient, room_id: str) -> None:
         return
     if client.should_query_keys or client.should_claim_keys:
         await keep_keys(client)
+
+
+def olm_fresh(client: AsyncClient) -> bool:
+    """The Olm account was made just now (its keys have never been uploaded)."""
+    olm = client.olm
+    return olm is not None and not olm.account.shared
+
+
+async def server_keys(client: AsyncClient) -> str | None:
+    """The signing key the homeserver holds for this device, if it has any."""
+    body = json.dumps({"device_keys": {client.user_id: [client.device_id]}})
+    headers = {"Authorization": f"Bearer {client.access_token}", "Content-Type": "application/json"}
+    resp = await client.send("POST", "/_matrix/client/v3/keys/query", body, headers)
+    data = await resp.json()
+    device = data.get("device_keys", {}).get(client.user_id, {}).get(client.device_id or "", {})
+    key = device.get("keys", {}).get(f"ed25519:{client.device_id}")
+    return str(key) if key else None
+
+
+async def lost_keys(client: AsyncClient) -> bool:
+    """The homeserver knows this device with other keys than the store has: the store was
+    lost or replaced, and members' clients would refuse the new keys for the old device."""
+    if not olm_fresh(client):
+        return False
+    assert client.olm is not None
+    held = await server_keys(client)
+    return held is not None and held != client.olm.account.identity_keys["ed25519"]
+
+
+def device_file(store: Path, user_id: str) -> Path:
+    return store / f"{user_id}.device"
+
+
+def saved_device(store: Path, user_id: str) -> str | None:
+    """The device id the bot moved to after losing its keys (used for password logins)."""
+    try:
+        return device_file(store, user_id).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def save_device(store: Path, user_id: str, device_id: str) -> None:
+    path = device_file(store, user_id)
+    path.write_text(device_id, encoding="utf-8")
+    os.chmod(path, 0o600)
+
+
+def new_device_id(base: str) -> str:
+    return f"{base}_{secrets.token_hex(3).upper()}"
