@@ -71,6 +71,10 @@ async def test_after_a_restart_the_bot_reads_new_messages_as_the_same_device(
     await aroha.seen_now_everywhere()
     assert await bot_keys(aroha, locked.bot) == before  # one device, the same keys
     assert list(before) == [locked.bot_account.device_id]
+    store = Path(locked.crypto_store)  # as secret as the access token: the bot's user alone
+    assert store.stat().st_mode & 0o777 == 0o700
+    modes = {f.name: f.stat().st_mode & 0o777 for f in store.iterdir()}
+    assert modes and set(modes.values()) == {0o600}, modes
 
 
 async def test_an_encrypted_restart_at_the_scheduled_time_posts_exactly_once(

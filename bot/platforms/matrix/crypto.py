@@ -196,3 +196,20 @@ def save_device(store: Path, user_id: str, device_id: str) -> None:
 
 def new_device_id(base: str) -> str:
     return f"{base}_{secrets.token_hex(3).upper()}"
+
+
+def check_store(path: Path) -> list[str]:
+    """For `readaloud check`: what stops encryption from working (empty: all good)."""
+    problems = []
+    if not available():
+        problems.append(
+            "Matrix end-to-end encryption is not installed: pip install 'matrix-nio[e2e]'"
+        )
+    try:
+        prepare_store(path)
+        probe = path / ".readaloud-write-check"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+    except OSError as e:
+        problems.append(f"the Matrix crypto store {path} is not writable: {e.strerror or e}")
+    return problems
