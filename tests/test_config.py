@@ -81,7 +81,7 @@ def test_check_says_when_the_crypto_store_cannot_be_written(
     assert f"the Matrix crypto store {store} is not writable" in capsys.readouterr().err
 
 
-def test_the_pickle_key_is_a_secret_from_the_environment_or_derived_from_one(
+def test_the_pickle_key_comes_from_the_environment_or_a_file_only_the_bot_reads(
     tmp_path: Path,
 ) -> None:
     from bot.platforms.matrix.crypto import pickle_key
@@ -92,10 +92,10 @@ def test_the_pickle_key_is_a_secret_from_the_environment_or_derived_from_one(
     assert "READALOUD_MATRIX_PICKLE_KEY" in err.value.problems[0]
     env = {"READALOUD_MATRIX_ACCESS_TOKEN": "t", "READALOUD_MATRIX_PICKLE_KEY": "mine"}
     assert load(None, env=env).secrets.matrix_pickle_key == "mine"
-    derived = pickle_key("", "pw", "syt_token")
-    assert derived == pickle_key("", "pw", "another_token"), "a new login keeps the key"
-    assert "pw" not in derived and "syt_token" not in pickle_key("", "", "syt_token")
-    assert pickle_key("mine", "pw", "syt_token") == "mine"
+    assert pickle_key("mine", tmp_path, "@b:m.org") == "mine"
+    made = pickle_key("", tmp_path, "@b:m.org")
+    assert len(made) >= 40 and pickle_key("", tmp_path, "@b:m.org") == made  # kept
+    assert (tmp_path / "@b:m.org.pickle-key").stat().st_mode & 0o777 == 0o600
 
 
 def test_db_upgrade_command(

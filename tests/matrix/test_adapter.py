@@ -134,7 +134,7 @@ async def bots(synapse: LocalHomeserver, tmp_path: Path) -> AsyncIterator[BotFac
             settings,
             access_token="" if password else account.access_token,
             password="password" if password else "",
-            store_path=tmp_path / "crypto" / db,
+            store_path=tmp_path / "crypto",  # one per account and device inside
             sessionmaker=make_sessionmaker(engines[db]),
             dispatcher=dispatcher,
             registry=REGISTRY,

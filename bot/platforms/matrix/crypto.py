@@ -11,8 +11,6 @@ send pending to-device messages (room keys, key requests).
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import logging
 import os
@@ -31,7 +29,6 @@ ENCRYPTION_STATE = {
     "state_key": "",
     "content": {"algorithm": "m.megolm.v1.aes-sha2"},
 }
-PICKLE_LABEL = b"readaloud matrix crypto store v1"
 KEYS_LOCK = "_readaloud_keys_lock"
 
 
@@ -40,15 +37,22 @@ def available() -> bool:
     return bool(ENCRYPTION_ENABLED)
 
 
-def pickle_key(explicit: str, password: str, access_token: str) -> str:
-    """The key the store's secrets are encrypted with: the configured one, else one derived
-    from the password (stable across logins), else from the access token."""
+def pickle_key(explicit: str, store: Path, user_id: str) -> str:
+    """The key the store's secrets are encrypted with: READALOUD_MATRIX_PICKLE_KEY when set,
+    else a random key made at first start and kept beside the store (0600). It does not
+    follow the access token or password, so changing how the bot logs in keeps its keys."""
     if explicit:
         return explicit
-    secret = password or access_token
-    if not secret:
-        return ""
-    return hmac.new(secret.encode(), PICKLE_LABEL, hashlib.sha256).hexdigest()
+    path = store / f"{user_id}.pickle-key"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key)
+    return key
 
 
 def prepare_store(path: Path) -> Path:

@@ -33,10 +33,10 @@ async def connect(
     """
     if not (access_token or password):
         raise MatrixLoginError("no Matrix access token or password given")
-    key = crypto.pickle_key(pickle_key, password, access_token) if store_path else ""
-    device = settings.device_id
+    key, device = "", settings.device_id
     if store_path:
         crypto.prepare_store(Path(store_path))
+        key = crypto.pickle_key(pickle_key, Path(store_path), settings.user_id)
         # after lost keys the bot moved to a new device: a password login stays on it
         device = crypto.saved_device(Path(store_path), settings.user_id) or device
     config = crypto.client_config(key, max_timeouts=0, request_timeout=60)
