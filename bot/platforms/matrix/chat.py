@@ -44,6 +44,7 @@ from bot.platforms.matrix.inbound import Inbound
 from bot.platforms.matrix.outbound import (
     MatrixSendError,
     edit_content,
+    known_room,
     message_content,
     refusal,
     send_event,
@@ -342,6 +343,7 @@ class MatrixChat:
         )
         if isinstance(resp, RoomCreateError):
             raise refusal(resp, "creating the teacher room")
+        await known_room(self.client, resp.room_id, [t.id for t in teachers])
         await self._grant(resp.room_id, [t.id for t in teachers], TEACHER_LEVEL)
         return ChannelRef(Platform.MATRIX, resp.room_id)
 

@@ -17,7 +17,7 @@ from nio import AsyncClient, DirectRoomsResponse, RoomCreateError, RoomPreset
 
 from bot.core.events import DirectMessage, MessagePosted
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform, UserRef
-from bot.platforms.matrix.outbound import message_content, refusal, send_event
+from bot.platforms.matrix.outbound import known_room, message_content, refusal, send_event
 from bot.platforms.matrix.txn import txn_id
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ class DirectRooms:
         if isinstance(resp, RoomCreateError):
             raise refusal(resp, f"opening a direct room with {user_id}")
         log.info("opened direct room %s with %s", resp.room_id, user_id)
+        await known_room(self.client, resp.room_id, [user_id])  # so the room key reaches them
         await self._save(listed, user_id, resp.room_id)
         return self._remember(user_id, resp.room_id)
 

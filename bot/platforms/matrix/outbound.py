@@ -7,7 +7,7 @@ import functools
 import html
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 from nio import AsyncClient, ErrorResponse, RoomSendResponse
@@ -160,14 +160,23 @@ async def send_event(
     raise AssertionError("unreachable")
 
 
-async def known_room(client: AsyncClient, room_id: str) -> None:
+async def known_room(client: AsyncClient, room_id: str, members: Sequence[str] = ()) -> None:
     """With encryption on, nio must know a room before posting in it (is it encrypted,
-    who reads it): a room the bot has just made waits for the sync that brings it."""
-    if client.olm is None or room_id in client.rooms:
+    who reads it): a room the bot has just made waits for the sync that brings it, and
+    for the people invited with it (a key shared before they are known never reaches them)."""
+    if client.olm is None:
         return
+
+    def known() -> bool:
+        room = client.rooms.get(room_id)
+        return room is not None and all(m in room.users for m in members)
+
     loop = asyncio.get_running_loop()
     deadline = loop.time() + NEW_ROOM_WAIT
-    while room_id not in client.rooms:
+    while not known():
         if loop.time() > deadline:
+            if room_id in client.rooms:
+                log.warning("%s: not every invited member has come in a sync yet", room_id)
+                return
             raise Unavailable(f"{room_id} has not come in a sync yet")
         await asyncio.sleep(0.05)
