@@ -13,13 +13,8 @@ from typing import Any
 from nio import (
     AsyncClient,
     LoginResponse,
-    RoomCreateError,
-    RoomGetStateEventResponse,
     RoomKickError,
-    RoomPreset,
-    RoomPutStateError,
     RoomRedactError,
-    RoomVisibility,
 )
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -36,7 +31,7 @@ from bot.core.ports import OnPosted
 from bot.core.quoting import lines_of, quoted
 from bot.db.handled import HandledEvents
 from bot.platforms.accounts import MATRIX_ACCOUNTS
-from bot.platforms.matrix import crypto, media
+from bot.platforms.matrix import crypto, media, teacher_room
 from bot.platforms.matrix.client import SyncLoop
 from bot.platforms.matrix.device import Reset, logged_in
 from bot.platforms.matrix.direct import DirectRooms
@@ -44,13 +39,12 @@ from bot.platforms.matrix.inbound import Inbound
 from bot.platforms.matrix.outbound import (
     MatrixSendError,
     edit_content,
-    known_room,
     message_content,
     refusal,
     send_event,
     translated,
 )
-from bot.platforms.matrix.rooms import TEACHER_LEVEL, Rooms
+from bot.platforms.matrix.rooms import Rooms
 from bot.platforms.matrix.tokens import TokenStore
 from bot.platforms.matrix.txn import txn_id
 from bot.platforms.reactions import APPROVE, NUMBER_KEYS, REJECT
@@ -321,31 +315,11 @@ class MatrixChat:
         self, classroom: ChannelRef, name: str, teachers: list[UserRef]
     ) -> ChannelRef:
         """A private, invite-only room, encrypted unless ``matrix.encrypt_rooms`` is off;
-        teachers invited with power level 50."""
-        resp = await self.client.room_create(
-            visibility=RoomVisibility.private,
-            name=name,
-            preset=RoomPreset.private_chat,
-            invite=[t.id for t in teachers],
-            initial_state=[
-                {
-                    "type": "m.room.guest_access",
-                    "state_key": "",
-                    "content": {"guest_access": "forbidden"},
-                },
-                {
-                    "type": "org.readaloud.classroom",
-                    "state_key": "",
-                    "content": {"room_id": classroom.id},
-                },
-                *self._encryption(),
-            ],
+        teachers invited with power level 50 (``teacher_room.py``)."""
+        room_id = await teacher_room.create(
+            self.client, classroom.id, name, [t.id for t in teachers], self._encryption()
         )
-        if isinstance(resp, RoomCreateError):
-            raise refusal(resp, "creating the teacher room")
-        await known_room(self.client, resp.room_id, [t.id for t in teachers])
-        await self._grant(resp.room_id, [t.id for t in teachers], TEACHER_LEVEL)
-        return ChannelRef(Platform.MATRIX, resp.room_id)
+        return ChannelRef(Platform.MATRIX, room_id)
 
     def _encryption(self) -> list[dict[str, Any]]:
         """The initial state that makes a room the bot opens encrypted (when it can)."""
@@ -355,20 +329,6 @@ class MatrixChat:
     def _direct_rooms(self) -> DirectRooms:
         self._direct = self._direct or DirectRooms(self.client, self._encryption())
         return self._direct
-
-    async def _grant(self, room_id: str, user_ids: list[str], level: int) -> None:
-        """Raise users to `level`, keeping the rest of the power levels as the server made them
-        (room version 12 forbids listing creators, older versions need them listed)."""
-        current = await self.client.room_get_state_event(room_id, "m.room.power_levels")
-        if not isinstance(current, RoomGetStateEventResponse):
-            raise refusal(current, f"reading power levels of {room_id}")
-        content = dict(current.content)
-        users = dict(content.get("users", {}))
-        users.update({uid: level for uid in user_ids if uid != self.client.user_id})
-        content["users"] = users
-        put = await self.client.room_put_state(room_id, "m.room.power_levels", content)
-        if isinstance(put, RoomPutStateError):
-            raise refusal(put, f"setting power levels in {room_id}")
 
     async def private_problem(self, classroom: ChannelRef, channel: ChannelRef) -> str | None:
         assert self.rooms is not None, "start() first"
