@@ -20,6 +20,7 @@ from nio import (
     RoomSendResponse,
     SyncResponse,
 )
+from nio.api import Api
 
 from bot.localserver import Account, LocalHomeserver
 from bot.platforms.matrix import crypto
@@ -100,11 +101,31 @@ class Person:
                     break
                 self._unseen.extend(await self._collect(await self._sync(100)))
             await crypto.before_send(self.client, room_id)
+            room = self.client.rooms.get(room_id)
+            if event_type == "m.reaction" and room is not None and room.encrypted:
+                return await self._encrypted_reaction(room_id, content)
         resp = await self.client.room_send(
             room_id, event_type, content, ignore_unverified_devices=True
         )
         assert isinstance(resp, RoomSendResponse), resp
         return resp.event_id
+
+    async def _encrypted_reaction(self, room_id: str, content: dict[str, Any]) -> str:
+        """As Element sends one in an encrypted room (nio would send it in the clear): the
+        key encrypted, the relation beside it in the clear."""
+        olm = self.client.olm
+        assert olm is not None
+        if not self.client.rooms[room_id].members_synced:
+            await self.client.joined_members(room_id)
+        if olm.should_share_group_session(room_id):
+            await self.client.share_group_session(room_id, ignore_unverified_devices=True)
+        event_type, encrypted = self.client.encrypt(room_id, "m.reaction", content)
+        method, path, data = Api.room_send(
+            self.client.access_token, room_id, event_type, encrypted, uuid.uuid4()
+        )
+        resp = await self.client._send(RoomSendResponse, method, path, data, (room_id,))
+        assert isinstance(resp, RoomSendResponse), resp
+        return str(resp.event_id)
 
     async def _collect(self, resp: SyncResponse) -> list[tuple[str, Event]]:
         self._invites.update(resp.rooms.invite)
