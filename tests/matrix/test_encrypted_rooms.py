@@ -83,17 +83,39 @@ async def test_an_encrypted_restart_at_the_scheduled_time_posts_exactly_once(
     await scheduled_restart_story(locked)
 
 
+async def withhold_keys(person: Person, room_id: str) -> None:
+    """Their client encrypts with a new room key and tells nobody (a broken or offline
+    device, or one that never got the bot's keys)."""
+    olm = person.client.olm
+    assert olm is not None
+    await person.seen_now_everywhere()  # (a member event after this would renew the key)
+    olm.create_outbound_group_session(room_id)
+    olm.outbound_group_sessions[room_id].shared = True
+
+
+async def test_a_restart_within_the_grace_period_still_removes_the_unreadable_message(
+    locked: Classroom,
+) -> None:
+    locked.grace = 600.0  # the wait could never end by itself during this test
+    await locked.stop_bot()
+    await locked.start_bot()
+    ben = locked.students[1]
+    await withhold_keys(ben, locked.room)
+    said = await ben.send(locked.room, "a locked message")
+    await locked.idle()  # the bot has it and waits for its key
+    await locked.stop_bot()  # before the grace period is over
+    await locked.teacher.wait_for(
+        lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts == said
+    )
+    await locked.teacher.wait_for(locked.says("without the key", locked.teacher_room))
+    await locked.start_bot()
+
+
 async def test_a_message_whose_key_is_withheld_is_removed_and_both_are_told(
     locked: Classroom,
 ) -> None:
     ben = locked.students[1]
-    olm = ben.client.olm
-    assert olm is not None
-    await ben.seen_now_everywhere()  # (a member event after this would renew the key)
-    # his client encrypts with a new room key and tells nobody (a broken or offline device)
-    olm.create_outbound_group_session(locked.room)
-    olm.outbound_group_sessions[locked.room].shared = True
-
+    await withhold_keys(ben, locked.room)
     sent_at = time.monotonic()
     said = await ben.send(locked.room, "you can't read this")
     await locked.teacher.wait_for(

@@ -34,6 +34,7 @@ class Undecryptable:
         self.client, self.grace = client, grace
         self.readable, self.unreadable = readable, unreadable
         self._waiting: dict[str, asyncio.Task[None]] = {}
+        self._pending: dict[str, tuple[str, MegolmEvent]] = {}
 
     def holds_key(self, room_id: str, ev: MegolmEvent) -> bool:
         """Whether the bot holds the session the event names (one that came with it and
@@ -62,7 +63,13 @@ class Undecryptable:
             await self.client.request_room_key(ev)
         task = asyncio.create_task(self._wait(room_id, ev), name=f"key-for-{ev.event_id}")
         self._waiting[ev.event_id] = task
-        task.add_done_callback(lambda _t: self._waiting.pop(ev.event_id, None))
+        self._pending[ev.event_id] = (room_id, ev)
+
+        def done(_t: asyncio.Task[None]) -> None:
+            self._waiting.pop(ev.event_id, None)
+            self._pending.pop(ev.event_id, None)
+
+        task.add_done_callback(done)
 
     async def _wait(self, room_id: str, ev: MegolmEvent) -> None:
         loop = asyncio.get_running_loop()
@@ -99,9 +106,28 @@ class Undecryptable:
             return None
         return None if isinstance(found, MegolmEvent) else found
 
-    async def stop(self) -> None:
-        """A stopping bot drops its waits (the messages stay what they are)."""
+    async def stop(self, drain: float = 10.0) -> None:
+        """A stopping bot cuts the grace periods short: the sync token is past these messages,
+        so a restarted bot would never see them again. Each is handled now, as readable if
+        its key came, else as unreadable (removed, teacher and student told)."""
+        pending = list(self._pending.values())
         tasks = list(self._waiting.values())
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+        async def settle(room_id: str, ev: MegolmEvent) -> None:
+            decrypted = self._decrypt(ev)
+            if decrypted is not None:
+                await self.readable(room_id, decrypted)
+            else:
+                log.warning("stopping: %s from %s is still unreadable; removing it", ev.event_id,
+                            ev.sender)  # fmt: skip
+                await self.unreadable(room_id, ev)
+
+        if pending:
+            done = asyncio.gather(*(settle(r, e) for r, e in pending), return_exceptions=True)
+            try:
+                await asyncio.wait_for(done, drain)
+            except TimeoutError:
+                log.error("stopping: %d unreadable message(s) could not be settled", len(pending))
