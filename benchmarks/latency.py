@@ -276,6 +276,7 @@ class Bench:
                 homeserver=self.hs.base_url,
                 user_id=self.bot.user_id,
                 device_id=self.bot.device_id,
+                crypto_store=str(self.data / "crypto"),
             ),
         )
         return Config(settings=settings, secrets=Secrets(matrix_access_token=self.bot.access_token))

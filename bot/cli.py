@@ -39,6 +39,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     warning = _word_list_warning()
     if warning:
         print(warning, file=sys.stderr)
+    return _encryption_check(config)
+
+
+def _encryption_check(config: Config) -> int:
+    """Matrix encryption: is E2E support installed, can the crypto store be written?"""
+    m = config.settings.matrix
+    if not m.enabled or config.embedded:
+        return 0
+    from bot.platforms.matrix.crypto import check_store
+
+    problems = check_store(Path(m.crypto_store))
+    for p in problems:
+        print(f"Problem: {p}", file=sys.stderr)
+    if problems:
+        return 2
+    print(f"Matrix encryption: E2E support installed; crypto store {m.crypto_store} writable.")
     return 0
 
 

@@ -15,10 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.core.errors import ConfigError
 
-SECRET_KEYS = {"access_token", "password", "token", "secret"}
+SECRET_KEYS = {"access_token", "password", "token", "secret", "pickle_key"}
 ENV = {
     "matrix_access_token": "READALOUD_MATRIX_ACCESS_TOKEN",
     "matrix_password": "READALOUD_MATRIX_PASSWORD",
+    "matrix_pickle_key": "READALOUD_MATRIX_PICKLE_KEY",
     "discord_token": "READALOUD_DISCORD_TOKEN",
     "database_url": "DATABASE_URL",
 }
@@ -63,6 +64,12 @@ class MatrixSettings(Strict):
     user_id: str = ""
     device_id: str = "READALOUD"
     command_prefix: str = "!"
+    # end-to-end encryption: where the bot's keys are kept (readable by the bot alone)
+    crypto_store: str = "var/matrix-crypto"
+    # the teacher room and direct rooms the bot opens are encrypted, as Element's are
+    encrypt_rooms: bool = True
+    # an encrypted message still unreadable this long after it came is removed
+    undecryptable_grace_seconds: float = Field(default=15.0, ge=0.5, le=600)
 
     @field_validator("homeserver")
     @classmethod
@@ -100,6 +107,7 @@ class Secrets(BaseModel):
 
     matrix_access_token: str = ""
     matrix_password: str = ""
+    matrix_pickle_key: str = ""  # protects the crypto store; derived from the secret if unset
     discord_token: str = ""
 
 
@@ -160,6 +168,7 @@ def load(path: Path | None, env: dict[str, str] | None = None) -> Config:
     secrets = Secrets(
         matrix_access_token=env.get(ENV["matrix_access_token"], ""),
         matrix_password=env.get(ENV["matrix_password"], ""),
+        matrix_pickle_key=env.get(ENV["matrix_pickle_key"], ""),
         discord_token=env.get(ENV["discord_token"], ""),
     )
     m = settings.matrix

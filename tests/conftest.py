@@ -119,3 +119,20 @@ async def people(synapse: LocalHomeserver) -> AsyncIterator[PersonFactory]:
     yield make
     for person in made:
         await person.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def e2e_people(synapse: LocalHomeserver, tmp_path: Path) -> AsyncIterator[PersonFactory]:
+    """Like `people`, with E2E-enabled clients, each keeping its own crypto store."""
+    made: list[Person] = []
+
+    async def make(name: str, display_name: str | None = None) -> Person:
+        localpart = unique(name)
+        store = tmp_path / "people-crypto" / localpart
+        person = await Person.register(synapse, localpart, display_name or name.title(), store)
+        made.append(person)
+        return person
+
+    yield make
+    for person in made:
+        await person.close()

@@ -53,10 +53,49 @@ def test_missing_secret_is_reported_and_check_exits_non_zero(
     assert main(["run", "--config", str(path)]) == 2  # run refuses with the same message
 
 
-def test_valid_file_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_valid_file_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("READALOUD_MATRIX_ACCESS_TOKEN", "t")
-    path = write(tmp_path, '[matrix]\nhomeserver = "https://m.org"\nuser_id = "@b:m.org"\n')
+    store = tmp_path / "crypto"
+    path = write(
+        tmp_path,
+        f'[matrix]\nhomeserver = "https://m.org"\nuser_id = "@b:m.org"\ncrypto_store = "{store}"\n',
+    )
     assert main(["check", "--config", str(path)]) == 0
+    assert "E2E support installed" in capsys.readouterr().out
+    assert store.stat().st_mode & 0o777 == 0o700  # the bot's user alone
+
+
+def test_check_says_when_the_crypto_store_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("READALOUD_MATRIX_ACCESS_TOKEN", "t")
+    (tmp_path / "a-file").write_text("x")
+    store = tmp_path / "a-file" / "crypto"
+    path = write(
+        tmp_path,
+        f'[matrix]\nhomeserver = "https://m.org"\nuser_id = "@b:m.org"\ncrypto_store = "{store}"\n',
+    )
+    assert main(["check", "--config", str(path)]) == 2
+    assert f"the Matrix crypto store {store} is not writable" in capsys.readouterr().err
+
+
+def test_the_pickle_key_comes_from_the_environment_or_a_file_only_the_bot_reads(
+    tmp_path: Path,
+) -> None:
+    from bot.platforms.matrix.crypto import pickle_key
+
+    path = write(tmp_path, '[matrix]\nhomeserver = "https://m.org"\npickle_key = "k"\n')
+    with pytest.raises(ConfigError) as err:
+        load(path, env={"READALOUD_MATRIX_ACCESS_TOKEN": "t"})
+    assert "READALOUD_MATRIX_PICKLE_KEY" in err.value.problems[0]
+    env = {"READALOUD_MATRIX_ACCESS_TOKEN": "t", "READALOUD_MATRIX_PICKLE_KEY": "mine"}
+    assert load(None, env=env).secrets.matrix_pickle_key == "mine"
+    assert pickle_key("mine", tmp_path, "@b:m.org") == "mine"
+    made = pickle_key("", tmp_path, "@b:m.org")
+    assert len(made) >= 40 and pickle_key("", tmp_path, "@b:m.org") == made  # kept
+    assert (tmp_path / "@b:m.org.pickle-key").stat().st_mode & 0o777 == 0o600
 
 
 def test_db_upgrade_command(

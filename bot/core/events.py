@@ -115,10 +115,27 @@ class MessageShared:
 
 
 @dataclass(frozen=True, slots=True)
-class EncryptedRoom:
-    """The bot sees a room it cannot read because encryption is on."""
+class MessageUnreadable:
+    """Someone posted an encrypted message the bot still cannot decrypt after a grace
+    period (no key came): unscreened content the class may see."""
 
-    channel: ChannelRef
+    message: MessageRef
+    actor: Actor
+
+    @property
+    def channel(self) -> ChannelRef:
+        return self.message.channel
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptionReset:
+    """The bot's encryption keys were lost (its crypto store unreadable or missing) and it
+    started afresh: as device `device` if it could log in anew (`new_device`), else it
+    cannot read encrypted rooms until it is given a new login. Teachers should know."""
+
+    platform: Platform
+    device: str
+    new_device: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +200,8 @@ Event = (
     | ReactionAdded
     | PollVoted
     | Decided
-    | EncryptedRoom
+    | MessageUnreadable
+    | EncryptionReset
     | DirectMessage
     | ThreadNamed
     | Connected

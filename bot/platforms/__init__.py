@@ -24,6 +24,7 @@ def configured(app: App) -> list[Chat]:
                 m,
                 access_token=app.config.secrets.matrix_access_token,
                 password=app.config.secrets.matrix_password,
+                pickle_key=app.config.secrets.matrix_pickle_key,
                 sessionmaker=app.sessionmaker,
                 dispatcher=app.dispatcher,
                 registry=app.registry,

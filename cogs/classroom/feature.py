@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.core.events import BotRemoved, BotReturned, Connected, EncryptedRoom, RoomChanged
+from bot.core.events import BotRemoved, BotReturned, Connected, EncryptionReset, RoomChanged
 from bot.core.feature import Due, Feature, RoleHook, Stage, Timer, on
 from bot.core.ports import Chat
 from bot.features import Deps
@@ -57,8 +57,8 @@ def setup(deps: Deps) -> Feature[Classroom]:
     async def room_changed(_chat: Chat, ev: RoomChanged) -> None:
         await watch.check(ev.platform, ev.channel)  # at once, not at the next look
 
-    async def encrypted(_chat: Chat, ev: EncryptedRoom) -> None:
-        log.warning("room %s is encrypted; the bot cannot read it", ev.channel.id)
+    async def keys_reset(chat: Chat, ev: EncryptionReset) -> None:
+        await outage.encryption_reset(chat, ev)
 
     async def look(_due: Due) -> None:
         await watch.check()
@@ -74,8 +74,8 @@ def setup(deps: Deps) -> Feature[Classroom]:
             on(Connected, connected, Stage.GUARD),
             on(BotRemoved, removed),
             on(BotReturned, returned),
-            on(EncryptedRoom, encrypted),
             on(RoomChanged, room_changed),
+            on(EncryptionReset, keys_reset),
         ],
         roles=[RoleHook(roles.resolve, Stage.GUARD)],  # first: roles come from the class
         private_place=roles.private_place,

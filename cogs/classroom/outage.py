@@ -9,7 +9,9 @@ import time
 from sqlalchemy import text
 
 from bot.core.dispatch import Chats
+from bot.core.events import EncryptionReset
 from bot.core.model import Outgoing
+from bot.core.ports import Chat
 from bot.features import Faults
 from cogs.classroom.service import ClassroomService
 
@@ -22,6 +24,16 @@ DOWN = (
     "and tell you here."
 )
 BACK = "✅ My database is back. The messages that waited are being checked now."
+KEYS_NEW_DEVICE = (
+    "🔐 I lost my encryption keys (my key store could not be read), so I started again as a "
+    "new device ({device}). Encrypted messages sent to my old device are unreadable to me; "
+    "anything in the class I could not read is removed and its author asked to send it again."
+)
+KEYS_NO_LOGIN = (
+    "🔐 I lost my encryption keys (my key store could not be read) and cannot start again as "
+    "a new device without a new login, so I cannot read encrypted rooms for now. Please ask "
+    "whoever runs me to give me a new access token or my password."
+)
 
 
 class StorageOutage:
@@ -68,6 +80,18 @@ class StorageOutage:
             )
             self._told = since
             await self._tell(DOWN, f"storage-down:{since}")
+
+    async def encryption_reset(self, chat: Chat, ev: EncryptionReset) -> None:
+        """The bot's keys were lost on `chat`'s platform: its teacher rooms hear it once."""
+        await self.classes.remember_teacher_rooms()
+        text = KEYS_NEW_DEVICE.format(device=ev.device) if ev.new_device else KEYS_NO_LOGIN
+        for class_id, room in list(self.classes.known_teacher_rooms.items()):
+            if room.platform != chat.platform:
+                continue
+            try:
+                await chat.send(room, Outgoing(text, key=f"keys-reset:{ev.device}:{class_id}"))
+            except Exception:
+                log.exception("telling teacher room %s about the lost keys failed", room.id)
 
     async def _tell(self, text: str, key: str) -> None:
         for class_id, room in list(self.classes.known_teacher_rooms.items()):

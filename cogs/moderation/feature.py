@@ -17,6 +17,7 @@ from bot.core.events import (
     Decided,
     DirectMessage,
     MessagePosted,
+    MessageUnreadable,
     ReactionAdded,
     ThreadNamed,
 )
@@ -32,6 +33,7 @@ from cogs.moderation.records import Records
 from cogs.moderation.rules import ClassRules
 from cogs.moderation.service import ModerationService
 from cogs.moderation.threadnames import KIND as THREAD_KIND
+from cogs.moderation.unreadable import UnreadableMessages
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = timedelta(minutes=5)  # a step that failed (a message not removed yet)
@@ -72,6 +74,11 @@ def setup(deps: Deps, classroom: Classroom, books: CurrentBook) -> Feature[Moder
     api = Moderation(
         service, rules, Records(deps.sessionmaker, classes, service, rules, deps.clock)
     )
+
+    unreadable = UnreadableMessages(deps.sessionmaker, classes, deps.clock)
+
+    async def locked(chat: Chat, ev: MessageUnreadable) -> None:
+        await unreadable.on_unreadable(chat, ev)
 
     async def message(chat: Chat, ev: MessagePosted) -> None:
         await service.on_message(chat, ev)
@@ -117,6 +124,7 @@ def setup(deps: Deps, classroom: Classroom, books: CurrentBook) -> Feature[Moder
         commands=commands.declare(service, api.records, rules, classes),
         handlers=[
             on(MessagePosted, message),
+            on(MessageUnreadable, locked),
             on(CommandTyped, typed),
             on(ReactionAdded, reaction),
             on(Decided, decided),

@@ -56,11 +56,15 @@ class MatrixSchool:
         await upgrade(self.engine)
         registry = Registry([])
         settings = MatrixSettings(
-            homeserver=self.hs.base_url, user_id=account.user_id, device_id=account.device_id
+            homeserver=self.hs.base_url,
+            user_id=account.user_id,
+            device_id=account.device_id,
+            encrypt_rooms=False,  # the people here read plain rooms only
         )
         self.matrix = MatrixChat(
             settings,
             access_token=account.access_token,
+            store_path=self.tmp_path / "crypto",
             sessionmaker=make_sessionmaker(self.engine),
             dispatcher=Dispatcher(registry),
             registry=registry,

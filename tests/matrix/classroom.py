@@ -46,6 +46,9 @@ class Classroom:
     teacher_room: str = ""
     started: list[App] = field(default_factory=list)
     bot_password: str = ""  # given to the bot as well as its access token when set
+    grace: float = 3.0  # seconds an undecryptable message may wait for its key
+    encrypted: bool = False  # the class room (and the rooms the bot opens) are encrypted
+    crypto_store: str = ""  # the bot's crypto store directory
 
     @property
     def bot(self) -> str:
@@ -58,6 +61,9 @@ class Classroom:
                 homeserver=self.hs.base_url,
                 user_id=self.bot_account.user_id,
                 device_id=self.bot_account.device_id,
+                crypto_store=self.crypto_store,
+                encrypt_rooms=self.encrypted,
+                undecryptable_grace_seconds=self.grace,
             ),
         )
         secrets = Secrets(
@@ -93,11 +99,14 @@ class Classroom:
         """Predicate: the bot posted something containing `fragment`."""
 
         def match(room_id: str, ev: Event) -> bool:
-            return (
+            found = (
                 ev.sender == self.bot
                 and fragment in body(ev)
                 and (in_room is None or room_id == in_room)
             )
+            if found and self.encrypted and room_id in (self.room, self.teacher_room):
+                assert getattr(ev, "decrypted", False), f"{body(ev)!r} was sent unencrypted"
+            return found
 
         return match
 
@@ -153,7 +162,9 @@ class Classroom:
     async def set_up(self, timezone: str = "Pacific/Auckland") -> None:
         """The teacher makes the room a class; everyone joins; the teacher room exists."""
         invite = [self.bot, *(s.user_id for s in self.students)]
-        self.room = await self.teacher.create_room(invite=invite, name=unique("Room 12"))
+        self.room = await self.teacher.create_room(
+            invite=invite, name=unique("Room 12"), encrypted=self.encrypted
+        )
         for s in self.students:
             await s.join(self.room)
         await self.teacher.set_power(self.room, self.bot, 50)
@@ -181,9 +192,13 @@ async def make_classroom(
     tmp_path: Path,
     students: int = 2,
     db_url: str = "",
+    encrypted: bool = False,
 ) -> Classroom:
+    """A set-up class; `encrypted`: its rooms are, and `people` should make E2E clients."""
     bot = await synapse.register(unique("readaloud"), "password")
     cls = Classroom(
+        encrypted=encrypted,
+        crypto_store=str(tmp_path / "bot-crypto"),
         hs=synapse,
         bot_account=bot,
         db_url=db_url or sqlite_at_head(tmp_path / "bot.db"),

@@ -6,6 +6,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from nio import (
@@ -19,8 +20,10 @@ from nio import (
     RoomSendResponse,
     SyncResponse,
 )
+from nio.api import Api
 
 from bot.localserver import Account, LocalHomeserver
+from bot.platforms.matrix import crypto
 
 FILTER = {"room": {"timeline": {"limit": 100}}, "presence": {"not_types": ["*"]}}
 Predicate = Callable[[str, Event], bool]
@@ -43,15 +46,35 @@ class Person:
         self._invites: set[str] = set()
 
     @classmethod
-    async def register(cls, hs: LocalHomeserver, localpart: str, display_name: str) -> Person:
+    async def register(
+        cls, hs: LocalHomeserver, localpart: str, display_name: str, store: Path | None = None
+    ) -> Person:
+        """With a `store` directory the person's client is E2E-enabled (like Element):
+        it keeps its own keys there and reads and writes encrypted rooms."""
         account = await hs.register(localpart, "password")
-        client = AsyncClient(hs.base_url, account.user_id, device_id=account.device_id)
+        if store is not None:
+            store.mkdir(parents=True, exist_ok=True)
+            client = AsyncClient(
+                hs.base_url,
+                account.user_id,
+                device_id=account.device_id,
+                store_path=str(store),
+                config=crypto.client_config("test-key"),
+            )
+        else:
+            client = AsyncClient(hs.base_url, account.user_id, device_id=account.device_id)
         client.restore_login(account.user_id, account.device_id, account.access_token)
+        await crypto.keep_keys(client)
         await client.set_displayname(display_name)
         person = cls(account, client)
-        resp = await client.sync(timeout=0, sync_filter=FILTER)
-        assert isinstance(resp, SyncResponse), resp
+        await person._sync(0)
         return person
+
+    async def _sync(self, timeout_ms: int) -> SyncResponse:
+        resp = await self.client.sync(timeout=timeout_ms, sync_filter=FILTER)
+        assert isinstance(resp, SyncResponse), resp
+        await crypto.keep_keys(self.client)
+        return resp
 
     async def close(self) -> None:
         await self.client.close()
@@ -69,9 +92,44 @@ class Person:
         return await self.send_event(room_id, "m.reaction", {"m.relates_to": relates})
 
     async def send_event(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
-        resp = await self.client.room_send(room_id, event_type, content)
+        if self.client.olm is not None:
+            # like a client that is always syncing: it knows who is in the room now (so
+            # every member's devices get the key), and it knows the room at all
+            self._unseen.extend(await self._collect(await self._sync(0)))
+            for _ in range(100):
+                if room_id in self.client.rooms:
+                    break
+                self._unseen.extend(await self._collect(await self._sync(100)))
+            await crypto.before_send(self.client, room_id)
+            room = self.client.rooms.get(room_id)
+            if event_type == "m.reaction" and room is not None and room.encrypted:
+                return await self._encrypted_reaction(room_id, content)
+        resp = await self.client.room_send(
+            room_id, event_type, content, ignore_unverified_devices=True
+        )
         assert isinstance(resp, RoomSendResponse), resp
         return resp.event_id
+
+    async def _encrypted_reaction(self, room_id: str, content: dict[str, Any]) -> str:
+        """As Element sends one in an encrypted room (nio would send it in the clear): the
+        key encrypted, the relation beside it in the clear."""
+        olm = self.client.olm
+        assert olm is not None
+        if not self.client.rooms[room_id].members_synced:
+            await self.client.joined_members(room_id)
+        if olm.should_share_group_session(room_id):
+            await self.client.share_group_session(room_id, ignore_unverified_devices=True)
+        event_type, encrypted = self.client.encrypt(room_id, "m.reaction", content)
+        method, path, data = Api.room_send(
+            self.client.access_token, room_id, event_type, encrypted, uuid.uuid4()
+        )
+        resp = await self.client._send(RoomSendResponse, method, path, data, (room_id,))
+        assert isinstance(resp, RoomSendResponse), resp
+        return str(resp.event_id)
+
+    async def _collect(self, resp: SyncResponse) -> list[tuple[str, Event]]:
+        self._invites.update(resp.rooms.invite)
+        return [(rid, ev) for rid, info in resp.rooms.join.items() for ev in info.timeline.events]
 
     async def join(self, room_id: str) -> None:
         resp = await self.client.join(room_id)
@@ -118,8 +176,7 @@ class Person:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"{self.user_id} saw no matching event in {timeout} s")
-            resp = await self.client.sync(timeout=int(min(left, 1.0) * 1000), sync_filter=FILTER)
-            assert isinstance(resp, SyncResponse), resp
+            resp = await self._sync(int(min(left, 1.0) * 1000))
             for rid, info in resp.rooms.join.items():
                 self._unseen.extend((rid, ev) for ev in info.timeline.events)
             self._invites.update(resp.rooms.invite)
@@ -138,8 +195,7 @@ class Person:
         found = list(self._unseen)
         self._unseen.clear()
         while True:
-            resp = await self.client.sync(timeout=0, sync_filter=FILTER)
-            assert isinstance(resp, SyncResponse), resp
+            resp = await self._sync(0)
             rooms = resp.rooms.join.items()
             new = [(rid, ev) for rid, info in rooms for ev in info.timeline.events]
             found.extend(new)
@@ -157,8 +213,7 @@ class Person:
         self._unseen.clear()
         deadline = time.monotonic() + seconds
         while (left := deadline - time.monotonic()) > 0:
-            resp = await self.client.sync(timeout=int(left * 1000), sync_filter=FILTER)
-            assert isinstance(resp, SyncResponse), resp
+            resp = await self._sync(int(left * 1000))
             if room_id in resp.rooms.join:
                 found.extend(resp.rooms.join[room_id].timeline.events)
         return found

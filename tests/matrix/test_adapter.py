@@ -21,6 +21,7 @@ from nio import (
     RoomMessageNotice,
     RoomMessagesResponse,
     RoomMessageText,
+    RoomPutStateError,
 )
 
 from bot.config import MatrixSettings
@@ -28,7 +29,6 @@ from bot.core.commands import Command, Invocation, Kind, Param, Registry, Reply
 from bot.core.dispatch import Dispatcher
 from bot.core.events import (
     Decided,
-    EncryptedRoom,
     Event,
     FileUploaded,
     MessagePosted,
@@ -125,12 +125,16 @@ async def bots(synapse: LocalHomeserver, tmp_path: Path) -> AsyncIterator[BotFac
         dispatcher.on_event(recorder)
         dispatcher.on_request(recorder.answer)
         settings = MatrixSettings(
-            homeserver=synapse.base_url, user_id=account.user_id, device_id=account.device_id
+            homeserver=synapse.base_url,
+            user_id=account.user_id,
+            device_id=account.device_id,
+            encrypt_rooms=False,  # the people here read plain rooms only
         )
         chat = MatrixChat(
             settings,
             access_token="" if password else account.access_token,
             password="password" if password else "",
+            store_path=tmp_path / "crypto",  # one per account and device inside
             sessionmaker=make_sessionmaker(engines[db]),
             dispatcher=dispatcher,
             registry=REGISTRY,
@@ -448,13 +452,41 @@ async def test_first_start_ignores_old_history(bots: BotFactory, people: Any) ->
 # ---- edges ----
 
 
-async def test_encrypted_room_gets_a_plain_notice(bots: BotFactory, people: Any) -> None:
+async def test_an_encrypted_room_is_read_and_answered_encrypted(
+    bots: BotFactory, e2e_people: Any
+) -> None:
     bot = await bots()
-    room, teacher, _ = await classroom(people, bot.account.user_id, [], encrypted=True)
-    notice = await teacher.wait_for(bot_notice(bot), room_id=room)
-    assert "encrypt" in notice.body and "new room" in notice.body
-    (event,) = await bot.recorder.wait(EncryptedRoom)
-    assert event.channel == ChannelRef(Platform.MATRIX, room)
+    room, teacher, _ = await classroom(e2e_people, bot.account.user_id, ["ana"], encrypted=True)
+    await teacher.send(room, "hello from a locked room")
+    (posted,) = await bot.recorder.wait(MessagePosted)
+    assert posted.text == "hello from a locked room"
+
+    await bot.chat.send(ChannelRef(Platform.MATRIX, room), Outgoing("hello back", key="e2e:1"))
+    seen = await teacher.wait_for(lambda _, ev: getattr(ev, "body", "") == "hello back")
+    assert (
+        seen.decrypted and seen.source["type"] == "m.room.message"
+    )  # decrypted from m.room.encrypted
+
+
+async def test_a_room_that_turns_encryption_on_later_keeps_working(
+    bots: BotFactory, e2e_people: Any
+) -> None:
+    bot = await bots()
+    room, teacher, _ = await classroom(e2e_people, bot.account.user_id, ["ana"])
+    await teacher.send(room, "plain first")
+    assert len(await bot.recorder.wait(MessagePosted)) == 1
+    resp = await teacher.client.room_put_state(
+        room, "m.room.encryption", {"algorithm": "m.megolm.v1.aes-sha2"}
+    )
+    assert not isinstance(resp, RoomPutStateError), resp
+    await bot.chat.wait_idle()
+    await teacher.send(room, "now it is locked")
+    posted = (await bot.recorder.wait(MessagePosted, count=2))[-1]
+    assert posted.text == "now it is locked"
+    assert teacher.client.rooms[room].encrypted
+    await bot.chat.send(ChannelRef(Platform.MATRIX, room), Outgoing("still here", key="e2e:2"))
+    seen = await teacher.wait_for(lambda _, ev: getattr(ev, "body", "") == "still here")
+    assert seen.decrypted
 
 
 async def test_unreachable_homeserver_is_retried(caplog: pytest.LogCaptureFixture) -> None:

@@ -160,10 +160,18 @@ async def test_a_restart_at_the_scheduled_time_posts_exactly_once(room12: Classr
     assert await room12.count(select(func.count(Delivery.id))) == 2
 
 
+@pytest.fixture(params=["plain", "encrypted"])
+def crowd(request: pytest.FixtureRequest) -> tuple[bool, PersonFactory]:
+    """A plain class room with plain clients, or an encrypted one with E2E clients."""
+    encrypted = request.param == "encrypted"
+    return encrypted, request.getfixturevalue("e2e_people" if encrypted else "people")
+
+
 async def test_a_burst_of_200_messages_from_8_students_is_screened_completely(
-    synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path
+    synapse: LocalHomeserver, crowd: tuple[bool, PersonFactory], tmp_path: Path
 ) -> None:
-    cls = await make_classroom(synapse, people, tmp_path, students=8)
+    encrypted, people = crowd
+    cls = await make_classroom(synapse, people, tmp_path, students=8, encrypted=encrypted)
     try:
         for s in cls.students:
             await cls.teacher_types(f"!mod trust {s.user_id}", expect="trusted")

@@ -25,7 +25,10 @@ async def test_the_demo_teacher_has_joined_both_rooms_and_the_banner_lists_them(
     settings = Settings(
         bot=BotSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/demo.db"),
         matrix=MatrixSettings(
-            homeserver=synapse.base_url, user_id=bot.user_id, device_id=bot.device_id
+            homeserver=synapse.base_url,
+            user_id=bot.user_id,
+            device_id=bot.device_id,
+            crypto_store=f"{tmp_path}/crypto",
         ),
     )
     app = App(Config(settings=settings, secrets=Secrets(matrix_access_token=bot.access_token)))

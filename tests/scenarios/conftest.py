@@ -15,11 +15,15 @@ from tests.scenarios.discord_driver import DiscordDriver
 from tests.scenarios.matrix_driver import MatrixDriver
 
 
-@pytest.fixture(params=["matrix", "discord"])
+@pytest.fixture(params=["matrix", "matrix-e2e", "discord"])
 def platform(request: pytest.FixtureRequest) -> tuple[str, Any, Any]:
-    """Which platform the story runs on, with the Synapse pieces Matrix needs."""
+    """Which platform the story runs on, with the Synapse pieces Matrix needs: matrix-e2e
+    is Matrix with an encrypted class room and teacher room, everyone E2E-enabled."""
     if request.param == "matrix":
         return "matrix", request.getfixturevalue("synapse"), request.getfixturevalue("people")
+    if request.param == "matrix-e2e":
+        people = request.getfixturevalue("e2e_people")
+        return "matrix-e2e", request.getfixturevalue("synapse"), people
     return "discord", None, None
 
 
@@ -29,8 +33,8 @@ async def story(
 ) -> AsyncIterator[Any]:
     """A class with a teacher and two new students (Aroha, Ben), set up on one platform."""
     name, synapse, people = platform
-    if name == "matrix":
-        driver: Any = MatrixDriver(synapse, people, tmp_path)
+    if name.startswith("matrix"):
+        driver: Any = MatrixDriver(synapse, people, tmp_path, encrypted=name == "matrix-e2e")
     else:
         driver = DiscordDriver(monkeypatch, tmp_path, FakeClock(datetime.now(UTC)))
     await driver.setup_class()

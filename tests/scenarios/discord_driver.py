@@ -157,6 +157,25 @@ class DiscordDriver:
         }
         await self.d.feed("message_poll_vote_add", vote)
 
+    async def student_shares_picture(self, who: str, caption: str, name: str, data: bytes) -> str:
+        photo = self.w.upload(self.room["id"], name, data, "image/png")
+        return await self.d.say(self.students[who], self.room, caption, attachments=[photo])
+
+    async def picture_with_review(self, review: str) -> bytes:
+        """The copy of the picture the review went up with."""
+        nonce = self.w.messages[review]["nonce"]
+        (request,) = [
+            r for r in self.w.requests if isinstance(r.json, dict) and r.json.get("nonce") == nonce
+        ]
+        ((_, data),) = request.files
+        return bytes(data)
+
+    async def reposted_picture(self, who: str) -> bytes:
+        reposts = self.w.sent("POST", r"/webhooks/(\d+)/hooktoken")
+        mine = [r for r in reposts if r.json["username"] == f"{who.title()} (student)"]
+        ((_, data),) = mine[-1].files
+        return bytes(data)
+
     async def teacher_channel_post(self, contains: str) -> str:
         assert self.teacher_channel is not None
         texts = [r.json.get("content") or "" for r in self.w.posts_in(self.teacher_channel["id"])]

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from nio import RedactionEvent
+from nio import (
+    DownloadResponse,
+    RedactionEvent,
+    RoomEncryptedImage,
+    RoomMessageImage,
+    UploadResponse,
+)
+from nio.crypto.attachments import decrypt_attachment
 
 from bot.localserver import LocalHomeserver
 from tests.matrix.classroom import Classroom, body, make_classroom
@@ -21,8 +29,15 @@ class MatrixDriver:
 
     name = "matrix"
 
-    def __init__(self, synapse: LocalHomeserver, people: PersonFactory, tmp_path: Path) -> None:
+    def __init__(
+        self,
+        synapse: LocalHomeserver,
+        people: PersonFactory,
+        tmp_path: Path,
+        encrypted: bool = False,
+    ) -> None:
         self._synapse, self._people, self._tmp = synapse, people, tmp_path
+        self.encrypted = encrypted
         self.c: Classroom | None = None
         self._flags: dict[str, str] = {}
         self._thread = ""
@@ -34,7 +49,9 @@ class MatrixDriver:
         return self.c
 
     async def setup_class(self) -> str:
-        self.c = await make_classroom(self._synapse, self._people, self._tmp)
+        self.c = await make_classroom(
+            self._synapse, self._people, self._tmp, encrypted=self.encrypted
+        )
         return "ok"
 
     async def close(self) -> None:
@@ -144,6 +161,43 @@ class MatrixDriver:
 
     async def teacher_channel_post(self, contains: str) -> str:
         return body(await self.cls.teacher.wait_for(self.cls.says(contains, self.cls.teacher_room)))
+
+    async def student_shares_picture(self, who: str, caption: str, name: str, data: bytes) -> str:
+        """As Element sends one: uploaded encrypted in an encrypted room, the key in the event."""
+        person = self.cls.students[NAMES[who]]
+        resp, keys = await person.client.upload(
+            lambda *_: io.BytesIO(data), content_type="image/png", filename=name,
+            encrypt=self.encrypted, filesize=len(data),
+        )  # fmt: skip
+        assert isinstance(resp, UploadResponse), resp
+        content: dict[str, Any] = {
+            "msgtype": "m.image", "body": caption, "filename": name,
+            "info": {"mimetype": "image/png", "size": len(data)},
+        }  # fmt: skip
+        if keys is not None:
+            content["file"] = {**keys, "url": resp.content_uri}
+        else:
+            content["url"] = resp.content_uri
+        return await person.send_event(self.cls.room, "m.room.message", content)
+
+    async def _picture(self, person: Any, room: str) -> bytes:
+        ev = await person.wait_for(
+            lambda rid, e: rid == room and e.sender == self.cls.bot
+            and isinstance(e, RoomMessageImage | RoomEncryptedImage)
+        )  # fmt: skip
+        if self.encrypted:
+            assert isinstance(ev, RoomEncryptedImage), "an encrypted room gets an encrypted copy"
+        got = await person.client.download(ev.url)
+        assert isinstance(got, DownloadResponse), got
+        if isinstance(ev, RoomEncryptedImage):
+            return bytes(decrypt_attachment(got.body, ev.key["k"], ev.hashes["sha256"], ev.iv))
+        return bytes(got.body)
+
+    async def picture_with_review(self, review: str) -> bytes:
+        return await self._picture(self.cls.teacher, self.cls.teacher_room)
+
+    async def reposted_picture(self, who: str) -> bytes:
+        return await self._picture(self.cls.students[NAMES[who]], self.cls.room)
 
     async def restart(self) -> None:
         await self.cls.stop_bot()

@@ -137,3 +137,15 @@ async def test_a_message_starting_with_a_bang_that_is_no_command_waits_like_any_
     review = await story.review("!hello everyone, I finished the book")
     await story.approve(review)
     assert await story.reposted("aroha", "!hello everyone, I finished the book")
+
+
+async def test_a_students_picture_is_held_shown_to_the_teacher_and_reposted(story: Any) -> None:
+    picture = b"\x89PNG\r\n\x1a\n an owl reading a book" + bytes(range(64))
+    await story.trust("aroha")  # her words alone would pass: the picture is what waits
+    said = await story.student_shares_picture("aroha", "look at my owl!", "owl.png", picture)
+
+    assert await story.hidden(said)
+    review = await story.review("look at my owl!")
+    assert await story.picture_with_review(review) == picture
+    await story.approve(review)
+    assert await story.reposted_picture("aroha") == picture

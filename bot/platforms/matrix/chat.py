@@ -13,13 +13,8 @@ from typing import Any
 from nio import (
     AsyncClient,
     LoginResponse,
-    RoomCreateError,
-    RoomGetStateEventResponse,
     RoomKickError,
-    RoomPreset,
-    RoomPutStateError,
     RoomRedactError,
-    RoomVisibility,
 )
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -28,6 +23,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
 from bot.core.dispatch import Dispatcher
 from bot.core.errors import ChatError, Forbidden, Gone, Unavailable
+from bot.core.events import EncryptionReset
 from bot.core.followups import FollowUps
 from bot.core.model import ChannelRef, Media, MessageRef, Outgoing, Platform, Role, UserRef
 from bot.core.names import reposted
@@ -35,11 +31,11 @@ from bot.core.ports import OnPosted
 from bot.core.quoting import lines_of, quoted
 from bot.db.handled import HandledEvents
 from bot.platforms.accounts import MATRIX_ACCOUNTS
-from bot.platforms.matrix import media
+from bot.platforms.matrix import crypto, media, teacher_room
 from bot.platforms.matrix.client import SyncLoop
+from bot.platforms.matrix.device import Reset, logged_in
 from bot.platforms.matrix.direct import DirectRooms
 from bot.platforms.matrix.inbound import Inbound
-from bot.platforms.matrix.login import connect
 from bot.platforms.matrix.outbound import (
     MatrixSendError,
     edit_content,
@@ -48,7 +44,7 @@ from bot.platforms.matrix.outbound import (
     send_event,
     translated,
 )
-from bot.platforms.matrix.rooms import TEACHER_LEVEL, Rooms
+from bot.platforms.matrix.rooms import Rooms
 from bot.platforms.matrix.tokens import TokenStore
 from bot.platforms.matrix.txn import txn_id
 from bot.platforms.reactions import APPROVE, NUMBER_KEYS, REJECT
@@ -76,6 +72,7 @@ class MatrixChat:
         *,
         access_token: str = "",
         password: str = "",
+        pickle_key: str = "",
         sessionmaker: async_sessionmaker[Any],
         dispatcher: Dispatcher,
         registry: Registry,
@@ -92,6 +89,7 @@ class MatrixChat:
         self.user_id = settings.user_id
         self._access_token = access_token
         self._password = password
+        self._pickle_key = pickle_key
         self._sessionmaker = sessionmaker
         self._dispatcher = dispatcher
         self._registry = registry
@@ -102,20 +100,23 @@ class MatrixChat:
         self._inbound: Inbound | None = None
         self.rooms: Rooms | None = None
         self._direct: DirectRooms | None = None
+        self.reset: Reset | None = None  # the encryption keys were lost at this start
 
     # ---- lifecycle ----
 
     async def start(self) -> None:
         """Log in (retrying while the homeserver is unreachable), start syncing, and return
         once the first sync has brought the rooms' state (or after FIRST_SYNC_WAIT)."""
-        client = await connect(
+        client, self.reset = await logged_in(
             self.settings,
             access_token=self._access_token,
             password=self._password,
-            store_path=str(self._store_path or ""),
+            store=Path(self._store_path or self.settings.crypto_store),
+            pickle_key=self._pickle_key,
             max_wait=self._max_wait,
         )
         self._client, self.user_id = client, client.user_id
+        log.info("end-to-end encryption %s", "on" if client.olm is not None else "off")
         self.rooms = Rooms(client)
         handled = HandledEvents(self._sessionmaker, self.platform.value, self._clock)
         inbound = Inbound(
@@ -127,6 +128,7 @@ class MatrixChat:
             self.settings.command_prefix,
             handled,
             self._follow_ups,
+            grace=self.settings.undecryptable_grace_seconds,
         )
         self._inbound = inbound
         tokens = TokenStore(self._sessionmaker, client.user_id, self._clock)
@@ -144,6 +146,9 @@ class MatrixChat:
             await asyncio.wait_for(self._loop.synced.wait(), FIRST_SYNC_WAIT)
         except TimeoutError:
             log.warning("no first sync after %s s; teacher rooms wait for a check", FIRST_SYNC_WAIT)
+        if self.reset is not None:  # the teachers hear it once the rooms are known
+            told = EncryptionReset(self.platform, self.reset.device, self.reset.new_device)
+            await self._dispatcher.event(self, told)
 
     async def _relogin(self) -> bool:
         """Log in again with the configured password, keeping the same device (so keyed
@@ -152,6 +157,8 @@ class MatrixChat:
         return isinstance(resp, LoginResponse)
 
     async def stop(self) -> None:
+        if self._inbound is not None:
+            await self._inbound.undecryptable.stop()
         if self._loop is not None:
             await self._loop.stop()
             self._loop = None
@@ -230,8 +237,7 @@ class MatrixChat:
         where to look; if no direct room can be opened, the note goes in the channel."""
         private = dataclasses.replace(out, key=_sub(out.key, "dm"), mentions=())
         try:
-            self._direct = self._direct or DirectRooms(self.client)
-            sent = await self._direct.send(user, private)
+            sent = await self._direct_rooms().send(user, private)
         except Unavailable:
             raise
         except ChatError as e:
@@ -239,7 +245,7 @@ class MatrixChat:
             mentions = out.mentions if user in out.mentions else (user, *out.mentions)
             await self._in_channel(user, channel, dataclasses.replace(out, mentions=mentions))
             return
-        if not self._direct.joined(sent.channel.id, user.id):
+        if not self._direct_rooms().joined(sent.channel.id, user.id):
             pointer = Outgoing(DM_POINTER, key=_sub(out.key, "pointer"), mentions=(user,))
             await self._in_channel(user, channel, pointer)
 
@@ -271,8 +277,7 @@ class MatrixChat:
     @translated
     async def dm(self, user: UserRef, out: Outgoing) -> MessageRef:
         """In the one-to-one room with `user` (found, or opened with an is_direct invite)."""
-        self._direct = self._direct or DirectRooms(self.client)
-        return await self._direct.send(user, out)
+        return await self._direct_rooms().send(user, out)
 
     @translated
     async def ask_decision(self, channel: ChannelRef, flag_id: int, out: Outgoing) -> MessageRef:
@@ -309,43 +314,21 @@ class MatrixChat:
     async def create_teacher_channel(
         self, classroom: ChannelRef, name: str, teachers: list[UserRef]
     ) -> ChannelRef:
-        """A private, unencrypted, invite-only room; teachers invited with power level 50."""
-        resp = await self.client.room_create(
-            visibility=RoomVisibility.private,
-            name=name,
-            preset=RoomPreset.private_chat,
-            invite=[t.id for t in teachers],
-            initial_state=[
-                {
-                    "type": "m.room.guest_access",
-                    "state_key": "",
-                    "content": {"guest_access": "forbidden"},
-                },
-                {
-                    "type": "org.readaloud.classroom",
-                    "state_key": "",
-                    "content": {"room_id": classroom.id},
-                },
-            ],
+        """A private, invite-only room, encrypted unless ``matrix.encrypt_rooms`` is off;
+        teachers invited with power level 50 (``teacher_room.py``)."""
+        room_id = await teacher_room.create(
+            self.client, classroom.id, name, [t.id for t in teachers], self._encryption()
         )
-        if isinstance(resp, RoomCreateError):
-            raise refusal(resp, "creating the teacher room")
-        await self._grant(resp.room_id, [t.id for t in teachers], TEACHER_LEVEL)
-        return ChannelRef(Platform.MATRIX, resp.room_id)
+        return ChannelRef(Platform.MATRIX, room_id)
 
-    async def _grant(self, room_id: str, user_ids: list[str], level: int) -> None:
-        """Raise users to `level`, keeping the rest of the power levels as the server made them
-        (room version 12 forbids listing creators, older versions need them listed)."""
-        current = await self.client.room_get_state_event(room_id, "m.room.power_levels")
-        if not isinstance(current, RoomGetStateEventResponse):
-            raise refusal(current, f"reading power levels of {room_id}")
-        content = dict(current.content)
-        users = dict(content.get("users", {}))
-        users.update({uid: level for uid in user_ids if uid != self.client.user_id})
-        content["users"] = users
-        put = await self.client.room_put_state(room_id, "m.room.power_levels", content)
-        if isinstance(put, RoomPutStateError):
-            raise refusal(put, f"setting power levels in {room_id}")
+    def _encryption(self) -> list[dict[str, Any]]:
+        """The initial state that makes a room the bot opens encrypted (when it can)."""
+        on = self.settings.encrypt_rooms and self.client.olm is not None
+        return [dict(crypto.ENCRYPTION_STATE)] if on else []
+
+    def _direct_rooms(self) -> DirectRooms:
+        self._direct = self._direct or DirectRooms(self.client, self._encryption())
+        return self._direct
 
     async def private_problem(self, classroom: ChannelRef, channel: ChannelRef) -> str | None:
         assert self.rooms is not None, "start() first"

@@ -30,6 +30,7 @@ from nio import (
 )
 from nio.api import Api
 
+from bot.platforms.matrix import crypto
 from bot.platforms.matrix.backoff import Backoff
 from bot.platforms.matrix.handover import HandOver, PartsOf
 from bot.platforms.matrix.tokens import TokenStore
@@ -166,6 +167,7 @@ class SyncLoop:
                 continue
             backoff.reset()
             first = False
+            await self._keys()
             self.token = batch.token
             self.observe(batch)
             assert self.handover is not None
@@ -200,6 +202,14 @@ class SyncLoop:
                 if ev.content.get("instance") == self._instance:
                     batch.barrier = int(ev.content.get("seq", 0))
         return batch
+
+    async def _keys(self) -> None:
+        """Keys go out before the batch is handled (a reply then reaches new members'
+        devices); a failure here is retried after the next sync."""
+        try:
+            await crypto.keep_keys(self.client)
+        except Exception as e:
+            log.warning("keeping encryption keys current failed (%s); trying again", e)
 
     async def _recover(self, backoff: Backoff, error: object) -> None:
         """Wait before the next sync. While the homeserver does not answer at all (restarting,

@@ -17,7 +17,7 @@ from nio import AsyncClient, DirectRoomsResponse, RoomCreateError, RoomPreset
 
 from bot.core.events import DirectMessage, MessagePosted
 from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform, UserRef
-from bot.platforms.matrix.outbound import message_content, refusal, send_event
+from bot.platforms.matrix.outbound import known_room, message_content, refusal, send_event
 from bot.platforms.matrix.txn import txn_id
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,11 @@ def posted(
 class DirectRooms:
     """Finds (or opens, once) the direct room with a person and posts there."""
 
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(
+        self, client: AsyncClient, initial_state: list[dict[str, Any]] | None = None
+    ) -> None:
         self.client = client
+        self.initial_state = initial_state or []  # encryption on, when the bot's rooms have it
         self._rooms: dict[str, str] = {}
 
     async def send(self, user: UserRef, out: Outgoing) -> MessageRef:
@@ -76,11 +79,15 @@ class DirectRooms:
                 await self._save(listed, user_id, room_id)
                 return self._remember(user_id, room_id)
         resp = await self.client.room_create(
-            is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat
+            is_direct=True,
+            invite=[user_id],
+            preset=RoomPreset.trusted_private_chat,
+            initial_state=self.initial_state,
         )
         if isinstance(resp, RoomCreateError):
             raise refusal(resp, f"opening a direct room with {user_id}")
         log.info("opened direct room %s with %s", resp.room_id, user_id)
+        await known_room(self.client, resp.room_id, [user_id])  # so the room key reaches them
         await self._save(listed, user_id, resp.room_id)
         return self._remember(user_id, resp.room_id)
 

@@ -28,6 +28,8 @@ from nio import (
     MegolmEvent,
     PowerLevelsEvent,
     ReactionEvent,
+    RoomEncryptedFile,
+    RoomEncryptedMedia,
     RoomEncryptionEvent,
     RoomGetEventResponse,
     RoomHistoryVisibilityEvent,
@@ -50,22 +52,23 @@ from bot.core.events import (
     BotRemoved,
     BotReturned,
     CommandTyped,
-    EncryptedRoom,
     FileUploaded,
     MessagePosted,
+    MessageUnreadable,
     RoomChanged,
 )
 from bot.core.followups import FollowUps
 from bot.core.lanes import Job
-from bot.core.model import Actor, ChannelRef, MessageRef, Outgoing, Platform
+from bot.core.model import Actor, ChannelRef, MessageRef, Platform
 from bot.core.textcommand import is_command, parse
 from bot.db.handled import HandledEvents
-from bot.platforms.matrix import direct, extensible, files, media
+from bot.platforms.matrix import attachments, direct, extensible, files, media
 from bot.platforms.matrix.client import Batch, RoomUpdate
 from bot.platforms.matrix.handover import Part
 from bot.platforms.matrix.readable import edited_text, shown_text, strip_reply_fallback
 from bot.platforms.matrix.replies import Replies
 from bot.platforms.matrix.rooms import Rooms, room_named
+from bot.platforms.matrix.undecryptable import Undecryptable
 from bot.platforms.reactions import translated
 
 if TYPE_CHECKING:
@@ -75,11 +78,6 @@ log = logging.getLogger(__name__)
 # state events that change who is in a room, who may join or read it, or what they may do
 ROOM_CHANGES = (RoomMemberEvent, PowerLevelsEvent, RoomJoinRulesEvent, RoomHistoryVisibilityEvent)
 
-ENCRYPTED_NOTICE = (
-    "I can't read this room because its messages are encrypted, so I can't help "
-    "with the read-aloud here yet. A teacher can create a new room with encryption "
-    "turned off and invite me there. (Encryption can't be turned off in an existing room.)"
-)
 RECENT = 10_000
 COMMAND_WINDOW_S = 300  # a command older than this when the bot sees it is history
 T = TypeVar("T")
@@ -122,6 +120,7 @@ class Inbound:
         prefix: str,
         handled: HandledEvents,
         follow_ups: FollowUps | None = None,
+        grace: float = 15.0,
     ) -> None:
         self.chat = chat
         self.follow_ups = follow_ups or FollowUps()
@@ -133,8 +132,8 @@ class Inbound:
         self.prefix = prefix
         self._recent: deque[str] = deque(maxlen=RECENT)
         self._seen: set[str] = set()
-        self._encrypted_told: set[str] = set()
         self.replies = Replies(chat, client)
+        self.undecryptable = Undecryptable(client, grace, self._event, self._unreadable)
 
     def parts(self, batch: Batch) -> list[Part]:
         """What to do in each room for this batch: join invites, note a removal, and
@@ -191,11 +190,6 @@ class Inbound:
             await asyncio.sleep(0.5 * 2**attempt)
 
     async def _room(self, room_id: str, update: RoomUpdate, first: bool) -> None:
-        if not first and any(isinstance(ev, RoomEncryptionEvent) for ev in update.state):
-            try:
-                await self._encrypted(room_id)
-            except Exception:
-                log.exception("telling %s that it is encrypted failed", room_id)
         await self._timeline(room_id, update)
         if not first and any(
             isinstance(ev, ROOM_CHANGES) for ev in (*update.state, *update.timeline)
@@ -254,13 +248,13 @@ class Inbound:
         self._seen.add(event_id)
 
     async def _event(self, room_id: str, ev: Event) -> None:
-        if isinstance(ev, RoomEncryptionEvent):
-            await self._encrypted(room_id)
+        if isinstance(ev, RoomEncryptionEvent):  # nio encrypts what the bot posts from now on
+            log.info("encryption is on in %s", room_id)
             return
         if ev.sender == self.client.user_id:
             return
         if isinstance(ev, MegolmEvent):
-            await self._encrypted(room_id)
+            await self.undecryptable.arrived(room_id, ev)
         elif isinstance(ev, ReactionEvent):
             room = ChannelRef(Platform.MATRIX, room_id)
             target, own = MessageRef(room, ev.reacts_to), MessageRef(room, ev.event_id)
@@ -268,19 +262,30 @@ class Inbound:
             await self.dispatcher.event(self.chat, translated(target, actor, ev.key, own))
         elif isinstance(ev, RoomMessageText | RoomMessageEmote | RoomMessageNotice):
             await self._message(room_id, ev)
-        elif isinstance(ev, RoomMessageFile) and await self._upload(room_id, ev):
+        elif isinstance(ev, RoomMessageFile | RoomEncryptedFile) and await self._upload(
+            room_id, ev
+        ):
             return
-        elif isinstance(ev, RoomMessageMedia | StickerEvent):
+        elif isinstance(ev, RoomMessageMedia | RoomEncryptedMedia | StickerEvent):
             await self._media(room_id, ev)
         elif isinstance(ev, RoomMessageUnknown | UnknownEvent | BadEvent):
             await self._other(room_id, ev)
 
-    async def _media(self, room_id: str, ev: RoomMessageMedia | StickerEvent) -> None:
+    async def _media(self, room_id: str, ev: media.Shown) -> None:
         """A picture, video, sound, sticker or file: screening cannot read it, so the
         class's media rule decides (held for the teacher by default). A two-person class
-        room is still the class; a room that is no class (a guest author's) is not screened."""
-        caption, item = media.media_of(ev)
+        room is still the class; a room that is no class (a guest author's) is not screened.
+        An encrypted file is downloaded and decrypted first: one that does not decrypt
+        cannot be checked at all, like a message without its key."""
         content = ev.source.get("content", {})
+        if attachments.is_encrypted(content):
+            try:
+                await attachments.fetch(self.client, content)
+            except attachments.AttachmentUnreadable as e:
+                log.warning("the file in %s does not decrypt (%s)", ev.event_id, e)
+                await self._unreadable(room_id, ev)
+                return
+        caption, item = media.media_of(ev)
         channel = ChannelRef(Platform.MATRIX, room_id, thread_root(content))
         where = MessageRef(channel, ev.event_id)
         event = MessagePosted(where, self._actor(room_id, ev.sender), caption, media=(item,))
@@ -306,7 +311,7 @@ class Inbound:
         event = MessagePosted(where, self._actor(room_id, ev.sender), seen.text, media=seen.media)
         await self.dispatcher.event(self.chat, event)
 
-    async def _upload(self, room_id: str, ev: RoomMessageFile) -> bool:
+    async def _upload(self, room_id: str, ev: RoomMessageFile | RoomEncryptedFile) -> bool:
         """A teacher's uploaded file is offered to the features (a season plan is imported);
         True if one answered. Anyone else's file is media, whatever its name or claimed type
         says: screened, never answered."""
@@ -377,15 +382,14 @@ class Inbound:
             return thread_root(resp.event.source.get("content", {}))
         return None
 
-    async def _encrypted(self, room_id: str) -> None:
-        """Tell the room once (per process) that the bot cannot read it."""
-        if room_id in self._encrypted_told:
-            return
-        self._encrypted_told.add(room_id)
-        channel = ChannelRef(Platform.MATRIX, room_id)
-        log.warning("room %s is encrypted; the bot cannot read it", room_id)
-        await self.chat.send(channel, Outgoing(ENCRYPTED_NOTICE, key=f"encrypted:{room_id}"))
-        await self.dispatcher.event(self.chat, EncryptedRoom(channel))
+    async def _unreadable(self, room_id: str, ev: Event) -> None:
+        """Still no key after the grace period: the features deal with it like anything
+        that cannot be checked."""
+        channel = ChannelRef(Platform.MATRIX, room_id, thread_root(ev.source.get("content", {})))
+        where = MessageRef(channel, ev.event_id)
+        await self.dispatcher.event(
+            self.chat, MessageUnreadable(where, self._actor(room_id, ev.sender))
+        )
 
     def _actor(self, room_id: str, user_id: str) -> Actor:
         return Actor(self.rooms.user(room_id, user_id), self.rooms.role(room_id, user_id))

@@ -9,10 +9,15 @@ event with the same content; `Media.ref` keeps that event type and content.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeAlias
 
 from nio import (
     AsyncClient,
+    RoomEncryptedAudio,
+    RoomEncryptedFile,
+    RoomEncryptedImage,
+    RoomEncryptedMedia,
+    RoomEncryptedVideo,
     RoomMessageAudio,
     RoomMessageFile,
     RoomMessageImage,
@@ -22,7 +27,8 @@ from nio import (
 )
 
 from bot.core.model import ChannelRef, Media
-from bot.platforms.matrix.outbound import quiet, send_event
+from bot.platforms.matrix.attachments import carried
+from bot.platforms.matrix.outbound import known_room, quiet, send_event
 from bot.platforms.matrix.txn import txn_id
 
 _KINDS: tuple[tuple[type, str], ...] = (
@@ -30,10 +36,15 @@ _KINDS: tuple[tuple[type, str], ...] = (
     (RoomMessageVideo, "video"),
     (RoomMessageAudio, "audio"),
     (RoomMessageFile, "file"),
+    (RoomEncryptedImage, "image"),
+    (RoomEncryptedVideo, "video"),
+    (RoomEncryptedAudio, "audio"),
+    (RoomEncryptedFile, "file"),
 )
+Shown: TypeAlias = RoomMessageMedia | RoomEncryptedMedia | StickerEvent
 
 
-def media_of(ev: RoomMessageMedia | StickerEvent) -> tuple[str, Media]:
+def media_of(ev: Shown) -> tuple[str, Media]:
     """The caption (text the student wrote, if any) and the media of one event."""
     content = dict(ev.source.get("content", {}))
     content.pop("m.relates_to", None)  # shown again elsewhere: not a reply or an edit
@@ -53,7 +64,8 @@ def media_of(ev: RoomMessageMedia | StickerEvent) -> tuple[str, Media]:
 async def show(
     client: AsyncClient, channel: ChannelRef, media: tuple[Media, ...], key: str | None
 ) -> None:
-    """Send each item again in `channel` (same file, same kind), keyed per item."""
+    """Send each item again in `channel` (same file, same kind), keyed per item. A file
+    from an encrypted room is uploaded again for `channel` (``attachments.py``)."""
     for i, item in enumerate(media):
         try:
             saved: dict[str, Any] = json.loads(item.ref)
@@ -64,6 +76,8 @@ async def show(
         content.pop("format", None)
         content.pop("formatted_body", None)
         quiet(content)
+        await known_room(client, channel.id)
+        content = await carried(client, channel.id, content)
         if channel.thread:
             content["m.relates_to"] = {"rel_type": "m.thread", "event_id": channel.thread}
         await send_event(client, channel.id, event_type, content, txn_id(key, f"media{i}"))

@@ -7,7 +7,7 @@ import functools
 import html
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 from nio import AsyncClient, ErrorResponse, RoomSendResponse
@@ -15,11 +15,13 @@ from nio import AsyncClient, ErrorResponse, RoomSendResponse
 from bot.core.errors import ChatError, Forbidden, Gone, Unavailable
 from bot.core.model import ChannelRef, Outgoing, UserRef
 from bot.core.names import clean
+from bot.platforms.matrix import crypto
 from bot.platforms.matrix.client import TRANSIENT
 
 log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 4
+NEW_ROOM_WAIT = 10.0  # seconds a post waits for the sync to bring a room the bot just made
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -132,10 +134,16 @@ def is_transient(resp: ErrorResponse) -> bool:
 async def send_event(
     client: AsyncClient, room_id: str, event_type: str, content: dict[str, Any], txn: str
 ) -> str:
-    """Send one room event and return its id; transient failures retry with the same txn id."""
+    """Send one room event and return its id; transient failures retry with the same txn id.
+    In an encrypted room nio encrypts it for every member's device (unverified ones
+    included, as Element does); the txn id stays the key, so a retry still posts once."""
+    await known_room(client, room_id)
     for attempt in range(1, SEND_ATTEMPTS + 1):
         try:
-            resp = await client.room_send(room_id, event_type, content, tx_id=txn)
+            await crypto.before_send(client, room_id)
+            resp = await client.room_send(
+                room_id, event_type, content, tx_id=txn, ignore_unverified_devices=True
+            )
         except TRANSIENT as e:
             error: object = e or type(e).__name__
         else:
@@ -150,3 +158,25 @@ async def send_event(
         log.warning("sending to %s failed (%s); retrying in %.1f s", room_id, error, delay)
         await asyncio.sleep(delay)
     raise AssertionError("unreachable")
+
+
+async def known_room(client: AsyncClient, room_id: str, members: Sequence[str] = ()) -> None:
+    """With encryption on, nio must know a room before posting in it (is it encrypted,
+    who reads it): a room the bot has just made waits for the sync that brings it, and
+    for the people invited with it (a key shared before they are known never reaches them)."""
+    if client.olm is None:
+        return
+
+    def known() -> bool:
+        room = client.rooms.get(room_id)
+        return room is not None and all(m in room.users for m in members)
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + NEW_ROOM_WAIT
+    while not known():
+        if loop.time() > deadline:
+            if room_id in client.rooms:
+                log.warning("%s: not every invited member has come in a sync yet", room_id)
+                return
+            raise Unavailable(f"{room_id} has not come in a sync yet")
+        await asyncio.sleep(0.05)
