@@ -216,6 +216,18 @@ class HandledEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class LockedEvent(Base):
+    """An encrypted message that came without its key and is not settled yet (read once the
+    key comes, else removed): kept so that a bot killed during the wait settles it after a
+    restart, though the sync has moved past it."""
+
+    __tablename__ = "locked_event"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    room_id: Mapped[str] = mapped_column(String(255))
+    arrived_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Post(Base):
     """A student message the bot has seen; makes message handling idempotent."""
 

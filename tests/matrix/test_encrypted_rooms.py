@@ -111,6 +111,33 @@ async def test_a_restart_within_the_grace_period_still_removes_the_unreadable_me
     await locked.start_bot()
 
 
+async def test_a_bot_killed_while_a_message_waits_for_its_key_removes_it_after_the_restart(
+    locked: Classroom,
+) -> None:
+    locked.grace = 600.0
+    await locked.stop_bot()
+    await locked.start_bot()
+    ben = locked.students[1]
+    await withhold_keys(ben, locked.room)
+    said = await ben.send(locked.room, "locked before a kill")
+    await locked.idle()  # the bot has it and waits for its key; the sync is past it
+    assert locked.chat._inbound is not None
+    waiting = locked.chat._inbound.undecryptable
+    assert said in waiting._pending
+    # as a kill -9 would: the wait ends with nothing settled (a stop would settle it)
+    for task in list(waiting._waiting.values()):
+        task.cancel()
+    waiting._pending.clear()
+    await locked.stop_bot()
+    locked.grace = 1.0
+    await locked.start_bot()
+    await locked.teacher.wait_for(
+        lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts == said, timeout=20
+    )
+    await locked.teacher.wait_for(locked.says("without the key", locked.teacher_room))
+    await ben.wait_for(locked.privately("send it again"))
+
+
 async def test_a_message_whose_key_is_withheld_is_removed_and_both_are_told(
     locked: Classroom,
 ) -> None:

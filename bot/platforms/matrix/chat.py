@@ -30,6 +30,7 @@ from bot.core.names import reposted
 from bot.core.ports import OnPosted
 from bot.core.quoting import lines_of, quoted
 from bot.db.handled import HandledEvents
+from bot.db.locked import LockedEvents
 from bot.platforms.accounts import MATRIX_ACCOUNTS
 from bot.platforms.matrix import crypto, media, teacher_room
 from bot.platforms.matrix.client import SyncLoop
@@ -129,6 +130,7 @@ class MatrixChat:
             handled,
             self._follow_ups,
             grace=self.settings.undecryptable_grace_seconds,
+            locked=LockedEvents(self._sessionmaker, self.platform.value, self._clock),
         )
         self._inbound = inbound
         tokens = TokenStore(self._sessionmaker, client.user_id, self._clock)
@@ -146,6 +148,10 @@ class MatrixChat:
             await asyncio.wait_for(self._loop.synced.wait(), FIRST_SYNC_WAIT)
         except TimeoutError:
             log.warning("no first sync after %s s; teacher rooms wait for a check", FIRST_SYNC_WAIT)
+        try:  # what a killed bot was still waiting on gets the rest of its grace period
+            await inbound.undecryptable.resume(self._clock.now())
+        except Exception:
+            log.exception("could not look again at the messages waiting for their key")
         if self.reset is not None:  # the teachers hear it once the rooms are known
             told = EncryptionReset(self.platform, self.reset.device, self.reset.new_device)
             await self._dispatcher.event(self, told)

@@ -62,6 +62,7 @@ from bot.core.lanes import Job
 from bot.core.model import Actor, ChannelRef, MessageRef, Platform
 from bot.core.textcommand import is_command, parse
 from bot.db.handled import HandledEvents
+from bot.db.locked import LockedEvents
 from bot.platforms.matrix import attachments, direct, extensible, files, media
 from bot.platforms.matrix.client import Batch, RoomUpdate
 from bot.platforms.matrix.handover import Part
@@ -121,6 +122,7 @@ class Inbound:
         handled: HandledEvents,
         follow_ups: FollowUps | None = None,
         grace: float = 15.0,
+        locked: LockedEvents | None = None,
     ) -> None:
         self.chat = chat
         self.follow_ups = follow_ups or FollowUps()
@@ -133,7 +135,7 @@ class Inbound:
         self._recent: deque[str] = deque(maxlen=RECENT)
         self._seen: set[str] = set()
         self.replies = Replies(chat, client)
-        self.undecryptable = Undecryptable(client, grace, self._event, self._unreadable)
+        self.undecryptable = Undecryptable(client, grace, self._event, self._unreadable, locked)
 
     def parts(self, batch: Batch) -> list[Part]:
         """What to do in each room for this batch: join invites, note a removal, and
@@ -254,7 +256,7 @@ class Inbound:
         if ev.sender == self.client.user_id:
             return
         if isinstance(ev, MegolmEvent):
-            await self.undecryptable.arrived(room_id, ev)
+            await self._storage(self.undecryptable.arrived(room_id, ev))
         elif isinstance(ev, ReactionEvent):
             room = ChannelRef(Platform.MATRIX, room_id)
             target, own = MessageRef(room, ev.reacts_to), MessageRef(room, ev.event_id)
