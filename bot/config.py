@@ -71,6 +71,12 @@ class MatrixSettings(Strict):
     # an encrypted message still unreadable this long after it came is removed
     undecryptable_grace_seconds: float = Field(default=15.0, ge=0.5, le=600)
 
+    @field_validator("crypto_store")
+    @classmethod
+    def _store_somewhere(cls, v: str) -> str:
+        """A blank store is the default one, never the directory the bot was started in."""
+        return v.strip() or "var/matrix-crypto"
+
     @field_validator("homeserver")
     @classmethod
     def _hs(cls, v: str) -> str:

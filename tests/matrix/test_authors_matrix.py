@@ -181,6 +181,7 @@ async def test_two_classes_share_one_inbox_item_and_a_rejected_question_stays_ho
         bot_account=first.bot_account,
         db_url=first.db_url,
         clock=first.clock,
+        crypto_store=first.crypto_store,
         teacher=await Person.register(school, unique("okafor"), "Mr Okafor"),
         students=[await Person.register(school, unique("chen"), "Chen")],
         app=first.app,

@@ -33,6 +33,7 @@ async def two_classes(
         bot_account=room12.bot_account,
         db_url=room12.db_url,
         clock=room12.clock,
+        crypto_store=room12.crypto_store,
         teacher=await people("okafor", "Mr Okafor"),
         students=[await people("ira", "Ira"), await people("jo", "Jo")],
         app=room12.app,
