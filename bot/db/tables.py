@@ -335,6 +335,13 @@ from bot.db.author_tables import (  # noqa: E402
     InboxItem,
     Question,
 )
+from bot.db.circle_remote_tables import (  # noqa: E402
+    CircleAsk,
+    CircleInbox,
+    CircleLink,
+    CircleOutbox,
+    CirclePartner,
+)
 from bot.db.circle_tables import Circle, CircleCode, CircleMember  # noqa: E402
 from bot.db.timer_table import TimerRow  # noqa: E402
 
@@ -343,8 +350,13 @@ __all__ = [
     "AuthorInvite",
     "Base",
     "Circle",
+    "CircleAsk",
     "CircleCode",
+    "CircleInbox",
+    "CircleLink",
     "CircleMember",
+    "CircleOutbox",
+    "CirclePartner",
     "ClassProfile",
     "GuestAuthor",
     "InboxItem",
