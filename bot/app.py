@@ -87,7 +87,12 @@ class App:
             the_books,
             mod,
             authors.setup(deps, the_class.api, mod.api),
-            circles.setup(deps, the_class.api, the_books.api.books.current),
+            circles.setup(
+                deps,
+                the_class.api,
+                the_books.api.books.current,
+                config.settings.circles.installation,
+            ),
             *(setup(deps) for setup in more),
         ]
         self.features = Installed(features, self.dispatcher, self.timers, self.clock, registry_ref)

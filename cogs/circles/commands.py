@@ -7,6 +7,7 @@ from bot.core.commands import NAME_CHARS, Command, Kind, Param, Reply
 from bot.core.model import Role
 from bot.core.wording import plural
 from cogs.circles import texts
+from cogs.circles.remote_join import Joining
 from cogs.circles.service import Circles, Made
 from cogs.classroom.calls import ClassCall, in_class
 from cogs.classroom.service import ClassroomService
@@ -21,7 +22,9 @@ def _shown(made: Made, prefix: str) -> Reply:
     return Reply(text, private=True)
 
 
-def declare(circles: Circles, classes: ClassroomService) -> list[Command]:
+def declare(
+    circles: Circles, classes: ClassroomService, joining: Joining | None = None
+) -> list[Command]:
     """The `circle` group."""
     in_class_ = in_class(classes)
 
@@ -35,6 +38,9 @@ def declare(circles: Circles, classes: ClassroomService) -> list[Command]:
 
     @in_class_
     async def join(call: ClassCall) -> Reply:
+        at = call.args.get("at")  # part 3: a circle of another installation (its bot)
+        if at and joining is not None:
+            return Reply(await joining.ask(call, call.args["code"], at))
         return Reply(await circles.join(call, call.args["code"]))
 
     @in_class_
@@ -51,6 +57,8 @@ def declare(circles: Circles, classes: ClassroomService) -> list[Command]:
 
     @in_class_
     async def leave(call: ClassCall) -> Reply:
+        if joining is not None:  # part 3: other installations stop sending at once
+            await joining.leaving(call)
         return Reply(await circles.leave(call))
 
     @in_class_
@@ -72,7 +80,16 @@ def declare(circles: Circles, classes: ClassroomService) -> list[Command]:
             "join another class's circle with the code its teacher gave you",
             teacher,
             join,
-            (Param("code", Kind.WORD, "the code, like RC-7KQ2-M9XD"),),
+            (
+                Param("code", Kind.WORD, "the code, like RC-7KQ2-M9XD"),
+                Param(
+                    "at",
+                    Kind.WORD,
+                    "another school's bot, like @readaloud:school-a.example",
+                    required=False,
+                    max_length=255,
+                ),
+            ),
         ),
         Command(
             ("circle", "list"), "the classes of your circle and where they are", teacher, list_

@@ -16,6 +16,8 @@ from bot.db.tables import CircleCode
 from bot.features import Deps
 from cogs.circles import commands
 from cogs.circles.exposure import ExposedCircleCodes
+from cogs.circles.remote_feature import Remote
+from cogs.circles.remote_feature import parts as remote_parts
 from cogs.circles.service import Circles, CurrentBook
 from cogs.classroom.feature import Classroom
 
@@ -29,14 +31,19 @@ class CirclesApi:
     """What the other features (and tests) may use of circles."""
 
     circles: Circles
+    circles_remote: Remote  # between installations (part 3): transport and joining
 
 
-def setup(deps: Deps, classroom: Classroom, current_book: CurrentBook) -> Feature[CirclesApi]:
-    """`current_book`: the class's book now (the read-aloud feature's, as screening uses)."""
+def setup(
+    deps: Deps, classroom: Classroom, current_book: CurrentBook, installation: str = ""
+) -> Feature[CirclesApi]:
+    """`current_book`: the class's book now (the read-aloud feature's, as screening uses);
+    `installation`: this installation's id in circle ids ("" = its Matrix bot's id)."""
     classes = classroom.classes
     circles = Circles(
         deps.sessionmaker, classes, current_book, deps.chats, deps.deliveries, deps.clock
     )
+    remote = remote_parts(deps, circles, installation)  # part 3: between installations
     exposed = ExposedCircleCodes(deps.sessionmaker, classes, circles, deps.deliveries, deps.clock)
 
     async def posted(chat: Chat, ev: MessagePosted | CommandTyped) -> None:
@@ -44,14 +51,16 @@ def setup(deps: Deps, classroom: Classroom, current_book: CurrentBook) -> Featur
 
     return Feature(
         "circles",
-        CirclesApi(circles),
-        commands=commands.declare(circles, classes),
+        CirclesApi(circles, remote),
+        commands=commands.declare(circles, classes, remote.joining),
         handlers=[
             # a join code posted in a class room is cancelled before anything else looks
             on(MessagePosted, posted, Stage.GUARD),
             on(CommandTyped, posted, Stage.GUARD),
         ],
         retention=purge,
+        timers=remote.timers,
+        resume=remote.resume,
     )
 
 

@@ -57,9 +57,7 @@ def upgrade() -> None:
         sa.Column("left_at", UTCDateTime(), nullable=True),
         _fk("circle_partner", "link_id", "circle_link"),
         sa.PrimaryKeyConstraint("id", name="pk_circle_partner"),
-        sa.UniqueConstraint(
-            "link_id", "class_uid", name="uq_circle_partner_link_id_class_uid"
-        ),
+        sa.UniqueConstraint("link_id", "class_uid", name="uq_circle_partner_link_id_class_uid"),
     )
     op.create_index("ix_circle_partner_installation", "circle_partner", ["installation"])
     op.create_table(
@@ -78,9 +76,11 @@ def upgrade() -> None:
         _fk("circle_outbox", "link_id", "circle_link"),
         sa.PrimaryKeyConstraint("id", name="pk_circle_outbox"),
         sa.UniqueConstraint(
-            "post_uid", "kind", "installation",
+            "post_uid",
+            "kind",
+            "installation",
             name="uq_circle_outbox_post_uid_kind_installation",
-        ),  # fmt: skip
+        ),
     )
     op.create_index("ix_circle_outbox_post_uid", "circle_outbox", ["post_uid"])
     op.create_index("ix_circle_outbox_installation", "circle_outbox", ["installation"])
