@@ -357,6 +357,8 @@ class RemoteCircles:
         its own installation, or by the home installation that removed it)."""
         c, now = ev.content, self.clock.now()
         installation = str(c["installation"])
+        log.info("circle %s: class %s %s", link.circle_uid, c["class"],
+                 "left" if c["left"] else "joined")  # fmt: skip
         if installation == self._me():
             return
         if ev.sender != link.home and not (c["left"] and ev.sender == installation):

@@ -12,9 +12,10 @@ what to do instead. B keeps its own copy of the circle (its own rules, its own d
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.circles import WireEvent
@@ -144,10 +145,16 @@ class Joining:
         db.add(circle)
         await db.flush()
         db.add(CircleMember(circle_id=circle.id, classroom_id=class_id, joined_at=now))
-        link = CircleLink(circle_uid=str(c["circle"]), circle_id=circle.id,
-                          room_id=str(c["room"]), home=ev.sender, created_at=now)  # fmt: skip
-        db.add(link)
-        await db.flush()
+        uid = str(c["circle"])
+        link = await db.scalar(select(CircleLink).where(CircleLink.circle_uid == uid))
+        if link is None:
+            link = CircleLink(circle_uid=uid, circle_id=circle.id, room_id=str(c["room"]),
+                              home=ev.sender, created_at=now)  # fmt: skip
+            db.add(link)
+            await db.flush()
+        else:  # the class comes back to a circle this installation was in before
+            link.circle_id, link.room_id, link.home = circle.id, str(c["room"]), ev.sender
+            await db.execute(delete(CirclePartner).where(CirclePartner.link_id == link.id))
         labels = []
         for m in c.get("members", []):  # type: ignore[attr-defined]
             if m["installation"] == self.remote._me():
@@ -198,12 +205,13 @@ class Joining:
             if code is None:
                 return {"ok": False, "reason": "unknown"}, None
             link = await link_of_circle(db, code.circle_id)
-            again = link is not None and await db.scalar(
-                select(CirclePartner.id).where(
+            known = None if link is None else await db.scalar(
+                select(CirclePartner).where(
                     CirclePartner.link_id == link.id, CirclePartner.class_uid == c["class"],
-                    CirclePartner.installation == ev.sender, CirclePartner.left_at.is_(None),
+                    CirclePartner.installation == ev.sender,
                 )
             )  # fmt: skip
+            again = known is not None and known.left_at is None
             if not again:  # (the same request again after a crash is answered again)
                 if code.used_at is not None:
                     return {"ok": False, "reason": "used"}, None
@@ -212,10 +220,17 @@ class Joining:
                 code.used_at = now
             circle = await db.get_one(Circle, code.circle_id)
             circle_id, name, book = circle.id, circle.name, circle.book_title
+            creator = circle.creator_classroom_id
         if link is None:
             link = await self._open(circle_id, now)
         async with self.sessionmaker.begin() as db:
-            if not again:
+            if known is not None and not again:  # a class that left comes back
+                await db.execute(
+                    update(CirclePartner)
+                    .where(CirclePartner.id == known.id)
+                    .values(left_at=None, label=str(c["label"]), chapter=str(c["chapter"]))
+                )
+            elif known is None:
                 db.add(
                     CirclePartner(
                         link_id=link.id, class_uid=str(c["class"]), installation=ev.sender,
@@ -225,7 +240,7 @@ class Joining:
                 )  # fmt: skip
             members = await self._members(db, link, circle_id)
             ours = await local_classes(db, circle_id)
-            audit.record(db, now, circle.creator_classroom_id, ev.sender, "circle.partner",
+            audit.record(db, now, creator, ev.sender, "circle.partner",
                          circle=circle_id)  # fmt: skip
         answer: dict[str, object] = {
             "ok": True, "circle": link.circle_uid, "room": link.room_id, "name": name,
@@ -272,7 +287,7 @@ class Joining:
         async with self.sessionmaker() as db:
             circle = await self.circles._circle_of(db, call.class_id)
             link = await link_of_circle(db, circle.id) if circle is not None else None
-            if link is None or wire is None:
+            if circle is None or link is None or wire is None:
                 return
             label, _, platform = (await self.circles._labels(db, [call.class_id]))[call.class_id]
         content: dict[str, object] = {
@@ -280,5 +295,9 @@ class Joining:
             "installation": wire.me, "label": label[:200], "platform": platform[:20],
             "chapter": "", "left": True,
         }  # fmt: skip
-        key = f"circle:left:{link.id}:{call.class_id}:{self.clock.now().isoformat()}"
-        await wire.send(link.room_id, "member", content, key)
+        # sent once, now: a fresh key (ids and the clock may repeat after leaving and joining)
+        key = f"circle:left:{link.id}:{call.class_id}:{secrets.token_hex(8)}"
+        try:
+            await wire.send(link.room_id, "member", content, key)
+        except Exception:  # the class leaves here anyway; what still comes is ignored
+            log.exception("telling the circle %s that a class left failed", link.circle_uid)

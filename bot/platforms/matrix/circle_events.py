@@ -91,7 +91,7 @@ def _field(name: str, value: Any, typ: type, limit: int) -> None:
     # bool is an int in Python: a chapter must not be True
     if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
         raise ValueError(f"field {name} must be {typ.__name__}")
-    if isinstance(value, int) and not 0 <= value <= limit:
+    if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= limit:
         raise ValueError(f"field {name} out of range")
     if isinstance(value, str | list) and len(value) > limit:
         raise ValueError(f"field {name} too long")

@@ -82,14 +82,17 @@ class MatrixCircleRoom:
         return await send_event(self._client(), room_id, event_type(kind), body, txn_id(key))
 
     async def ask(self, bot: str, content: dict[str, object], key: str) -> str:
+        """The request is the room's state, so the other bot reads it as it joins (over
+        federation a joining server gets the room's state, not its earlier messages)."""
+        request = {"type": event_type("join"), "state_key": "",
+                   "content": {"v": WIRE_VERSION, **content}}  # fmt: skip
         resp = await self._client().room_create(
             room_type=ASK_ROOM_TYPE, preset=RoomPreset.private_chat, invite=[bot],
-            initial_state=[NO_GUESTS],
+            initial_state=[NO_GUESTS, request],
         )  # fmt: skip
         if isinstance(resp, RoomCreateError):
             raise CircleError(f"asking {bot}: {resp.message}")
         self._asks.add(resp.room_id)
-        await self.send(resp.room_id, "join", content, key)
         return str(resp.room_id)
 
     async def answer(self, room_id: str, content: dict[str, object], key: str) -> None:
@@ -115,12 +118,19 @@ class MatrixCircleRoom:
         """One sync's events of a circle room: the valid circle events, in order, to the
         circles feature; anything else is dropped (and logged if it is not room state)."""
         me, ask = self.me, self._is_ask(room_id)
+        log.debug("circle room %s (%s): %d events", room_id, "ask" if ask else "circle",
+                  len(update.timeline))  # fmt: skip
         valid: list[WireEvent] = []
-        for ev in update.timeline:
+        seen: set[str] = set()
+        # a join request is the ask room's state (see `ask`); nothing else is read from state
+        for ev in [*(update.state if ask else []), *update.timeline]:
             source: dict[str, Any] = ev.source if isinstance(ev.source, dict) else {}
-            if ev.sender == me or "state_key" in source:
-                continue
             ev_type = str(source.get("type", ""))
+            if ev.sender == me or ev.event_id in seen:
+                continue
+            seen.add(ev.event_id)
+            if "state_key" in source and not (ask and ev_type == event_type("join")):
+                continue
             try:
                 kind, content = checked(ev_type, source.get("content"), in_ask_room=ask)
             except ValueError as e:
