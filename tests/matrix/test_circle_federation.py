@@ -11,12 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
-import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,94 +21,24 @@ from nio import RoomMessagesResponse
 from sqlalchemy import func, select
 
 from bot.core.circles import Retraction, SharedPost
-from bot.db.tables import CircleLink, CircleOutbox, CirclePartner
+from bot.db.tables import CircleOutbox, CirclePartner
 from bot.localserver import LocalHomeserver
 from cogs.circles.remote import RESEND, RESEND_FIRST
-from cogs.circles.remote_feature import Remote
 from cogs.circles.remote_join import class_uid
-from tests.matrix.classroom import Classroom, body, make_classroom
-from tests.matrix.federation import FederatedHomeserver
-from tests.matrix.people import Person, PersonFactory, unique
+from tests.matrix.circle_schools import (
+    QuickRetry,
+    School,
+    circle_code,
+    circle_room,
+    circle_uid,
+    new_code,
+    school,
+    until,
+)
+from tests.matrix.classroom import body
+from tests.matrix.people import Person, unique
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
-
-
-@dataclass
-class Sink:
-    """What one installation was handed to show its classes."""
-
-    posts: list[tuple[int, SharedPost]] = field(default_factory=list)
-    retractions: list[tuple[int, Retraction]] = field(default_factory=list)
-
-    async def post(self, circle_id: int, post: SharedPost) -> None:
-        self.posts.append((circle_id, post))
-
-    async def retract(self, circle_id: int, r: Retraction) -> None:
-        self.retractions.append((circle_id, r))
-
-    def uids(self) -> list[str]:
-        return [p.uid for _, p in self.posts]
-
-
-@dataclass
-class School:
-    hs: FederatedHomeserver
-    cls: Classroom
-    sink: Sink
-    people: list[Person]
-
-    def remote(self) -> Remote:
-        assert self.cls.app is not None
-        found: Remote = self.cls.app.services.circles_remote
-        return found
-
-    async def restart(self) -> None:
-        await self.cls.stop_bot()
-        await self.start()
-
-    async def start(self) -> None:
-        await self.cls.start_bot()
-        self.wire_sink()
-
-    def wire_sink(self) -> None:
-        self.remote().remote.on_post = self.sink.post
-        self.remote().remote.on_retract = self.sink.retract
-
-
-async def until(check: Callable[[], Any], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the condition did not come true in time")
-        await asyncio.sleep(0.1)
-
-
-async def school(hs: FederatedHomeserver, tmp: Path) -> School:
-    made: list[Person] = []
-
-    async def people(name: str, display_name: str | None = None) -> Person:
-        person = await Person.register(hs, unique(name), display_name or name.title())
-        made.append(person)
-        return person
-
-    factory: PersonFactory = people
-    cls = await make_classroom(hs, factory, tmp)
-    found = School(hs, cls, Sink(), made)
-    found.wire_sink()
-    return found
-
-
-class QuickRetry(FederatedHomeserver):
-    """Retries a homeserver that was down within a second (Synapse waits 10 min at first)."""
-
-    def config(self) -> dict[str, Any]:
-        cfg = super().config()
-        cfg["federation"] = {
-            **cfg.get("federation", {}),
-            "destination_min_retry_interval": 200,
-            "destination_max_retry_interval": 1000,
-        }
-        return cfg
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
@@ -135,17 +61,6 @@ async def schools(
             for person in s.people:
                 await person.close()
         await asyncio.gather(hs_a.stop(), hs_b.stop())
-
-
-async def circle_code(a: School) -> str:
-    await a.cls.plan_book()
-    await a.cls.teacher_types(
-        '!author profile name="Room 12" region="Wellington, NZ"', expect="see this class"
-    )
-    made = await a.cls.teacher_types("!circle create Lighthouse", a.cls.teacher_room, "RC-")
-    code = re.search(r"RC-\w{4}-\w{4}", body(made))
-    assert code, body(made)
-    return code.group(0)
 
 
 async def b_teacher_hears(b: School, fragment: str) -> str:
@@ -180,32 +95,9 @@ async def joined(schools: tuple[School, School]) -> tuple[School, School]:
     return a, b
 
 
-async def new_code(a: School) -> str:
-    made = await a.cls.teacher_types("!circle code", a.cls.teacher_room, "RC-")
-    found = re.search(r"RC-\w{4}-\w{4}", body(made))
-    assert found
-    return found.group(0)
-
-
-async def circle_room(s: School) -> str:
-    assert s.cls.app is not None
-    async with s.cls.app.sessionmaker() as db:
-        room = await db.scalar(select(CircleLink.room_id))
-    assert room
-    return room
-
-
 async def b_in_room(b: School) -> bool:
     room = await circle_room(b)
     return room in b.cls.chat.client.rooms
-
-
-async def circle_uid(s: School) -> str:
-    assert s.cls.app is not None
-    async with s.cls.app.sessionmaker() as db:
-        uid = await db.scalar(select(CircleLink.circle_uid))
-    assert uid
-    return uid
 
 
 def a_post(circle: str, n: int, a: School, text: str = "The keeper was lonely.") -> SharedPost:
