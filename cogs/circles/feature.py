@@ -61,6 +61,7 @@ def setup(
         retention=purge,
         timers=remote.timers,
         resume=remote.resume,
+        stop=remote.stop,
     )
 
 

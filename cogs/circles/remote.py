@@ -17,6 +17,7 @@ post id it has seen, a teacher is told when a partner has been away for days, an
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -39,6 +40,7 @@ RESEND_FIRST = timedelta(minutes=1)  # not acknowledged this long after the send
 RESEND_MAX = timedelta(hours=1)
 NOTICE_AFTER = timedelta(days=2)  # a partner away this long: the teachers are told
 GIVE_UP = timedelta(days=7)  # then what waits for it is dropped
+ACK_DELAY = 1.0  # seconds acknowledgements are gathered before one is sent
 MAX_WAITING = 1000  # rows waiting for one installation; more are dropped (and told)
 
 Received = Callable[[int, SharedPost], Awaitable[None]]  # (local circle id, post)
@@ -73,6 +75,10 @@ class RemoteCircles:
         self.on_post = on_post
         self.on_retract = on_retract
         self.wire: CircleWire | None = None  # set once the Matrix account is connected
+        self.ack_delay = ACK_DELAY
+        # room -> (link id, circle uid, post ids, retracted ids) to acknowledge
+        self._acks: dict[str, tuple[int, str, list[str], list[str]]] = {}
+        self._ack_tasks: dict[str, asyncio.Task[None]] = {}
 
     # ---- sending (CircleTransport) ----
 
@@ -248,14 +254,54 @@ class RemoteCircles:
                     await self._member(link, ev)
             except Exception:
                 log.exception("circle event %s in %s failed", ev.event_id, room_id)
-        if (uids or retracted) and self.wire is not None:
-            digest = hashlib.sha256("\0".join([*uids, "|", *retracted]).encode()).hexdigest()
-            content: dict[str, object] = {
-                "circle": link.circle_uid,
-                "uids": uids,
-                "retracted": retracted,
-            }
-            await self.wire.send(room_id, "ack", content, f"circle:ack:{link.id}:{digest[:32]}")
+        if uids or retracted:
+            self._ack_later(link, uids, retracted)
+
+    def _ack_later(self, link: CircleLink, uids: list[str], retracted: list[str]) -> None:
+        """Acknowledgements of one room are gathered for `ack_delay` and sent as one event
+        (a busy circle would otherwise send as many acks as posts). Lost in a crash, they
+        are sent again when the unacknowledged posts are (a replay is acknowledged too)."""
+        ack = self._acks.setdefault(link.room_id, (link.id, link.circle_uid, [], []))
+        ack[2].extend(u for u in uids if u not in ack[2])
+        ack[3].extend(u for u in retracted if u not in ack[3])
+        if link.room_id not in self._ack_tasks:
+            task = asyncio.get_running_loop().create_task(self._ack_after(link.room_id))
+            self._ack_tasks[link.room_id] = task
+
+    async def _ack_after(self, room_id: str) -> None:
+        try:
+            await asyncio.sleep(self.ack_delay)
+        finally:
+            self._ack_tasks.pop(room_id, None)
+        await self._send_ack(room_id)
+
+    async def _send_ack(self, room_id: str) -> None:
+        found = self._acks.pop(room_id, None)
+        if found is None or self.wire is None:
+            return
+        link_id, circle_uid, uids, retracted = found
+        digest = hashlib.sha256("\0".join([*uids, "|", *retracted]).encode()).hexdigest()
+        content: dict[str, object] = {"circle": circle_uid, "uids": uids, "retracted": retracted}
+        try:
+            await self.wire.send(room_id, "ack", content, f"circle:ack:{link_id}:{digest[:32]}")
+        except Exception:
+            log.exception("acknowledging circle posts in %s failed; they come again", room_id)
+
+    async def stop(self) -> None:
+        """A stopping bot drops what it gathered (its platform is gone by now): the posts
+        come again, unacknowledged, and are acknowledged then."""
+        for task in list(self._ack_tasks.values()):
+            task.cancel()
+        self._ack_tasks.clear()
+        self._acks.clear()
+
+    async def flush(self) -> None:
+        """Send the gathered acknowledgements now (tests; a stopping bot)."""
+        for task in list(self._ack_tasks.values()):
+            task.cancel()
+        self._ack_tasks.clear()
+        for room_id in list(self._acks):
+            await self._send_ack(room_id)
 
     async def _partner(self, db: AsyncSession, link: CircleLink, ev: WireEvent) -> bool:
         """Whether the sender is the bot of an installation with a class in this circle."""

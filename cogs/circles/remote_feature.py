@@ -29,6 +29,7 @@ class Remote:
     joining: Joining
     timers: list[Timer]
     resume: list[Hook]
+    stop: list[Hook]
 
     async def ask_room(self, events: list[WireEvent]) -> None:
         """Join requests (this installation's circle) and answers (another's)."""
@@ -54,4 +55,5 @@ def parts(
         on_post or nowhere, on_retract or nowhere,
     )  # fmt: skip
     joining = Joining(deps.sessionmaker, deps.clock, circles, remote, installation)
-    return Remote(remote, joining, [Timer(RESEND, run=remote.resend)], [remote.resume])
+    timers = [Timer(RESEND, run=remote.resend)]
+    return Remote(remote, joining, timers, [remote.resume], [remote.stop])

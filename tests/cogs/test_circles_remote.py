@@ -173,7 +173,9 @@ async def test_what_arrives_is_shown_once_and_only_from_its_own_school(
     remote = the_remote(bench)
     from_b = post(1, f"{B}:4")
     await remote.arrived([arrived(B, "post", wire_post(from_b))])
+    await remote.flush()  # (acknowledgements are gathered for a second)
     await remote.arrived([arrived(B, "post", wire_post(from_b), 2)])  # replayed
+    await remote.flush()
     assert sink.posts == [from_b]
     # both acknowledged, so B stops sending it
     acks = [c for _, kind, c, _ in wire.sent if kind == "ack"]
