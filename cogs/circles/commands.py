@@ -53,6 +53,8 @@ def declare(
         lines += [
             texts.member_line(m.label, m.platform, m.chapter, m.creator) for m in found.classes
         ]
+        if joining is not None:  # part 3: the classes of other installations
+            lines += await joining.partner_lines(call)
         return Reply("\n".join(lines))
 
     @in_class_

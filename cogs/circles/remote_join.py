@@ -278,6 +278,18 @@ class Joining:
         ]  # fmt: skip
         return found
 
+    async def partner_lines(self, call: ClassCall) -> list[str]:
+        """The other schools' classes of this class's circle, for `circle list`."""
+        async with self.sessionmaker() as db:
+            circle = await self.circles._circle_of(db, call.class_id)
+            link = await link_of_circle(db, circle.id) if circle is not None else None
+            if link is None:
+                return []
+            return [
+                f"• {p.label} · {p.platform} · {p.chapter or 'not started yet'} · another school"
+                for p in await partners(db, link.id)
+            ]
+
     # ---- leaving ----
 
     async def leaving(self, call: ClassCall) -> None:

@@ -84,6 +84,10 @@ async def joined(schools: tuple[School, School]) -> tuple[School, School]:
     assert "Lighthouse" in told and "Room 12 (Wellington, NZ)" in told
     told_a = await a.cls.teacher.wait_for(a.cls.says("joined your circle", a.cls.teacher_room))
     assert "Room 4 (Otago, NZ)" in body(told_a)
+    listed = await a.cls.teacher_types("!circle list", a.cls.teacher_room, "Circle")
+    assert "Room 4 (Otago, NZ) · Matrix" in body(listed) and "another school" in body(listed)
+    listed = await b.cls.teacher_types("!circle list", b.cls.teacher_room, "Circle")
+    assert "Room 12 (Wellington, NZ) · Matrix" in body(listed)
     # the same code again: used
     await b.cls.teacher_types("!circle leave", b.cls.teacher_room, "left")
     await b.cls.teacher_types(f"!circle join {code} {a.cls.bot}", b.cls.teacher_room, "asked")
