@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db.base import Base, UTCDateTime
+from bot.db.base import Base, StateText, UTCDateTime
+from bot.db.states import ArrivalState, AskState, OutboxState
 
 
 class CircleLink(Base):
@@ -57,7 +58,7 @@ class CircleOutbox(Base):
     kind: Mapped[str] = mapped_column(String(10))  # "post" | "retract"
     installation: Mapped[str] = mapped_column(String(255), index=True)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    state: Mapped[str] = mapped_column(String(10), index=True)  # waiting|done|dropped
+    state: Mapped[OutboxState] = mapped_column(StateText(OutboxState), index=True)
     attempt: Mapped[int] = mapped_column(Integer, default=0)  # part of the txn key
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -73,7 +74,7 @@ class CircleInbox(Base):
     post_uid: Mapped[str] = mapped_column(String(255), unique=True)
     link_id: Mapped[int] = mapped_column(ForeignKey("circle_link.id", ondelete="CASCADE"))
     sender: Mapped[str] = mapped_column(String(255))
-    state: Mapped[str] = mapped_column(String(10))  # arrived|shown|retracted
+    state: Mapped[ArrivalState] = mapped_column(StateText(ArrivalState))
     arrived_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -85,6 +86,6 @@ class CircleAsk(Base):
     classroom_id: Mapped[int] = mapped_column(ForeignKey("classroom.id", ondelete="CASCADE"))
     asked: Mapped[str] = mapped_column(String(255))  # the other installation's bot
     room_id: Mapped[str | None] = mapped_column(String(255), unique=True)
-    state: Mapped[str] = mapped_column(String(10))  # asking|joined|refused
+    state: Mapped[AskState] = mapped_column(StateText(AskState))
     actor_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.circles import CircleWire, Retraction, SharedPost, WireEvent
 from bot.core.clock import Clock
 from bot.core.feature import Due
+from bot.db.states import ArrivalState, OutboxState
 from bot.db.tables import CircleInbox, CircleLink, CircleOutbox, CirclePartner
 from bot.timers import Timers
 from cogs.circles import remote_texts as texts
@@ -112,7 +113,8 @@ class RemoteCircles:
                     continue  # offered already (a repeated call after a crash)
                 waiting = await db.scalar(
                     select(func.count(CircleOutbox.id)).where(
-                        CircleOutbox.installation == installation, CircleOutbox.state == "waiting"
+                        CircleOutbox.installation == installation,
+                        CircleOutbox.state == OutboxState.WAITING,
                     )
                 )
                 full = (waiting or 0) >= MAX_WAITING
@@ -121,7 +123,8 @@ class RemoteCircles:
                 db.add(
                     CircleOutbox(
                         link_id=link.id, post_uid=uid, kind=kind, installation=installation,
-                        content=content, state="dropped" if full else "waiting", attempt=0,
+                        content=content, attempt=0,
+                        state=OutboxState.DROPPED if full else OutboxState.WAITING,
                         created_at=now,
                     )
                 )  # fmt: skip
@@ -152,7 +155,7 @@ class RemoteCircles:
                     select(CircleOutbox).where(
                         CircleOutbox.post_uid == uid,
                         CircleOutbox.kind == kind,
-                        CircleOutbox.state == "waiting",
+                        CircleOutbox.state == OutboxState.WAITING,
                     )
                 )
             )
@@ -175,7 +178,9 @@ class RemoteCircles:
                 await db.execute(
                     select(CircleLink.room_id, CircleOutbox.post_uid, CircleOutbox.kind)
                     .join(CircleLink, CircleLink.id == CircleOutbox.link_id)
-                    .where(CircleOutbox.state == "waiting", CircleOutbox.sent_at.is_(None))
+                    .where(
+                        CircleOutbox.state == OutboxState.WAITING, CircleOutbox.sent_at.is_(None)
+                    )
                     .distinct()
                 )
             ).all()
@@ -196,7 +201,7 @@ class RemoteCircles:
             waiting = list(
                 await db.scalars(
                     select(CircleOutbox).where(
-                        CircleOutbox.link_id == link_id, CircleOutbox.state == "waiting"
+                        CircleOutbox.link_id == link_id, CircleOutbox.state == OutboxState.WAITING
                     )
                 )
             )
@@ -204,7 +209,7 @@ class RemoteCircles:
             away: dict[str, int] = {}
             for row in waiting:
                 if row.created_at <= now - GIVE_UP:
-                    row.state = "dropped"
+                    row.state = OutboxState.DROPPED
                 elif row.sent_at is None or row.sent_at <= now - RESEND_FIRST:
                     row.attempt += 1
                     row.sent_at = None  # (a crash before the send: resumed at start)
@@ -213,7 +218,7 @@ class RemoteCircles:
                     away[row.installation] = away.get(row.installation, 0) + 1
             room_id, circle_id = link.room_id, link.circle_id
             classes = await local_classes(db, circle_id) if circle_id is not None else []
-            attempts = [r.attempt for r in waiting if r.state == "waiting"]
+            attempts = [r.attempt for r in waiting if r.state == OutboxState.WAITING]
         for uid, kind in sorted(again):
             await self._send(room_id, uid, kind)
         for installation, count in away.items():
@@ -336,12 +341,14 @@ class RemoteCircles:
                 log.info("circle post %s for a circle this installation left: ignored", uid)
                 return True
             seen = await db.scalar(select(CircleInbox).where(CircleInbox.post_uid == uid))
-            if seen is not None and (seen.sender != ev.sender or seen.state != "arrived"):
+            if seen is not None and (
+                seen.sender != ev.sender or seen.state != ArrivalState.ARRIVED
+            ):
                 log.warning("circle post id %s replayed (by %s): ignored", uid, ev.sender)
                 return seen.sender == ev.sender
             if seen is None:
                 db.add(CircleInbox(post_uid=uid, link_id=link.id, sender=ev.sender,
-                                   state="arrived", arrived_at=now))  # fmt: skip
+                                   state=ArrivalState.ARRIVED, arrived_at=now))  # fmt: skip
             circle_id = link.circle_id
         post = SharedPost(
             uid, link.circle_uid, str(c["from_class"]), str(c["class_label"]),
@@ -351,8 +358,8 @@ class RemoteCircles:
         async with self.sessionmaker.begin() as db:
             await db.execute(
                 update(CircleInbox)
-                .where(CircleInbox.post_uid == uid, CircleInbox.state == "arrived")
-                .values(state="shown")
+                .where(CircleInbox.post_uid == uid, CircleInbox.state == ArrivalState.ARRIVED)
+                .values(state=ArrivalState.SHOWN)
             )
         return True
 
@@ -370,11 +377,11 @@ class RemoteCircles:
                 return False
             if seen is None:
                 db.add(CircleInbox(post_uid=uid, link_id=link.id, sender=ev.sender,
-                                   state="retracted", arrived_at=now))  # fmt: skip
+                                   state=ArrivalState.RETRACTED, arrived_at=now))  # fmt: skip
                 return True
-            if seen.state == "retracted":
+            if seen.state == ArrivalState.RETRACTED:
                 return True
-            seen.state = "retracted"
+            seen.state = ArrivalState.RETRACTED
             circle_id = link.circle_id
         if circle_id is not None:
             await self.on_retract(circle_id, Retraction(uid, link.circle_uid))
@@ -393,9 +400,9 @@ class RemoteCircles:
                         CircleOutbox.installation == ev.sender,
                         CircleOutbox.kind == kind,
                         CircleOutbox.post_uid.in_(uids),
-                        CircleOutbox.state == "waiting",
+                        CircleOutbox.state == OutboxState.WAITING,
                     )
-                    .values(state="done", done_at=self.clock.now())
+                    .values(state=OutboxState.DONE, done_at=self.clock.now())
                 )
 
     async def _member(self, link: CircleLink, ev: WireEvent) -> None:
@@ -445,9 +452,9 @@ class RemoteCircles:
             .where(
                 CircleOutbox.link_id == link_id,
                 CircleOutbox.installation == installation,
-                CircleOutbox.state == "waiting",
+                CircleOutbox.state == OutboxState.WAITING,
             )
-            .values(state="dropped")
+            .values(state=OutboxState.DROPPED)
         )
 
     def _me(self) -> str:

@@ -22,6 +22,7 @@ from bot.core.circles import WireEvent
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.db import audit
+from bot.db.states import AskState
 from bot.db.tables import Circle, CircleAsk, CircleCode, CircleLink, CircleMember, CirclePartner
 from cogs.circles import remote_texts as texts
 from cogs.circles.remote import RemoteCircles
@@ -92,7 +93,7 @@ class Joining:
             label, _, platform = (await self.circles._labels(db, [call.class_id]))[call.class_id]
             chapter = await self.circles._chapter(db, call.class_id)
             book = await self.circles.current_book(db, call.class_id)
-            row = CircleAsk(classroom_id=call.class_id, asked=bot, state="asking",
+            row = CircleAsk(classroom_id=call.class_id, asked=bot, state=AskState.ASKING,
                             actor_id=call.actor.user.id, created_at=now)  # fmt: skip
             db.add(row)
             await db.flush()
@@ -115,23 +116,23 @@ class Joining:
         c, now = ev.content, self.clock.now()
         async with self.sessionmaker.begin() as db:
             ask = await db.scalar(select(CircleAsk).where(CircleAsk.room_id == ev.room_id))
-            if ask is None or ask.asked != ev.sender or ask.state != "asking":
+            if ask is None or ask.asked != ev.sender or ask.state != AskState.ASKING:
                 log.warning("a circle answer nobody here waits for (%s): ignored", ev.sender)
                 return
             class_id = ask.classroom_id
             if not c["ok"]:
-                ask.state = "refused"
+                ask.state = AskState.REFUSED
                 text = texts.refused(str(c.get("reason", "unknown")))
             elif not all(k in c for k in ("circle", "room", "name", "book")):
                 log.warning("a circle answer without the circle (%s): ignored", ev.sender)
                 return
             elif await self.circles._circle_of(db, class_id) is not None:
-                ask.state = "refused"
+                ask.state = AskState.REFUSED
                 text = texts.refused("busy")
             else:
-                ask.state = "joined"
+                ask.state = AskState.JOINED
                 text = await self._copy(db, ev, class_id, ask.actor_id, now)
-        if ask.state == "joined" and self.remote.wire is not None:
+        if ask.state == AskState.JOINED and self.remote.wire is not None:
             await self.remote.wire.enter(str(c["room"]))
         await self.circles.tell(class_id, f"circles:asked:{ev.event_id}", text)
 
