@@ -17,8 +17,6 @@ post id it has seen, a teacher is told when a partner has been away for days, an
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -33,7 +31,13 @@ from bot.db.states import ArrivalState, OutboxState
 from bot.db.tables import CircleInbox, CircleLink, CircleOutbox, CirclePartner
 from bot.timers import Timers
 from cogs.circles import remote_texts as texts
-from cogs.circles.remote_rows import active_installations, link_by_room, local_classes
+from cogs.circles.remote_acks import Acks
+from cogs.circles.remote_rows import (
+    active_installations,
+    link_by_room,
+    local_classes,
+    stop_waiting,
+)
 
 log = logging.getLogger(__name__)
 RESEND = "circles.remote.resend"  # timer kind, key = the link id
@@ -41,7 +45,6 @@ RESEND_FIRST = timedelta(minutes=1)  # not acknowledged this long after the send
 RESEND_MAX = timedelta(hours=1)
 NOTICE_AFTER = timedelta(days=2)  # a partner away this long: the teachers are told
 GIVE_UP = timedelta(days=7)  # then what waits for it is dropped
-ACK_DELAY = 1.0  # seconds acknowledgements are gathered before one is sent
 MAX_WAITING = 1000  # rows waiting for one installation; more are dropped (and told)
 
 Received = Callable[[int, SharedPost], Awaitable[None]]  # (local circle id, post)
@@ -76,10 +79,7 @@ class RemoteCircles:
         self.on_post = on_post
         self.on_retract = on_retract
         self.wire: CircleWire | None = None  # set once the Matrix account is connected
-        self.ack_delay = ACK_DELAY
-        # room -> (link id, circle uid, post ids, retracted ids) to acknowledge
-        self._acks: dict[str, tuple[int, str, list[str], list[str]]] = {}
-        self._ack_tasks: dict[str, asyncio.Task[None]] = {}
+        self.acks = Acks(lambda: self.wire)
 
     # ---- sending (CircleTransport) ----
 
@@ -260,53 +260,15 @@ class RemoteCircles:
             except Exception:
                 log.exception("circle event %s in %s failed", ev.event_id, room_id)
         if uids or retracted:
-            self._ack_later(link, uids, retracted)
-
-    def _ack_later(self, link: CircleLink, uids: list[str], retracted: list[str]) -> None:
-        """Acknowledgements of one room are gathered for `ack_delay` and sent as one event
-        (a busy circle would otherwise send as many acks as posts). Lost in a crash, they
-        are sent again when the unacknowledged posts are (a replay is acknowledged too)."""
-        ack = self._acks.setdefault(link.room_id, (link.id, link.circle_uid, [], []))
-        ack[2].extend(u for u in uids if u not in ack[2])
-        ack[3].extend(u for u in retracted if u not in ack[3])
-        if link.room_id not in self._ack_tasks:
-            task = asyncio.get_running_loop().create_task(self._ack_after(link.room_id))
-            self._ack_tasks[link.room_id] = task
-
-    async def _ack_after(self, room_id: str) -> None:
-        try:
-            await asyncio.sleep(self.ack_delay)
-        finally:
-            self._ack_tasks.pop(room_id, None)
-        await self._send_ack(room_id)
-
-    async def _send_ack(self, room_id: str) -> None:
-        found = self._acks.pop(room_id, None)
-        if found is None or self.wire is None:
-            return
-        link_id, circle_uid, uids, retracted = found
-        digest = hashlib.sha256("\0".join([*uids, "|", *retracted]).encode()).hexdigest()
-        content: dict[str, object] = {"circle": circle_uid, "uids": uids, "retracted": retracted}
-        try:
-            await self.wire.send(room_id, "ack", content, f"circle:ack:{link_id}:{digest[:32]}")
-        except Exception:
-            log.exception("acknowledging circle posts in %s failed; they come again", room_id)
+            self.acks.later(link, uids, retracted)
 
     async def stop(self) -> None:
-        """A stopping bot drops what it gathered (its platform is gone by now): the posts
-        come again, unacknowledged, and are acknowledged then."""
-        for task in list(self._ack_tasks.values()):
-            task.cancel()
-        self._ack_tasks.clear()
-        self._acks.clear()
+        """A stopping bot drops the acknowledgements it gathered (see `Acks`)."""
+        await self.acks.stop()
 
     async def flush(self) -> None:
-        """Send the gathered acknowledgements now (tests; a stopping bot)."""
-        for task in list(self._ack_tasks.values()):
-            task.cancel()
-        self._ack_tasks.clear()
-        for room_id in list(self._acks):
-            await self._send_ack(room_id)
+        """Send the gathered acknowledgements now (tests)."""
+        await self.acks.flush()
 
     async def _partner(self, db: AsyncSession, link: CircleLink, ev: WireEvent) -> bool:
         """Whether the sender is the bot of an installation with a class in this circle."""
@@ -429,7 +391,7 @@ class RemoteCircles:
             if c["left"]:
                 if row is not None and row.left_at is None:
                     row.left_at = now
-                    await self._stop_waiting(db, link.id, installation)
+                    await stop_waiting(db, link.id, installation)
                 return
             if row is None:
                 db.add(
@@ -441,21 +403,6 @@ class RemoteCircles:
                 )  # fmt: skip
             else:
                 row.left_at, row.label, row.chapter = None, str(c["label"]), str(c["chapter"])
-
-    @staticmethod
-    async def _stop_waiting(db: AsyncSession, link_id: int, installation: str) -> None:
-        """An installation with no class left in the circle gets nothing more."""
-        if installation in await active_installations(db, link_id):
-            return
-        await db.execute(
-            update(CircleOutbox)
-            .where(
-                CircleOutbox.link_id == link_id,
-                CircleOutbox.installation == installation,
-                CircleOutbox.state == OutboxState.WAITING,
-            )
-            .values(state=OutboxState.DROPPED)
-        )
 
     def _me(self) -> str:
         return self.wire.me if self.wire is not None else ""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import CircleLink, CircleMember, CirclePartner
+from bot.db.states import OutboxState
+from bot.db.tables import CircleLink, CircleMember, CircleOutbox, CirclePartner
 
 
 async def link_by_room(db: AsyncSession, room_id: str) -> CircleLink | None:
@@ -42,3 +43,18 @@ async def partners(db: AsyncSession, link_id: int) -> list[CirclePartner]:
         .order_by(CirclePartner.joined_at, CirclePartner.id)
     )
     return list(rows)
+
+
+async def stop_waiting(db: AsyncSession, link_id: int, installation: str) -> None:
+    """An installation with no class left in the circle gets nothing more."""
+    if installation in await active_installations(db, link_id):
+        return
+    await db.execute(
+        update(CircleOutbox)
+        .where(
+            CircleOutbox.link_id == link_id,
+            CircleOutbox.installation == installation,
+            CircleOutbox.state == OutboxState.WAITING,
+        )
+        .values(state=OutboxState.DROPPED)
+    )

@@ -104,7 +104,7 @@ class MatrixChat:
         self.rooms: Rooms | None = None
         self._direct: DirectRooms | None = None
         # circle rooms between installations (cogs/circles/remote.py attaches to it)
-        self.circle_room = MatrixCircleRoom(lambda: self.client)
+        self.circle_room = MatrixCircleRoom(lambda: self.client, lambda: self._client is not None)
 
     # ---- lifecycle ----
 

@@ -43,8 +43,11 @@ class CircleError(RuntimeError):
 class MatrixCircleRoom:
     """Circle rooms of one bot account (`CircleWire`), and their events coming in."""
 
-    def __init__(self, client: Callable[[], AsyncClient]) -> None:
+    def __init__(
+        self, client: Callable[[], AsyncClient], connected: Callable[[], bool] = lambda: True
+    ) -> None:
         self._client = client  # the chat's client, once it is connected
+        self.connected = connected
         self.on_room: Arrived | None = None  # posts, retractions, members, acks
         self.on_ask: Arrived | None = None  # join requests and answers
         self.known: set[str] = set()  # rooms known to be circle rooms (before state is)
@@ -78,6 +81,8 @@ class MatrixCircleRoom:
             raise CircleError(f"joining the circle room {room_id}: {resp.message}")
 
     async def send(self, room_id: str, kind: str, content: dict[str, object], key: str) -> str:
+        if not self.connected():
+            raise CircleError("the Matrix account is not connected")
         body = {"v": WIRE_VERSION, **content}
         return await send_event(self._client(), room_id, event_type(kind), body, txn_id(key))
 
