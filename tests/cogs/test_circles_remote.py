@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.core.circles import Retraction, SharedPost, WireEvent
-from bot.db.tables import Circle, CircleLink, CircleMember, CircleOutbox, CirclePartner
+from bot.db.tables import (
+    Circle,
+    CircleCode,
+    CircleLink,
+    CircleMember,
+    CircleOutbox,
+    CirclePartner,
+)
 from cogs.circles import remote as remote_module
 from cogs.circles.remote import GIVE_UP, NOTICE_AFTER, RESEND, RESEND_FIRST, RemoteCircles
+from cogs.circles.remote_texts import refused as refused_text
+from cogs.circles.service import hashed
 from tests.cogs.bench import Bench, OpenBench
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -221,3 +231,62 @@ async def test_a_crash_after_the_send_resends_the_same_transaction(
     async with bench.app.sessionmaker() as db:
         sent = await db.scalars(select(CircleOutbox.sent_at))
         assert all(s is not None for s in sent)
+
+
+@dataclass
+class AskWire(Wire):
+    """Also records answers to join requests and invitations."""
+
+    answers: list[dict[str, object]] = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)
+
+    async def answer(self, room_id: str, content: dict[str, object], key: str) -> None:
+        self.answers.append(content)
+
+    async def invite(self, room_id: str, bot: str) -> None:
+        self.invited.append(bot)
+
+
+async def test_a_join_request_from_another_school_checks_the_code_as_at_home(
+    open_bench: OpenBench, migrated_database_url: str
+) -> None:
+    """Unknown, expired and used codes are refused with a reason the asking bot turns
+    into what its teacher should do; a good code lets the other bot in once."""
+    bench, _, _ = await circle_with_b_and_c(open_bench, migrated_database_url)
+    assert bench.app is not None
+    wire = AskWire()
+    remote = the_remote(bench)
+    remote.wire = wire
+    joining = bench.app.services.circles_remote.joining
+    now = bench.clock.now()
+    good, old = "RC-7KQ2-M9XD", "RC-AAAA-2222"
+    async with bench.app.sessionmaker.begin() as db:
+        circle_id = await db.scalar(select(Circle.id))
+        assert circle_id is not None
+        for code, expires in ((good, now + timedelta(days=7)), (old, now - timedelta(days=1))):
+            db.add(CircleCode(code_hash=hashed(code), circle_id=circle_id, expires_at=expires))
+    d = "@readaloud:school-d"
+
+    def request(code: str, n: int, sender: str = d, school: str = d) -> WireEvent:
+        content: dict[str, object] = {
+            "code": code, "class": f"{school}:3", "installation": school, "label": "Room 3",
+            "platform": "Discord", "chapter": "chapter 2", "book": "The Lighthouse Mice",
+        }  # fmt: skip
+        return WireEvent("join", f"!ask{n}", sender, f"$join{n}", content)
+
+    await joining.requested(request("RC-ZZZZ-ZZZZ", 1))
+    await joining.requested(request(old, 2))
+    await joining.requested(request(good, 3, sender="@mallory:evil"))  # for another bot
+    assert [a["reason"] for a in wire.answers] == ["unknown", "expired", "unknown"]
+    assert wire.invited == []
+    await joining.requested(request(good, 4))
+    assert wire.answers[-1]["ok"] is True and wire.invited == [d]
+    labels = {m["label"] for m in wire.answers[-1]["members"]}  # type: ignore[attr-defined]
+    assert {"Room 4", "Room 7"} <= labels
+    await joining.requested(request(good, 5))  # the same class again (a crash): answered
+    assert wire.answers[-1]["ok"] is True
+    await joining.requested(request(good, 6, sender=C, school=C))  # another school, same code: used
+    assert wire.answers[-1] == {"ok": False, "reason": "used"}
+    announced = [c for _, kind, c, _ in wire.sent if kind == "member"]
+    assert announced and announced[0]["class"] == f"{d}:3"
+    assert refused_text("expired").endswith("they type `circle code`.")
