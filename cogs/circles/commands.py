@@ -4,6 +4,7 @@ list, leave, remove."""
 from __future__ import annotations
 
 from bot.core.commands import NAME_CHARS, Command, Kind, Param, Reply
+from bot.core.errors import NotAllowed
 from bot.core.model import Role
 from bot.core.wording import plural
 from cogs.circles import texts
@@ -34,6 +35,10 @@ def declare(
 
     @in_class_
     async def code(call: ClassCall) -> Reply:
+        if joining is not None and await joining.made_elsewhere(call):  # part 3
+            raise NotAllowed(
+                "Your circle was made at another school: its teacher gives out the codes."
+            )
         return _shown(await circles.code(call), call.prefix)
 
     @in_class_

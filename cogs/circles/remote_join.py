@@ -279,6 +279,14 @@ class Joining:
         ]  # fmt: skip
         return found
 
+    async def made_elsewhere(self, call: ClassCall) -> bool:
+        """Whether this class's circle was made at another installation (its codes are
+        given there)."""
+        async with self.sessionmaker() as db:
+            circle = await self.circles._circle_of(db, call.class_id)
+            link = await link_of_circle(db, circle.id) if circle is not None else None
+            return link is not None and link.home != self.remote._me()
+
     async def partner_lines(self, call: ClassCall) -> list[str]:
         """The other schools' classes of this class's circle, for `circle list`."""
         async with self.sessionmaker() as db:

@@ -88,6 +88,8 @@ async def joined(schools: tuple[School, School]) -> tuple[School, School]:
     assert "Room 4 (Otago, NZ) · Matrix" in body(listed) and "another school" in body(listed)
     listed = await b.cls.teacher_types("!circle list", b.cls.teacher_room, "Circle")
     assert "Room 12 (Wellington, NZ) · Matrix" in body(listed)
+    told = await b.cls.teacher_types("!circle code", b.cls.teacher_room, "another school")
+    assert "RC-" not in body(told)
     # the same code again: used
     await b.cls.teacher_types("!circle leave", b.cls.teacher_room, "left")
     await b.cls.teacher_types(f"!circle join {code} {a.cls.bot}", b.cls.teacher_room, "asked")
