@@ -20,6 +20,7 @@ ENV = {
     "matrix_access_token": "READALOUD_MATRIX_ACCESS_TOKEN",
     "matrix_password": "READALOUD_MATRIX_PASSWORD",
     "discord_token": "READALOUD_DISCORD_TOKEN",
+    "circles_matrix_access_token": "READALOUD_CIRCLES_MATRIX_ACCESS_TOKEN",
     "database_url": "DATABASE_URL",
 }
 
@@ -87,12 +88,40 @@ class DiscordSettings(Strict):
     application_id: str = ""
 
 
+class CircleSettings(Strict):
+    """Circles with classes of other installations (docs/circles.md, "Between schools").
+
+    They travel over Matrix: the [matrix] account carries them. An installation that
+    runs only Discord gives a Matrix account for circles here (secret:
+    READALOUD_CIRCLES_MATRIX_ACCESS_TOKEN)."""
+
+    installation: str = ""  # this installation's id in circle and class ids; "" = bot id
+    matrix_homeserver: str = ""
+    matrix_user_id: str = ""
+    matrix_device_id: str = "READALOUD-CIRCLES"
+
+    @field_validator("matrix_homeserver")
+    @classmethod
+    def _hs(cls, v: str) -> str:
+        if v and not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL like https://matrix.example.org")
+        return v.rstrip("/")
+
+    @field_validator("matrix_user_id")
+    @classmethod
+    def _uid(cls, v: str) -> str:
+        if v and not (v.startswith("@") and ":" in v):
+            raise ValueError("must be a full Matrix id like @readaloud-circles:example.org")
+        return v
+
+
 class Settings(Strict):
     """The whole configuration file."""
 
     bot: BotSettings = BotSettings()
     matrix: MatrixSettings = MatrixSettings()
     discord: DiscordSettings = DiscordSettings()
+    circles: CircleSettings = CircleSettings()
 
 
 class Secrets(BaseModel):
@@ -101,6 +130,7 @@ class Secrets(BaseModel):
     matrix_access_token: str = ""
     matrix_password: str = ""
     discord_token: str = ""
+    circles_matrix_access_token: str = ""
 
 
 class Config(BaseModel):
@@ -159,6 +189,7 @@ def load(path: Path | None, env: dict[str, str] | None = None) -> Config:
         raise ConfigError(problems) from None
     secrets = Secrets(
         matrix_access_token=env.get(ENV["matrix_access_token"], ""),
+        circles_matrix_access_token=env.get(ENV["circles_matrix_access_token"], ""),
         matrix_password=env.get(ENV["matrix_password"], ""),
         discord_token=env.get(ENV["discord_token"], ""),
     )

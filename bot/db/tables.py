@@ -335,6 +335,13 @@ from bot.db.author_tables import (  # noqa: E402
     InboxItem,
     Question,
 )
+from bot.db.circle_remote_tables import (  # noqa: E402
+    CircleAsk,
+    CircleInbox,
+    CircleLink,
+    CircleOutbox,
+    CirclePartner,
+)
 from bot.db.circle_tables import (  # noqa: E402
     Circle,
     CircleCode,
@@ -351,9 +358,14 @@ __all__ = [
     "AuthorInvite",
     "Base",
     "Circle",
+    "CircleAsk",
     "CircleCode",
     "CircleCopy",
+    "CircleInbox",
+    "CircleLink",
     "CircleMember",
+    "CircleOutbox",
+    "CirclePartner",
     "CirclePost",
     "CircleTrust",
     "ClassProfile",

@@ -36,6 +36,7 @@ from bot.core.quoting import lines_of, quoted
 from bot.db.handled import HandledEvents
 from bot.platforms.accounts import MATRIX_ACCOUNTS
 from bot.platforms.matrix import media
+from bot.platforms.matrix.circle_room import MatrixCircleRoom
 from bot.platforms.matrix.client import SyncLoop
 from bot.platforms.matrix.direct import DirectRooms
 from bot.platforms.matrix.inbound import Inbound
@@ -102,6 +103,8 @@ class MatrixChat:
         self._inbound: Inbound | None = None
         self.rooms: Rooms | None = None
         self._direct: DirectRooms | None = None
+        # circle rooms between installations (cogs/circles/remote.py attaches to it)
+        self.circle_room = MatrixCircleRoom(lambda: self.client, lambda: self._client is not None)
 
     # ---- lifecycle ----
 
@@ -127,6 +130,7 @@ class MatrixChat:
             self.settings.command_prefix,
             handled,
             self._follow_ups,
+            self.circle_room,
         )
         self._inbound = inbound
         tokens = TokenStore(self._sessionmaker, client.user_id, self._clock)
