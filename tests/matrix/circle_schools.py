@@ -48,6 +48,7 @@ class School:
     cls: Classroom
     sink: Sink
     people: list[Person]
+    shows: bool = False  # what arrives goes to sharing (the classes see it), not the sink
 
     def remote(self) -> Remote:
         assert self.cls.app is not None
@@ -63,6 +64,8 @@ class School:
         self.wire_sink()
 
     def wire_sink(self) -> None:
+        if self.shows:
+            return
         self.remote().remote.on_post = self.sink.post
         self.remote().remote.on_retract = self.sink.retract
 
@@ -75,7 +78,7 @@ async def until(check: Callable[[], Any], timeout: float = 30.0) -> None:
         await asyncio.sleep(0.1)
 
 
-async def school(hs: FederatedHomeserver, tmp: Path) -> School:
+async def school(hs: FederatedHomeserver, tmp: Path, *, shows: bool = False) -> School:
     made: list[Person] = []
 
     async def people(name: str, display_name: str | None = None) -> Person:
@@ -85,7 +88,7 @@ async def school(hs: FederatedHomeserver, tmp: Path) -> School:
 
     factory: PersonFactory = people
     cls = await make_classroom(hs, factory, tmp)
-    found = School(hs, cls, Sink(), made)
+    found = School(hs, cls, Sink(), made, shows)
     found.wire_sink()
     return found
 
