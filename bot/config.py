@@ -95,7 +95,6 @@ class CircleSettings(Strict):
     runs only Discord gives a Matrix account for circles here (secret:
     READALOUD_CIRCLES_MATRIX_ACCESS_TOKEN)."""
 
-    installation: str = ""  # this installation's id in circle and class ids; "" = bot id
     matrix_homeserver: str = ""
     matrix_user_id: str = ""
     matrix_device_id: str = "READALOUD-CIRCLES"

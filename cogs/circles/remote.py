@@ -31,11 +31,13 @@ from bot.db.states import ArrivalState, OutboxState
 from bot.db.tables import CircleInbox, CircleLink, CircleOutbox, CirclePartner
 from bot.timers import Timers
 from cogs.circles import remote_texts as texts
+from cogs.circles.identity import installation_of
 from cogs.circles.remote_acks import Acks
 from cogs.circles.remote_rows import (
     active_installations,
     link_by_room,
     local_classes,
+    speaks_for,
     stop_waiting,
 )
 
@@ -300,6 +302,9 @@ class RemoteCircles:
             if sender_class is None:
                 log.warning("circle post %s from %s, no class of theirs: ignored", uid, ev.sender)
                 return False
+            if installation_of(uid) != installation_of(sender_class.class_uid):
+                log.warning("circle post %s from %s, an id not theirs: ignored", uid, ev.sender)
+                return False
             if sender_class.left_at is not None:
                 log.info("circle post %s from a class that left: ignored", uid)
                 return True  # acknowledged, so its installation stops sending it
@@ -336,6 +341,9 @@ class RemoteCircles:
         async with self.sessionmaker.begin() as db:
             if not await self._partner(db, link, ev):
                 log.warning("circle retraction %s from unknown %s: ignored", uid, ev.sender)
+                return False
+            if not await speaks_for(db, link.id, ev.sender, uid):
+                log.warning("circle retraction %s by another installation: ignored", uid)
                 return False
             seen = await db.scalar(select(CircleInbox).where(CircleInbox.post_uid == uid))
             if seen is not None and seen.sender != ev.sender:

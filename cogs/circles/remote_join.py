@@ -25,9 +25,9 @@ from bot.db import audit
 from bot.db.states import AskState
 from bot.db.tables import Circle, CircleAsk, CircleCode, CircleLink, CircleMember, CirclePartner
 from cogs.circles import remote_texts as texts
-from cogs.circles.identity import Installations, class_uid
+from cogs.circles.identity import Installations, class_uid, installation_of, is_class_uid
 from cogs.circles.remote import RemoteCircles
-from cogs.circles.remote_rows import link_of_circle, local_classes, partners
+from cogs.circles.remote_rows import link_of_circle, local_classes, partners, prefix_taken
 from cogs.circles.service import Circles, hashed
 from cogs.classroom.calls import ClassCall
 
@@ -193,7 +193,14 @@ class Joining:
         if c["installation"] != ev.sender:
             log.warning("a circle join request for another bot (%s): refused", ev.sender)
             return {"ok": False, "reason": "unknown"}, None
+        mine = await self.installations.uid()
+        if not is_class_uid(str(c["class"])) or installation_of(str(c["class"])) == mine:
+            log.warning("a circle join request for class %r: refused", c["class"])
+            return {"ok": False, "reason": "unknown"}, None
         async with self.sessionmaker.begin() as db:
+            if await prefix_taken(db, str(c["class"]), ev.sender):
+                log.warning("a circle join request from %s names another bot's class", ev.sender)
+                return {"ok": False, "reason": "unknown"}, None
             code = await db.scalar(
                 select(CircleCode).where(CircleCode.code_hash == hashed(str(c["code"])))
             )

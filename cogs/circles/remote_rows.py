@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.states import OutboxState
 from bot.db.tables import CircleLink, CircleMember, CircleOutbox, CirclePartner
+from cogs.circles.identity import installation_of
 
 
 async def link_by_room(db: AsyncSession, room_id: str) -> CircleLink | None:
@@ -58,3 +59,30 @@ async def stop_waiting(db: AsyncSession, link_id: int, installation: str) -> Non
         )
         .values(state=OutboxState.DROPPED)
     )
+
+
+async def speaks_for(db: AsyncSession, link_id: int, bot: str, uid: str) -> bool:
+    """Whether `bot` is the installation that made `uid` (a post's or a class's): the
+    installation id in it is that of a class `bot` brought to the circle."""
+    prefix = installation_of(uid)
+    found = await db.scalar(
+        select(CirclePartner.id).where(
+            CirclePartner.link_id == link_id,
+            CirclePartner.installation == bot,
+            CirclePartner.class_uid.startswith(prefix + ":", autoescape=True),
+        )
+    )
+    return found is not None
+
+
+async def prefix_taken(db: AsyncSession, class_uid: str, bot: str) -> bool:
+    """Whether another bot brought classes with this installation id before (an
+    installation id belongs to one bot)."""
+    prefix = installation_of(class_uid)
+    found = await db.scalar(
+        select(CirclePartner.id).where(
+            CirclePartner.installation != bot,
+            CirclePartner.class_uid.startswith(prefix + ":", autoescape=True),
+        )
+    )
+    return found is not None

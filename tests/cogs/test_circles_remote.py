@@ -31,7 +31,15 @@ from tests.cogs.bench import Bench, OpenBench
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 A, B, C = "@readaloud:school-a", "@readaloud:school-b", "@readaloud:school-c"
-UID = "@readaloud:school-a:1"
+INSTALLATION = {A: "ra-aaaa0000", B: "ra-bbbb0000", C: "ra-cccc0000"}  # (identity.py)
+UID = "ra-aaaa0000:c1"
+
+
+def class_of(bot: str, n: int) -> str:
+    """The uid of class `n` at the installation of `bot`."""
+    return f"{INSTALLATION.get(bot, 'ra-dddd0000')}:k{n}"
+
+
 ROOM = "!circle-room"
 
 
@@ -89,7 +97,7 @@ async def circle_with_b_and_c(open_bench: OpenBench, db_url: str) -> tuple[Bench
         db.add(link)
         await db.flush()
         for bot, n in ((B, 4), (C, 7)):
-            db.add(CirclePartner(link_id=link.id, class_uid=f"{bot}:{n}", installation=bot,
+            db.add(CirclePartner(link_id=link.id, class_uid=class_of(bot, n), installation=bot,
                                  label=f"Room {n}", platform="Matrix", chapter="1",
                                  joined_at=now))  # fmt: skip
     return bench, *attach(bench)
@@ -108,9 +116,10 @@ def the_remote(bench: Bench) -> RemoteCircles:
     return found
 
 
-def post(n: int, from_class: str = "@readaloud:school-a:1") -> SharedPost:
-    return SharedPost(f"{from_class}/{n}", UID, from_class, "Room 12 (Wellington, NZ)",
-                      "Aroha", 1, "thought", f"thought {n}")  # fmt: skip
+def post(n: int, from_class: str = "ra-aaaa0000:k1") -> SharedPost:
+    uid = f"{from_class.replace(':k', ':p')}0{n}"  # "<installation>:p<number>"
+    return SharedPost(uid, UID, from_class, "Room 12 (Wellington, NZ)", "Aroha", 1, "thought",
+                      f"thought {n}")  # fmt: skip
 
 
 async def states(bench: Bench) -> dict[tuple[str, str], str]:
@@ -181,7 +190,7 @@ async def test_what_arrives_is_shown_once_and_only_from_its_own_school(
 ) -> None:
     bench, wire, sink = await circle_with_b_and_c(open_bench, migrated_database_url)
     remote = the_remote(bench)
-    from_b = post(1, f"{B}:4")
+    from_b = post(1, class_of(B, 4))
     await remote.arrived([arrived(B, "post", wire_post(from_b))])
     await remote.flush()  # (acknowledgements are gathered for a second)
     await remote.arrived([arrived(B, "post", wire_post(from_b), 2)])  # replayed
@@ -191,18 +200,27 @@ async def test_what_arrives_is_shown_once_and_only_from_its_own_school(
     acks = [c for _, kind, c, _ in wire.sent if kind == "ack"]
     assert [a["uids"] for a in acks] == [[from_b.uid], [from_b.uid]]
     # C's bot claims to speak for B's class; C tries to retract B's post; a replay by C
-    forged = post(2, f"{B}:4")
+    forged = post(2, class_of(B, 4))
     await remote.arrived([
         arrived(C, "post", wire_post(forged), 3),
         arrived(C, "retract", {"uid": from_b.uid}, 4),
-        arrived(C, "post", {**wire_post(from_b), "from_class": f"{C}:7"}, 5),
-        arrived("@mallory:evil", "post", wire_post(post(3, f"{B}:4")), 6),
+        arrived(C, "post", {**wire_post(from_b), "from_class": class_of(C, 7)}, 5),
+        arrived("@mallory:evil", "post", wire_post(post(3, class_of(B, 4))), 6),
     ])  # fmt: skip
     assert sink.posts == [from_b] and sink.retractions == []
+    # C's own class, but a post id or a retraction in the name of B's installation
+    not_theirs = post(4, class_of(C, 7))
+    await remote.arrived([
+        arrived(C, "post", {**wire_post(not_theirs), "uid": "ra-bbbb0000:p77"}, 10),
+        arrived(C, "retract", {"uid": "ra-bbbb0000:p78"}, 11),
+    ])  # fmt: skip
+    assert sink.posts == [from_b] and sink.retractions == []
+    await remote.arrived([arrived(B, "post", {**wire_post(from_b), "uid": "ra-bbbb0000:p78"}, 12)])
+    assert [p.uid for p in sink.posts] == [from_b.uid, "ra-bbbb0000:p78"], "not blocked by C"
     # B takes it back; a retraction before its post refuses the post when it comes
     await remote.arrived([arrived(B, "retract", {"uid": from_b.uid}, 7)])
     assert sink.retractions == [Retraction(from_b.uid, UID)]
-    late = post(9, f"{B}:4")
+    late = post(9, class_of(B, 4))
     await remote.arrived([arrived(B, "retract", {"uid": late.uid}, 8)])
     await remote.arrived([arrived(B, "post", wire_post(late), 9)])
     assert late not in sink.posts
@@ -269,7 +287,7 @@ async def test_a_join_request_from_another_school_checks_the_code_as_at_home(
 
     def request(code: str, n: int, sender: str = d, school: str = d) -> WireEvent:
         content: dict[str, object] = {
-            "code": code, "class": f"{school}:3", "installation": school, "label": "Room 3",
+            "code": code, "class": class_of(school, 3), "installation": school, "label": "Room 3",
             "platform": "Discord", "chapter": "chapter 2", "book": "The Lighthouse Mice",
         }  # fmt: skip
         return WireEvent("join", f"!ask{n}", sender, f"$join{n}", content)
@@ -277,7 +295,17 @@ async def test_a_join_request_from_another_school_checks_the_code_as_at_home(
     await joining.requested(request("RC-ZZZZ-ZZZZ", 1))
     await joining.requested(request(old, 2))
     await joining.requested(request(good, 3, sender="@mallory:evil"))  # for another bot
-    assert [a["reason"] for a in wire.answers] == ["unknown", "expired", "unknown"]
+
+    def claiming(class_uid: str, n: int) -> WireEvent:  # a class uid not D's to give
+        ev = request(good, n)
+        return WireEvent(ev.kind, ev.room_id, ev.sender, ev.event_id,
+                         {**ev.content, "class": class_uid})  # fmt: skip
+
+    mine = await joining.installations.uid()
+    await joining.requested(claiming(f"{mine}:k1", 31))  # this installation's own class
+    await joining.requested(claiming(class_of(B, 9), 32))  # B's installation's
+    await joining.requested(claiming("Room 3", 33))  # not a class uid at all
+    assert [a["reason"] for a in wire.answers] == ["unknown", "expired", *["unknown"] * 4]
     assert wire.invited == []
     await joining.requested(request(good, 4))
     assert wire.answers[-1]["ok"] is True and wire.invited == [d]
@@ -288,5 +316,5 @@ async def test_a_join_request_from_another_school_checks_the_code_as_at_home(
     await joining.requested(request(good, 6, sender=C, school=C))  # another school, same code: used
     assert wire.answers[-1] == {"ok": False, "reason": "used"}
     announced = [c for _, kind, c, _ in wire.sent if kind == "member"]
-    assert announced and announced[0]["class"] == f"{d}:3"
+    assert announced and announced[0]["class"] == class_of(d, 3)
     assert refused_text("expired").endswith("they type `circle code`.")
