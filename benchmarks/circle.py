@@ -90,7 +90,8 @@ async def form(a: School, others: list[School]) -> None:
 
 
 def post(a: School, circle: str, n: int) -> SharedPost:
-    return SharedPost(f"bench:{n}", circle, class_uid(circle.rpartition(":c")[0], 1),
+    installation = circle.rpartition(":c")[0]  # A made the circle (identity.py)
+    return SharedPost(f"{installation}:pbench{n}", circle, class_uid(installation, 1),
                       "Room 12 (Wellington, NZ)", "Aroha", 1, "thought",
                       f"Post {n}: the keeper was lonely.")  # fmt: skip
 

@@ -107,8 +107,9 @@ async def b_in_room(b: School) -> bool:
 
 
 def a_post(circle: str, n: int, a: School, text: str = "The keeper was lonely.") -> SharedPost:
-    uid = f"{a.cls.bot}:post-{n}-{unique('p')}"
-    from_class = class_uid(circle.rpartition(":c")[0], 1)  # A's first (only) class
+    installation = circle.rpartition(":c")[0]  # A made the circle (identity.py)
+    uid = f"{installation}:p-{n}-{unique('p')}"
+    from_class = class_uid(installation, 1)  # A's first (only) class
     return SharedPost(uid, circle, from_class, "Room 12 (Wellington, NZ)", "Aroha", 1,
                       "thought", text)  # fmt: skip
 
