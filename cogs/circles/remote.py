@@ -90,9 +90,21 @@ class RemoteCircles:
         await self._queue(post.circle_uid, post.uid, "post", post_content(post))
 
     async def retract(self, retraction: Retraction) -> None:
-        """Take back a post at every installation it was offered to."""
-        content: dict[str, object] = {"circle": retraction.circle_uid, "uid": retraction.uid}
-        await self._queue(retraction.circle_uid, retraction.uid, "retract", content)
+        """Take back a post at every installation it was offered to, and the copies offered
+        again for a later chapter (``<uid>s<chapter>``, `Sharing.spoiled`)."""
+        async with self.sessionmaker() as db:
+            again = await db.scalars(
+                select(CircleOutbox.post_uid)
+                .where(
+                    CircleOutbox.post_uid.startswith(retraction.uid + "s", autoescape=True),
+                    CircleOutbox.kind == "post",
+                )
+                .distinct()
+            )
+            uids = [retraction.uid, *sorted(again)]
+        for uid in uids:
+            content: dict[str, object] = {"circle": retraction.circle_uid, "uid": uid}
+            await self._queue(retraction.circle_uid, uid, "retract", content)
 
     async def _queue(
         self, circle_uid: str, uid: str, kind: str, content: dict[str, object]

@@ -156,6 +156,7 @@ class SharedPosts:
             )
         async with self.sessionmaker.begin() as db:
             post = await db.get_one(CirclePost, number)
+            later = chapter > post.chapter
             post.chapter = max(post.chapter, chapter)
             copies = list(await db.scalars(select(CircleCopy).where(CircleCopy.post_id == number)))
             again = [c.id for c in copies if c.state == states.DELIVERED]
@@ -164,6 +165,8 @@ class SharedPosts:
             await self._again(copy_id)
         for c in copies:
             await self.copies.release(c.classroom_id)
+        if later:  # the other schools' copies too
+            await self.sharing.spoiled(number)
         return texts.spoiler_set(number, chapter)
 
     async def _again(self, copy_id: int) -> None:
