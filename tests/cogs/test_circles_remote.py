@@ -158,6 +158,25 @@ async def test_a_post_is_one_keyed_send_and_a_row_per_partner_school(
     assert (await states(bench))[(p.uid, C)] == "waiting"
 
 
+async def test_taking_back_a_post_takes_back_its_copies_for_a_later_chapter_too(
+    open_bench: OpenBench, migrated_database_url: str
+) -> None:
+    bench, wire, _ = await circle_with_b_and_c(open_bench, migrated_database_url)
+    remote, p = the_remote(bench), post(3)
+    await remote.offer(p)
+    later = SharedPost(
+        f"{p.uid}s4", p.circle_uid, p.from_class, p.class_label, p.first_name, 4, p.kind, p.text
+    )  # fmt: skip (a spoiler: offered again for chapter 4)
+    await remote.retract(Retraction(p.uid, UID))
+    await remote.offer(later)
+    await remote.retract(Retraction(p.uid, UID))  # the teacher hides it: both go
+    taken = [c["uid"] for _, kind, c, _ in wire.sent if kind == "retract"]
+    assert sorted(set(taken)) == [p.uid, later.uid]
+    found = await states(bench)
+    assert found[(later.uid, B)] == "waiting" and found[(later.uid, C)] == "waiting"
+    assert len([k for k in wire.keys("retract") if later.uid in k]) == 1
+
+
 async def test_a_school_away_for_days_is_told_then_its_posts_are_dropped(
     open_bench: OpenBench, migrated_database_url: str
 ) -> None:
