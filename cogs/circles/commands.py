@@ -9,6 +9,7 @@ from bot.core.model import Role
 from bot.core.wording import plural
 from cogs.circles import texts
 from cogs.circles.remote_join import Joining
+from cogs.circles.remote_removal import Removal
 from cogs.circles.service import Circles, Made
 from cogs.circles.shared_posts import SharedPosts
 from cogs.circles.sharing_texts import RULES
@@ -30,6 +31,7 @@ def declare(
     classes: ClassroomService,
     posts: SharedPosts,
     joining: Joining | None = None,
+    removal: Removal | None = None,
 ) -> list[Command]:
     """The `circle` group."""
     in_class_ = in_class(classes)
@@ -97,6 +99,10 @@ def declare(
     async def remove(call: ClassCall) -> Reply:
         if joining is not None and await joining.made_elsewhere(call):
             raise NotAllowed("Your circle was made at another school: its teacher removes classes.")
+        if removal is not None:  # another school's class, as `circle list` shows it
+            removed = await removal.remove(call, call.args["name"])
+            if removed is not None:
+                return Reply(removed)
         return Reply(await circles.remove(call, call.args["name"]))
 
     teacher = Role.TEACHER

@@ -108,7 +108,7 @@ def setup(
     return Feature(
         "circles",
         CirclesApi(circles, sharing, posts, remote),
-        commands=commands.declare(circles, classes, posts, remote.joining),
+        commands=commands.declare(circles, classes, posts, remote.joining, remote.removal),
         handlers=[
             # a join code posted in a class room is cancelled before anything else looks
             on(MessagePosted, posted, Stage.GUARD),

@@ -52,6 +52,7 @@ MAX_WAITING = 1000  # rows waiting for one installation; more are dropped (and t
 Received = Callable[[int, SharedPost], Awaitable[None]]  # (local circle id, post)
 Retracted = Callable[[int, Retraction], Awaitable[None]]
 Tell = Callable[[int, str, str], Awaitable[None]]  # (class id, delivery key, text)
+Removed = Callable[[CircleLink, str], Awaitable[None]]  # (the circle's link, class uid)
 
 
 def post_content(post: SharedPost) -> dict[str, object]:
@@ -82,6 +83,7 @@ class RemoteCircles:
         self.on_retract = on_retract
         self.wire: CircleWire | None = None  # set once the Matrix account is connected
         self.acks = Acks(lambda: self.wire)
+        self.on_removed: Removed | None = None  # (remote_removal.py)
 
     # ---- sending (CircleTransport) ----
 
@@ -398,7 +400,9 @@ class RemoteCircles:
         installation = str(c["installation"])
         log.info("circle %s: class %s %s", link.circle_uid, c["class"],
                  "left" if c["left"] else "joined")  # fmt: skip
-        if installation == self._me():
+        if installation == self._me():  # one of this installation's classes
+            if c["left"] and ev.sender == link.home and self.on_removed is not None:
+                await self.on_removed(link, str(c["class"]))  # the circle's school removed it
             return
         if ev.sender != link.home and not (c["left"] and ev.sender == installation):
             log.warning("circle member event from %s, who may not say it: ignored", ev.sender)

@@ -13,6 +13,7 @@ from bot.features import Deps
 from cogs.circles.identity import Installations
 from cogs.circles.remote import RESEND, RemoteCircles
 from cogs.circles.remote_join import Joining
+from cogs.circles.remote_removal import Removal
 from cogs.circles.service import Circles
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ class Remote:
 
     remote: RemoteCircles
     joining: Joining
+    removal: Removal
     timers: list[Timer]
     resume: list[Hook]
     stop: list[Hook]
@@ -66,5 +68,7 @@ def parts(deps: Deps, circles: Circles, installations: Installations) -> Remote:
         deps.sessionmaker, deps.clock, deps.timers, circles.tell, nowhere, nowhere
     )
     joining = Joining(deps.sessionmaker, deps.clock, circles, remote, installations)
+    removal = Removal(deps.sessionmaker, deps.clock, circles, remote, installations)
+    remote.on_removed = removal.removed_here
     timers = [Timer(RESEND, run=remote.resend)]
-    return Remote(remote, joining, timers, [remote.resume], [remote.stop])
+    return Remote(remote, joining, removal, timers, [remote.resume], [remote.stop])

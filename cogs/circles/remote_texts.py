@@ -47,3 +47,10 @@ def partner_away(bot: str, count: int) -> str:
         f"{plural(count, 'post', 'posts')} for two days: their bot or homeserver seems to be "
         "down. They get them when it is back; after a week they are dropped."
     )
+
+
+def removed(name: str) -> str:
+    return (
+        f"🔗 Your class was removed from the circle “{name}” by the school that made it. "
+        "You can make your own with `circle create NAME`."
+    )

@@ -19,7 +19,7 @@ import pytest_asyncio
 from nio import Event, RedactionEvent
 from sqlalchemy import func, select
 
-from bot.db.tables import CircleCopy, CirclePost, Flag, Session
+from bot.db.tables import CircleCopy, CircleOutbox, CirclePost, Flag, Session
 from bot.localserver import LocalHomeserver
 from tests.matrix.circle_schools import QuickRetry, School, circle_code, circle_room, school, until
 from tests.matrix.classroom import body, relates
@@ -213,3 +213,25 @@ async def test_a_post_from_a_chapter_the_other_class_has_not_reached_waits_for_i
     seen = "\n".join(body(ev) for ev in await b.cls.students[0].seen_now(b.cls.room))
     assert text not in seen and first not in seen, "delivered once"
     assert await b.cls.count(waiting) == 0
+
+
+async def test_the_circles_school_removes_the_other_schools_class_which_then_gets_nothing(
+    circle: Circle,
+) -> None:
+    a, b = circle.a, circle.b
+    await a.cls.teacher_types('!circle remove "Room 4"', a.cls.teacher_room, "no longer")
+    told = await b.cls.teacher.wait_for(
+        b.cls.says("removed from the circle", b.cls.teacher_room), 60
+    )
+    assert "Lighthouse" in body(told)
+    listed = await b.cls.teacher_types("!circle list", b.cls.teacher_room, "not in a circle")
+    assert "circle join" in body(listed)
+    listed = await a.cls.teacher_types("!circle list", a.cls.teacher_room, "Circle")
+    assert "Room 4" not in body(listed) and "1 class" in body(listed)
+    text = "what if the lamp goes out"
+    await approved_at_a(a, 1, text, await thread_of(a, 3))
+    await asyncio.gather(a.cls.idle(), b.cls.idle())
+    await asyncio.sleep(2)  # what was sent would have crossed by now (about 0.2 s)
+    outbox = select(func.count(CircleOutbox.id)).where(CircleOutbox.state == "waiting")
+    assert await a.cls.count(outbox) == 0, "nothing is sent to the school that was removed"
+    assert await b.cls.count(select(func.count(CirclePost.id)).where(CirclePost.text == text)) == 0
