@@ -215,6 +215,24 @@ async def test_a_post_from_a_chapter_the_other_class_has_not_reached_waits_for_i
     assert await b.cls.count(waiting) == 0
 
 
+async def test_a_post_from_the_school_that_joined_reaches_the_circles_school_the_same_way(
+    circle: Circle,
+) -> None:
+    a, b = circle.a, circle.b
+    text = "maybe the keeper wrote the letters"
+    await approved_at_a(b, 0, text, await thread_of(b, 3))  # (B's chapters 3-4 session)
+    held = await a.cls.teacher.wait_for(a.cls.says("from your circle", a.cls.teacher_room), 60)
+    assert "Room 4 (Otago, NZ)" in body(held)
+    number = re.search(r"Held #(\d+)", body(held))
+    assert number, body(held)
+    await a.cls.teacher_types(f"!mod approve {number.group(1)}", a.cls.teacher_room)
+    shown = await a.cls.students[1].wait_for(
+        lambda room_id, ev: room_id == a.cls.room and body(ev).endswith(text), 30
+    )
+    assert body(shown) == f"Aroha · Room 4 (Otago, NZ): {text}"
+    assert relates(shown).get("event_id") == await thread_of(a, 3)
+
+
 async def test_the_circles_school_removes_the_other_schools_class_which_then_gets_nothing(
     circle: Circle,
 ) -> None:
