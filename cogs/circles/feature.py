@@ -15,7 +15,8 @@ from bot.core.circles import CircleTransport
 from bot.core.events import CommandTyped, Decided, MessagePosted, MessageShared
 from bot.core.feature import Due, Feature, Stage, Timer, listen, on
 from bot.core.ports import Chat
-from bot.db.tables import CircleCode, CircleCopy, CirclePost
+from bot.db.states import OutboxState
+from bot.db.tables import CircleCode, CircleCopy, CircleOutbox, CirclePost
 from bot.features import Deps
 from cogs.authors.fanout import Fanout
 from cogs.circles import commands
@@ -132,11 +133,19 @@ def setup(
 
 
 async def purge(db: AsyncSession, now: datetime) -> int:
-    """Join codes that expired more than CODES_KEPT ago (used or not); shared posts and
+    """Join codes that expired more than CODES_KEPT ago (used or not), and what was sent to
+    other installations and is done with as long ago; shared posts and
     their copies older than the retention period of the class that sent or got them (a
     post from another installation goes with its last copy here)."""
     result = await db.execute(delete(CircleCode).where(CircleCode.expires_at < now - CODES_KEPT))
     removed = int(getattr(result, "rowcount", 0) or 0)
+    # what went to other schools (it holds the shared words): once acknowledged or dropped
+    result = await db.execute(
+        delete(CircleOutbox).where(
+            CircleOutbox.state != OutboxState.WAITING, CircleOutbox.created_at < now - CODES_KEPT
+        )
+    )
+    removed += int(getattr(result, "rowcount", 0) or 0)
     for classes, cutoff in await retention.cutoffs(db, now):
         old = select(CirclePost.id).where(CirclePost.shared_at < cutoff)
         for statement in (

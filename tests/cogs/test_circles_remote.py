@@ -337,3 +337,17 @@ async def test_a_join_request_from_another_school_checks_the_code_as_at_home(
     announced = [c for _, kind, c, _ in wire.sent if kind == "member"]
     assert announced and announced[0]["class"] == class_of(d, 3)
     assert refused_text("expired").endswith("they type `circle code`.")
+
+
+async def test_what_went_to_other_schools_is_forgotten_a_month_after_it_is_done(
+    open_bench: OpenBench, migrated_database_url: str
+) -> None:
+    bench, _, _ = await circle_with_b_and_c(open_bench, migrated_database_url)
+    remote, p = the_remote(bench), post(6)
+    await remote.offer(p)
+    await remote.arrived([arrived(B, "ack", {"uids": [p.uid], "retracted": []})])
+    assert bench.app is not None
+    bench.clock.advance(timedelta(days=31))
+    await bench.app.purge()
+    # B's acknowledged row (it holds the shared words) is gone; C's, still waiting, is not
+    assert await states(bench) == {(p.uid, C): "waiting"}
