@@ -149,8 +149,9 @@ class RemoteCircles:
         await self.timers.set(RESEND, str(link_id), now + RESEND_FIRST, keep_sooner=True)
         try:
             await self._send(room_id, uid, kind)
-        except Exception:
-            log.exception("circle %s %s not sent yet; the resend timer tries again", kind, uid)
+        except Exception as e:  # (the account not connected yet, the homeserver away)
+            log.warning("circle %s %s not sent yet (%s); the resend timer tries again", kind,
+                        uid, e)  # fmt: skip
 
     @staticmethod
     async def _exists(db: AsyncSession, uid: str, kind: str, installation: str) -> bool:
