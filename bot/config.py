@@ -21,6 +21,7 @@ ENV = {
     "matrix_password": "READALOUD_MATRIX_PASSWORD",
     "matrix_pickle_key": "READALOUD_MATRIX_PICKLE_KEY",
     "discord_token": "READALOUD_DISCORD_TOKEN",
+    "circles_matrix_access_token": "READALOUD_CIRCLES_MATRIX_ACCESS_TOKEN",
     "database_url": "DATABASE_URL",
 }
 
@@ -100,12 +101,39 @@ class DiscordSettings(Strict):
     application_id: str = ""
 
 
+class CircleSettings(Strict):
+    """Circles with classes of other installations (docs/circles.md, "Between schools").
+
+    They travel over Matrix: the [matrix] account carries them. An installation that
+    runs only Discord gives a Matrix account for circles here (secret:
+    READALOUD_CIRCLES_MATRIX_ACCESS_TOKEN)."""
+
+    matrix_homeserver: str = ""
+    matrix_user_id: str = ""
+    matrix_device_id: str = "READALOUD-CIRCLES"
+
+    @field_validator("matrix_homeserver")
+    @classmethod
+    def _hs(cls, v: str) -> str:
+        if v and not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL like https://matrix.example.org")
+        return v.rstrip("/")
+
+    @field_validator("matrix_user_id")
+    @classmethod
+    def _uid(cls, v: str) -> str:
+        if v and not (v.startswith("@") and ":" in v):
+            raise ValueError("must be a full Matrix id like @readaloud-circles:example.org")
+        return v
+
+
 class Settings(Strict):
     """The whole configuration file."""
 
     bot: BotSettings = BotSettings()
     matrix: MatrixSettings = MatrixSettings()
     discord: DiscordSettings = DiscordSettings()
+    circles: CircleSettings = CircleSettings()
 
 
 class Secrets(BaseModel):
@@ -115,6 +143,7 @@ class Secrets(BaseModel):
     matrix_password: str = ""
     matrix_pickle_key: str = ""  # protects the crypto store; derived from the secret if unset
     discord_token: str = ""
+    circles_matrix_access_token: str = ""
 
 
 class Config(BaseModel):
@@ -173,6 +202,7 @@ def load(path: Path | None, env: dict[str, str] | None = None) -> Config:
         raise ConfigError(problems) from None
     secrets = Secrets(
         matrix_access_token=env.get(ENV["matrix_access_token"], ""),
+        circles_matrix_access_token=env.get(ENV["circles_matrix_access_token"], ""),
         matrix_password=env.get(ENV["matrix_password"], ""),
         matrix_pickle_key=env.get(ENV["matrix_pickle_key"], ""),
         discord_token=env.get(ENV["discord_token"], ""),

@@ -42,3 +42,51 @@ class CircleTransport(Protocol):
 
     async def retract(self, retraction: Retraction) -> None:
         """Take back a post everywhere it was sent."""
+
+
+# ---- between installations: what a circle room carries (cogs/circles/remote*.py) ----
+
+WIRE_VERSION = 1
+# the kinds of circle events: a post, its retraction, a class joining or leaving, an
+# acknowledgement of what arrived; and, between two bots only, a join request and answer
+ROOM_KINDS = ("post", "retract", "member", "ack")
+ASK_KINDS = ("join", "answer")
+
+
+@dataclass(frozen=True, slots=True)
+class WireEvent:
+    """A circle event that passed the adapter's schema check (kind, version, field types
+    and sizes). Who sent it is the homeserver's word; whether that sender may say it (a
+    partner installation of that circle) is the circles feature's check."""
+
+    kind: str
+    room_id: str
+    sender: str  # the sending installation's bot (Matrix user id)
+    event_id: str
+    content: dict[str, object]
+
+
+class CircleWire(Protocol):
+    """How the circles feature reaches other installations (a Matrix account's rooms)."""
+
+    @property
+    def me(self) -> str:
+        """This installation's bot address as partners see it (``@readaloud:school-a``)."""
+
+    async def open_room(self, circle_uid: str) -> str:
+        """A new invite-only circle room; returns its id."""
+
+    async def invite(self, room_id: str, bot: str) -> None:
+        """Let another installation's bot into a circle room."""
+
+    async def enter(self, room_id: str) -> None:
+        """Join a circle room this bot was invited to."""
+
+    async def send(self, room_id: str, kind: str, content: dict[str, object], key: str) -> str:
+        """Send one circle event; the same `key` is the same transaction (sent once)."""
+
+    async def ask(self, bot: str, content: dict[str, object], key: str) -> str:
+        """Open a two-bot room with `bot` and send it a join request; returns the room."""
+
+    async def answer(self, room_id: str, content: dict[str, object], key: str) -> None:
+        """Answer a join request in its two-bot room, then leave it."""

@@ -78,3 +78,29 @@ class CopyState(enum.StrEnum):
     REJECTED = "rejected"  # by the class's teacher
     RETRACTED = "retracted"  # taken back where it came from
     DROPPED = "dropped"  # the class left the circle
+
+
+class OutboxState(enum.StrEnum):
+    """A circle post or retraction for another installation: waiting for its
+    acknowledgement, done, or dropped (the installation left, was away too long, or too
+    much waited for it)."""
+
+    WAITING = "waiting"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class ArrivalState(enum.StrEnum):
+    """A post from another installation: arrived (being shown), shown, or retracted."""
+
+    ARRIVED = "arrived"
+    SHOWN = "shown"
+    RETRACTED = "retracted"
+
+
+class AskState(enum.StrEnum):
+    """A class's request to join another installation's circle."""
+
+    ASKING = "asking"
+    JOINED = "joined"
+    REFUSED = "refused"

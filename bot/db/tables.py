@@ -347,6 +347,13 @@ from bot.db.author_tables import (  # noqa: E402
     InboxItem,
     Question,
 )
+from bot.db.circle_remote_tables import (  # noqa: E402
+    CircleAsk,
+    CircleInbox,
+    CircleLink,
+    CircleOutbox,
+    CirclePartner,
+)
 from bot.db.circle_tables import (  # noqa: E402
     Circle,
     CircleCode,
@@ -363,9 +370,14 @@ __all__ = [
     "AuthorInvite",
     "Base",
     "Circle",
+    "CircleAsk",
     "CircleCode",
     "CircleCopy",
+    "CircleInbox",
+    "CircleLink",
     "CircleMember",
+    "CircleOutbox",
+    "CirclePartner",
     "CirclePost",
     "CircleTrust",
     "ClassProfile",

@@ -19,20 +19,24 @@ def configured(app: App) -> list[Chat]:
     if m.enabled and m.homeserver:
         from bot.platforms.matrix import MatrixChat
 
-        chats.append(
-            MatrixChat(
-                m,
-                access_token=app.config.secrets.matrix_access_token,
-                password=app.config.secrets.matrix_password,
-                pickle_key=app.config.secrets.matrix_pickle_key,
-                sessionmaker=app.sessionmaker,
-                dispatcher=app.dispatcher,
-                registry=app.registry,
-                on_fatal=app.fail,
-                follow_ups=app.follow_ups,
-                clock=app.clock,
-            )
+        matrix = MatrixChat(
+            m,
+            access_token=app.config.secrets.matrix_access_token,
+            password=app.config.secrets.matrix_password,
+            pickle_key=app.config.secrets.matrix_pickle_key,
+            sessionmaker=app.sessionmaker,
+            dispatcher=app.dispatcher,
+            registry=app.registry,
+            on_fatal=app.fail,
+            follow_ups=app.follow_ups,
+            clock=app.clock,
         )
+        chats.append(matrix)
+        remote = getattr(app.services, "circles_remote", None)
+        if remote is not None:  # circles between installations travel over this account
+            remote.remote.wire = matrix.circle_room
+            matrix.circle_room.on_room = remote.remote.arrived
+            matrix.circle_room.on_ask = remote.ask_room
     d = app.config.settings.discord
     if d.enabled and app.config.secrets.discord_token:
         from bot.platforms.discord import DiscordChat

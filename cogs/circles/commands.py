@@ -4,9 +4,12 @@ list, leave, remove; and for sharing: share, trust, posts, hide, spoiler."""
 from __future__ import annotations
 
 from bot.core.commands import NAME_CHARS, Command, Kind, Param, Reply
+from bot.core.errors import NotAllowed
 from bot.core.model import Role
 from bot.core.wording import plural
 from cogs.circles import texts
+from cogs.circles.remote_join import Joining
+from cogs.circles.remote_removal import Removal
 from cogs.circles.service import Circles, Made
 from cogs.circles.shared_posts import SharedPosts
 from cogs.circles.sharing_texts import RULES
@@ -23,7 +26,13 @@ def _shown(made: Made, prefix: str) -> Reply:
     return Reply(text, private=True)
 
 
-def declare(circles: Circles, classes: ClassroomService, posts: SharedPosts) -> list[Command]:
+def declare(
+    circles: Circles,
+    classes: ClassroomService,
+    posts: SharedPosts,
+    joining: Joining | None = None,
+    removal: Removal | None = None,
+) -> list[Command]:
     """The `circle` group."""
     in_class_ = in_class(classes)
 
@@ -53,30 +62,47 @@ def declare(circles: Circles, classes: ClassroomService, posts: SharedPosts) -> 
 
     @in_class_
     async def code(call: ClassCall) -> Reply:
+        if joining is not None and await joining.made_elsewhere(call):  # part 3
+            raise NotAllowed(
+                "Your circle was made at another school: its teacher gives out the codes."
+            )
         return _shown(await circles.code(call), call.prefix)
 
     @in_class_
     async def join(call: ClassCall) -> Reply:
+        at = call.args.get("at")  # part 3: a circle of another installation (its bot)
+        if at and joining is not None:
+            return Reply(await joining.ask(call, call.args["code"], at))
         return Reply(await circles.join(call, call.args["code"]))
 
     @in_class_
     async def list_(call: ClassCall) -> Reply:
         found = await circles.members(call)
+        # the classes of other schools in the circle, as their installations describe them
+        others = await joining.partner_lines(call) if joining is not None else []
         lines = [
             f"🔗 Circle “{found.circle}”, reading “{found.book}”: "
-            f"{plural(len(found.classes), 'class', 'classes')}"
+            f"{plural(len(found.classes) + len(others), 'class', 'classes')}"
         ]
         lines += [
             texts.member_line(m.label, m.platform, m.chapter, m.creator) for m in found.classes
         ]
-        return Reply("\n".join(lines))
+        return Reply("\n".join([*lines, *others]))
 
     @in_class_
     async def leave(call: ClassCall) -> Reply:
+        if joining is not None:  # part 3: other installations stop sending at once
+            await joining.leaving(call)
         return Reply(await circles.leave(call))
 
     @in_class_
     async def remove(call: ClassCall) -> Reply:
+        if joining is not None and await joining.made_elsewhere(call):
+            raise NotAllowed("Your circle was made at another school: its teacher removes classes.")
+        if removal is not None:  # another school's class, as `circle list` shows it
+            removed = await removal.remove(call, call.args["name"])
+            if removed is not None:
+                return Reply(removed)
         return Reply(await circles.remove(call, call.args["name"]))
 
     teacher = Role.TEACHER
@@ -94,7 +120,16 @@ def declare(circles: Circles, classes: ClassroomService, posts: SharedPosts) -> 
             "join another class's circle with the code its teacher gave you",
             teacher,
             join,
-            (Param("code", Kind.WORD, "the code, like RC-7KQ2-M9XD"),),
+            (
+                Param("code", Kind.WORD, "the code, like RC-7KQ2-M9XD"),
+                Param(
+                    "at",
+                    Kind.WORD,
+                    "another school's bot, like @readaloud:school-a.example",
+                    required=False,
+                    max_length=255,
+                ),
+            ),
         ),
         Command(
             ("circle", "list"), "the classes of your circle and where they are", teacher, list_

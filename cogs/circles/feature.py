@@ -15,7 +15,8 @@ from bot.core.circles import CircleTransport
 from bot.core.events import CommandTyped, Decided, MessagePosted, MessageShared
 from bot.core.feature import Due, Feature, Stage, Timer, listen, on
 from bot.core.ports import Chat
-from bot.db.tables import CircleCode, CircleCopy, CirclePost
+from bot.db.states import OutboxState
+from bot.db.tables import CircleCode, CircleCopy, CircleOutbox, CirclePost
 from bot.features import Deps
 from cogs.authors.fanout import Fanout
 from cogs.circles import commands
@@ -23,6 +24,8 @@ from cogs.circles.answers import CircleAnswers
 from cogs.circles.copies import KIND, RELEASE, Copies
 from cogs.circles.exposure import ExposedCircleCodes
 from cogs.circles.identity import Installations
+from cogs.circles.remote_feature import Remote
+from cogs.circles.remote_feature import parts as remote_parts
 from cogs.circles.service import Circles, CurrentBook
 from cogs.circles.shared_posts import SharedPosts
 from cogs.circles.sharing import Sharing
@@ -45,6 +48,7 @@ class CirclesApi:
     circles: Circles
     sharing: Sharing  # `receive(post)` and `retract(r)`: the way in for the transport
     shared_posts: SharedPosts
+    circles_remote: Remote  # between installations: the transport and joining
 
 
 def setup(
@@ -57,7 +61,7 @@ def setup(
 ) -> Feature[CirclesApi]:
     """`current_book`: the class's book now (the read-aloud feature's, as screening uses);
     `moderation`: its review queue holds incoming posts; `transport`: the classes of other
-    installations (None: the classes here only)."""
+    installations (None: the circle rooms over Matrix, once a Matrix account attaches)."""
     sm, classes, clock = deps.sessionmaker, classroom.classes, deps.clock
     circles = Circles(sm, classes, current_book, deps.chats, deps.deliveries, clock)
     exposed = ExposedCircleCodes(sm, classes, circles, deps.deliveries, clock)
@@ -69,7 +73,11 @@ def setup(
     copies.settle = review.settle
     accounts: list[object] = deps.chats.known_accounts  # type: ignore[assignment]
     installations = Installations(sm)
-    sharing = Sharing(sm, circles, copies, installations, clock, accounts, transport)
+    remote = remote_parts(deps, circles, installations)  # between installations
+    sharing = Sharing(
+        sm, circles, copies, installations, clock, accounts, transport or remote.remote
+    )
+    remote.wire_into(sharing)  # what arrives from a circle room goes to `receive`/`retract`
     posts = SharedPosts(sm, classes, circles, sharing, copies, clock)
     if answers is not None:  # the guest author's answers reach the whole circle
         answers.shown.append(CircleAnswers(sm, sharing, clock, accounts).on_shown)
@@ -100,8 +108,8 @@ def setup(
 
     return Feature(
         "circles",
-        CirclesApi(circles, sharing, posts),
-        commands=commands.declare(circles, classes, posts),
+        CirclesApi(circles, sharing, posts, remote),
+        commands=commands.declare(circles, classes, posts, remote.joining, remote.removal),
         handlers=[
             # a join code posted in a class room is cancelled before anything else looks
             on(MessagePosted, posted, Stage.GUARD),
@@ -113,21 +121,31 @@ def setup(
             Timer(RELEASE, run=release),
             Timer(WALL_KIND, run=post_wall),
             Timer("circles.sweep", run=sweep, every=SWEEP_EVERY, first=SWEEP_EVERY),
+            *remote.timers,
         ],
         review_kinds=(KIND,),
         prepare=[prepare],
-        resume=[resume],
+        resume=[resume, *remote.resume],
+        stop=remote.stop,
         due=[run_due],
         retention=purge,
     )
 
 
 async def purge(db: AsyncSession, now: datetime) -> int:
-    """Join codes that expired more than CODES_KEPT ago (used or not); shared posts and
+    """Join codes that expired more than CODES_KEPT ago (used or not), and what was sent to
+    other installations and is done with as long ago; shared posts and
     their copies older than the retention period of the class that sent or got them (a
     post from another installation goes with its last copy here)."""
     result = await db.execute(delete(CircleCode).where(CircleCode.expires_at < now - CODES_KEPT))
     removed = int(getattr(result, "rowcount", 0) or 0)
+    # what went to other schools (it holds the shared words): once acknowledged or dropped
+    result = await db.execute(
+        delete(CircleOutbox).where(
+            CircleOutbox.state != OutboxState.WAITING, CircleOutbox.created_at < now - CODES_KEPT
+        )
+    )
+    removed += int(getattr(result, "rowcount", 0) or 0)
     for classes, cutoff in await retention.cutoffs(db, now):
         old = select(CirclePost.id).where(CirclePost.shared_at < cutoff)
         for statement in (

@@ -52,6 +52,19 @@ def class_uid(installation: str, class_id: int) -> str:
     return f"{installation}:k{class_id}"
 
 
+def installation_of(uid: str) -> str:
+    """The installation a post, class or circle uid was made by (its ids have no colon)."""
+    return uid.split(":", 1)[0]
+
+
+_CLASS_UID = re.compile(r"ra-[0-9a-f]{4,32}:k\d{1,12}")
+
+
+def is_class_uid(uid: str) -> bool:
+    """Whether `uid` is a class uid as `class_uid` makes them."""
+    return _CLASS_UID.fullmatch(uid) is not None
+
+
 def first_name(display_name: str) -> str:
     """The first word of the name a student goes by, as letters only and capitalised: a
     username (``sam.jones``, ``mia_2014``) gives its first word, never the rest."""

@@ -250,7 +250,7 @@ class Circles:
                     labels[i][1],
                     labels[i][2],
                     await self._chapter(db, i),
-                    i == circle.creator_classroom_id,
+                    i == circle.creator_classroom_id and circle.uid is None,  # (here)
                 )
                 for i in ids
             ]

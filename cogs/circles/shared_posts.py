@@ -16,6 +16,7 @@ from bot.db.tables import CircleCopy, CircleMember, CirclePost, CircleTrust
 from cogs.circles import copies as states
 from cogs.circles import sharing_texts as texts
 from cogs.circles.copies import Copies
+from cogs.circles.remote_rows import link_of_circle, partners
 from cogs.circles.service import Circles
 from cogs.circles.sharing import Sharing
 from cogs.classroom.calls import ClassCall
@@ -101,6 +102,10 @@ class SharedPosts:
             ids = [i for i in await self.circles.member_ids(db, circle.id) if i != class_id]
             for i, (label, _, _) in (await self.circles.labels(db, ids)).items():
                 found.setdefault(f"{installation}:k{i}", label)
+            # and the classes of other schools in it (before any of their posts came)
+            link = await link_of_circle(db, circle.id)
+            for p in await partners(db, link.id) if link is not None else []:
+                found.setdefault(p.class_uid, p.label)
         return found
 
     async def listed(self, call: ClassCall) -> list[str]:
@@ -151,6 +156,7 @@ class SharedPosts:
             )
         async with self.sessionmaker.begin() as db:
             post = await db.get_one(CirclePost, number)
+            later = chapter > post.chapter
             post.chapter = max(post.chapter, chapter)
             copies = list(await db.scalars(select(CircleCopy).where(CircleCopy.post_id == number)))
             again = [c.id for c in copies if c.state == states.DELIVERED]
@@ -159,6 +165,8 @@ class SharedPosts:
             await self._again(copy_id)
         for c in copies:
             await self.copies.release(c.classroom_id)
+        if later:  # the other schools' copies too
+            await self.sharing.spoiled(number)
         return texts.spoiler_set(number, chapter)
 
     async def _again(self, copy_id: int) -> None:

@@ -14,6 +14,7 @@ post back everywhere (a teacher of the sending class hid it).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -229,6 +230,23 @@ class Sharing:
             except Exception:
                 log.exception("circles: retraction of %s not sent on yet", r.uid)
         return taken
+
+    async def spoiled(self, post_id: int) -> None:
+        """The sending class's teacher marked its post a spoiler of a later chapter: the
+        other installations take back what they have and get it again for that chapter
+        (as ``<uid>s<chapter>``, a new post there: their holds and waits apply again)."""
+        if self.transport is None:
+            return
+        async with self.sessionmaker() as db:
+            row = await db.get_one(CirclePost, post_id)
+            if row.retracted_at is not None:
+                return
+            post = value_of(row)
+        try:
+            await self.transport.retract(Retraction(post.uid, post.circle_uid))
+            await self.transport.offer(replace(post, uid=f"{post.uid}s{post.chapter}"))
+        except Exception:
+            log.exception("circles: spoiler of %s not sent on to the other schools", post.uid)
 
     async def resume(self) -> int:
         """At start: what a crash left half done. Posts not yet sent on to the other

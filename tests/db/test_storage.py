@@ -24,7 +24,7 @@ async def test_migrations_reach_head_and_can_run_twice(database_url: str) -> Non
     engine = make_engine(database_url)
     await upgrade(engine)
     await upgrade(engine)
-    assert await current_revision(engine) == head_revision() == "0024"
+    assert await current_revision(engine) == head_revision() == "0025"
     await engine.dispose()
 
 

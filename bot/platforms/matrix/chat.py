@@ -33,6 +33,7 @@ from bot.db.handled import HandledEvents
 from bot.db.locked import LockedEvents
 from bot.platforms.accounts import MATRIX_ACCOUNTS
 from bot.platforms.matrix import crypto, media, teacher_room
+from bot.platforms.matrix.circle_room import MatrixCircleRoom
 from bot.platforms.matrix.client import SyncLoop
 from bot.platforms.matrix.device import Reset, logged_in
 from bot.platforms.matrix.direct import DirectRooms
@@ -102,6 +103,8 @@ class MatrixChat:
         self.rooms: Rooms | None = None
         self._direct: DirectRooms | None = None
         self.reset: Reset | None = None  # the encryption keys were lost at this start
+        # circle rooms between installations (cogs/circles/remote.py attaches to it)
+        self.circle_room = MatrixCircleRoom(lambda: self.client, lambda: self._client is not None)
 
     # ---- lifecycle ----
 
@@ -129,6 +132,7 @@ class MatrixChat:
             self.settings.command_prefix,
             handled,
             self._follow_ups,
+            self.circle_room,
             grace=self.settings.undecryptable_grace_seconds,
             locked=LockedEvents(self._sessionmaker, self.platform.value, self._clock),
         )

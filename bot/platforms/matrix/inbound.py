@@ -74,6 +74,7 @@ from bot.platforms.reactions import translated
 
 if TYPE_CHECKING:
     from bot.platforms.matrix.chat import MatrixChat
+    from bot.platforms.matrix.circle_room import MatrixCircleRoom
 
 log = logging.getLogger(__name__)
 # state events that change who is in a room, who may join or read it, or what they may do
@@ -121,10 +122,12 @@ class Inbound:
         prefix: str,
         handled: HandledEvents,
         follow_ups: FollowUps | None = None,
+        circles: MatrixCircleRoom | None = None,
         grace: float = 15.0,
         locked: LockedEvents | None = None,
     ) -> None:
         self.chat = chat
+        self.circles = circles  # circle rooms: never a class, handed over whole
         self.follow_ups = follow_ups or FollowUps()
         self.handled = handled
         self.client = client
@@ -144,10 +147,15 @@ class Inbound:
         parts += [(room_id, partial(self._removed, room_id)) for room_id in batch.left]
         if not batch.backlog:
             parts += [
-                (room_id, partial(self._room, room_id, update, batch.first))
+                (room_id, self._room_part(room_id, update, batch.first))
                 for room_id, update in batch.rooms.items()
             ]
         return [(room_id, partial(self._behind, job)) for room_id, job in parts]
+
+    def _room_part(self, room_id: str, update: RoomUpdate, first: bool) -> Job:
+        if self.circles is not None and self.circles.claims(room_id):
+            return partial(self.circles.room, room_id, update)
+        return partial(self._room, room_id, update, first)
 
     async def _behind(self, job: Job) -> None:
         with self.follow_ups.behind():  # a hold's review and note do not block the room

@@ -1,8 +1,8 @@
 """locked events: encrypted messages that came without their key and are not settled yet,
 so that a bot killed while it waits for a key settles them after a restart.
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2027-02-02
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from bot.db.base import UTCDateTime
 
-revision = "0024"
-down_revision = "0023"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
