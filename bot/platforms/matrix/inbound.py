@@ -14,11 +14,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections import deque
 from collections.abc import Awaitable
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from nio import (
     AsyncClient,
@@ -65,6 +64,7 @@ from bot.db.handled import HandledEvents
 from bot.db.locked import LockedEvents
 from bot.platforms.matrix import attachments, direct, extensible, files, media
 from bot.platforms.matrix.client import Batch, RoomUpdate
+from bot.platforms.matrix.event_kinds import relation, stale, thread_root, typed_command
 from bot.platforms.matrix.handover import Part
 from bot.platforms.matrix.readable import edited_text, shown_text, strip_reply_fallback
 from bot.platforms.matrix.replies import Replies
@@ -81,32 +81,7 @@ log = logging.getLogger(__name__)
 ROOM_CHANGES = (RoomMemberEvent, PowerLevelsEvent, RoomJoinRulesEvent, RoomHistoryVisibilityEvent)
 
 RECENT = 10_000
-COMMAND_WINDOW_S = 300  # a command older than this when the bot sees it is history
 T = TypeVar("T")
-
-
-def relation(content: dict[str, Any]) -> dict[str, Any]:
-    rel = content.get("m.relates_to")
-    return rel if isinstance(rel, dict) else {}
-
-
-def thread_root(content: dict[str, Any]) -> str | None:
-    """The thread root event id if the message is in a thread."""
-    rel = relation(content)
-    return rel.get("event_id") if rel.get("rel_type") == "m.thread" else None
-
-
-def typed_command(ev: Event, registry: Registry, prefix: str) -> bool:
-    """Whether a message was typed as one of the bot's commands (``!readaloud …``)."""
-    if not isinstance(ev, RoomMessageText | RoomMessageEmote | RoomMessageNotice):
-        return False
-    return is_command(registry, ev.body or "", prefix)
-
-
-def stale(ev: Event) -> bool:
-    """Older than a command may be when it is run (history, not someone typing now)."""
-    sent = getattr(ev, "server_timestamp", 0) or 0
-    return sent > 0 and time.time() * 1000 - sent > COMMAND_WINDOW_S * 1000
 
 
 class Inbound:
