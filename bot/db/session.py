@@ -10,6 +10,8 @@ from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from bot.db.sqlite_cursors import CursorClosingConnection
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -30,7 +32,7 @@ def make_engine(url: str) -> AsyncEngine:
         path = url.split(":///", 1)[1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": 30, "factory": CursorClosingConnection}
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
 
