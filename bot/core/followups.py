@@ -82,6 +82,10 @@ class FollowUps:
         """Return once no follow-up is waiting or running."""
         await self.lanes.idle()
 
+    async def drain(self, seconds: float) -> None:
+        """Wait up to `seconds` for the follow-ups queued or running to end."""
+        await self.lanes.drain(seconds)
+
     async def stop(self, drain: float = 0.0) -> None:
         """Finish follow-ups for up to `drain` seconds, then drop the rest (resumed later)."""
         await self.lanes.stop(drain)

@@ -77,11 +77,15 @@ class Lanes:
             self.put(key, partial(_reached, mark))
         await asyncio.gather(*marks)
 
+    async def drain(self, seconds: float) -> None:
+        """Wait up to `seconds` for every key to have nothing left to do."""
+        if seconds > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.idle(), seconds)
+
     async def stop(self, drain: float = 0.0) -> None:
         """Let running work finish for up to `drain` seconds, then cancel the rest."""
-        if drain > 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.idle(), drain)
+        await self.drain(drain)
         if self.waiting:
             log.warning("%s: stopping with %d job(s) not done", self.name, self.waiting)
         workers = list(self._workers.values())

@@ -170,6 +170,9 @@ class MatrixChat:
         if self._inbound is not None:
             await self._inbound.undecryptable.stop()
         if self._loop is not None:
+            # first with the sync still running: a follow-up may wait for a sync (a direct
+            # room just opened must come in one before a key can be shared in it)
+            await self._follow_ups.drain(FOLLOW_UPS_DRAIN)
             await self._loop.stop()
             self._loop = None
             await self._follow_ups.stop(FOLLOW_UPS_DRAIN)  # the rest is resumed at start
