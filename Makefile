@@ -38,7 +38,7 @@ run: install synapse
 TEST_TEMPROOT ?= $(or $(PYTEST_DEBUG_TEMPROOT),$(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm))
 
 # two test processes at most per core pair: each starts its own Synapse (3 or 4 were not
-# clearly faster on two busy cores); pyproject's --dist worksteal keeps both busy to the end
+# clearly faster on two busy cores); pyproject's --dist loadgroup hands tests to whichever is free
 test: install synapse
 	SYNAPSE_VENV=$(SYNAPSE_VENV) $(if $(TEST_TEMPROOT),PYTEST_DEBUG_TEMPROOT=$(TEST_TEMPROOT)) \
 		$(BIN)/pytest -n auto --maxprocesses=$(TEST_PROCESSES)

@@ -23,7 +23,12 @@ from tests.matrix.classroom import Classroom, body, make_classroom, relates
 from tests.matrix.federation import FederatedHomeserver
 from tests.matrix.people import Person, PersonFactory, unique
 
-pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
+# one process runs the module: its tests are one story on a module's pair of homeservers
+pytestmark = [
+    pytest.mark.synapse,
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.xdist_group("authors-two-homeservers"),
+]
 ROOT = Path(__file__).resolve().parents[2]
 
 

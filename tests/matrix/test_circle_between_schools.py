@@ -24,7 +24,12 @@ from bot.localserver import LocalHomeserver
 from tests.matrix.circle_schools import QuickRetry, School, circle_code, circle_room, school, until
 from tests.matrix.classroom import body, relates
 
-pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
+# one process runs the module: its tests are one story on a module's pair of homeservers
+pytestmark = [
+    pytest.mark.synapse,
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.xdist_group("circle-between-schools"),
+]
 ROOM12 = "Room 12 (Wellington, NZ)"
 
 

@@ -38,7 +38,12 @@ from tests.matrix.circle_schools import (
 from tests.matrix.classroom import body
 from tests.matrix.people import Person, unique
 
-pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
+# one process runs the module: its tests are one story on a module's pair of homeservers
+pytestmark = [
+    pytest.mark.synapse,
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.xdist_group("circle-federation"),
+]
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
