@@ -160,6 +160,14 @@ async def _has(s: School, uid: str) -> bool:
     return uid in s.sink.uids()
 
 
+async def _outbox(s: School) -> list[tuple[object, ...]]:
+    """Every outbox row, for a failure's message."""
+    assert s.cls.app is not None
+    async with s.cls.app.sessionmaker() as db:
+        rows = await db.execute(select(CircleOutbox.__table__))
+        return [tuple(r) for r in rows]
+
+
 async def _none_waiting(s: School, installation: str) -> bool:
     return await waiting(s, installation) == 0
 
@@ -268,7 +276,7 @@ async def test_a_school_that_is_down_gets_its_posts_when_it_returns(
     try:
         post = a_post(circle, 6, a)
         await a.remote().remote.offer(post)
-        assert await waiting(a, b.cls.bot) == 1
+        assert await waiting(a, b.cls.bot) == 1, await _outbox(a)
         # two days later the teacher hears of it; the post still waits
         assert a.cls.app is not None
         for _ in range(3):
