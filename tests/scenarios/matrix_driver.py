@@ -234,8 +234,12 @@ class MatrixDriver:
         )
         assert not isinstance(made, RoomCreateError), made
         self._dm = made.room_id
-        await author.wait_for(lambda rid, ev: getattr(ev, "membership", "") == "join"
-                              and getattr(ev, "state_key", "") == self.cls.bot, 30, self._dm)  # fmt: skip
+        bot = self.cls.bot
+
+        def bot_joined(room_id: str, ev: Event) -> bool:
+            return getattr(ev, "membership", "") == "join" and getattr(ev, "state_key", "") == bot
+
+        await author.wait_for(bot_joined, 30, self._dm)
         assert author.client.rooms[self._dm].encrypted == self.encrypted
         await author.send(self._dm, f"!author join {code}")
         return await self.author_message("Welcome")
