@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,14 @@ class DiscordDriver:
         self.students = {"aroha": self.w.user("Aroha"), "ben": self.w.user("Ben")}
         for s in self.students.values():
             self.w.member(s)
+        self.author = self.w.user("Jo Lee")
+        self.w.member(self.author)  # a guest author shares a server with the bot (for DMs)
         self.room = self.w.text_channel("room-12")
         self.d = Discord(self.w, tmp_path / "bot.db", clock)
         self.teacher_channel: dict[str, Any] | None = None
         self._thread = ""
         self._last_nonce = ""
+        self._to_author = ""  # the id of the bot's message last seen by the author
 
     async def setup_class(self) -> str:
         await self.d.start()
@@ -186,3 +190,64 @@ class DiscordDriver:
     async def restart(self) -> None:
         await self.d.stop()
         await self.d.start()
+
+    # ---- a guest author, in their DM with the bot ----
+
+    def identity(self, who: str) -> list[str]:
+        """How a student can be named: display name, username and account id."""
+        user = self.students[who]
+        return [user["global_name"], user["username"], user["id"]]
+
+    async def invite_author(self, name: str, book: str) -> str:
+        """The teacher runs /author invite in the class; the code, from the teacher channel."""
+        told = await self.teacher("author invite", name=name, book=book)
+        assert "code in the teacher room" in told, told
+        code = re.search(r"RA-\w{4}-\w{4}", await self.teacher_channel_post("Invite code for"))
+        assert code is not None
+        return code.group(0)
+
+    def _dm(self) -> dict[str, Any]:
+        cid = next((c for c, u in self.w.dms.items() if u == self.author["id"]), None)
+        if cid is None:
+            cid = self.w.new_id()
+            self.w.dms[cid] = self.author["id"]
+        return {"id": cid, "type": 1, "recipients": [self.author]}
+
+    async def _author_says(self, text: str, reply_to: str = "") -> None:
+        dm = self._dm()
+        extra = {"message_reference": {"message_id": reply_to, "channel_id": dm["id"]},
+                 "type": 19} if reply_to else {}  # fmt: skip
+        await self.d.feed("message_create", self.w.message(dm["id"], self.author, text, **extra))
+
+    async def author_joins(self, code: str) -> str:
+        """Jo Lee sends the code to the bot in a DM (a text command, as on Matrix)."""
+        await self._author_says(f"!author join {code}")
+        return await self.author_message("Welcome")
+
+    async def author_message(self, contains: str) -> str:
+        """The bot's latest DM to the author containing `contains` (replies go to it)."""
+        found = [
+            m for m in self.w.messages.values()
+            if self.w.dms.get(m["channel_id"]) == self.author["id"]
+            and m["author"]["id"] == self.w.bot["id"] and contains in m["content"]
+        ]  # fmt: skip
+        assert found, f"the author was never sent {contains!r}: {await self.author_saw()}"
+        self._to_author = str(found[-1]["id"])
+        return str(found[-1]["content"])
+
+    async def author_replies(self, text: str) -> str:
+        """The author replies to the message last seen with author_message; the bot's thanks."""
+        await self._author_says(text, reply_to=self._to_author)
+        return await self.author_message("Thank you!")
+
+    async def author_saw(self) -> list[str]:
+        """Everything the bot sent the author in their DM: texts and any embeds."""
+        return [
+            "\n".join([m["content"], *(str(e) for e in m.get("embeds") or [])])
+            for m in self.w.messages.values()
+            if self.w.dms.get(m["channel_id"]) == self.author["id"]
+            and m["author"]["id"] == self.w.bot["id"]
+        ]  # fmt: skip
+
+    async def not_in_class(self, contains: str) -> bool:
+        return not [p for p in self._posts() if contains in (p.get("content") or "")]

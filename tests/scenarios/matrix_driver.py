@@ -10,7 +10,9 @@ from typing import Any
 
 from nio import (
     DownloadResponse,
+    Event,
     RedactionEvent,
+    RoomCreateError,
     RoomEncryptedImage,
     RoomMessageImage,
     UploadResponse,
@@ -18,10 +20,12 @@ from nio import (
 from nio.crypto.attachments import decrypt_attachment
 
 from bot.localserver import LocalHomeserver
+from bot.platforms.matrix.crypto import ENCRYPTION_STATE
 from tests.matrix.classroom import Classroom, body, make_classroom
-from tests.matrix.people import PersonFactory
+from tests.matrix.people import Person, PersonFactory
 
 NAMES = {"aroha": 0, "ben": 1}
+REVIEWS = ("Held #", "Question #", "Answer #")  # a held message, a question, an answer
 
 
 class MatrixDriver:
@@ -42,6 +46,9 @@ class MatrixDriver:
         self._flags: dict[str, str] = {}
         self._thread = ""
         self._last_post = ""
+        self._author: Person | None = None
+        self._dm = ""  # the guest author's direct room with the bot
+        self._to_author: list[Event] = []  # what the bot said to the author, seen so far
 
     @property
     def cls(self) -> Classroom:
@@ -108,7 +115,7 @@ class MatrixDriver:
             lambda rid, e: (
                 rid == self.cls.teacher_room
                 and e.sender == self.cls.bot
-                and "Held #" in body(e)
+                and any(kind in body(e) for kind in REVIEWS)
                 and contains in body(e)
             )
         )
@@ -202,3 +209,71 @@ class MatrixDriver:
     async def restart(self) -> None:
         await self.cls.stop_bot()
         await self.cls.start_bot()
+
+    # ---- a guest author, in their direct room with the bot ----
+
+    def identity(self, who: str) -> list[str]:
+        """How a student can be named: display name, account id and its localpart."""
+        person = self.cls.students[NAMES[who]]
+        return [who.title(), person.user_id, person.user_id[1:].split(":")[0]]
+
+    async def invite_author(self, name: str, book: str) -> str:
+        """The teacher types the invite in the class room; the code, from the teacher room."""
+        await self.teacher("author invite", name=name, book=book, expect="one-time invite code")
+        code = re.search(r"RA-\w{4}-\w{4}", await self.teacher_channel_post("Invite code for"))
+        assert code is not None
+        return code.group(0)
+
+    async def author_joins(self, code: str) -> str:
+        """Jo Lee opens a direct room with the bot (encrypted, as Element makes one, when
+        the class is) and sends the code; the bot's welcome."""
+        author = self._author = await self._people("jo", "Jo Lee")
+        state = [dict(ENCRYPTION_STATE)] if self.encrypted else []
+        made = await author.client.room_create(
+            is_direct=True, invite=[self.cls.bot], initial_state=state
+        )
+        assert not isinstance(made, RoomCreateError), made
+        self._dm = made.room_id
+        bot = self.cls.bot
+
+        def bot_joined(room_id: str, ev: Event) -> bool:
+            return getattr(ev, "membership", "") == "join" and getattr(ev, "state_key", "") == bot
+
+        await author.wait_for(bot_joined, 30, self._dm)
+        assert author.client.rooms[self._dm].encrypted == self.encrypted
+        await author.send(self._dm, f"!author join {code}")
+        return await self.author_message("Welcome")
+
+    async def author_message(self, contains: str) -> str:
+        """The bot's next message to the author containing `contains` (replies go to it)."""
+        assert self._author is not None
+        ev = await self._author.wait_for(self.cls.says(contains, self._dm), 30)
+        if self.encrypted:
+            assert getattr(ev, "decrypted", False), f"{body(ev)!r} was sent unencrypted"
+        self._to_author.append(ev)
+        return body(ev)
+
+    async def author_replies(self, text: str) -> str:
+        """The author replies to the message last seen with author_message; the bot's thanks."""
+        assert self._author is not None
+        content: dict[str, Any] = {
+            "msgtype": "m.text",
+            "body": text,
+            "m.relates_to": {"m.in_reply_to": {"event_id": self._to_author[-1].event_id}},
+        }
+        await self._author.send_event(self._dm, "m.room.message", content)
+        return await self.author_message("Thank you!")
+
+    async def author_saw(self) -> list[str]:
+        """Everything the bot said to the author so far."""
+        assert self._author is not None
+        await self.cls.idle()
+        rest = await self._author.seen_now(self._dm)
+        return [body(e) for e in [*self._to_author, *rest] if e.sender == self.cls.bot]
+
+    async def not_in_class(self, contains: str) -> bool:
+        """Once the bot is idle, nothing with `contains` was posted in the class (as Ben
+        sees it: his view of the class is used up)."""
+        await self.cls.idle()
+        seen = await self.cls.students[NAMES["ben"]].seen_now(self.cls.room)
+        return not [e for e in seen if contains in body(e)]

@@ -149,3 +149,53 @@ async def test_a_students_picture_is_held_shown_to_the_teacher_and_reposted(stor
     assert await story.picture_with_review(review) == picture
     await story.approve(review)
     assert await story.reposted_picture("aroha") == picture
+
+
+async def test_a_question_for_the_guest_author_is_checked_sent_without_names_and_answered(
+    story: Any,
+) -> None:
+    """`ask` → the teacher's ✅ → the author reads it without the student's name or account
+    → the author replies → the answer waits for the teacher's ✅ → the class reads it."""
+    await story.teacher(
+        "author profile", name="Room 12", region="Wellington, NZ", expect="see this class"
+    )
+    first = (clock_of(story).now() + timedelta(hours=2)).astimezone(ZoneInfo("Pacific/Auckland"))
+    await story.teacher("readaloud book", title="The Lighthouse Mice", chapters=4, expect="Added")
+    await story.teacher(
+        "readaloud plan",
+        start=f"{first:%Y-%m-%d}",
+        days="mon,tue,wed,thu,fri,sat,sun",
+        time=f"{first:%H:%M}",
+        per=2,
+        expect="calendar",
+    )
+    await story.at(first.replace(second=0, microsecond=0) + timedelta(seconds=1))
+    await story.session_thread()
+    code = await story.invite_author("Jo Lee", "The Lighthouse Mice")
+    assert "Welcome, Jo Lee!" in await story.author_joins(code)
+
+    asked = await story.student_command(
+        "aroha", "ask", question="Hi I'm Aroha! Why did the keeper live alone?"
+    )
+    assert "waiting for your teacher" in asked
+    review = await story.review("Why did the keeper live alone?")
+    await story.approve(review)
+    question = await story.author_message("📬 Question")
+    assert "from Room 12 (Wellington, NZ), “The Lighthouse Mice”, read up to chapter 2" in question
+    assert "Why did the keeper live alone?" in question
+    assert "now with Jo Lee" in await story.notice_to("aroha", "now with Jo Lee")
+
+    thanks = await story.author_replies("The keeper loved the quiet of the sea.")
+    assert "on its way to 1 class" in thanks and "Teachers look at guest answers" in thanks
+    assert await story.not_in_class("The keeper loved the quiet"), "it waits for the teacher"
+    await story.approve(await story.review("The keeper loved the quiet of the sea."))
+    assert await story.thread_post("✉️ Jo Lee answered") == (
+        "✉️ Jo Lee answered our class's question from chapter 2:\n"
+        "> Hi I'm Aroha! Why did the keeper live alone?\n"
+        "The keeper loved the quiet of the sea."
+    )
+
+    seen = await story.author_saw()
+    assert [t for t in seen if "📬 Question" in t] == [question]
+    for handle in story.identity("aroha"):
+        assert not [t for t in seen if handle.casefold() in t.casefold()], (handle, seen)
