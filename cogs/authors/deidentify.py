@@ -66,6 +66,7 @@ NOT_AFTER_IM = NOT_NAMES | frozenset(
 )
 
 _CH = r"(?:[^\W_]|[@$!|€])"  # a letter, or a symbol used as one
+EDGE_SYMBOLS = "@$!|€+"  # symbols that stand for letters ("$am", "Al!ce") or end a word
 _TOKEN = re.compile(r"(?:[^\W_]|[@$!|€+])+")
 _SEP = r"[\s.\-_*·•,/\\~]+"
 _SPACED = re.compile(rf"(?<![^\W_]){_CH}(?![^\W_])(?:{_SEP}{_CH}(?![^\W_])){{2,}}")
@@ -162,7 +163,7 @@ def _forms(handles: Iterable[str], name: str) -> set[str]:
 def _readings(token: str) -> list[tuple[str, bool]]:
     """(reading, disguised?) of a folded token: as written, without edge symbols, in
     leetspeak, without digits, with letters held long squeezed ("Saaam")."""
-    core = token.strip("@$!|€+")
+    core = token.strip(EDGE_SYMBOLS)
     out = [token, core, *(token.translate(t) for t in LEET_READINGS), re.sub(r"\d+", "", core)]
     for r in list(out):
         if re.search(r"(.)\1\1", r):
@@ -188,11 +189,16 @@ def _names(text: str, people: People) -> list[tuple[int, int, str]]:
             words = {people.who(h) for h in hits}
             found.append((s, e, words.pop() if len(words) == 1 else SOMEONE))
     for m in _TOKEN.finditer(f.text):
-        for reading, disguised in _readings(m.group()):
+        token = m.group()
+        for reading, disguised in _readings(token):
             names = [reading] if reading in people.forms else people.split(reading)
             if not names:
                 continue
-            s, e = f.original_span(*m.span())
+            start, end = m.span()
+            if reading == token.strip(EDGE_SYMBOLS):  # "Aroha!": the "!" stays, it ends a sentence
+                start += len(token) - len(token.lstrip(EDGE_SYMBOLS))
+                end -= len(token) - len(token.rstrip(EDGE_SYMBOLS))
+            s, e = f.original_span(start, end)
             everyday = all(n in EVERYDAY for n in names)
             if everyday and not disguised and not _as_name(text[s:e], text, s):
                 continue
@@ -300,5 +306,6 @@ def _tidy(text: str) -> str:
     text = re.sub(r"[ \t]{2,}", " ", text)
     text = re.sub(r"[ \t]+([,.!?;:])", r"\1", text)
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
+    text = re.sub(r"[,;:]\s*([.!?])", r"\1", text)  # "Hi, I'm Sam. Why…" → "Hi. Why…"
     text = re.sub(r"^[\s,.;:!-]+", "", text)
     return re.sub(r"([.!?])[ \t,;:]+([.!?,])", r"\1", text)

@@ -40,6 +40,10 @@ def neutral(text: str, people: list[Person]) -> str:
             "Hi, why did the keeper live alone?",
         ),
         ("hi im sam. why did the keeper live alone?", "hi. why did the keeper live alone?"),
+        # the punctuation after a name stays with the sentence it ends
+        ("Hi I'm Sam! Why did the keeper live alone?", "Hi! Why did the keeper live alone?"),
+        ("Hi, I'm Sam. Why did the keeper live alone?", "Hi. Why did the keeper live alone?"),
+        ("Thanks Mia! We loved it", "Thanks a student! We loved it"),
         ("my name is Sam and I want to know why Pip left", "I want to know why Pip left"),
         ("This is Tama from Greenfield School. Why mice?", "Why mice?"),
         # a localpart or username as a mention, with or without the @
