@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from nio import (
+    DevicesResponse,
     DownloadResponse,
     RedactionEvent,
     RoomCreateError,
@@ -290,6 +291,10 @@ async def test_a_corrupt_or_missing_crypto_store_starts_a_new_device_and_teacher
 
         assert locked.chat.reset is not None and locked.chat.reset.new_device
         assert locked.chat.client.device_id != locked.bot_account.device_id
+        # the device whose keys were lost is signed out: no room key is shared with it again
+        listed = await locked.chat.client.devices()
+        assert isinstance(listed, DevicesResponse), listed
+        assert [d.id for d in listed.devices] == [locked.chat.client.device_id]
         notice = await locked.teacher.wait_for(locked.says("lost my encryption keys"))
         assert locked.chat.client.device_id in body(notice)
         assert any("lost" in r.getMessage() for r in caplog.records)

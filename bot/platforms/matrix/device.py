@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from nio import AsyncClient
+from nio import AsyncClient, DeleteDevicesResponse
 
 from bot.config import MatrixSettings
 from bot.platforms.matrix import crypto
@@ -70,6 +70,7 @@ async def logged_in(
             client = await login("")  # a password login, as the new device
             crypto.open_store(client)
             log.error("Matrix: encryption keys lost; the bot is now device %s (was %s)", fresh, old)
+            await retire(client, str(old), password)
             reset = Reset(str(client.device_id), True)
         else:
             log.error(
@@ -81,3 +82,29 @@ async def logged_in(
     if reset is None or reset.new_device:
         await crypto.keep_keys(client)  # the device's keys are on the server before any sync
     return client, reset
+
+
+async def retire(client: AsyncClient, device: str, password: str) -> None:
+    """Sign the device whose keys were lost out: members' clients stop sharing room keys
+    with it (whoever holds a copy of the lost store reads nothing new). The server asks
+    for the password again (interactive auth); a refusal is logged, never fatal."""
+    try:
+        first = await client.delete_devices([device])
+        if isinstance(first, DeleteDevicesResponse):
+            return
+        auth = {
+            "type": "m.login.password",
+            "identifier": {"type": "m.id.user", "user": client.user_id},
+            "password": password,
+            "session": getattr(first, "session", ""),
+        }
+        done = await client.delete_devices([device], auth)
+        if isinstance(done, DeleteDevicesResponse):
+            log.info("Matrix: signed out the old device %s", device)
+            return
+        problem = getattr(done, "message", done)
+    except Exception as e:  # the bot goes on as the new device either way
+        problem = e
+    log.warning(
+        "Matrix: could not sign out the old device %s (%s): remove it by hand", device, problem
+    )
