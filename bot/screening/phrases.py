@@ -30,6 +30,7 @@ from bot.screening.phrase_rx import (
     _word_start_free,
     first_word,
 )
+from bot.screening.phrases_accounts import ACCOUNT_GROUPS
 from bot.screening.phrases_disclosure import DISCLOSURE_GROUPS
 from bot.screening.phrases_hurtful import HURTFUL_GROUPS
 from bot.screening.phrases_safety import SAFETY_GROUPS
@@ -139,6 +140,7 @@ _GROUPS: tuple[_Group, ...] = (
     *GROOMING_GROUPS,
     *DISCLOSURE_GROUPS,
     *HURTFUL_GROUPS,
+    *ACCOUNT_GROUPS,
 )
 
 
