@@ -16,7 +16,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -282,8 +282,10 @@ async def test_commands_typed_in_another_room_the_circles_account_is_in_do_nothi
     circles = d.circles.user_id
 
     def joined(_room: str, ev: Event) -> bool:
-        return isinstance(ev, RoomMemberEvent) and ev.state_key == circles and (
-            ev.membership == "join"
+        return (
+            isinstance(ev, RoomMemberEvent)
+            and ev.state_key == circles
+            and (ev.membership == "join")
         )
 
     room = await m.teacher.create_room(invite=[circles], name=unique("Room 9"))
