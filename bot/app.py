@@ -27,7 +27,7 @@ from bot.db.handled import HandledEvents
 from bot.db.session import make_engine, make_sessionmaker, upgrade
 from bot.deliveries import Deliveries
 from bot.features import Deps, Installed, Scheduler
-from bot.platforms import configured
+from bot.platforms import Account, configured
 from bot.platforms.accounts import EVERY_PLATFORM
 from bot.scheduling import Wakeups
 from bot.timers import Timers
@@ -55,6 +55,8 @@ class App:
         self.engine: AsyncEngine = make_engine(config.settings.bot.database_url)
         self.sessionmaker: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
         self.chats = Chats(known_accounts=list(EVERY_PLATFORM))
+        # a Matrix account for circles between schools alone ([circles], no [matrix])
+        self.circle_accounts: list[Account] = []
         # slow posts after a hold (review, note) may run behind the next events (Matrix)
         self.follow_ups = FollowUps(transient=is_storage_fault)
         self.wakeups = Wakeups(self.clock)  # APScheduler: wakes whatever waits
@@ -119,9 +121,13 @@ class App:
         """Migrate, connect, finish interrupted work, then start the timers."""
         await upgrade(self.engine)
         await self.features.each(lambda f: f.prepare)
-        for chat in configured(self):
+        platforms = configured(self)
+        for chat in platforms.chats:
             await chat.start()
             self.chats.add(chat)
+        for account in platforms.circle_accounts:  # no class is there: not in `self.chats`
+            await account.start()
+            self.circle_accounts.append(account)
         await self.features.each(lambda f: f.resume)
         await self.scheduler.start()
         log.info("ready")
@@ -131,6 +137,9 @@ class App:
         await self.scheduler.stop()
         for chat in self.chats.by_platform.values():
             await chat.stop()
+        for account in self.circle_accounts:
+            await account.stop()
+        self.circle_accounts.clear()
         await self.follow_ups.stop()
         await self.features.each(lambda f: f.stop)
         await self.engine.dispose()

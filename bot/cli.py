@@ -39,7 +39,34 @@ def cmd_check(args: argparse.Namespace) -> int:
     warning = _word_list_warning()
     if warning:
         print(warning, file=sys.stderr)
-    return _encryption_check(config)
+    return max(_encryption_check(config), _circles_check(config))
+
+
+def _circles_check(config: Config) -> int:
+    """Which Matrix account carries circles between schools (none is fine)."""
+    m, c = config.settings.matrix, config.settings.circles
+    if config.embedded or not (c.matrix_homeserver or (m.enabled and m.homeserver)):
+        return 0
+    if m.enabled and m.homeserver:
+        unused = (
+            f" (the [circles] account {c.matrix_user_id} is not used)" if c.matrix_user_id else ""
+        )
+        print(f"Circles between schools: over the [matrix] account {m.user_id}{unused}.")
+        return 0
+    from bot.platforms import CIRCLES_STORE
+    from bot.platforms.matrix.crypto import check_store
+
+    store = Path(config.settings.bot.data_dir) / CIRCLES_STORE
+    problems = check_store(store)
+    for p in problems:
+        print(f"Problem: {p}", file=sys.stderr)
+    if problems:
+        return 2
+    print(
+        f"Circles between schools: over the circles-only Matrix account {c.matrix_user_id} "
+        f"on {c.matrix_homeserver}; crypto store {store} writable."
+    )
+    return 0
 
 
 def _encryption_check(config: Config) -> int:

@@ -104,9 +104,9 @@ class DiscordSettings(Strict):
 class CircleSettings(Strict):
     """Circles with classes of other installations (docs/circles.md, "Between schools").
 
-    They travel over Matrix: the [matrix] account carries them. An installation that
-    runs only Discord gives a Matrix account for circles here (secret:
-    READALOUD_CIRCLES_MATRIX_ACCESS_TOKEN)."""
+    They travel over Matrix: the [matrix] account carries them. An installation without
+    one (it runs only Discord) gives a Matrix account for circles alone here (secret:
+    READALOUD_CIRCLES_MATRIX_ACCESS_TOKEN); bot/platforms/matrix/circles_only.py."""
 
     matrix_homeserver: str = ""
     matrix_user_id: str = ""
@@ -215,6 +215,16 @@ def load(path: Path | None, env: dict[str, str] | None = None) -> Config:
             problems.append(
                 f"{where}: matrix: no secret; set {ENV['matrix_access_token']} "
                 f"or {ENV['matrix_password']} in the environment"
+            )
+    c, carried = settings.circles, m.enabled and bool(m.homeserver)
+    if c.matrix_homeserver and not carried:  # the circles account is the one used
+        if not c.matrix_user_id:
+            problems.append(
+                f"{where}: circles.matrix_user_id: missing; expected @readaloud-circles:example.org"
+            )
+        if not secrets.circles_matrix_access_token:
+            problems.append(
+                f"{where}: circles: set {ENV['circles_matrix_access_token']} in the environment"
             )
     if settings.discord.enabled and not secrets.discord_token:
         problems.append(f"{where}: discord: set {ENV['discord_token']} in the environment")

@@ -130,3 +130,44 @@ def test_a_config_from_before_still_loads_with_its_retired_default_timezone(
 ) -> None:
     path = write(tmp_path, '[bot]\ndefault_timezone = "UTC"\nlog_level = "DEBUG"\n')
     assert load(path, env={}).settings.bot.log_level == "DEBUG"
+
+
+def test_a_discord_only_school_names_its_circles_account_and_check_reports_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        f'[bot]\ndata_dir = "{tmp_path / "var"}"\n[matrix]\nenabled = false\n'
+        "[discord]\nenabled = true\n"
+        '[circles]\nmatrix_homeserver = "https://m.org"\n'
+    )
+    path = write(tmp_path, text)
+    env = {"READALOUD_DISCORD_TOKEN": "d"}
+    with pytest.raises(ConfigError) as err:
+        load(path, env=env)
+    said = "\n".join(err.value.problems)
+    assert "circles.matrix_user_id: missing" in said
+    assert "READALOUD_CIRCLES_MATRIX_ACCESS_TOKEN" in said
+    path = write(tmp_path, text + 'matrix_user_id = "@circles:m.org"\n')
+    env["READALOUD_CIRCLES_MATRIX_ACCESS_TOKEN"] = "c"
+    assert load(path, env=env).secrets.circles_matrix_access_token == "c"
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["check", "--config", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "circles-only Matrix account @circles:m.org on https://m.org" in out
+    assert f"crypto store {tmp_path / 'var' / 'matrix-circles-crypto'} writable" in out
+
+
+def test_with_a_matrix_account_the_circles_account_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("READALOUD_MATRIX_ACCESS_TOKEN", "t")
+    path = write(
+        tmp_path,
+        f'[matrix]\nhomeserver = "https://m.org"\nuser_id = "@b:m.org"\n'
+        f'crypto_store = "{tmp_path / "crypto"}"\n'
+        '[circles]\nmatrix_homeserver = "https://m.org"\nmatrix_user_id = "@c:m.org"\n',
+    )  # (no circles secret: that account would not be used anyway)
+    assert main(["check", "--config", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "over the [matrix] account @b:m.org (the [circles] account @c:m.org is not used)" in out

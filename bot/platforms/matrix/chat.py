@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from bot.db.locked import LockedEvents
 from bot.platforms.accounts import MATRIX_ACCOUNTS
 from bot.platforms.matrix import crypto, media, teacher_room
 from bot.platforms.matrix.circle_room import MatrixCircleRoom
+from bot.platforms.matrix.circles_only import CirclesOnly
 from bot.platforms.matrix.client import SyncLoop
 from bot.platforms.matrix.device import Reset, logged_in
 from bot.platforms.matrix.direct import DirectRooms
@@ -42,6 +43,7 @@ from bot.platforms.matrix.outbound import (
     MatrixSendError,
     edit_content,
     message_content,
+    react,
     refusal,
     send_event,
     translated,
@@ -83,8 +85,11 @@ class MatrixChat:
         on_fatal: Callable[[str], None] = lambda reason: None,
         follow_ups: FollowUps | None = None,
         clock: Clock | None = None,
+        circles_only: bool = False,
     ) -> None:
         self.settings = settings
+        # an account for circles between schools alone: no class, nothing but circle rooms
+        self.circles_only = circles_only
         self._clock = clock or SystemClock()  # when events were handled, the sync token saved
         self._follow_ups = follow_ups or FollowUps()
         self._on_fatal = on_fatal
@@ -122,26 +127,16 @@ class MatrixChat:
         self._client, self.user_id = client, client.user_id
         log.info("end-to-end encryption %s", "on" if client.olm is not None else "off")
         self.rooms = Rooms(client)
-        handled = HandledEvents(self._sessionmaker, self.platform.value, self._clock)
-        inbound = Inbound(
-            self,
-            client,
-            self.rooms,
-            self._dispatcher,
-            self._registry,
-            self.settings.command_prefix,
-            handled,
-            self._follow_ups,
-            self.circle_room,
-            grace=self.settings.undecryptable_grace_seconds,
-            locked=LockedEvents(self._sessionmaker, self.platform.value, self._clock),
-        )
-        self._inbound = inbound
+        if self.circles_only:  # never a class: circle rooms alone (circles_only.py)
+            parts = CirclesOnly(client, self.circle_room).parts
+        else:
+            self._inbound = self._classes_inbound(client, self.rooms)
+            parts = self._inbound.parts
         tokens = TokenStore(self._sessionmaker, client.user_id, self._clock)
         self._loop = SyncLoop(
             client,
             tokens,
-            inbound.parts,
+            parts,
             observe=self.rooms.observe,
             max_wait=self._max_wait,
             relogin=self._relogin if self._password else None,
@@ -152,13 +147,25 @@ class MatrixChat:
             await asyncio.wait_for(self._loop.synced.wait(), FIRST_SYNC_WAIT)
         except TimeoutError:
             log.warning("no first sync after %s s; teacher rooms wait for a check", FIRST_SYNC_WAIT)
+        if self._inbound is None:
+            return  # circles only: no class to resume anything for, or to tell
         try:  # what a killed bot was still waiting on gets the rest of its grace period
-            await inbound.undecryptable.resume(self._clock.now())
+            await self._inbound.undecryptable.resume(self._clock.now())
         except Exception:
             log.exception("could not look again at the messages waiting for their key")
         if self.reset is not None:  # the teachers hear it once the rooms are known
             told = EncryptionReset(self.platform, self.reset.device, self.reset.new_device)
             await self._dispatcher.event(self, told)
+
+    def _classes_inbound(self, client: AsyncClient, rooms: Rooms) -> Inbound:
+        """What hands the classes' rooms (and circle rooms) to the features."""
+        m, value = self.settings, self.platform.value
+        return Inbound(
+            self, client, rooms, self._dispatcher, self._registry, m.command_prefix,
+            HandledEvents(self._sessionmaker, value, self._clock), self._follow_ups,
+            self.circle_room, grace=m.undecryptable_grace_seconds,
+            locked=LockedEvents(self._sessionmaker, value, self._clock),
+        )  # fmt: skip
 
     async def _relogin(self) -> bool:
         """Log in again with the configured password, keeping the same device (so keyed
@@ -284,7 +291,7 @@ class MatrixChat:
         poll = await self.send(channel, dataclasses.replace(out, text="\n".join(lines)))
         if posted is not None:  # recorded before the numbers appear: no vote comes too early
             await posted(poll)
-        await self._react(poll, keys, out.key)
+        await react(self.client, poll, keys, out.key)
         return poll
 
     @translated
@@ -298,7 +305,7 @@ class MatrixChat:
         held picture or file is shown right after it."""
         posted = await self.send(channel, dataclasses.replace(out, notice=False))
         await media.show(self.client, channel, out.media, out.key)
-        await self._react(posted, (APPROVE, REJECT), out.key)
+        await react(self.client, posted, (APPROVE, REJECT), out.key)
         return posted
 
     async def edit(self, message: MessageRef, out: Outgoing) -> MessageRef:
@@ -313,15 +320,6 @@ class MatrixChat:
     async def kept_media(self, review: MessageRef, items: tuple[Media, ...]) -> tuple[Media, ...]:
         """The homeserver keeps the file when the student's event is redacted."""
         return items
-
-    async def _react(self, message: MessageRef, keys: Sequence[str], key: str | None) -> None:
-        """The bot's own reactions on its message, one per key (idempotent per delivery key)."""
-        for emoji in keys:
-            relates = {"rel_type": "m.annotation", "event_id": message.id, "key": emoji}
-            txn = txn_id(key, emoji) if key else txn_id(None)
-            await send_event(
-                self.client, message.channel.id, "m.reaction", {"m.relates_to": relates}, txn
-            )
 
     @translated
     async def create_teacher_channel(

@@ -13,10 +13,11 @@ from typing import Any, ParamSpec, TypeVar
 from nio import AsyncClient, ErrorResponse, RoomSendResponse
 
 from bot.core.errors import ChatError, Forbidden, Gone, Unavailable
-from bot.core.model import ChannelRef, Outgoing, UserRef
+from bot.core.model import ChannelRef, MessageRef, Outgoing, UserRef
 from bot.core.names import clean
 from bot.platforms.matrix import crypto
 from bot.platforms.matrix.client import TRANSIENT
+from bot.platforms.matrix.txn import txn_id
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,17 @@ async def send_event(
         log.warning("sending to %s failed (%s); retrying in %.1f s", room_id, error, delay)
         await asyncio.sleep(delay)
     raise AssertionError("unreachable")
+
+
+async def react(
+    client: AsyncClient, message: MessageRef, keys: Sequence[str], key: str | None
+) -> None:
+    """The bot's own reactions on its message, one per key (idempotent per delivery key)."""
+    for emoji in keys:
+        relates = {"rel_type": "m.annotation", "event_id": message.id, "key": emoji}
+        txn = txn_id(key, emoji) if key else txn_id(None)
+        content = {"m.relates_to": relates}
+        await send_event(client, message.channel.id, "m.reaction", content, txn)
 
 
 async def known_room(client: AsyncClient, room_id: str, members: Sequence[str] = ()) -> None:
