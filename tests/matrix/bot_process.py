@@ -2,10 +2,12 @@
 no clean-up, whatever was in flight is lost) at a chosen step, then started again on the
 same database and Matrix device.
 
-Parent side: `BotProcess`. Child side: ``python -m tests.matrix.bot_process <spec.json>``
-runs the bot (`App`) with the configuration and the (fixed) time of the spec, prints
-``ready`` once started, stops cleanly on SIGTERM, and kills itself with SIGKILL when the
-spec's step is reached for the spec's circle post:
+Parent side: `BotProcess`. Child side: ``python -m tests.matrix.bot_process`` is a fork
+server: it imports and warms up the bot once (about 3 s of CPU), then for each path of a
+spec (JSON) on its input forks a bot process (a fraction of a second) that runs the bot
+(`App`) with the spec's configuration and (fixed) time, says ``ready <pid>`` once
+started, stops cleanly on SIGTERM, and kills itself with SIGKILL when the spec's step is
+reached for the spec's circle post. The server says ``exit <pid> <code>`` when one ends.
 
 - ``stored``: the post's arrival is stored, its copy for the class not made yet;
 - ``sent``: the copy's message reached the homeserver, its delivery not recorded yet;
@@ -16,9 +18,11 @@ spec's step is reached for the spec's circle post:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
+import select
 import signal
 import sys
 from dataclasses import dataclass
@@ -32,14 +36,14 @@ from bot.core.circles import SharedPost
 from bot.core.clock import FakeClock
 from bot.core.model import ChannelRef, MessageRef, Outgoing
 from bot.platforms.matrix import MatrixChat
+from cogs.moderation.policy import warm_up
 
 STEPS = ("stored", "sent", "ack", "acked")
-READY = b"ready\n"
 
 
 @dataclass(frozen=True)
 class Kill:
-    """Where the child kills itself: at `step`, for the post `uid` (whose words are `text`)."""
+    """Where the bot kills itself: at `step`, for the post `uid` (whose words are `text`)."""
 
     step: str
     uid: str
@@ -47,73 +51,108 @@ class Kill:
 
 
 class BotProcess:
-    """One bot process at a time for a class (its configuration and fixed time)."""
+    """One bot process at a time for a class (its configuration and fixed time), forked
+    by a server of its own."""
 
     def __init__(self, config: Config, now: datetime, workdir: Path) -> None:
         self.config, self.now, self.workdir = config, now, workdir
-        self.proc: asyncio.subprocess.Process | None = None
+        self.server: asyncio.subprocess.Process | None = None
+        self.pid = 0  # the current bot's
         self.runs = 0
+        self.log = workdir / "bot-0.log"
+        self._ready: dict[int, asyncio.Future[None]] = {}
+        self._exits: dict[int, asyncio.Future[int]] = {}
+        self._started: asyncio.Future[int] | None = None
+        self._reader: asyncio.Task[None] | None = None
 
-    @property
-    def log(self) -> Path:
-        return self.workdir / f"bot-{self.runs}.log"
+    async def open(self) -> None:
+        """Start the fork server (it imports and warms up meanwhile)."""
+        with (self.workdir / "server.log").open("wb") as err:
+            self.server = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "tests.matrix.bot_process",
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=err,
+            )  # fmt: skip
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.server is not None and self.server.stdout is not None
+        loop = asyncio.get_running_loop()
+        while line := await self.server.stdout.readline():
+            word, pid, *code = line.decode().split()
+            if word == "forked" and self._started is not None:
+                self._started.set_result(int(pid))
+            elif word == "ready":
+                self._ready.setdefault(int(pid), loop.create_future()).set_result(None)
+            elif word == "exit":
+                self._exits.setdefault(int(pid), loop.create_future()).set_result(int(code[0]))
 
     async def start(self, kill: Kill | None = None, timeout: float = 60) -> None:
         """Start the bot and wait until it is ready (connected, synced, resumed)."""
-        assert self.proc is None or self.proc.returncode is not None, "already running"
+        if self.server is None:
+            await self.open()
+        assert self.server is not None and self.server.stdin is not None
+        assert not self.pid or self._exit(self.pid).done(), "already running"
         self.runs += 1
-        spec = self.workdir / f"bot-{self.runs}.json"
+        self.log = self.workdir / f"bot-{self.runs}.log"
+        spec = self.log.with_suffix(".json")
         spec.write_text(
             json.dumps(
                 {
                     "config": self.config.model_dump(mode="json"),
                     "now": self.now.isoformat(),
                     "kill": None if kill is None else [kill.step, kill.uid, kill.text],
+                    "log": str(self.log),
                 }
             )
         )
-        with self.log.open("wb") as err:
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "tests.matrix.bot_process", str(spec),
-                stdout=asyncio.subprocess.PIPE, stderr=err,
-            )  # fmt: skip
-        assert self.proc.stdout is not None
-        try:
-            line = await asyncio.wait_for(self.proc.stdout.readline(), timeout)
-        except TimeoutError:
-            await self.terminate()
-            raise
-        assert line == READY, f"the bot did not start ({line!r}):\n{self.tail()}"
+        self._started = asyncio.get_running_loop().create_future()
+        self.server.stdin.write(f"{spec}\n".encode())
+        await self.server.stdin.drain()
+        self.pid = await asyncio.wait_for(self._started, timeout)
+        ready = self._ready.setdefault(self.pid, asyncio.get_running_loop().create_future())
+        ended = asyncio.shield(self._exit(self.pid))
+        await asyncio.wait([ready, ended], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        assert ready.done(), f"the bot did not start:\n{self.tail()}"
+
+    def _exit(self, pid: int) -> asyncio.Future[int]:
+        return self._exits.setdefault(pid, asyncio.get_running_loop().create_future())
 
     async def killed(self, timeout: float = 30) -> None:
         """Wait for the bot to kill itself at its step."""
-        assert self.proc is not None
         try:
-            code = await asyncio.wait_for(self.proc.wait(), timeout)
+            code = await asyncio.wait_for(asyncio.shield(self._exit(self.pid)), timeout)
         except TimeoutError:
-            await self.terminate()
             raise AssertionError(f"the bot never reached its step:\n{self.tail()}") from None
         assert code == -signal.SIGKILL, f"exit {code}:\n{self.tail()}"
 
     async def stop(self) -> None:
         """A clean stop (SIGTERM)."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(self.proc.wait(), 30)
+        os.kill(self.pid, signal.SIGTERM)
+        code = await asyncio.wait_for(asyncio.shield(self._exit(self.pid)), 30)
         assert code == 0, f"exit {code}:\n{self.tail()}"
 
-    async def terminate(self) -> None:
-        """Whatever state it is in: gone (teardown)."""
-        if self.proc is None or self.proc.returncode is not None:
-            return
-        self.proc.kill()
-        await self.proc.wait()
+    async def close(self) -> None:
+        """Whatever state they are in: the bot and its server gone (teardown)."""
+        if self.pid and not self._exit(self.pid).done():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+        if self.server is not None and self.server.returncode is None:
+            self.server.kill()
+            await self.server.wait()
+        if self._reader is not None:
+            await asyncio.gather(self._reader, return_exceptions=True)
 
     def tail(self, lines: int = 40) -> str:
+        if not self.log.exists():
+            return "(no log)"
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-# ---- the child ----
+# ---- the fork server and its bots ----
+
+
+def _say(line: str) -> None:
+    os.write(1, f"{line}\n".encode())  # (one write: the server and its bots share the pipe)
 
 
 def _die() -> None:
@@ -159,26 +198,71 @@ def _arm(app: App, kill: Kill) -> None:
 
 
 async def _run(spec: dict[str, Any]) -> None:
-    app = App(
-        Config.model_validate(spec["config"]), clock=FakeClock(datetime.fromisoformat(spec["now"]))
-    )
+    now = datetime.fromisoformat(spec["now"])
+    app = App(Config.model_validate(spec["config"]), clock=FakeClock(now))
     stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    loop.add_signal_handler(signal.SIGTERM, stopping.set)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
     await app.start()
     if spec["kill"] is not None:
         _arm(app, Kill(*spec["kill"]))
-    sys.stdout.buffer.write(READY)
-    sys.stdout.flush()
+    _say(f"ready {os.getpid()}")
     await stopping.wait()
     await app.stop()
 
 
+def _bot(path: str) -> None:
+    """In the forked process: run one bot, then end (never back into the server)."""
+    code = 1
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        spec = json.loads(Path(path).read_text())
+        fd = os.open(spec["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(fd, 2)
+        os.close(fd)
+        asyncio.run(_run(spec))
+        code = 0
+    except BaseException:
+        logging.getLogger(__name__).exception("the bot failed")
+    finally:
+        logging.shutdown()
+        os._exit(code)
+
+
 def main() -> None:
+    """The fork server: a bot per spec path read; each one's end reported."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for noisy in ("apscheduler", "alembic", "nio", "aiohttp", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    asyncio.run(_run(json.loads(Path(sys.argv[1]).read_text())))
+    warm_up()  # screening's tables (about 2 s), built once for every bot forked
+    woken_r, woken_w = os.pipe()
+    os.set_blocking(woken_w, False)
+    signal.set_wakeup_fd(woken_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    pending = b""
+    while True:
+        ready, _, _ = select.select([0, woken_r], [], [])
+        if woken_r in ready:
+            os.read(woken_r, 512)
+        while True:  # reap whichever bots ended
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            _say(f"exit {pid} {os.waitstatus_to_exitcode(status)}")
+        if 0 in ready:
+            chunk = os.read(0, 4096)
+            if not chunk:
+                return  # the test is gone
+            pending += chunk
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                pid = os.fork()
+                if pid == 0:
+                    _bot(line.decode().strip())
+                _say(f"forked {pid}")
 
 
 if __name__ == "__main__":

@@ -71,8 +71,9 @@ async def schools(
     await asyncio.gather(hs_a.start(), hs_b.start())
     a = await school(hs_a, tmp_path_factory.mktemp("school-a"), shows=True)
     b = await school(hs_b, tmp_path_factory.mktemp("school-b"), shows=True)
-    bot: BotProcess | None = None
+    bot = BotProcess(b.cls.config(), b.cls.clock.now(), tmp_path_factory.mktemp("b-bot"))
     try:
+        await bot.open()  # (warming up while the schools meet)
         code = await circle_code(a)
         first_a = a.cls.clock.now().replace(second=0, microsecond=0) + timedelta(hours=2)
         await b.cls.teacher_types(
@@ -89,12 +90,11 @@ async def schools(
             await s.cls.app.scheduler.run_due()
             await s.cls.idle()
         circle = await circle_uid(a)
-        bot = BotProcess(b.cls.config(), b.cls.clock.now(), tmp_path_factory.mktemp("b-bot"))
+        bot.now = b.cls.clock.now()
         await b.cls.stop_bot()
         yield Killable(a, b, bot, circle)
     finally:
-        if bot is not None:
-            await bot.terminate()
+        await bot.close()
         for s in (a, b):
             for app in list(s.cls.started):
                 await app.stop()
@@ -223,7 +223,6 @@ async def test_a_receiving_bot_killed_at_each_step_shows_each_post_once_and_is_a
         await until(all_retracted, 10)
         await bot.stop()
     finally:
-        await bot.terminate()
         await engine.dispose()
 
 
