@@ -7,12 +7,18 @@ server: it imports and warms up the bot once (about 3 s of CPU), then for each p
 spec (JSON) on its input forks a bot process (a fraction of a second) that runs the bot
 (`App`) with the spec's configuration and (fixed) time, says ``ready <pid>`` once
 started, stops cleanly on SIGTERM, and kills itself with SIGKILL when the spec's step is
-reached for the spec's circle post. The server says ``exit <pid> <code>`` when one ends.
+reached for the spec's circle post (below). The server says ``exit <pid> <code>`` when one ends.
 
 - ``stored``: the post's arrival is stored, its copy for the class not made yet;
 - ``sent``: the copy's message reached the homeserver, its delivery not recorded yet;
 - ``ack``: the copy delivered, the acknowledgement not sent yet;
-- ``acked``: the acknowledgement sent.
+- ``acked``: the acknowledgement sent;
+
+and on the sending side (a bot that offers a post as it starts):
+
+- ``queued``: the post's outbox rows written, the post not sent;
+- ``offered``: the post at the homeserver, its sending not recorded yet;
+- ``noted``: the other school's acknowledgement arrived, not recorded yet.
 """
 
 from __future__ import annotations
@@ -25,20 +31,22 @@ import os
 import select
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bot.app import App
 from bot.config import Config
-from bot.core.circles import SharedPost
+from bot.core.circles import Retraction, SharedPost, WireEvent
 from bot.core.clock import FakeClock
 from bot.core.model import ChannelRef, MessageRef, Outgoing
+from bot.db.tables import CircleLink
 from bot.platforms.matrix import MatrixChat
 from cogs.moderation.policy import warm_up
 
-STEPS = ("stored", "sent", "ack", "acked")
+RECEIVING = ("stored", "sent", "ack", "acked")
+SENDING = ("queued", "offered", "noted")
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,10 @@ class BotProcess:
         self._started: asyncio.Future[int] | None = None
         self._reader: asyncio.Task[None] | None = None
 
+    def switch_to(self, config: Config, now: datetime) -> None:
+        """The next starts run another bot (the same server forks it)."""
+        self.config, self.now = config, now
+
     async def open(self) -> None:
         """Start the fork server (it imports and warms up meanwhile)."""
         with (self.workdir / "server.log").open("wb") as err:
@@ -86,8 +98,15 @@ class BotProcess:
             elif word == "exit":
                 self._exits.setdefault(int(pid), loop.create_future()).set_result(int(code[0]))
 
-    async def start(self, kill: Kill | None = None, timeout: float = 60) -> None:
-        """Start the bot and wait until it is ready (connected, synced, resumed)."""
+    async def start(
+        self,
+        kill: Kill | None = None,
+        offer: SharedPost | None = None,
+        retract: tuple[Retraction, ...] = (),
+        timeout: float = 60,
+    ) -> None:
+        """Start the bot and wait until it is ready (connected, synced, resumed); once
+        ready it offers `offer` to its circle and takes back `retract`."""
         if self.server is None:
             await self.open()
         assert self.server is not None and self.server.stdin is not None
@@ -102,6 +121,8 @@ class BotProcess:
                     "now": self.now.isoformat(),
                     "kill": None if kill is None else [kill.step, kill.uid, kill.text],
                     "log": str(self.log),
+                    "offer": None if offer is None else asdict(offer),
+                    "retract": [[r.uid, r.circle_uid] for r in retract],
                 }
             )
         )
@@ -197,6 +218,34 @@ def _arm(app: App, kill: Kill) -> None:
         acks._send = acknowledge  # type: ignore[method-assign]
 
 
+def _arm_sending(app: App, kill: Kill) -> None:
+    remote = app.services.circles_remote.remote
+    if kill.step in ("queued", "offered"):
+        wire = remote.wire
+        assert wire is not None
+        send = wire.send
+
+        async def sending(room_id: str, kind: str, content: dict[str, object], key: str) -> str:
+            ours = kind == "post" and content.get("uid") == kill.uid
+            if ours and kill.step == "queued":
+                _die()
+            sent = await send(room_id, kind, content, key)
+            if ours:
+                _die()
+            return sent
+
+        wire.send = sending  # type: ignore[method-assign]
+    else:  # "noted": the other school's acknowledgement arrived, not recorded yet
+        noted = remote._acknowledged
+
+        async def acknowledged(link: CircleLink, ev: WireEvent) -> None:
+            if kill.uid in ev.content.get("uids", []):  # type: ignore[operator]
+                _die()
+            await noted(link, ev)
+
+        remote._acknowledged = acknowledged  # type: ignore[method-assign]
+
+
 async def _run(spec: dict[str, Any]) -> None:
     now = datetime.fromisoformat(spec["now"])
     app = App(Config.model_validate(spec["config"]), clock=FakeClock(now))
@@ -204,8 +253,14 @@ async def _run(spec: dict[str, Any]) -> None:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
     await app.start()
     if spec["kill"] is not None:
-        _arm(app, Kill(*spec["kill"]))
+        kill = Kill(*spec["kill"])
+        (_arm if kill.step in RECEIVING else _arm_sending)(app, kill)
     _say(f"ready {os.getpid()}")
+    remote = app.services.circles_remote.remote
+    if spec["offer"] is not None:
+        await remote.offer(SharedPost(**spec["offer"]))
+    for uid, circle in spec["retract"]:
+        await remote.retract(Retraction(uid, circle))
     await stopping.wait()
     await app.stop()
 

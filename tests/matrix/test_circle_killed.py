@@ -27,6 +27,7 @@ import pytest
 import pytest_asyncio
 from nio import RedactionEvent, RoomMessagesResponse
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.circles import Retraction, SharedPost
 from bot.db.session import make_engine, make_sessionmaker
@@ -35,7 +36,7 @@ from bot.db.tables import CircleCopy, CircleInbox, CircleOutbox, CirclePost
 from bot.localserver import LocalHomeserver
 from cogs.circles.identity import class_uid
 from cogs.circles.remote import RESEND, RESEND_FIRST
-from tests.matrix.bot_process import BotProcess, Kill
+from tests.matrix.bot_process import RECEIVING, SENDING, BotProcess, Kill
 from tests.matrix.circle_schools import (
     QuickRetry,
     School,
@@ -50,6 +51,7 @@ from tests.matrix.people import unique
 
 pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
 ROOM12 = "Room 12 (Wellington, NZ)"
+Db = async_sessionmaker[AsyncSession]
 
 
 class Killable:
@@ -115,12 +117,46 @@ def a_post(k: Killable, step: str) -> SharedPost:
                       ROOM12, "Aroha", 1, "thought", text)  # fmt: skip
 
 
-async def a_waits(a: School, uids: list[str]) -> int:
-    return await a.cls.count(
-        select(func.count(CircleOutbox.id)).where(
-            CircleOutbox.post_uid.in_(uids), CircleOutbox.state == "waiting"
+async def waiting(at: Db, uids: list[str]) -> int:
+    """Outbox rows of these posts still waiting for an acknowledgement (the sender's)."""
+    async with at() as db:
+        found = await db.scalar(
+            select(func.count(CircleOutbox.id)).where(
+                CircleOutbox.post_uid.in_(uids), CircleOutbox.state == "waiting"
+            )
         )
-    )
+    return int(found or 0)
+
+
+async def acked(at: Db, uids: list[str]) -> bool:
+    return await waiting(at, uids) == 0
+
+
+async def copies(at: Db, uids: list[str], state: str) -> int:
+    """The receiver's copies of these posts in `state`."""
+    async with at() as db:
+        found = await db.scalar(
+            select(func.count(CircleCopy.id))
+            .join(CirclePost, CirclePost.id == CircleCopy.post_id)
+            .where(CirclePost.uid.in_(uids), CircleCopy.state == state)
+        )
+    return int(found or 0)
+
+
+async def taken_back(b: School, at_b: Db, seen: dict[str, list[str]]) -> None:
+    """Each shown copy is removed from B's class, and recorded as taken back."""
+    shown = {ids[0] for ids in seen.values()}
+    while shown:
+        gone = await b.cls.students[0].wait_for(
+            lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts in shown, 30
+        )
+        assert isinstance(gone, RedactionEvent)
+        shown.discard(gone.redacts)
+
+    async def recorded() -> bool:
+        return await copies(at_b, list(seen), "retracted") == len(seen)
+
+    await until(recorded, 10)
 
 
 async def lines_in_class(b: School, posts: list[SharedPost]) -> dict[str, list[str]]:
@@ -136,12 +172,13 @@ async def lines_in_class(b: School, posts: list[SharedPost]) -> dict[str, list[s
     return found
 
 
-async def post_events(a: School, uids: list[str]) -> int:
-    """The post events of these ids in the circle room (a resend is another one)."""
-    resp = await a.cls.chat.client.room_messages(await circle_room(a), start="", limit=500)
+async def post_events(s: School, uids: list[str]) -> list[str]:
+    """The post events of these ids in the circle room, by their post ids (a resend is
+    another one), as `s` (running here) sees them."""
+    resp = await s.cls.chat.client.room_messages(await circle_room(s), start="", limit=500)
     assert isinstance(resp, RoomMessagesResponse)
-    return sum(
-        1
+    return sorted(
+        str(ev.source["content"]["uid"])
         for ev in resp.chunk
         if ev.source.get("type") == "org.readaloud.circle.post"
         and ev.source.get("content", {}).get("uid") in uids
@@ -159,7 +196,9 @@ async def test_a_receiving_bot_killed_at_each_step_shows_each_post_once_and_is_a
 ) -> None:
     k = schools
     a, b, bot = k.a, k.b, k.bot
-    posts = {step: a_post(k, step) for step in ("stored", "sent", "ack", "acked")}
+    assert a.cls.app is not None
+    at_a = a.cls.app.sessionmaker
+    posts = {step: a_post(k, step) for step in RECEIVING}
     uids = [p.uid for p in posts.values()]
     engine = make_engine(b.cls.db_url)
     at_b = make_sessionmaker(engine)
@@ -170,7 +209,7 @@ async def test_a_receiving_bot_killed_at_each_step_shows_each_post_once_and_is_a
             if before is not None:  # the post before: shown on restart, and acknowledged
                 if step == "acked":  # (step 3's acknowledgement was lost: A sends it again)
                     await resend_at_a(a)
-                await until(partial(_acked, a, before))
+                await until(partial(acked, at_a, [before.uid]))
             await a.remote().remote.offer(post)
             await bot.killed()
             async with at_b() as db:
@@ -182,53 +221,55 @@ async def test_a_receiving_bot_killed_at_each_step_shows_each_post_once_and_is_a
             )
             before = post
         await bot.start()  # and now it stays up
-        await until(partial(_all_acked, a, uids))
+        await until(partial(acked, at_a, uids))
         # the class sees each post once
         seen = await lines_in_class(b, list(posts.values()))
         assert {uid: len(ids) for uid, ids in seen.items()} == dict.fromkeys(uids, 1)
-        async with at_b() as db:
-            copies = await db.scalar(
-                select(func.count(CircleCopy.id))
-                .join(CirclePost, CirclePost.id == CircleCopy.post_id)
-                .where(CirclePost.uid.in_(uids), CircleCopy.state == "delivered")
-            )
-        assert copies == len(uids)
+        assert await copies(at_b, uids, "delivered") == len(uids)
         # acknowledged: A sends none of them again
         sent = await post_events(a, uids)
-        assert sent == len(uids) + 1  # (step 3's post twice: its acknowledgement was lost)
+        assert sent == sorted([*uids, posts["ack"].uid])  # (step 3's ack lost: sent again)
         await resend_at_a(a)
         await a.cls.idle()
         assert await post_events(a, uids) == sent
         # taking them back afterwards removes the one copy of each
         for post in posts.values():
             await a.remote().remote.retract(Retraction(post.uid, k.circle))
-        shown = {ids[0] for ids in seen.values()}
-        student = b.cls.students[0]
-        while shown:
-            gone = await student.wait_for(
-                lambda rid, ev: isinstance(ev, RedactionEvent) and ev.redacts in shown, 30
-            )
-            assert isinstance(gone, RedactionEvent)
-            shown.discard(gone.redacts)
-
-        async def all_retracted() -> bool:
-            async with at_b() as db:
-                left = await db.scalar(
-                    select(func.count(CircleCopy.id))
-                    .join(CirclePost, CirclePost.id == CircleCopy.post_id)
-                    .where(CirclePost.uid.in_(uids), CircleCopy.state != "retracted")
-                )
-            return left == 0
-
-        await until(all_retracted, 10)
+        await taken_back(b, at_b, seen)
         await bot.stop()
     finally:
         await engine.dispose()
 
 
-async def _acked(a: School, post: SharedPost) -> bool:
-    return await a_waits(a, [post.uid]) == 0
-
-
-async def _all_acked(a: School, uids: list[str]) -> bool:
-    return await a_waits(a, uids) == 0
+async def test_a_sending_bot_killed_at_each_step_sends_each_post_once(schools: Killable) -> None:
+    """The same for School A's bot (which now runs as a process), killed at each step of
+    offering a post; School B's bot runs here again."""
+    k = schools
+    a, b, bot = k.a, k.b, k.bot
+    await b.start()
+    assert b.cls.app is not None
+    at_b = b.cls.app.sessionmaker
+    bot.switch_to(a.cls.config(), a.cls.clock.now())
+    await a.cls.stop_bot()
+    posts = {step: a_post(k, step) for step in SENDING}
+    uids = [p.uid for p in posts.values()]
+    engine = make_engine(a.cls.db_url)
+    at_a = make_sessionmaker(engine)
+    try:
+        for step, post in posts.items():
+            await bot.start(Kill(step, post.uid, post.text), offer=post)
+            await bot.killed()
+            assert await waiting(at_a, [post.uid]) == 1
+        await bot.start()  # and now it stays up
+        await until(partial(acked, at_a, uids))
+        seen = await lines_in_class(b, list(posts.values()))
+        assert {uid: len(ids) for uid, ids in seen.items()} == dict.fromkeys(uids, 1)
+        assert await copies(at_b, uids, "delivered") == len(uids)
+        # one event each: sent again after the kill with the same transaction, or at first
+        assert await post_events(b, uids) == sorted(uids)
+        await bot.stop()
+        await bot.start(retract=tuple(Retraction(p.uid, k.circle) for p in posts.values()))
+        await taken_back(b, at_b, seen)
+        await bot.stop()
+    finally:
+        await engine.dispose()
