@@ -13,6 +13,7 @@ reached for the spec's circle post (below). The server says ``exit <pid> <code>`
 - ``sent``: the copy's message reached the homeserver, its delivery not recorded yet;
 - ``ack``: the copy delivered, the acknowledgement not sent yet;
 - ``acked``: the acknowledgement sent;
+- ``retracting``: the post's retraction stored, its copy not taken back yet;
 
 and on the sending side (a bot that offers a post as it starts):
 
@@ -45,7 +46,7 @@ from bot.db.tables import CircleLink
 from bot.platforms.matrix import MatrixChat
 from cogs.moderation.policy import warm_up
 
-RECEIVING = ("stored", "sent", "ack", "acked")
+RECEIVING = ("stored", "sent", "ack", "acked")  # (then "retracting")
 SENDING = ("queued", "offered", "noted")
 
 
@@ -193,6 +194,15 @@ def _arm(app: App, kill: Kill) -> None:
             await shown(circle_id, post)
 
         remote.on_post = on_post
+    elif kill.step == "retracting":
+        taken = remote.on_retract
+
+        async def on_retract(circle_id: int, r: Retraction) -> None:
+            if r.uid == kill.uid:
+                _die()
+            await taken(circle_id, r)
+
+        remote.on_retract = on_retract
     elif kill.step == "sent":
         send = MatrixChat.send
 
@@ -254,7 +264,7 @@ async def _run(spec: dict[str, Any]) -> None:
     await app.start()
     if spec["kill"] is not None:
         kill = Kill(*spec["kill"])
-        (_arm if kill.step in RECEIVING else _arm_sending)(app, kill)
+        (_arm_sending if kill.step in SENDING else _arm)(app, kill)
     _say(f"ready {os.getpid()}")
     remote = app.services.circles_remote.remote
     if spec["offer"] is not None:

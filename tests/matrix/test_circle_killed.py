@@ -1,19 +1,23 @@
-"""Issue 14: a kill -9 of the receiving school's bot between a circle post arriving and its
-class seeing it, at every step, then a restart: the class sees the post exactly once, the
-sending school gets its acknowledgement and stops sending it, and taking the post back
-afterwards still removes the one copy.
+"""Issue 14: a kill -9 of either school's bot between a circle post arriving and the other
+school's class seeing it, at every step, then a restart: the class sees the post exactly
+once, the sending school gets its acknowledgement and stops sending it, and taking the
+post back afterwards still removes the one copy.
 
-School B's bot runs as a real separate process (`BotProcess`) that kills itself with
+The killed bot runs as a real separate process (`BotProcess`) that kills itself with
 SIGKILL at the chosen step (no stop, nothing flushed), then starts again on the same
-database and Matrix device. The steps, one post each, one process after the other:
+database and Matrix device. The receiving school's steps, one post each:
 
 1. the post's arrival stored, its copy not made yet;
 2. the copy's message at the homeserver, its delivery not recorded yet;
 3. the copy delivered, the acknowledgement not sent yet (the sender must send it again);
-4. the acknowledgement sent.
+4. the acknowledgement sent;
 
-(The sending side: a crash between the homeserver taking a post and its record is
-``test_circle_federation.py::test_a_crash_between_send_and_record_sends_one_copy``.)
+then a retraction stored, its copy not taken back yet (before the fix in
+``remote_arrivals.py`` the copy stayed: the retraction, coming again, was ignored).
+The sending school's: its outbox rows written, the post not sent; the post at the
+homeserver, its sending not recorded (also, simulated in this process, in
+``test_circle_federation.py::test_a_crash_between_send_and_record_sends_one_copy``); the
+acknowledgement arrived, not recorded.
 """
 
 from __future__ import annotations
@@ -232,10 +236,16 @@ async def test_a_receiving_bot_killed_at_each_step_shows_each_post_once_and_is_a
         await resend_at_a(a)
         await a.cls.idle()
         assert await post_events(a, uids) == sent
-        # taking them back afterwards removes the one copy of each
+        # taking them back afterwards removes the one copy of each, also with B killed
+        # after the first retraction is stored, before its copy is taken back
+        await bot.stop()
+        await bot.start(Kill("retracting", posts["stored"].uid, ""))
         for post in posts.values():
             await a.remote().remote.retract(Retraction(post.uid, k.circle))
+        await bot.killed()
+        await bot.start()
         await taken_back(b, at_b, seen)
+        await until(partial(acked, at_a, uids))  # (the retractions' rows too)
         await bot.stop()
     finally:
         await engine.dispose()
