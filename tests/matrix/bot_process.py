@@ -48,6 +48,8 @@ from cogs.moderation.policy import warm_up
 
 RECEIVING = ("stored", "sent", "ack", "acked")  # (then "retracting")
 SENDING = ("queued", "offered", "noted")
+CHECKOUT = Path(__file__).resolve().parents[2]  # (where `tests.matrix` imports from)
+ACK_DELAY = 0.2  # seconds acknowledgements are gathered (1 s in production; the same code)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class BotProcess:
         """Start the fork server (it imports and warms up meanwhile)."""
         with (self.workdir / "server.log").open("wb") as err:
             self.server = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "tests.matrix.bot_process",
+                sys.executable, "-m", "tests.matrix.bot_process", cwd=CHECKOUT,
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=err,
             )  # fmt: skip
         self._reader = asyncio.create_task(self._read())
@@ -257,10 +259,12 @@ def _arm_sending(app: App, kill: Kill) -> None:
 
 
 async def _run(spec: dict[str, Any]) -> None:
+    logging.getLogger(__name__).info("starting")
     now = datetime.fromisoformat(spec["now"])
     app = App(Config.model_validate(spec["config"]), clock=FakeClock(now))
     stopping = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
+    app.services.circles_remote.remote.acks.delay = ACK_DELAY
     await app.start()
     if spec["kill"] is not None:
         kill = Kill(*spec["kill"])
@@ -300,6 +304,7 @@ def main() -> None:
     for noisy in ("apscheduler", "alembic", "nio", "aiohttp", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     warm_up()  # screening's tables (about 2 s), built once for every bot forked
+    logging.getLogger(__name__).info("warmed up")
     woken_r, woken_w = os.pipe()
     os.set_blocking(woken_w, False)
     signal.set_wakeup_fd(woken_w)

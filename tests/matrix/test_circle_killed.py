@@ -40,7 +40,7 @@ from bot.db.tables import CircleCopy, CircleInbox, CircleOutbox, CirclePost
 from bot.localserver import LocalHomeserver
 from cogs.circles.identity import class_uid
 from cogs.circles.remote import RESEND, RESEND_FIRST
-from tests.matrix.bot_process import RECEIVING, SENDING, BotProcess, Kill
+from tests.matrix.bot_process import ACK_DELAY, RECEIVING, SENDING, BotProcess, Kill
 from tests.matrix.circle_schools import (
     QuickRetry,
     School,
@@ -258,6 +258,7 @@ async def test_a_sending_bot_killed_at_each_step_sends_each_post_once(schools: K
     a, b, bot = k.a, k.b, k.bot
     await b.start()
     assert b.cls.app is not None
+    b.remote().remote.acks.delay = ACK_DELAY
     at_b = b.cls.app.sessionmaker
     bot.switch_to(a.cls.config(), a.cls.clock.now())
     await a.cls.stop_bot()
