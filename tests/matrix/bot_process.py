@@ -155,11 +155,17 @@ class BotProcess:
         code = await asyncio.wait_for(asyncio.shield(self._exit(self.pid)), 30)
         assert code == 0, f"exit {code}:\n{self.tail()}"
 
-    async def close(self) -> None:
-        """Whatever state they are in: the bot and its server gone (teardown)."""
+    async def abandon(self) -> None:
+        """The current bot, if it still runs (a test that failed half-way), killed."""
         if self.pid and not self._exit(self.pid).done():
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._exit(self.pid)), 10)
+
+    async def close(self) -> None:
+        """Whatever state they are in: the bot and its server gone (teardown)."""
+        await self.abandon()
         if self.server is not None and self.server.returncode is None:
             self.server.kill()
             await self.server.wait()

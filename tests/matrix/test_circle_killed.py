@@ -248,6 +248,7 @@ async def test_a_receiving_bot_killed_at_each_step_shows_each_post_once_and_is_a
         await until(partial(acked, at_a, uids))  # (the retractions' rows too)
         await bot.stop()
     finally:
+        await bot.abandon()
         await engine.dispose()
 
 
@@ -283,4 +284,5 @@ async def test_a_sending_bot_killed_at_each_step_sends_each_post_once(schools: K
         await taken_back(b, at_b, seen)
         await bot.stop()
     finally:
+        await bot.abandon()
         await engine.dispose()
