@@ -228,8 +228,13 @@ class Copies:
                     message_id=ref.id if ref else None,
                 )
             )
-        if done.rowcount != 1:  # type: ignore[attr-defined]  # taken back while it went out
-            await self.take_back(copy_id, RETRACTED, ref)
+        if done.rowcount != 1:  # type: ignore[attr-defined]  # no longer waiting: why?
+            async with self.sessionmaker() as db:
+                state = await db.scalar(select(CircleCopy.state).where(CircleCopy.id == copy_id))
+            if state != DELIVERED:  # taken back while it went out
+                await self.take_back(copy_id, state or RETRACTED, ref)
+            # else delivered by another release of the class at the same time (a restart's
+            # and the arrival's): the same message, its keyed delivery; nothing to undo
             return 0
         if post.kind in WALL and self.on_wall is not None:
             await self.on_wall(copy.classroom_id, where.thread)

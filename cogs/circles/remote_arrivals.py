@@ -95,7 +95,9 @@ class Arrivals:
 
     async def _retraction(self, link: CircleLink, ev: WireEvent) -> bool:
         """Only the installation a post came from may take it back; one that has not
-        arrived yet is refused when it does."""
+        arrived yet is refused when it does. A retraction that comes again (a bot killed
+        after storing it, before its copies went; a resend) takes them back again:
+        taking back is safe to repeat, and stored alone it would leave them shown."""
         uid, now = str(ev.content["uid"]), self.clock.now()
         async with self.sessionmaker.begin() as db:
             if not await self._partner(db, link, ev):
@@ -111,8 +113,6 @@ class Arrivals:
             if seen is None:
                 db.add(CircleInbox(post_uid=uid, link_id=link.id, sender=ev.sender,
                                    state=ArrivalState.RETRACTED, arrived_at=now))  # fmt: skip
-                return True
-            if seen.state == ArrivalState.RETRACTED:
                 return True
             seen.state = ArrivalState.RETRACTED
             circle_id = link.circle_id

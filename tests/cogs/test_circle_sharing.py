@@ -3,6 +3,7 @@ installation share their session threads; Room 9 (Matrix) reads a week behind.""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
@@ -248,6 +249,30 @@ async def test_a_restart_between_receive_and_deliver_gives_one_copy(bench: Bench
     assert b.app is not None
     async with b.app.sessionmaker() as db:
         assert await db.scalar(select(func.count(CircleCopy.id))) == 1
+
+
+async def test_two_releases_of_a_class_at_once_deliver_its_copy_once_and_keep_it(
+    bench: Bench,
+) -> None:
+    """After a restart the resumed release and the arrival coming again both deliver a
+    copy that waits: the one whose record comes second must not take it back."""
+    b = bench
+    await circle_of_two(b)
+    discord(b).crash_on = "circles:copy"  # the copy waits, not delivered
+    await b.say(AROHA, "the lantern flickers", thread_of(b.chat, ROOM))
+    await approved(b, b.chat, ROOM, TEACHER)
+    discord(b).crash_on = None
+    assert b.app is not None
+    copies = b.app.services.sharing.copies
+    async with b.app.sessionmaker() as db:
+        class7 = await db.scalar(select(CircleCopy.classroom_id))
+    assert class7 is not None
+    await asyncio.gather(copies.release(class7), copies.release(class7))
+    thread7 = thread_of(discord(b), ROOM7)
+    shown = [c.text for c in copies_in(discord(b), thread7, LABEL12)]
+    assert shown == [f"Aroha · {LABEL12}: the lantern flickers"]
+    async with b.app.sessionmaker() as db:
+        assert await db.scalar(select(CircleCopy.state)) == "delivered"
 
 
 async def test_a_class_that_leaves_stops_receiving_at_once(bench: Bench) -> None:

@@ -245,6 +245,26 @@ async def test_what_arrives_is_shown_once_and_only_from_its_own_school(
     assert late not in sink.posts
 
 
+async def test_a_retraction_stored_but_not_carried_out_is_carried_out_when_it_comes_again(
+    open_bench: OpenBench, migrated_database_url: str
+) -> None:
+    bench, _, sink = await circle_with_b_and_c(open_bench, migrated_database_url)
+    remote = the_remote(bench)
+    from_b = post(3, class_of(B, 4))
+    await remote.arrived([arrived(B, "post", wire_post(from_b))])
+
+    async def killed(circle_id: int, r: Retraction) -> None:
+        raise RuntimeError("killed after the retraction was stored, before the copies went")
+
+    remote.on_retract = killed
+    await remote.arrived([arrived(B, "retract", {"uid": from_b.uid}, 2)])
+    remote.on_retract = sink.retract
+    # the same event after the restart (the sync token stayed before it), or a resend
+    await remote.arrived([arrived(B, "retract", {"uid": from_b.uid}, 3)])
+    assert sink.retractions == [Retraction(from_b.uid, UID)]
+    await remote.flush()
+
+
 async def test_a_crash_after_the_send_resends_the_same_transaction(
     open_bench: OpenBench, migrated_database_url: str
 ) -> None:
