@@ -53,7 +53,12 @@ from tests.matrix.circle_schools import (
 from tests.matrix.classroom import body
 from tests.matrix.people import unique
 
-pytestmark = [pytest.mark.synapse, pytest.mark.asyncio(loop_scope="session")]
+# one process runs the module: its tests share a module's pair of homeservers
+pytestmark = [
+    pytest.mark.synapse,
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.xdist_group("circle-killed"),
+]
 ROOM12 = "Room 12 (Wellington, NZ)"
 Db = async_sessionmaker[AsyncSession]
 
