@@ -21,8 +21,7 @@ _GAME_MONEY = ("robux", "vbucks", "v bucks", "vbux", "minecoins")
 ACCOUNT_GROUPS: tuple[_Group, ...] = (
     _group(
         " ".join(w for w in _SECRET_WORDS if " " not in w),
-        opening(_ASKING)
-        + _seq(_w(*_ASKING), f"(?:{_w('me')}{S})?" + _YOUR, _w(*_SECRET_WORDS)),
+        opening(_ASKING) + _seq(_w(*_ASKING), f"(?:{_w('me')}{S})?" + _YOUR, _w(*_SECRET_WORDS)),
         (PII,),
         2,
         "asks for a password or login",
