@@ -100,6 +100,13 @@ async def thread_root(m: Classroom, platform: str, chapter: int = 1) -> str:
     return str(found)
 
 
+def discord_names(user: dict[str, Any]) -> list[str]:
+    """What names a Discord student beyond a first name: the account id, the username, and
+    the display name with its last name."""
+    shown = str(user["global_name"])
+    return [str(user["id"]), str(user["username"]), shown, *shown.split()[1:]]
+
+
 def posted(w: World) -> str:
     """Everything the bot sent Discord to show (each request's JSON), one per line."""
     return "\n".join(

@@ -27,7 +27,16 @@ from bot.db.tables import CircleCopy, CirclePost
 from bot.localserver import LocalHomeserver
 from tests.discord.fakediscord import World
 from tests.discord.harness import Discord, install
-from tests.matrix.both_platforms import BothPlatforms, Guild, class7, guild, posted, thread_root
+from tests.matrix.both_platforms import (
+    BothPlatforms,
+    Guild,
+    class7,
+    discord_names,
+    guild,
+    latest_flag,
+    posted,
+    thread_root,
+)
 from tests.matrix.circle_schools import (
     QuickRetry,
     School,
@@ -160,6 +169,8 @@ async def listed_number(a: School, text: str) -> str:
 FIRST = "I think the mice will find the lamp"
 HOT = "the lamp is as hot as Hell's Gate"  # "hell": Room 12 and Class 7 allow it, Room 4 not
 LATER = "the lamp was in the attic all along"
+BEN = "maybe the keeper wrote the letters"
+CLASS7 = "Class 7 (Nelson, NZ)"
 
 
 async def test_a_post_approved_in_room_12_reaches_room_4_and_class_7_as_first_name_and_class(
@@ -171,7 +182,10 @@ async def test_a_post_approved_in_room_12_reaches_room_4_and_class_7_as_first_na
     shown = await b.cls.students[0].wait_for(line_in(b, line), 60)  # the other school
     assert relates(shown).get("event_id") == await thread_of(b, 1), "in Room 4's thread"
     await circle.class7_reads(line, 1)  # the Discord class of the same school
-    assert await b.cls.count(select(func.count(CircleCopy.id))) == 1
+    await asyncio.gather(a.cls.idle(), b.cls.idle())
+    thread7 = await circle.class7_thread(1)
+    assert [r.json.get("content") for r in circle.world.posts_in(thread7)].count(line) == 1
+    assert await b.cls.count(select(func.count(CircleCopy.id))) == 1, "one copy at B"
 
 
 async def test_room_4s_rules_hold_a_post_that_room_12s_rules_let_through(circle: Circle) -> None:
@@ -259,6 +273,22 @@ async def test_a_post_from_a_chapter_room_4_has_not_reached_waits_for_its_sessio
     assert await b.cls.count(waiting) == 0
 
 
+async def test_a_post_from_class_7_on_discord_reaches_room_4_the_same_way(circle: Circle) -> None:
+    a, b, d, g = circle.a, circle.b, circle.discord, circle.guild
+    thread7 = await circle.class7_thread(3)
+    await d.say(g.ben, circle.world.channels[thread7], BEN)  # Ben, new: held for Mr Okafor
+    await d.slash(g.okafor, g.room7, "mod approve", flag=await latest_flag(a.cls, "discord"))
+    await d.settle()
+    # Room 4 has not trusted Class 7: its teacher decides first
+    held = await b.cls.teacher.wait_for(b.cls.says("from your circle", b.cls.teacher_room), 60)
+    assert BEN in body(held) and CLASS7 in body(held)
+    number = re.search(r"Held #(\d+)", body(held))
+    assert number, body(held)
+    await b.cls.teacher_types(f"!mod approve {number.group(1)}", b.cls.teacher_room)
+    shown = await b.cls.students[0].wait_for(line_in(b, f"Ben · {CLASS7}: {BEN}"), 30)
+    assert relates(shown).get("event_id") == await thread_of(b, 3)
+
+
 async def test_nothing_room_4_class_7_or_the_circle_room_received_names_a_student(
     circle: Circle,
 ) -> None:
@@ -271,14 +301,16 @@ async def test_nothing_room_4_class_7_or_the_circle_room_received_names_a_studen
     assert HOT in teacher4, "the scan sees the held post"
     shared = await history(b.cls.chat.client, await circle_room(b))
     assert LATER in shared, "the scan sees the circle's events"
-    class7 = posted(circle.world)
+    class7 = posted(circle.world)  # everything installation A sent Discord
     assert FIRST in class7 and LATER in class7
-    words = [w for s in a.cls.students for w in names_of(s)]
-    assert "Ngata" in words and "Mere Parata" in words
-    for seen, where in (
-        (room4, "Room 4"),
-        (teacher4, "Room 4's teacher room"),
-        (shared, "the circle room"),
-        (class7, "Class 7 (Discord)"),
+    assert BEN in room4 and BEN in shared
+    room12 = [w for s in a.cls.students for w in names_of(s)]
+    assert "Ngata" in room12 and "Mere Parata" in room12
+    everyone = [*room12, *discord_names(circle.guild.ben)]  # and Class 7's Ben Tamaki
+    for seen, where, words in (
+        (room4, "Room 4", everyone),
+        (teacher4, "Room 4's teacher room", everyone),
+        (shared, "the circle room", everyone),
+        (class7, "Class 7 (Discord)", room12),
     ):
         assert_names_nobody(seen, words, where)
