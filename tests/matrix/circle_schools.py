@@ -58,6 +58,13 @@ class School:
         found: Remote = self.cls.app.services.circles_remote
         return found
 
+    async def close(self) -> None:
+        """Stop the installation's bot and its people's clients (the homeserver stays)."""
+        for app in list(self.cls.started):
+            await app.stop()
+        for person in self.people:
+            await person.close()
+
     async def restart(self) -> None:
         await self.cls.stop_bot()
         await self.start()

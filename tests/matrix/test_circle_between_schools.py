@@ -80,10 +80,7 @@ async def circle(
         yield Circle(a, b, first_a, first_b)
     finally:
         for s in (a, b):
-            for app in list(s.cls.started):
-                await app.stop()
-            for person in s.people:
-                await person.close()
+            await s.close()
         await asyncio.gather(hs_a.stop(), hs_b.stop())
 
 

@@ -120,10 +120,7 @@ async def circle(
             yield await _formed(a, b, d, g)
         finally:
             for s in started:
-                for app in list(s.cls.started):
-                    await app.stop()
-                for person in s.people:
-                    await person.close()
+                await s.close()
             await asyncio.gather(hs_a.stop(), hs_b.stop())
 
 
