@@ -122,10 +122,7 @@ async def run(installations: int, rate: float, seconds: float, venv: Path) -> di
             return await measure(a, others, rate, seconds, formed)
         finally:
             for s in made:
-                for app in list(s.cls.started):
-                    await app.stop()
-                for person in s.people:
-                    await person.close()
+                await s.close()
             await asyncio.gather(hs_a.stop(), hs_b.stop())
 
 

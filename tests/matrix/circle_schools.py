@@ -5,19 +5,22 @@ circles feature was handed to show."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nio import AsyncClient, Event, RoomMessagesResponse
 from sqlalchemy import select
 
 from bot.core.circles import Retraction, SharedPost
-from bot.db.tables import CircleLink
+from bot.db.tables import CircleLink, Flag, Session
+from bot.db.tables import Classroom as ClassRow
 from cogs.circles.remote_feature import Remote
-from tests.matrix.classroom import Classroom, body, make_classroom
+from tests.matrix.classroom import STUDENTS, Classroom, body, make_classroom
 from tests.matrix.federation import FederatedHomeserver
 from tests.matrix.people import Person, PersonFactory, unique
 
@@ -55,6 +58,13 @@ class School:
         found: Remote = self.cls.app.services.circles_remote
         return found
 
+    async def close(self) -> None:
+        """Stop the installation's bot and its people's clients (the homeserver stays)."""
+        for app in list(self.cls.started):
+            await app.stop()
+        for person in self.people:
+            await person.close()
+
     async def restart(self) -> None:
         await self.cls.stop_bot()
         await self.start()
@@ -78,7 +88,15 @@ async def until(check: Callable[[], Any], timeout: float = 30.0) -> None:
         await asyncio.sleep(0.1)
 
 
-async def school(hs: FederatedHomeserver, tmp: Path, *, shows: bool = False) -> School:
+async def school(
+    hs: FederatedHomeserver,
+    tmp: Path,
+    *,
+    shows: bool = False,
+    names: Sequence[str] = STUDENTS,
+    kind: type[Classroom] = Classroom,
+) -> School:
+    """An installation on `hs` with one set-up class (see ``make_classroom``)."""
     made: list[Person] = []
 
     async def people(name: str, display_name: str | None = None) -> Person:
@@ -87,7 +105,7 @@ async def school(hs: FederatedHomeserver, tmp: Path, *, shows: bool = False) -> 
         return person
 
     factory: PersonFactory = people
-    cls = await make_classroom(hs, factory, tmp)
+    cls = await make_classroom(hs, factory, tmp, names=names, kind=kind)
     found = School(hs, cls, Sink(), made, shows)
     found.wire_sink()
     return found
@@ -138,3 +156,76 @@ async def circle_uid(s: School) -> str:
         uid = await db.scalar(select(CircleLink.circle_uid))
     assert uid
     return uid
+
+
+async def thread_of(s: School, chapter: int) -> str:
+    """The thread of the school's Matrix class's session of `chapter`."""
+    assert s.cls.app is not None
+    async with s.cls.app.sessionmaker() as db:
+        found = await db.scalar(
+            select(Session.thread_id)
+            .join(ClassRow, ClassRow.id == Session.classroom_id)
+            .where(
+                ClassRow.platform == "matrix",
+                Session.last_chapter >= chapter,
+                Session.first_chapter <= chapter,
+                Session.thread_id.is_not(None),
+            )
+        )
+    assert found, f"no session thread for chapter {chapter}"
+    return str(found)
+
+
+async def approved_at_a(a: School, student: int, text: str, thread: str) -> None:
+    """A student of A says `text` in the thread; held (a new student), then approved."""
+    await a.cls.students[student].send(a.cls.room, text, thread=thread)
+    await a.cls.teacher.wait_for(a.cls.says("Held #", a.cls.teacher_room), 30)
+    assert a.cls.app is not None
+    async with a.cls.app.sessionmaker() as db:
+        flag = await db.scalar(
+            select(Flag.id)
+            .join(ClassRow, ClassRow.id == Flag.classroom_id)
+            .where(ClassRow.platform == "matrix")
+            .order_by(Flag.id.desc())
+        )
+    await a.cls.teacher_types(f"!mod approve {flag}", a.cls.teacher_room)
+
+
+def line_in(b: School, line: str):  # type: ignore[no-untyped-def]
+    """Predicate: `line` shown in the school's class room."""
+
+    def match(room_id: str, ev: Event) -> bool:
+        return room_id == b.cls.room and body(ev) == line
+
+    return match
+
+
+# ---- what names a student: nothing another class receives may carry it ----
+
+
+def names_of(person: Person) -> list[str]:
+    """What names a student beyond a first name: the account, the username, and the
+    display name with its last name (a display name that is a first name only is fine)."""
+    localpart = person.user_id.removeprefix("@").split(":", 1)[0]
+    words = [person.user_id, localpart]
+    if len(person.display_name.split()) > 1:
+        words += [person.display_name, *person.display_name.split()[1:]]
+    return words
+
+
+async def history(client: AsyncClient, room_id: str) -> str:
+    """Every event of a room's timeline as the server keeps it (state included), as JSON."""
+    found: list[str] = []
+    start: str | None = None
+    while True:
+        resp = await client.room_messages(room_id, start=start, limit=500)
+        assert isinstance(resp, RoomMessagesResponse), resp
+        found += [json.dumps(ev.source, ensure_ascii=False) for ev in resp.chunk]
+        if not resp.chunk or not resp.end:
+            return "\n".join(found)
+        start = resp.end
+
+
+def assert_names_nobody(seen: str, words: Iterable[str], where: str) -> None:
+    for word in words:
+        assert word.casefold() not in seen.casefold(), f"{word!r} reached {where}: {seen}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +21,8 @@ from bot.platforms.matrix import MatrixChat
 from bot.platforms.matrix.replies import IN_TEACHER_ROOM
 from tests.matrix.people import Person, PersonFactory, unique
 from tests.migrated import sqlite_at_head
+
+STUDENTS = ("aroha", "ben", "chen", "dev", "ema", "finn", "gus", "hana")
 
 
 def body(ev: Event) -> str:
@@ -193,10 +195,14 @@ async def make_classroom(
     students: int = 2,
     db_url: str = "",
     encrypted: bool = False,
+    names: Sequence[str] = STUDENTS,
+    kind: type[Classroom] = Classroom,
 ) -> Classroom:
-    """A set-up class; `encrypted`: its rooms are, and `people` should make E2E clients."""
+    """A set-up class; `encrypted`: its rooms are, and `people` should make E2E clients.
+    `names`: the students' usernames ("aroha.ngata" shows as "Aroha Ngata"); `kind`: the
+    class's bot (a Classroom that also serves Discord, say)."""
     bot = await synapse.register(unique("readaloud"), "password")
-    cls = Classroom(
+    cls = kind(
         encrypted=encrypted,
         crypto_store=str(tmp_path / "bot-crypto"),
         hs=synapse,
@@ -204,10 +210,7 @@ async def make_classroom(
         db_url=db_url or sqlite_at_head(tmp_path / "bot.db"),
         clock=FakeClock(datetime.now(UTC)),
         teacher=await people("teacher", "Ms Rivera"),
-        students=[
-            await people(n, n.title())
-            for n in ("aroha", "ben", "chen", "dev", "ema", "finn", "gus", "hana")[:students]
-        ],
+        students=[await people(n, n.replace(".", " ").title()) for n in names[:students]],
     )
     await cls.start_bot()
     await cls.set_up()

@@ -42,6 +42,7 @@ class Person:
         self.account = account
         self.client = client
         self.user_id = account.user_id
+        self.display_name = ""
         self._unseen: list[tuple[str, Event]] = []
         self._invites: set[str] = set()
 
@@ -67,6 +68,7 @@ class Person:
         await crypto.keep_keys(client)
         await client.set_displayname(display_name)
         person = cls(account, client)
+        person.display_name = display_name
         await person._sync(0)
         return person
 

@@ -19,9 +19,21 @@ import pytest_asyncio
 from nio import Event, RedactionEvent
 from sqlalchemy import func, select
 
-from bot.db.tables import CircleCopy, CircleOutbox, CirclePost, Flag, Session
+from bot.db.tables import CircleCopy, CircleOutbox, CirclePost
 from bot.localserver import LocalHomeserver
-from tests.matrix.circle_schools import QuickRetry, School, circle_code, circle_room, school, until
+from tests.matrix.circle_schools import (
+    QuickRetry,
+    School,
+    approved_at_a,
+    assert_names_nobody,
+    circle_code,
+    circle_room,
+    line_in,
+    names_of,
+    school,
+    thread_of,
+    until,
+)
 from tests.matrix.classroom import body, relates
 
 # one process runs the module: its tests are one story on a module's pair of homeservers
@@ -68,46 +80,12 @@ async def circle(
         yield Circle(a, b, first_a, first_b)
     finally:
         for s in (a, b):
-            for app in list(s.cls.started):
-                await app.stop()
-            for person in s.people:
-                await person.close()
+            await s.close()
         await asyncio.gather(hs_a.stop(), hs_b.stop())
 
 
 async def _in_room(b: School) -> bool:
     return await circle_room(b) in b.cls.chat.client.rooms
-
-
-async def thread_of(s: School, chapter: int) -> str:
-    assert s.cls.app is not None
-    async with s.cls.app.sessionmaker() as db:
-        found = await db.scalar(
-            select(Session.thread_id).where(
-                Session.last_chapter >= chapter,
-                Session.first_chapter <= chapter,
-                Session.thread_id.is_not(None),
-            )
-        )
-    assert found, f"no session thread for chapter {chapter}"
-    return str(found)
-
-
-async def approved_at_a(a: School, student: int, text: str, thread: str) -> None:
-    """A student of A says `text` in the thread; held (a new student), then approved."""
-    await a.cls.students[student].send(a.cls.room, text, thread=thread)
-    await a.cls.teacher.wait_for(a.cls.says("Held #", a.cls.teacher_room), 30)
-    assert a.cls.app is not None
-    async with a.cls.app.sessionmaker() as db:
-        flag = await db.scalar(select(Flag.id).order_by(Flag.id.desc()))
-    await a.cls.teacher_types(f"!mod approve {flag}", a.cls.teacher_room)
-
-
-def line_in(b: School, line: str):  # type: ignore[no-untyped-def]
-    def match(room_id: str, ev: Event) -> bool:
-        return room_id == b.cls.room and body(ev) == line
-
-    return match
 
 
 async def test_a_post_approved_at_one_school_waits_for_the_other_teacher_then_shows_once(
@@ -136,8 +114,8 @@ async def test_a_post_approved_at_one_school_waits_for_the_other_teacher_then_sh
     assert b.cls.app is not None
     copies = await b.cls.count(select(func.count(CircleCopy.id)))
     assert copies == 1
-    everything = str(shown.source)
-    assert a.cls.students[0].user_id not in everything and a.hs.server_name not in everything
+    words = [*names_of(a.cls.students[0]), a.hs.server_name]
+    assert_names_nobody(str(shown.source), words, "B's class")
     # the circle list at B shows A's class as another school's
     listed = await b.cls.teacher_types("!circle list", b.cls.teacher_room, "Circle")
     assert "2 classes" in body(listed) and f"{ROOM12} · Matrix" in body(listed)

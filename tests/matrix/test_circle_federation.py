@@ -61,10 +61,7 @@ async def schools(
         yield a, b
     finally:
         for s in (a, b):
-            for app in list(s.cls.started):
-                await app.stop()
-            for person in s.people:
-                await person.close()
+            await s.close()
         await asyncio.gather(hs_a.stop(), hs_b.stop())
 
 

@@ -10,21 +10,24 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import discord
 import pytest
 import pytest_asyncio
-from sqlalchemy import select
 
-from bot.config import Config, DiscordSettings, Secrets, Settings
 from bot.core.clock import FakeClock
-from bot.db.tables import Classroom as ClassRow
-from bot.db.tables import Flag, Session
 from bot.localserver import LocalHomeserver
 from tests.discord.fakediscord import World
-from tests.discord.harness import TEACHER_ROLE, Discord, install
-from tests.matrix.classroom import Classroom, body
+from tests.discord.harness import Discord, install
+from tests.matrix.both_platforms import (
+    BothPlatforms,
+    Guild,
+    class7,
+    guild,
+    latest_flag,
+    posted,
+    thread_root,
+)
+from tests.matrix.classroom import body
 from tests.matrix.people import PersonFactory, unique
 from tests.migrated import sqlite_at_head
 
@@ -33,30 +36,10 @@ LABEL12, LABEL7 = "Room 12 (Wellington, NZ)", "Class 7 (Nelson, NZ)"
 
 
 @dataclass
-class BothPlatforms(Classroom):
-    """The Matrix class's bot, also connected to the fake Discord."""
-
-    def config(self) -> Config:
-        matrix = super().config()
-        settings = Settings(
-            bot=matrix.settings.bot,
-            matrix=matrix.settings.matrix,
-            discord=DiscordSettings(enabled=True, teacher_role=TEACHER_ROLE),
-        )
-        secrets = Secrets(
-            matrix_access_token=matrix.secrets.matrix_access_token, discord_token="test-token"
-        )
-        return Config(settings=settings, secrets=secrets)
-
-
-@dataclass
 class School:
     matrix: BothPlatforms
     discord: Discord
-    world: World
-    room7: dict[str, Any]
-    okafor: dict[str, Any]
-    ben: dict[str, Any]
+    guild: Guild
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -68,11 +51,7 @@ async def school(
 ) -> AsyncIterator[School]:
     w = World()
     install(monkeypatch, w)
-    w.member(w.bot, w.role("readaloud", discord.Permissions(administrator=True)))
-    okafor, ben = w.user("Mr Okafor"), w.user("Ben Tamaki")
-    w.member(okafor, w.role("Staff", discord.Permissions(manage_channels=True)))
-    w.member(ben)
-    room7 = w.text_channel("class-7")
+    g = guild(w)
     bot = await synapse.register(unique("readaloud"), "password")
     m = BothPlatforms(
         hs=synapse,
@@ -89,59 +68,29 @@ async def school(
     await d.chat.wait_ready()
     d.outside = asyncio.all_tasks()  # the Matrix sync loop runs as long as the bot does
     try:
-        yield School(m, d, w, room7, okafor, ben)
+        yield School(m, d, g)
     finally:
         for started in list(m.started):
             await started.stop()
-
-
-async def latest_flag(m: Classroom, platform: str) -> int:
-    assert m.app is not None
-    async with m.app.sessionmaker() as db:
-        found = await db.scalar(
-            select(Flag.id)
-            .join(ClassRow, ClassRow.id == Flag.classroom_id)
-            .where(ClassRow.platform == platform)
-            .order_by(Flag.id.desc())
-        )
-    assert found is not None
-    return int(found)
-
-
-async def thread_root(m: Classroom, platform: str) -> str:
-    assert m.app is not None
-    async with m.app.sessionmaker() as db:
-        found = await db.scalar(
-            select(Session.thread_id)
-            .join(ClassRow, ClassRow.id == Session.classroom_id)
-            .where(ClassRow.platform == platform, Session.thread_id.is_not(None))
-        )
-    assert found is not None
-    return str(found)
 
 
 async def test_posts_approved_in_one_platform_reach_the_other_with_first_name_and_class(
     school: School,
 ) -> None:
     s = school
-    m, d, w = s.matrix, s.discord, s.world
+    m, d, g = s.matrix, s.discord, s.guild
+    w = g.world
     await m.set_up()
     await m.teacher_types('!author profile name="Room 12" region="Wellington, NZ"')
     first = await m.plan_book()  # local (Auckland) start, two hours from now
-    await d.slash(s.okafor, s.room7, "class setup", timezone="Pacific/Auckland", name="Class 7")
-    await d.slash(s.okafor, s.room7, "author profile", name="Class 7", region="Nelson, NZ")
-    await d.slash(s.okafor, s.room7, "readaloud book", title="The Lighthouse Mice", chapters=4)
-    await d.slash(
-        s.okafor, s.room7, "readaloud plan", start=f"{first:%Y-%m-%d}",
-        days="mon,tue,wed,thu,fri,sat,sun", time=f"{first:%H:%M}", per=2,
-    )  # fmt: skip
+    await class7(d, s.guild, first)
 
     await m.teacher_types("!circle create Lighthouse readers", expect="I've put")
     shown = await m.teacher.wait_for(m.says("RC-", in_room=m.teacher_room))
     code = re.search(r"RC-\w{4}-\w{4}", body(shown))
     assert code, body(shown)
-    await d.slash(s.okafor, s.room7, "circle join", code=code.group(0))
-    await d.slash(s.okafor, s.room7, "circle trust", name="Room 12")
+    await d.slash(g.okafor, g.room7, "circle join", code=code.group(0))
+    await d.slash(g.okafor, g.room7, "circle trust", name="Room 12")
     await m.teacher_types('!circle trust "Class 7"', expect="now reach your class")
 
     m.clock.set(first.astimezone(UTC))
@@ -163,8 +112,8 @@ async def test_posts_approved_in_one_platform_reach_the_other_with_first_name_an
     assert f"Aroha · {LABEL12}: I think the mice will find the lamp" in shared, shared
 
     # Discord → Matrix: Ben's message, approved by his teacher's slash command
-    await d.say(s.ben, w.channels[thread7], "the keeper is hiding something")
-    await d.slash(s.okafor, s.room7, "mod approve", flag=await latest_flag(m, "discord"))
+    await d.say(g.ben, w.channels[thread7], "the keeper is hiding something")
+    await d.slash(g.okafor, g.room7, "mod approve", flag=await latest_flag(m, "discord"))
     await d.settle()
     got = await m.teacher.wait_for(m.says(f"Ben · {LABEL7}:", in_room=m.room))
     assert body(got) == f"Ben · {LABEL7}: the keeper is hiding something"
@@ -182,14 +131,10 @@ async def test_posts_approved_in_one_platform_reach_the_other_with_first_name_an
     assert w.sent("DELETE", rf"/channels/{thread7}/messages/{copy}"), "the copy is gone"
 
     # nothing the other class got names an account, a username or a last name
-    seen7 = "\n".join(
-        (r.json.get("content") or "") + str(r.json.get("embeds") or "")
-        for r in w.requests
-        if r.method == "POST" and r.json and "Aroha" in str(r.json)
-    )
+    seen7 = posted(w)
     for word in (aroha.user_id, "aroha.ngata", "Ngata", m.hs.server_name):
         assert word.casefold() not in seen7.casefold(), (word, seen7)
     seen12 = "\n".join(body(ev) for ev in await m.teacher.seen_now(m.room))
     seen12 += "\n".join(body(ev) for ev in await m.teacher.seen_now(m.teacher_room))
-    for word in (s.ben["id"], s.ben["username"], "Tamaki"):
+    for word in (g.ben["id"], g.ben["username"], "Tamaki"):
         assert str(word).casefold() not in seen12.casefold(), (word, seen12)
