@@ -123,16 +123,25 @@ class RemoteCircles(Arrivals):
                     )
                 )
                 installations = sorted({*installations, *went})
-            for installation in installations:
-                if await self._exists(db, uid, kind, installation):
-                    continue  # offered already (a repeated call after a crash)
-                waiting = await db.scalar(
-                    select(func.count(CircleOutbox.id)).where(
-                        CircleOutbox.installation == installation,
-                        CircleOutbox.state == OutboxState.WAITING,
+            offered = set(
+                await db.scalars(
+                    select(CircleOutbox.installation).where(
+                        CircleOutbox.post_uid == uid, CircleOutbox.kind == kind
                     )
                 )
-                full = (waiting or 0) >= MAX_WAITING
+            )  # offered already (a repeated call after a crash)
+            installations = [i for i in installations if i not in offered]
+            counted = await db.execute(
+                select(CircleOutbox.installation, func.count(CircleOutbox.id))
+                .where(
+                    CircleOutbox.installation.in_(installations),
+                    CircleOutbox.state == OutboxState.WAITING,
+                )
+                .group_by(CircleOutbox.installation)
+            )
+            waiting: dict[str, int] = {i: n for i, n in counted}
+            for installation in installations:
+                full = waiting.get(installation, 0) >= MAX_WAITING
                 if full:
                     log.warning("circle outbox for %s is full; dropping %s", installation, uid)
                 db.add(
@@ -151,17 +160,6 @@ class RemoteCircles(Arrivals):
         except Exception as e:  # (the account not connected yet, the homeserver away)
             log.warning("circle %s %s not sent yet (%s); the resend timer tries again", kind,
                         uid, e)  # fmt: skip
-
-    @staticmethod
-    async def _exists(db: AsyncSession, uid: str, kind: str, installation: str) -> bool:
-        found = await db.scalar(
-            select(CircleOutbox.id).where(
-                CircleOutbox.post_uid == uid,
-                CircleOutbox.kind == kind,
-                CircleOutbox.installation == installation,
-            )
-        )
-        return found is not None
 
     async def _send(self, room_id: str) -> None:
         """Send what waits for the room (at once, or with what queues up meanwhile as soon
