@@ -15,6 +15,8 @@ from sqlalchemy import select
 
 from bot.core.circles import Retraction, WireEvent
 from bot.db.tables import CircleOutbox
+from bot.platforms.matrix.circle_events import checked, entries, event_type
+from cogs.circles.remote_batches import pack
 from tests.cogs.bench import Bench, OpenBench
 from tests.cogs.test_circles_remote import (
     ROOM,
@@ -127,3 +129,21 @@ async def test_a_batch_shows_its_good_posts_once_even_replayed(
     assert [a["uids"] for a in acks] == [[one.uid, two.uid]] * 2  # so B stops sending them
     await remote.arrived(entries_of(B, "$batch3", ("retract", {"uid": two.uid})))
     assert sink.retractions == [Retraction(two.uid, UID)]
+
+
+async def test_a_long_queue_goes_in_batches_the_receiving_check_accepts() -> None:
+    """60 long posts waiting for two schools: 120 rows, a handful of events, each within
+    the size and entry limits the other side checks (tests/matrix/test_circle_events.py)."""
+    rows = [CircleOutbox(id=2 * n + k, post_uid=post(n).uid, kind="post", installation=bot,
+                         content={**wire_post(post(n)), "text": "ā" * 1500}, attempt=n % 2)
+            for n in range(60) for k, bot in enumerate((B, C))]  # fmt: skip
+    events = pack(UID, rows)
+    assert 3 <= len(events) < 60 and sorted(i for e in events for i in e.row_ids) == list(
+        range(120))  # fmt: skip
+    carried = []
+    for e in events:
+        _, content = checked(event_type(e.kind), {"v": 1, **e.content}, in_ask_room=False)
+        carried += [c["uid"] for _, c in entries(content)]  # type: ignore[misc]
+    assert carried == [post(n).uid for n in range(60)]
+    lone = pack(UID, rows[:2])
+    assert [(e.kind, e.key) for e in lone] == [("post", f"circle:post:{post(0).uid}:0")]
