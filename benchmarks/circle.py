@@ -1,4 +1,11 @@
-"""A circle of several installations over Matrix federation: one post, then a steady flow.
+"""Circles: one post to 200 classes of one installation; several installations over Matrix.
+
+Part 1 (``--part local``, benchmarks/circle_local.py): one installation, a circle of
+`--classes` classes (`--matrix-classes` on a real Synapse, the rest on the fake Discord
+at `--latency` ms a request, 50 requests/s): one post, the time and requests until every
+partner class has its copy, against the platforms' floors.
+
+Part 2 (``--part federation``): a circle of several installations over Matrix federation.
 
 Installation A (its own homeserver) makes the circle; the others (each its own bot and
 database, sharing a second homeserver, federated with A's) join with codes through the
@@ -12,7 +19,8 @@ real handshake. Then, in one run:
 3. delivery lag under a steady `--rate` posts/s for `--seconds`: p50/p99 of (handed
    to the receiving installation) - (offered at A), over every (post, installation).
 
-    .venv/bin/python benchmarks/circle.py [--installations 5] [--rate 20] [--seconds 10]
+    .venv/bin/python benchmarks/circle.py [--part all|local|federation] [--classes 200]
+        [--matrix-classes 100] [--latency 80] [--installations 5] [--rate 20] [--seconds 10]
 
 Needs the Synapse virtualenv (make synapse). Five Synapse-backed bots and two homeservers
 on a 2-core machine: the homeservers' CPU is the bottleneck, as in tests/matrix.
@@ -31,6 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' helpers
 
+from benchmarks import circle_local
 from bot.core.circles import SharedPost
 from bot.localserver import DEFAULT_VENV
 from cogs.circles.identity import class_uid
@@ -57,11 +66,16 @@ class Counted:
         wire = s.remote().remote.wire
         assert wire is not None
         self.by_kind: dict[str, int] = {}
+        self.took: dict[str, float] = {}  # post id -> when the homeserver took its event
         real = wire.send
 
         async def send(room_id: str, kind: str, content: dict[str, object], key: str) -> str:
             self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
-            return await real(room_id, kind, content, key)
+            found = await real(room_id, kind, content, key)
+            carried = content.get("entries", [content]) if kind in ("post", "posts") else []
+            for entry in carried:  # type: ignore[attr-defined]
+                self.took.setdefault(str(entry["uid"]), time.monotonic())
+            return found
 
         wire.send = send  # type: ignore[method-assign]
 
@@ -152,6 +166,7 @@ async def measure(
     event_rate = n_raw / (time.monotonic() - start)
 
     # 3. lag under a steady flow
+    before = dict(counted[0].by_kind)
     total = int(rate * seconds)
     offered: dict[str, float] = {}
     start = time.monotonic()
@@ -165,6 +180,10 @@ async def measure(
     resends = await drive_resends(a, others, list(offered))
     lags = [s.sink.at[uid] - t for s in others for uid, t in offered.items()]
     copies = [s.sink.uids().count(uid) for s in others for uid in offered]
+    took = counted[0].took
+    to_hs = [took[uid] - t for uid, t in offered.items() if uid in took]
+    over = [s.sink.at[uid] - took[uid] for s in others for uid in offered if uid in took]
+    events = {k: v - before.get(k, 0) for k, v in counted[0].by_kind.items()}
     return {
         "installations": len(others) + 1,
         "circle formed (all joins, s)": round(formed, 1),
@@ -178,6 +197,13 @@ async def measure(
         "resend rounds needed (RESEND timer)": resends,
         "lag p50 (ms)": round(statistics.median(lags) * 1000),
         "lag p99 (ms)": round(pct(lags, 0.99) * 1000),
+        "  of which offered -> A's homeserver took it p50/p99 (ms)": (
+            f"{round(statistics.median(to_hs) * 1000)}/{round(pct(to_hs, 0.99) * 1000)}"
+        ),
+        "  of which A's homeserver -> handed over p50/p99 (ms)": (
+            f"{round(statistics.median(over) * 1000)}/{round(pct(over, 0.99) * 1000)}"
+        ),
+        "circle events sent by A in the flow (by kind)": events,
     }
 
 
@@ -205,15 +231,28 @@ async def _all_have(schools: list[School], *uids: str) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--part", choices=("all", "local", "federation"), default="all")
+    parser.add_argument("--classes", type=int, default=200)
+    parser.add_argument("--matrix-classes", type=int, default=100)
+    parser.add_argument("--latency", type=float, default=80.0, help="ms per Discord request")
     parser.add_argument("--installations", type=int, default=5)
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--synapse-venv", type=Path, default=ROOT / "var" / "synapse-venv")
     args = parser.parse_args()
     venv = args.synapse_venv if args.synapse_venv.exists() else DEFAULT_VENV
-    found = asyncio.run(run(args.installations, args.rate, args.seconds, venv))
-    for key, value in found.items():
-        print(f"{key:48} {value}")
+    if args.part in ("all", "local"):
+        print(f"1. one post to a circle of {args.classes} classes on one installation")
+        found = asyncio.run(
+            circle_local.run(args.classes, args.matrix_classes, args.latency / 1000, venv)
+        )
+        for key, value in found.items():
+            print(f"   {key:58} {value}")
+    if args.part in ("all", "federation"):
+        print(f"2. a circle of {args.installations} installations over Matrix federation")
+        found = asyncio.run(run(args.installations, args.rate, args.seconds, venv))
+        for key, value in found.items():
+            print(f"   {key:58} {value}")
 
 
 if __name__ == "__main__":

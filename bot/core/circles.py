@@ -48,8 +48,11 @@ class CircleTransport(Protocol):
 
 WIRE_VERSION = 1
 # the kinds of circle events: a post, its retraction, a class joining or leaving, an
-# acknowledgement of what arrived; and, between two bots only, a join request and answer
-ROOM_KINDS = ("post", "retract", "member", "ack")
+# acknowledgement of what arrived, several posts and retractions in one event (``posts``,
+# `BATCHED`); and, between two bots only, a join request and answer
+ROOM_KINDS = ("post", "retract", "member", "ack", "posts")
+BATCHED = ("post", "retract")  # the kinds a ``posts`` event carries, each a list entry
+MAX_BATCH = 50  # entries in one ``posts`` event
 ASK_KINDS = ("join", "answer")
 
 

@@ -27,7 +27,7 @@ from bot.deliveries import Deliveries
 from bot.screening import Book
 from bot.timers import Timers
 from cogs.circles import sharing_texts as texts
-from cogs.classroom.service import ClassroomService
+from cogs.classroom.service import ClassInfo, ClassroomService
 from cogs.moderation.policy import checked, decide
 from cogs.moderation.rules import ClassRules
 from cogs.review.items import NewItem, submit
@@ -200,7 +200,7 @@ class Copies:
         now = self.clock.now()
         if session.starts_at > now:
             return None, session.starts_at
-        cls = await self.classes.get(class_id)
+        cls = ClassInfo.of(await db.get_one(Classroom, class_id))  # (in this session: one each)
         if session.thread_id:
             return cls.channel.in_thread(session.thread_id), None
         if session.state in (SessionState.DONE, SessionState.MISSED):

@@ -7,12 +7,14 @@ in practice).
 
 Exactly once: an offered post is a ``circle_outbox`` row per partner installation,
 written before the one room event that reaches them all is sent with a keyed transaction
-(``circle:post:<uid>:<attempt>``). A crash between the send and its record resends with
-the same key, which the homeserver deduplicates. Each partner acknowledges what arrived
-(one ``ack`` event per batch); what is not acknowledged is sent again by a durable timer
-(a new attempt, so a new event) while the partner is away, the receiving side ignores a
-post id it has seen, a teacher is told when a partner has been away for days, and after
-`GIVE_UP` the rows are dropped. At most `MAX_WAITING` rows wait for one installation.
+(``circle:post:<uid>:<attempt>``; posts queued while the room's previous send was out go
+together as one ``posts`` event, remote_batches.py). A crash between the send and its
+record resends with the same key, which the homeserver deduplicates. Each partner
+acknowledges what arrived (one ``ack`` event per batch); what is not acknowledged is sent
+again by a durable timer (a new attempt, so a new event) while the partner is away, the
+receiving side ignores a post id it has seen, a teacher is told when a partner has been
+away for days, and after `GIVE_UP` the rows are dropped. At most `MAX_WAITING` rows wait
+for one installation.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from bot.timers import Timers
 from cogs.circles import remote_texts as texts
 from cogs.circles.remote_acks import Acks
 from cogs.circles.remote_arrivals import Arrivals, Received, Removed, Retracted
+from cogs.circles.remote_batches import Drains, pack
 from cogs.circles.remote_rows import (
     active_installations,
     link_by_room,
@@ -79,6 +82,7 @@ class RemoteCircles(Arrivals):
         self.wire: CircleWire | None = None  # set once the Matrix account is connected
         self.acks = Acks(lambda: self.wire)
         self.on_removed: Removed | None = None  # (remote_removal.py)
+        self.drains = Drains()
 
     # ---- sending (CircleTransport) ----
 
@@ -119,16 +123,25 @@ class RemoteCircles(Arrivals):
                     )
                 )
                 installations = sorted({*installations, *went})
-            for installation in installations:
-                if await self._exists(db, uid, kind, installation):
-                    continue  # offered already (a repeated call after a crash)
-                waiting = await db.scalar(
-                    select(func.count(CircleOutbox.id)).where(
-                        CircleOutbox.installation == installation,
-                        CircleOutbox.state == OutboxState.WAITING,
+            offered = set(
+                await db.scalars(
+                    select(CircleOutbox.installation).where(
+                        CircleOutbox.post_uid == uid, CircleOutbox.kind == kind
                     )
                 )
-                full = (waiting or 0) >= MAX_WAITING
+            )  # offered already (a repeated call after a crash)
+            installations = [i for i in installations if i not in offered]
+            counted = await db.execute(
+                select(CircleOutbox.installation, func.count(CircleOutbox.id))
+                .where(
+                    CircleOutbox.installation.in_(installations),
+                    CircleOutbox.state == OutboxState.WAITING,
+                )
+                .group_by(CircleOutbox.installation)
+            )
+            waiting: dict[str, int] = {i: n for i, n in counted}
+            for installation in installations:
+                full = waiting.get(installation, 0) >= MAX_WAITING
                 if full:
                     log.warning("circle outbox for %s is full; dropping %s", installation, uid)
                 db.add(
@@ -143,68 +156,62 @@ class RemoteCircles(Arrivals):
         # queued (durably): the timer sends again whatever this send does not get through
         await self.timers.set(RESEND, str(link_id), now + RESEND_FIRST, keep_sooner=True)
         try:
-            await self._send(room_id, uid, kind)
+            await self._send(room_id)
         except Exception as e:  # (the account not connected yet, the homeserver away)
             log.warning("circle %s %s not sent yet (%s); the resend timer tries again", kind,
                         uid, e)  # fmt: skip
 
-    @staticmethod
-    async def _exists(db: AsyncSession, uid: str, kind: str, installation: str) -> bool:
-        found = await db.scalar(
-            select(CircleOutbox.id).where(
-                CircleOutbox.post_uid == uid,
-                CircleOutbox.kind == kind,
-                CircleOutbox.installation == installation,
-            )
-        )
-        return found is not None
-
-    async def _send(self, room_id: str, uid: str, kind: str) -> None:
-        """One room event for every installation still waiting for (`uid`, `kind`), keyed by
-        its attempt; recorded as sent after the homeserver took it."""
+    async def _send(self, room_id: str) -> None:
+        """Send what waits for the room (at once, or with what queues up meanwhile as soon
+        as the send out now returns), keyed by attempt; recorded as sent after the
+        homeserver took it."""
         if self.wire is None:
-            log.warning("no circle account connected; %s %s waits", kind, uid)
+            log.warning("no circle account connected; what waits for %s waits", room_id)
             return
+        await self.drains.run(room_id, lambda: self._send_waiting(room_id))
+
+    async def _send_waiting(self, room_id: str) -> None:
         async with self.sessionmaker() as db:
+            link = await link_by_room(db, room_id)
+            if link is None:
+                return
             rows = list(
                 await db.scalars(
                     select(CircleOutbox).where(
-                        CircleOutbox.post_uid == uid,
-                        CircleOutbox.kind == kind,
+                        CircleOutbox.link_id == link.id,
                         CircleOutbox.state == OutboxState.WAITING,
+                        CircleOutbox.sent_at.is_(None),
                     )
                 )
             )
-        if not rows:
-            return
-        attempt = max(r.attempt for r in rows)
-        await self.wire.send(room_id, kind, rows[0].content, f"circle:{kind}:{uid}:{attempt}")
-        async with self.sessionmaker.begin() as db:
-            await db.execute(
-                update(CircleOutbox)
-                .where(CircleOutbox.id.in_([r.id for r in rows]))
-                .values(sent_at=self.clock.now())
-            )
+        for event in pack(link.circle_uid, rows):
+            wire = self.wire
+            if wire is None:
+                return
+            await wire.send(room_id, event.kind, event.content, event.key)
+            async with self.sessionmaker.begin() as db:
+                await db.execute(
+                    update(CircleOutbox)
+                    .where(CircleOutbox.id.in_(event.row_ids))
+                    .values(sent_at=self.clock.now())
+                )
 
     async def resume(self) -> None:
         """At start: send what was queued but never sent (the same keys as before a crash,
         so what had reached the homeserver is not repeated)."""
         async with self.sessionmaker() as db:
-            unsent = (
-                await db.execute(
-                    select(CircleLink.room_id, CircleOutbox.post_uid, CircleOutbox.kind)
-                    .join(CircleLink, CircleLink.id == CircleOutbox.link_id)
-                    .where(
-                        CircleOutbox.state == OutboxState.WAITING, CircleOutbox.sent_at.is_(None)
-                    )
-                    .distinct()
-                )
-            ).all()
-        for room_id, uid, kind in unsent:
+            unsent = await db.scalars(
+                select(CircleLink.room_id)
+                .join(CircleOutbox, CircleLink.id == CircleOutbox.link_id)
+                .where(CircleOutbox.state == OutboxState.WAITING, CircleOutbox.sent_at.is_(None))
+                .distinct()
+            )
+            rooms = sorted(unsent)
+        for room_id in rooms:
             try:
-                await self._send(room_id, uid, kind)
+                await self._send(room_id)
             except Exception:
-                log.exception("resending circle %s %s failed; the timer tries again", kind, uid)
+                log.exception("resending to circle room %s failed; the timer tries again", room_id)
 
     async def resend(self, due: Due) -> None:
         """The timer: send again what a partner has not acknowledged, tell teachers of a
@@ -235,8 +242,8 @@ class RemoteCircles(Arrivals):
             room_id, circle_id = link.room_id, link.circle_id
             classes = await local_classes(db, circle_id) if circle_id is not None else []
             attempts = [r.attempt for r in waiting if r.state == OutboxState.WAITING]
-        for uid, kind in sorted(again):
-            await self._send(room_id, uid, kind)
+        if again:
+            await self._send(room_id)
         for installation, count in away.items():
             for class_id in classes:
                 key = f"circles:away:{link_id}:{installation}:{now:%Y-%m-%d}:{class_id}"

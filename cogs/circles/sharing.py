@@ -13,6 +13,7 @@ post back everywhere (a teacher of the sending class hid it).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 
@@ -41,6 +42,8 @@ from cogs.circles.service import Circles
 from cogs.readaloud.prompt_posts import latest_prompt
 
 log = logging.getLogger(__name__)
+RELEASE_AT_ONCE = 8  # partner classes whose copies are posted at the same time (a database
+# connection each: well inside the pool)
 
 
 class Sharing:
@@ -185,9 +188,26 @@ class Sharing:
         except IntegrityError:  # the same post, received twice at once: the other made them
             return 0
         await self.copies.settle_all(flags)
-        for class_id in wanted:
-            await self.copies.release(class_id)
+        await self._release(wanted)
         return len(wanted)
+
+    async def _release(self, class_ids: list[int]) -> None:
+        """Each class's copies, `RELEASE_AT_ONCE` classes at a time (so the platforms' rate
+        limits, not this loop, set the pace); a class that fails does not stop the others,
+        and the first failure is raised once all were tried (the sweep tries it again)."""
+        gate = asyncio.Semaphore(RELEASE_AT_ONCE)
+
+        async def one(class_id: int) -> None:
+            async with gate:
+                await self.copies.release(class_id)
+
+        results = await asyncio.gather(*(one(c) for c in class_ids), return_exceptions=True)
+        failed = [r for r in results if isinstance(r, BaseException)]
+        for class_id, result in zip(class_ids, results, strict=True):
+            if isinstance(result, Exception):
+                log.error("circles: copies for class %s not posted yet: %r", class_id, result)
+        if failed:
+            raise failed[0]
 
     @staticmethod
     async def _local_circle(db: AsyncSession, installation: str, uid: str) -> Circle | None:

@@ -3,6 +3,11 @@
 Types ``org.readaloud.circle.<kind>`` with ``"v": 1``; every field has a type and a size
 limit, unknown fields are refused, and so is an event larger than `MAX_BYTES`. A refused
 event is logged and dropped: nothing of it is ever shown.
+
+A ``posts`` event carries several posts and retractions (``entries``, each the content of
+a ``post`` or ``retract`` event with its ``type``), so a busy circle is not held to one
+event per post; each entry is checked on its own (`entries`): a bad one is dropped, the
+others still count.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import json
 import logging
 from typing import Any
 
-from bot.core.circles import ASK_KINDS, ROOM_KINDS, WIRE_VERSION
+from bot.core.circles import ASK_KINDS, BATCHED, MAX_BATCH, ROOM_KINDS, WIRE_VERSION
 
 log = logging.getLogger(__name__)
 PREFIX = "org.readaloud.circle."
@@ -35,6 +40,7 @@ SCHEMA: dict[str, dict[str, tuple[type, int]]] = {
     "retract": {"circle": _ID, "uid": _ID},
     "member": {"circle": _ID, **_MEMBER, "left": (bool, 0)},
     "ack": {"circle": _ID, "uids": (list, 500), "retracted": (list, 500)},
+    "posts": {"circle": _ID, "entries": (list, MAX_BATCH)},
     "join": {"code": (str, 40), **_MEMBER, "book": (str, 255)},
     "answer": {
         "ok": (bool, 0), "reason?": (str, 20), "circle?": _ID, "room?": _ID,
@@ -85,6 +91,26 @@ def checked(ev_type: str, content: Any, *, in_ask_room: bool) -> tuple[str, dict
             for name, (typ, limit) in _MEMBER.items():
                 _field(name, member[name], typ, limit)
     return kind, {k: v for k, v in content.items() if k != "v"}
+
+
+def entries(batch: dict[str, Any]) -> list[tuple[str, dict[str, Any]] | ValueError]:
+    """The entries of a checked ``posts`` event, in order: (kind, content) of each valid
+    one, the reason for each refused one (the wrong shape, or another circle's)."""
+    found: list[tuple[str, dict[str, Any]] | ValueError] = []
+    for entry in batch["entries"]:
+        try:
+            if not isinstance(entry, dict) or entry.get("type") not in BATCHED:
+                raise ValueError("a batch entry must be a post or a retraction")
+            content = {k: v for k, v in entry.items() if k != "type"}
+            kind, content = checked(
+                event_type(entry["type"]), {"v": WIRE_VERSION, **content}, in_ask_room=False
+            )
+            if content["circle"] != batch["circle"]:
+                raise ValueError("a batch entry names another circle")
+            found.append((kind, content))
+        except ValueError as e:
+            found.append(e)
+    return found
 
 
 def _field(name: str, value: Any, typ: type, limit: int) -> None:

@@ -22,6 +22,7 @@ from bot.platforms.matrix.circle_events import (
     PREFIX,
     ROOM_TYPE,
     checked,
+    entries,
     event_type,
 )
 from bot.platforms.matrix.client import RoomUpdate
@@ -143,7 +144,16 @@ class MatrixCircleRoom:
                 log.log(level, "circle room %s: dropped %s from %s (%s)", room_id,
                         ev.event_id, ev.sender, e)  # fmt: skip
                 continue
-            valid.append(WireEvent(kind, room_id, ev.sender, ev.event_id, content))
+            if kind != "posts":
+                valid.append(WireEvent(kind, room_id, ev.sender, ev.event_id, content))
+                continue
+            for n, entry in enumerate(entries(content)):  # each entry as its own event
+                if isinstance(entry, ValueError):
+                    log.warning("circle room %s: dropped entry %d of %s from %s (%s)",
+                                room_id, n, ev.event_id, ev.sender, entry)  # fmt: skip
+                else:
+                    kind, content = entry
+                    valid.append(WireEvent(kind, room_id, ev.sender, f"{ev.event_id}#{n}", content))
         handler = self.on_ask if ask else self.on_room
         if valid and handler is not None:
             await handler(valid)
