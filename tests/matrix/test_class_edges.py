@@ -12,6 +12,7 @@ import pytest
 from nio import ReactionEvent, RoomCreateError
 from sqlalchemy import func, select
 
+import bot.platforms.matrix.chat as matrix_chat
 from bot.db.tables import Vote
 from tests.matrix.classroom import Classroom, body, class_fixture, relates
 from tests.matrix.people import PersonFactory
@@ -86,21 +87,21 @@ async def test_trusting_someone_not_in_the_class_is_refused(room12: Classroom) -
 
 
 async def test_a_vote_tapped_while_the_poll_is_still_appearing_is_counted(
-    room12: Classroom,
+    room12: Classroom, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     aroha = room12.students[0]
     # the bot is slow to add its number reactions (a busy homeserver): 1️⃣ is there, 2️⃣ not
     # yet, when Aroha taps 2️⃣ herself
-    react, numbers_go_on = room12.chat._react, asyncio.Event()
+    react, numbers_go_on = matrix_chat.react, asyncio.Event()
 
-    async def slowly(message: Any, keys: Any, key: str | None) -> None:
+    async def slowly(client: Any, message: Any, keys: Any, key: str | None) -> None:
         if key and ":prompt:" in key:
-            await react(message, keys[:1], key)
+            await react(client, message, keys[:1], key)
             await asyncio.wait_for(numbers_go_on.wait(), 20)
             keys = keys[1:]
-        await react(message, keys, key)
+        await react(client, message, keys, key)
 
-    room12.chat._react = slowly  # type: ignore[method-assign]
+    monkeypatch.setattr(matrix_chat, "react", slowly)
     first = await room12.plan_book()
     await room12.teacher_types(
         "!readaloud prompt 1 Torch or book? | A torch | A book kind=poll", expect="Prompt"
