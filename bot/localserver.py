@@ -51,6 +51,16 @@ class HomeserverError(RuntimeError):
     """The local homeserver could not be installed, started or used."""
 
 
+# Synapse's logging (JSON is valid YAML): warnings and errors, on stderr
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "formatters": {"plain": {"format": "%(asctime)s %(name)s %(levelname)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"level": "WARNING", "handlers": ["stderr"]},
+    "disable_existing_loggers": False,
+}
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
@@ -189,6 +199,7 @@ class LocalHomeserver:
             "user_directory": {"enabled": False},
             "url_preview_enabled": False,
             "enable_metrics": False,
+            "log_config": str(self.data_dir / "log.yaml"),
             **self._rate_limits(),
         }
 
@@ -231,6 +242,8 @@ class LocalHomeserver:
         self._load_state()
         self._stop_stale()
         self.config_path.write_text(json.dumps(self.config(), indent=2))
+        # warnings and errors only (to homeserver.log): a line per request costs CPU
+        (self.data_dir / "log.yaml").write_text(json.dumps(LOG_CONFIG))
         self.config_path.chmod(0o600)
         logfile = self.log_path.open("ab")
         try:
