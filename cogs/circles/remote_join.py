@@ -16,42 +16,25 @@ import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.circles import WireEvent
-from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.db import audit
 from bot.db.states import AskState
 from bot.db.tables import Circle, CircleAsk, CircleCode, CircleLink, CircleMember, CirclePartner
 from cogs.circles import remote_texts as texts
-from cogs.circles.identity import Installations, class_uid, installation_of, is_class_uid
-from cogs.circles.remote import RemoteCircles
+from cogs.circles.identity import class_uid, installation_of, is_class_uid
+from cogs.circles.remote_parts import Handshake
 from cogs.circles.remote_rows import link_of_circle, local_classes, partners, prefix_taken
-from cogs.circles.service import Circles, hashed
+from cogs.circles.service import hashed
 from cogs.classroom.calls import ClassCall
 
 log = logging.getLogger(__name__)
 
 
-class Joining:
+class Joining(Handshake):
     """Asking another installation to join its circle, and answering such requests."""
-
-    def __init__(
-        self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        circles: Circles,
-        remote: RemoteCircles,
-        installations: Installations,
-    ) -> None:
-        self.sessionmaker = sessionmaker
-        self.clock = clock
-        self.circles = circles
-        self.remote = remote
-        # the prefix of circle and class uids (identity.py); the Matrix bot address is
-        # what says which installation an event came from
-        self.installations = installations
 
     # ---- B: the class that asks ----
 

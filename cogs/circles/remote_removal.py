@@ -7,37 +7,20 @@ import logging
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.clock import Clock
 from bot.db import audit
 from bot.db.tables import Circle, CircleLink, CircleMember
 from cogs.circles import remote_texts as texts
-from cogs.circles.identity import Installations, installation_of
-from cogs.circles.remote import RemoteCircles
+from cogs.circles.identity import installation_of
+from cogs.circles.remote_parts import Handshake
 from cogs.circles.remote_rows import link_of_circle, partners, stop_waiting
-from cogs.circles.service import Circles
 from cogs.classroom.calls import ClassCall
 
 log = logging.getLogger(__name__)
 
 
-class Removal:
+class Removal(Handshake):
     """Removing a partner school's class, at both ends."""
-
-    def __init__(
-        self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        circles: Circles,
-        remote: RemoteCircles,
-        installations: Installations,
-    ) -> None:
-        self.sessionmaker = sessionmaker
-        self.clock = clock
-        self.circles = circles
-        self.remote = remote
-        self.installations = installations
 
     async def remove(self, call: ClassCall, display_name: str) -> str | None:
         """The circle's class removes another school's class named as `circle list` shows
